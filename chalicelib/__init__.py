@@ -1,0 +1,1 @@
+"""Partner Pulse deployed application package."""

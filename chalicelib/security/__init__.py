@@ -1,0 +1,1 @@
+"""Signing and verifying the tokens that travel in links and headers."""

@@ -1,0 +1,59 @@
+"""Invitation tokens: signed, unforgeable, carrying no personal data.
+
+A token is ``itsdangerous``-signed JSON ``[invitation_id, partner_id, wave_id]``. The
+invitation id itself is an HMAC of (wave, partner, contact) under the same secret, so
+creating invitations twice yields the same ids (no duplicates) and ids cannot be guessed.
+Rotating the secret therefore invalidates every outstanding link, which is intended.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from itsdangerous import BadData, URLSafeSerializer
+
+from chalicelib.domain.errors import InvitationNotFound
+
+MAX_TOKEN_LENGTH = 400
+_SALT = "pulse-invitation-v1"
+
+
+@dataclass(frozen=True)
+class InvitationClaims:
+    invitation_id: str
+    partner_id: str
+    wave_id: str
+
+
+class InvitationTokens:
+    """Issues and verifies partner invitation tokens."""
+
+    def __init__(self, secret: str):
+        if not secret or len(secret) < 16:
+            raise ValueError("the token secret must be at least 16 characters")
+        self._secret = secret.encode()
+        self._serializer = URLSafeSerializer(secret, salt=_SALT)
+
+    def invitation_id(self, wave_id: str, partner_id: str, contact_id: str) -> str:
+        """Deterministic, unguessable id of the invitation of one contact to one wave."""
+        message = f"invitation|{wave_id}|{partner_id}|{contact_id}".encode()
+        digest = hmac.new(self._secret, message, hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def issue(self, claims: InvitationClaims) -> str:
+        return self._serializer.dumps([claims.invitation_id, claims.partner_id, claims.wave_id])
+
+    def read(self, token: str) -> InvitationClaims:
+        """Verify a token; any problem raises the same InvitationNotFound."""
+        if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+            raise InvitationNotFound()
+        try:
+            payload = self._serializer.loads(token)
+        except (BadData, ValueError, TypeError, UnicodeError):
+            raise InvitationNotFound() from None
+        if (not isinstance(payload, list) or len(payload) != 3
+                or not all(isinstance(part, str) and part for part in payload)):
+            raise InvitationNotFound()
+        return InvitationClaims(*payload)

@@ -1,0 +1,1 @@
+"""DynamoDB adapters: the single table definition and one repository per aggregate."""

@@ -1,0 +1,39 @@
+"""The one DynamoDB table definition, used to create local tables and in the deployment template.
+
+Single-table design; see docs/data-model.md for every item shape and access pattern.
+
+- ``PK``/``SK``: the item's identity (``SURVEY#<id>``/``VERSION#000003``, ``INVITE#<id>``/``RESPONSE`` ...).
+- ``GSI1``: collections (``WAVE#<id>#INVITATIONS``, ``WAVE#<id>#RESPONSES``, ``PARTNERS``, ``SURVEY#<id>#WAVES``).
+- ``GSI2``: sparse index of work queues (follow-ups of a wave by status).
+"""
+from __future__ import annotations
+
+GSI1 = "GSI1"
+GSI2 = "GSI2"
+
+
+def table_definition(table_name: str) -> dict:
+    """Keyword arguments for ``CreateTable`` (also rendered into CloudFormation)."""
+    def index(name: str) -> dict:
+        return {
+            "IndexName": name,
+            "KeySchema": [
+                {"AttributeName": f"{name}PK", "KeyType": "HASH"},
+                {"AttributeName": f"{name}SK", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
+        ],
+        "KeySchema": [
+            {"AttributeName": "PK", "KeyType": "HASH"},
+            {"AttributeName": "SK", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [index(GSI1), index(GSI2)],
+    }

@@ -1,0 +1,1 @@
+"""HTTP entry points: blueprints that translate requests to use cases and back."""

@@ -1,0 +1,66 @@
+"""The one place where domain errors become HTTP responses."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+
+from chalice import Response
+
+from chalicelib.domain.errors import (
+    AlreadySubmitted, ConcurrentUpdate, InvalidInput, NotFound, PulseError, StorageUnavailable,
+    VersionConflict, WaveClosed,
+)
+
+logger = logging.getLogger("pulse.web")
+JSON = {"Content-Type": "application/json; charset=utf-8"}
+
+
+class HttpProblem(PulseError):
+    """A problem with the HTTP request itself (content type, size, syntax)."""
+
+    def __init__(self, status: int, code: str, message: str, field: str = "(body)"):
+        self.status, self.code, self.message, self.field = status, code, message, field
+        super().__init__(message)
+
+
+def json_response(status: int, body: dict, headers: dict | None = None) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
+                    headers={**JSON, **(headers or {})})
+
+
+def problem_response(error: PulseError) -> Response:
+    """Map an application error to a JSON error response (never a 5xx for bad input)."""
+    if isinstance(error, HttpProblem):
+        return json_response(error.status, {
+            "error": error.code, "message": error.message,
+            "errors": [{"field": error.field, "message": error.message}]})
+    if isinstance(error, InvalidInput):
+        return json_response(400, {"error": "invalid_input", "message": error.summary,
+                                   "errors": [p.to_dict() for p in error.problems]})
+    if isinstance(error, NotFound):
+        return json_response(404, {"error": "not_found", "message": "Not found."})
+    if isinstance(error, WaveClosed):
+        return json_response(410, {"error": "closed", "message": f"This survey closed on {error.closes_at}.",
+                                   "closed_at": error.closes_at})
+    if isinstance(error, AlreadySubmitted):
+        return json_response(409, {"error": "already_submitted", "message": str(error)})
+    if isinstance(error, (ConcurrentUpdate, VersionConflict)):
+        return json_response(409, {"error": "conflict", "message": str(error)})
+    if isinstance(error, StorageUnavailable):
+        logger.warning("storage unavailable: %s", error)
+        return json_response(503, {"error": "unavailable", "message": "Please try again shortly."},
+                             headers={"Retry-After": str(error.retry_after)})
+    logger.error("unmapped application error %s", type(error).__name__)
+    return json_response(500, {"error": "internal", "message": "Something went wrong."})
+
+
+def json_errors(view):
+    """Decorator for JSON routes: application errors become JSON error responses."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except PulseError as error:
+            return problem_response(error)
+    return wrapper

@@ -1,0 +1,1 @@
+"""Developer tooling: the local stack (DynamoDB Local, chalice local). Not deployed."""

@@ -1,0 +1,1 @@
+"""The ``pulse`` command-line tool for program operations and analysts."""

@@ -1,0 +1,104 @@
+"""Shared fixtures: fake AWS credentials first, moto and DynamoDB Local tables, builders."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+# Fake credentials before any boto3 client exists (moto's getting-started rule).
+for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                      "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+                      "AWS_REGION": "us-east-1"}.items():
+    os.environ[_name] = _value
+
+from tests.builders import TEST_SECRET  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = bool(os.environ.get("PULSE_CI") or os.environ.get("CI"))
+
+
+def _need(tool_ok: bool, reason: str) -> None:
+    if not tool_ok:
+        if IN_CI:
+            pytest.fail(f"{reason} (required in CI)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local_endpoint(tmp_path_factory):
+    """One DynamoDB Local for the whole run, on a free port, in a temporary directory."""
+    from devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError
+
+    _need(shutil.which("java") is not None, "Java 17 is not installed: DynamoDB Local tests skipped")
+    data_dir = tmp_path_factory.mktemp("dynamodb-local")
+    database = DynamoDBLocal(data_dir, log_file=data_dir / "dynamodb.log")
+    try:
+        database.start()
+    except DynamoDBLocalError as error:
+        _need(False, f"DynamoDB Local could not start: {error}")
+    yield database.endpoint
+    database.stop()
+
+
+def _make_table(endpoint: str | None):
+    import boto3
+    from botocore.config import Config
+
+    from chalicelib.storage.table import DynamoTable
+
+    client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=endpoint,
+                          config=Config(retries={"mode": "standard", "max_attempts": 4}))
+    table = DynamoTable(client, f"pulse-test-{uuid.uuid4().hex[:10]}")
+    table.ensure_exists()
+    return table
+
+
+@pytest.fixture
+def moto_table():
+    from moto import mock_aws
+
+    with mock_aws():
+        yield _make_table(None)
+
+
+@pytest.fixture
+def local_table(dynamodb_local_endpoint):
+    table = _make_table(dynamodb_local_endpoint)
+    yield table
+    table.client.delete_table(TableName=table.name)
+
+
+@pytest.fixture(params=["moto", "dynamodb_local"])
+def any_table(request):
+    """The same test against moto and against DynamoDB Local (the contract suite)."""
+    yield request.getfixturevalue("moto_table" if request.param == "moto" else "local_table")
+
+
+@pytest.fixture
+def tokens():
+    from chalicelib.security.tokens import InvitationTokens
+
+    return InvitationTokens(TEST_SECRET)
+
+
+@pytest.fixture
+def app_env(monkeypatch):
+    """Point the app's wiring at a table: call the returned function with a DynamoTable."""
+    from chalicelib import wiring
+
+    def configure(table):
+        endpoint = table.client.meta.endpoint_url
+        monkeypatch.setenv("PULSE_TABLE", table.name)
+        monkeypatch.setenv("PULSE_TOKEN_SECRET", TEST_SECRET)
+        if "amazonaws.com" in endpoint:
+            monkeypatch.delenv("PULSE_DYNAMODB_ENDPOINT", raising=False)
+        else:
+            monkeypatch.setenv("PULSE_DYNAMODB_ENDPOINT", endpoint)
+        wiring.reset()
+        return wiring
+
+    yield configure
+    wiring.reset()
