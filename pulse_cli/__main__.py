@@ -1,0 +1,4 @@
+"""``python -m pulse_cli`` runs the same CLI as ``pulse``."""
+from .main import cli
+
+cli()
