@@ -8,8 +8,14 @@ import logging
 from chalice import Response
 
 from chalicelib.domain.errors import (
-    AlreadySubmitted, ConcurrentUpdate, InvalidInput, NotFound, PulseError, StorageUnavailable,
-    VersionConflict, WaveClosed,
+    AlreadySubmitted,
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    PulseError,
+    StorageUnavailable,
+    VersionConflict,
+    WaveClosed,
 )
 
 logger = logging.getLogger("pulse.web")
