@@ -250,7 +250,8 @@ def _comparisons(row, other, specs, nps_id, tests, family, digits, prefix_fields
     if nps_id:
         a, b = _nps_of(row), _nps_of(other)
         if a.n and b.n:
-            out["nps"] = tests.add(family, a, b, digits, {**(prefix_fields or {}), "other": _clean(round(b.value, digits))})
+            out["nps"] = tests.add(family, a, b, digits,
+                                   {**(prefix_fields or {}), "other": _clean(round(b.value, digits))})
     top2 = {}
     for spec in specs:
         if spec.type == "rating":
