@@ -17,7 +17,7 @@ _STOPWORDS = {
     "es": {"el", "la", "los", "las", "y", "es", "son", "de", "del", "para", "con", "muy", "pero", "que",
            "en", "un", "una", "por", "nuestro", "más", "lo", "se", "no", "demasiado"},
     "de": {"der", "die", "das", "und", "ist", "sind", "zu", "von", "für", "mit", "sehr", "aber", "nicht",
-           "wir", "ein", "eine", "im", "den", "dem", "zu", "auch", "noch", "ist", "es", "zu"},
+           "wir", "ein", "eine", "im", "den", "dem", "auch", "noch", "es"},
     "fr": {"le", "la", "les", "et", "est", "sont", "de", "des", "pour", "avec", "très", "mais", "nous",
            "un", "une", "du", "pas", "trop"},
     "pt": {"o", "os", "as", "e", "é", "são", "do", "da", "para", "com", "muito", "mas", "não", "um",

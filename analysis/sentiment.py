@@ -76,7 +76,7 @@ def tokens(text: str) -> list[str]:
             continue
         out.append(f"NOT_{word}" if negated else word)
     plain = [w for w in words if w not in _CLAUSE_END]
-    return out + [f"{a} {b}" for a, b in zip(plain, plain[1:])]
+    return out + [f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
 
 
 def dense_features(polarity: float, subjectivity: float, assessments, text: str) -> list[float]:
