@@ -31,6 +31,7 @@ class WaveData:
     respondents: pd.DataFrame
     invitations: pd.DataFrame | None = None
     meta: dict = field(default_factory=dict)
+    tidy: pd.DataFrame | None = None  # one row per response x question (comments come from here)
 
 
 def _numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None) -> pd.DataFrame:
