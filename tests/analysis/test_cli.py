@@ -112,3 +112,16 @@ def test_text_analyze_rejects_non_utf8_files(tmp_path):
 def test_text_analyze_names_missing_segment_column(tmp_path):
     result, _ = _run_text(tmp_path, "comment\nfine\n", "--segment-column", "tier")
     assert result.exit_code == 2 and "--segment-column" in result.output and "no column 'tier'" in result.output
+
+
+def test_analyze_with_comments_adds_theme_and_sentiment_summaries_respecting_the_comment_threshold(wave_repos):
+    result = CliRunner().invoke(cli, ["analyze", "--wave", "w-test", "--by", "tier", "--format", "json",
+                                      "--comments"])
+    assert result.exit_code == 0, result.output
+    comments = json.loads(result.stdout)["comments"]["q_comment"]
+    assert comments["threshold"] == 8 and comments["comments"] == 15
+    assert comments["overall"]["themes"][0]["theme"] == "partner_portal"
+    assert comments["overall"]["labels"]["positive"] > 0 and comments["overall"]["labels"]["negative"] > 0
+    tiers = {s["segment"]: s for s in comments["segments"]}
+    assert tiers["principal"]["suppressed"] == "primary"
+    assert tiers["advanced"]["suppressed"] == "complementary" and tiers["advanced"]["themes"] == "suppressed"
