@@ -164,19 +164,28 @@ def _group_sums(matrix: np.ndarray, rows: np.ndarray, seg: np.ndarray, k: int) -
     return out
 
 
-def _invited(prep: _Prepared, dims) -> pd.DataFrame | pd.Series | None:
+def _invited(prep: _Prepared, dims) -> pd.DataFrame | None:
+    """Invitations and distinct invited partners per segment (the N of the FPC)."""
     invitations = prep.invitations
     if invitations is None or invitations.empty:
         return None
+    partner_codes, partner_ids = pd.factorize(invitations["partner_id"])
+    partners = len(partner_ids) + 1
+    partner_codes = np.where(partner_codes < 0, partners - 1, partner_codes)
+    if dims:
+        codes = [prep.invitation_codes(d) for d in dims]
+        rows, seg, sizes = cross(codes, len(invitations))
+        k = int(np.prod(sizes))
+    else:
+        rows, seg, k = np.arange(len(invitations)), np.zeros(len(invitations), dtype=np.int64), 1
+    counts = np.bincount(seg, minlength=k)
+    distinct = np.bincount(np.unique(seg * partners + partner_codes[rows]) // partners, minlength=k)
     if not dims:
-        return pd.Series([len(invitations)])
-    codes = [prep.invitation_codes(d) for d in dims]
-    _, seg, sizes = cross(codes, len(invitations))
-    counts = np.bincount(seg, minlength=int(np.prod(sizes)))
+        return pd.DataFrame({"invited": counts, "invited_partners": distinct})
     present = np.flatnonzero(counts)
     labels = [decode(int(c), codes) for c in present]
     out = pd.DataFrame({key: [lab[i] for lab in labels] for i, key in enumerate(segment_columns(dims))})
-    return out.assign(invited=counts[present])
+    return out.assign(invited=counts[present], invited_partners=distinct[present])
 
 
 def _estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:
@@ -279,9 +288,12 @@ def _cell(row, i, status, specs, nps_id, population, digits) -> dict:
     out["response_rate"] = round(n / out["invited"], 4) if out["invited"] else None
     if nps_id:
         out["nps"] = _est(_nps_of(row, population), digits)
-        out["nps_partner"] = MARKER if status["partners"][i] else _est(_estimate_weighted(row, ""), digits)
+        partners = row.get("invited_partners")
+        partners = int(partners) if partners is not None and not pd.isna(partners) else None
+        out["nps_partner"] = (MARKER if status["partners"][i]
+                              else _est(_estimate_weighted(row, "", partners), digits))
         out["nps_revenue_weighted"] = (MARKER if status["revenue"][i]
-                                       else _est(_estimate_weighted(row, "w"), digits))
+                                       else _est(_estimate_weighted(row, "w", partners), digits))
     csat, choices = {}, {}
     for spec in specs:
         if spec.type == "rating":
@@ -344,7 +356,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         invited = _invited(prepared, [])
         cells = sums.copy()
         if invited is not None:
-            cells["invited"] = invited.to_numpy()
+            cells["invited"] = invited["invited"].to_numpy()
+            cells["invited_partners"] = invited["invited_partners"].to_numpy()
         status = {"cell": pd.Series([None if prepared.n >= threshold else "primary"])}
         status["partners"] = pd.Series([None if cells.at[0, "p_one"] >= threshold else "primary"])
         status["revenue"] = pd.Series([None if cells.at[0, "p_wone"] >= threshold else "primary"])

@@ -172,3 +172,16 @@ def test_no_published_cell_below_threshold_in_any_breakdown(answers, threshold):
             assert -100 <= cell["nps"]["value"] <= 100
         else:
             assert cell["nps"] == MARKER
+
+
+def test_partner_level_interval_uses_invited_partners_as_population():
+    invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(6)],
+                                "partner_id": ["A", "A", "A", "B", "C", "D"], "tier": "advanced",
+                                "region": "EMEA", "programs": [()] * 6})
+    plain = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1)["overall"]
+    corrected = build_scorecard(WaveData("w", _rollup_frame(), invitations), SPECS, "tier",
+                                threshold=1)["overall"]
+    # partner values 1/3, 1, -1: se = 100 sqrt(sum (x - 1/9)² / 3²) = 48.005; FPC sqrt((4 - 3)/(4 - 1))
+    assert plain["nps_partner"]["se"] == pytest.approx(48.005, abs=1e-2)
+    assert corrected["nps_partner"]["se"] == pytest.approx(48.005 * np.sqrt(1 / 3), abs=1e-2)
+    assert corrected["invited"] == 6 and corrected["respondents"] == 5
