@@ -52,7 +52,7 @@ class _Prepared:
         self.partner_codes, partner_ids = pd.factorize(frame["partner_id"])
         self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
         self.n_partners = len(partner_ids) + 1
-        score = frame[nps_id].to_numpy(dtype=float) if nps_id else np.full(self.n, np.nan)
+        score = frame[nps_id].to_numpy(dtype=float) if nps_id and nps_id in frame else np.full(self.n, np.nan)
         self.cls = np.where(np.isnan(score), np.nan, stats.nps_class(score))
         revenue = np.full(self.n_partners, np.nan)
         if self.n:
@@ -81,6 +81,9 @@ def _numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
     ``light`` keeps only what comparisons need (NPS and top-2-box counts): for the previous wave.
     """
     n = len(frame)
+    missing = [s.id for s in specs if s.id not in frame]  # e.g. a question new since the previous wave
+    if missing:
+        frame = frame.assign(**{qid: np.nan for qid in missing})
     cols: dict[str, np.ndarray] = {"n": np.ones(n, dtype=np.float64)}
     if nps_id:
         score = frame[nps_id].to_numpy(dtype=float)

@@ -185,3 +185,20 @@ def test_partner_level_interval_uses_invited_partners_as_population():
     assert plain["nps_partner"]["se"] == pytest.approx(48.005, abs=1e-2)
     assert corrected["nps_partner"]["se"] == pytest.approx(48.005 * np.sqrt(1 / 3), abs=1e-2)
     assert corrected["invited"] == 6 and corrected["respondents"] == 5
+
+
+def test_question_new_since_the_previous_wave_is_compared_only_where_both_waves_have_answers():
+    now = frame([respondent(i, 10) for i in range(20)])
+    before = frame([respondent(i, 0) for i in range(20)]).drop(columns=["q_support"])
+    doc = build_scorecard(WaveData("w2", now), SPECS, "tier", previous=WaveData("w1", before))
+    comparison = doc["overall"]["vs_previous"]
+    assert comparison["nps"]["difference"] == pytest.approx(200.0)
+    assert "q_support" not in comparison["csat_top2"] and "q_portal" in comparison["csat_top2"]
+
+
+def test_survey_without_nps_question_still_gives_csat_and_no_drivers():
+    specs = [s for s in SPECS if s.type != "nps"]
+    doc = build_scorecard(WaveData("w", frame([respondent(i, 5) for i in range(10)])), specs, "tier")
+    assert doc["nps_question"] is None and doc["drivers"] == []
+    assert "nps" not in doc["overall"] and doc["overall"]["csat"]["q_portal"]["top2"]["value"] == 1.0
+    json.dumps(doc, allow_nan=False)
