@@ -262,19 +262,31 @@ class _Tests:
                 test["p"] = None if test["p"] is None else float(round(test["p"], 6))
 
 
-def _table(sums: pd.DataFrame, invited: pd.Series | None, dims, specs, threshold):
-    """Suppression status per cell and per question."""
+def _table(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, threshold, totals: pd.Series,
+           margins: dict[str, dict[str, set]] | None = None):
+    """Suppression status per cell and per question (see suppression.py).
+
+    ``totals`` are the overall sums (published margins); ``margins`` maps a status name to the
+    hidden labels of each dimension's own one-dimension table.
+    """
     keys = segment_columns(dims)
-    cells = sums.reset_index()
+    cells = sums.reset_index(drop=True)
     if invited is not None:
         cells = cells.merge(invited, on=keys, how="left")
-    status = {"cell": suppress_cells(cells, keys, "n", threshold),
-              "partners": suppress_cells(cells, keys, "p_one", threshold),
-              "revenue": suppress_cells(cells, keys, "p_wone", threshold)}
-    for spec in specs:
-        if spec.type in ("rating", "single_choice", "multi_choice"):
-            status[spec.id] = suppress_cells(cells, keys, f"{spec.id}__n", threshold)
+    margins = margins or {}
+    columns = {"cell": "n", "partners": "p_one", "revenue": "p_wone"}
+    columns.update({spec.id: f"{spec.id}__n" for spec in specs
+                    if spec.type in ("rating", "single_choice", "multi_choice")})
+    status = {name: suppress_cells(cells, keys, column, threshold, total=float(totals[column]),
+                                   hidden_margins=margins.get(name))
+              for name, column in columns.items()}
     return cells, status
+
+
+def _hidden_labels(cells: pd.DataFrame, status: dict, dim: str) -> dict[str, set]:
+    """Per status name: the labels of a one-dimension table that are suppressed."""
+    key = segment_columns([dim])[0]
+    return {name: {cells.at[i, key] for i in s.index if s[i]} for name, s in status.items()}
 
 
 def _cell(row, i, status, specs, nps_id, population, digits) -> dict:
@@ -375,22 +387,37 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     total_cell["vs_rest"] = None
     total_cell["vs_previous"] = None
     if prev is not None:
-        prev_cells, prev_status = overall(previous, prev)
-        if not cur_status["cell"][0] and not prev_status["cell"][0]:
+        prev_cells, prev_total_status = overall(previous, prev)
+        if not cur_status["cell"][0] and not prev_total_status["cell"][0]:
             total_cell["vs_previous"] = _comparisons(cur_cells.iloc[0], prev_cells.iloc[0], specs, nps_id,
                                                      tests, "vs_previous", digits)
         else:
             total_cell["vs_previous"] = MARKER
 
+    one_dim_hidden: dict[tuple, dict] = {}
+
+    def table(prepared, dims, table_specs, totals, which):
+        margins = None
+        if len(dims) > 1:
+            margins = {}
+            for dim in dims:
+                if (which, dim) not in one_dim_hidden:
+                    table(prepared, [dim], table_specs, totals, which)
+                for name, labels in one_dim_hidden[(which, dim)].items():
+                    margins.setdefault(name, {})[segment_columns([dim])[0]] = labels
+        sums = _segment_sums(prepared, dims)
+        cells, status = _table(sums, _invited(prepared, dims), dims, table_specs, threshold, totals, margins)
+        if len(dims) == 1:
+            one_dim_hidden[(which, dims[0])] = _hidden_labels(cells, status, dims[0])
+        return sums, cells, status
+
     breakdown_docs = []
     for dims in dims_list:
         keys = segment_columns(dims)
-        sums = _segment_sums(cur, dims)
-        cells, status = _table(sums, _invited(cur, dims), dims, specs, threshold)
+        sums, cells, status = table(cur, dims, specs, cur_cells.iloc[0], "current")
         prev_lookup, prev_status = {}, None
         if prev is not None:
-            psums = _segment_sums(prev, dims)
-            pcells, prev_status = _table(psums, _invited(prev, dims), dims, rating_specs, threshold)
+            _, pcells, prev_status = table(prev, dims, rating_specs, prev_cells.iloc[0], "previous")
             prev_lookup = {tuple(r[k] for k in keys): j for j, r in pcells.iterrows()}
         total_row = cur_cells.iloc[0]
         docs = []

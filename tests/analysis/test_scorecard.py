@@ -202,3 +202,18 @@ def test_survey_without_nps_question_still_gives_csat_and_no_drivers():
     assert doc["nps_question"] is None and doc["drivers"] == []
     assert "nps" not in doc["overall"] and doc["overall"]["csat"]["q_portal"]["top2"]["value"] == 1.0
     json.dumps(doc, allow_nan=False)
+
+
+def test_crossed_table_cannot_rebuild_a_tier_total_suppressed_in_the_tier_table():
+    sizes = {("principal", "AMER"): 3, ("advanced", "AMER"): 6, ("advanced", "EMEA"): 6,
+             ("enrolled", "AMER"): 20, ("enrolled", "EMEA"): 20}
+    rows, i = [], 0
+    for (tier, region), size in sizes.items():
+        for _ in range(size):
+            rows.append(respondent(i, i % 11, tier=tier, region=region))
+            i += 1
+    doc = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier,tier:region", threshold=5)
+    tiers = {c["segment"]["tier"]: c for c in doc["breakdowns"][0]["cells"]}
+    assert tiers["principal"]["suppressed"] == "primary" and tiers["advanced"]["suppressed"] == "complementary"
+    advanced_cells = [c for c in doc["breakdowns"][1]["cells"] if c["segment"]["tier"] == "advanced"]
+    assert any(c["suppressed"] for c in advanced_cells)
