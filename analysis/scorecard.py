@@ -21,6 +21,7 @@ from .suppression import MARKER, suppress_cells
 SCHEMA = "pulse.scorecard/1"
 ALPHA = 0.05
 DRIVER_MIN_N = 30
+DRIVER_SAMPLE = 200_000  # larger segments: drivers from a seeded random sample of this size
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class _Prepared:
 
     def __init__(self, wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
         frame = wave.respondents.reset_index(drop=True)
-        self.frame, self.n = frame, len(frame)
+        self.frame, self.n, self.light = frame, len(frame), light
         columns = _numeric(frame, specs, nps_id, light)
         self.names = list(columns)
         # Every statistic column holds small whole numbers (0/1 flags, ratings, squared ratings), so
@@ -62,16 +63,25 @@ class _Prepared:
         self.invitations = wave.invitations
         self._codes: dict = {}
         self._invitation_codes: dict = {}
+        self._invited_partners: pd.DataFrame | None = None
 
     def codes(self, dim: str) -> DimensionCodes:
         if dim not in self._codes:
             self._codes[dim] = DimensionCodes(self.frame, dim)
         return self._codes[dim]
 
-    def invitation_codes(self, dim: str) -> DimensionCodes:
-        if dim not in self._invitation_codes:
-            self._invitation_codes[dim] = DimensionCodes(self.invitations, dim)
-        return self._invitation_codes[dim]
+    def invitation_codes(self, dim: str, which: str = "invitations") -> DimensionCodes:
+        """Codes over all invitations, or over one invitation per partner (``which="partners"``)."""
+        if (dim, which) not in self._invitation_codes:
+            frame = self.invitations if which == "invitations" else self.invited_partners
+            self._invitation_codes[(dim, which)] = DimensionCodes(frame, dim)
+        return self._invitation_codes[(dim, which)]
+
+    @property
+    def invited_partners(self) -> pd.DataFrame:
+        if self._invited_partners is None:
+            self._invited_partners = self.invitations.drop_duplicates("partner_id")
+        return self._invited_partners
 
 
 def _numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
@@ -130,6 +140,10 @@ def _segment_sums(prep: _Prepared, dims: list[str]) -> pd.DataFrame:
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
     table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
+    if prep.light:  # the previous wave: partner-level views are not compared
+        for name in ("one", "x", "x2", "wone", "wv", "wx", "w2", "w2x", "w2x2"):
+            table[f"p_{name}"] = np.zeros(k)
+        return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
     cls = prep.cls[rows]
     valid = ~np.isnan(cls)
     key = seg[valid] * prep.n_partners + prep.partner_codes[rows][valid]
@@ -142,7 +156,11 @@ def _segment_sums(prep: _Prepared, dims: list[str]) -> pd.DataFrame:
     for name, weights in {"one": np.ones_like(x), "x": x, "x2": x * x, "wone": has.astype(float), "wv": w,
                           "wx": w * x, "w2": w * w, "w2x": w * w * x, "w2x2": w * w * x * x}.items():
         table[f"p_{name}"] = np.bincount(pseg, weights=weights, minlength=k)
-    out = pd.DataFrame(table)
+    return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
+
+
+def _label_segments(out: pd.DataFrame, dims, codes) -> pd.DataFrame:
+    """Keep segments with respondents, add their seg_* label columns, sort by label."""
     if not dims:
         return out
     out = out[out["n"] > 0]
@@ -168,27 +186,31 @@ def _group_sums(matrix: np.ndarray, rows: np.ndarray, seg: np.ndarray, k: int) -
 
 
 def _invited(prep: _Prepared, dims) -> pd.DataFrame | None:
-    """Invitations and distinct invited partners per segment (the N of the FPC)."""
+    """Invitations and distinct invited partners per segment (the N of the FPC).
+
+    Invitations carry their partner's directory attributes, so a partner's invitations all fall
+    in the same segments and distinct partners are counted on one row per partner.
+    """
     invitations = prep.invitations
     if invitations is None or invitations.empty:
         return None
-    partner_codes, partner_ids = pd.factorize(invitations["partner_id"])
-    partners = len(partner_ids) + 1
-    partner_codes = np.where(partner_codes < 0, partners - 1, partner_codes)
-    if dims:
-        codes = [prep.invitation_codes(d) for d in dims]
-        rows, seg, sizes = cross(codes, len(invitations))
-        k = int(np.prod(sizes))
-    else:
-        rows, seg, k = np.arange(len(invitations)), np.zeros(len(invitations), dtype=np.int64), 1
-    counts = np.bincount(seg, minlength=k)
-    distinct = np.bincount(np.unique(seg * partners + partner_codes[rows]) // partners, minlength=k)
+    counts = _count_by_segment(prep, dims, "invitations")
+    distinct = (np.zeros_like(counts[0]) if prep.light else _count_by_segment(prep, dims, "partners")[0],)
     if not dims:
-        return pd.DataFrame({"invited": counts, "invited_partners": distinct})
-    present = np.flatnonzero(counts)
-    labels = [decode(int(c), codes) for c in present]
+        return pd.DataFrame({"invited": counts[0], "invited_partners": distinct[0]})
+    present = np.flatnonzero(counts[0])
+    labels = [decode(int(c), counts[1]) for c in present]
     out = pd.DataFrame({key: [lab[i] for lab in labels] for i, key in enumerate(segment_columns(dims))})
-    return out.assign(invited=counts[present], invited_partners=distinct[present])
+    return out.assign(invited=counts[0][present], invited_partners=distinct[0][present])
+
+
+def _count_by_segment(prep: _Prepared, dims, which: str):
+    frame = prep.invitations if which == "invitations" else prep.invited_partners
+    if not dims:
+        return np.array([len(frame)]), None
+    codes = [prep.invitation_codes(d, which) for d in dims]
+    _, seg, sizes = cross(codes, len(frame))
+    return np.bincount(seg, minlength=int(np.prod(sizes))), codes
 
 
 def _estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:
@@ -474,13 +496,16 @@ def key_drivers(prep: _Prepared, specs: list[QuestionSpec], nps_id: str, by: str
         codes = prep.codes(by)
         rows, seg, _ = cross([codes], prep.n)
         groups += [({by: label}, frame.iloc[rows[seg == k]]) for k, label in enumerate(codes.labels)]
+    rng = np.random.default_rng(0)
     out = []
     for segment, part in groups:
         if len(part) < min_n:
             out.append({"segment": segment, "status": "insufficient", "n": MARKER if len(part) < threshold
-                        else len(part), "r2": None, "fix_first": []})
+                        else len(part), "sampled": None, "r2": None, "fix_first": []})
             continue
-        result = relative_weights(part, nps_id, [s.id for s in ratings], min_n=min_n)
+        sample = part if len(part) <= DRIVER_SAMPLE else part.iloc[
+            np.sort(rng.choice(len(part), DRIVER_SAMPLE, replace=False))]
+        result = relative_weights(sample, nps_id, [s.id for s in ratings], min_n=min_n)
         top2 = {}
         for s in ratings:
             answered = part[s.id].dropna()
@@ -488,6 +513,7 @@ def key_drivers(prep: _Prepared, specs: list[QuestionSpec], nps_id: str, by: str
                 top2[s.id] = float((answered >= stats.top2_threshold(s.scale or 5)).mean())
         ranked = fix_first(result["weights"], top2)
         out.append({"segment": segment, "status": "ok" if result["weights"] else "insufficient", "n": len(part),
+                    "sampled": len(sample) if len(sample) < len(part) else None,
                     "r2": None if result["r2"] is None else round(result["r2"], 4),
                     "fix_first": [{**r, "importance": round(r["importance"], 4),
                                    "performance_top2": None if r["performance_top2"] is None

@@ -217,3 +217,16 @@ def test_crossed_table_cannot_rebuild_a_tier_total_suppressed_in_the_tier_table(
     assert tiers["principal"]["suppressed"] == "primary" and tiers["advanced"]["suppressed"] == "complementary"
     advanced_cells = [c for c in doc["breakdowns"][1]["cells"] if c["segment"]["tier"] == "advanced"]
     assert any(c["suppressed"] for c in advanced_cells)
+
+
+def test_drivers_of_very_large_segments_use_a_seeded_sample_and_say_so(monkeypatch):
+    import analysis.scorecard as scorecard
+
+    monkeypatch.setattr(scorecard, "DRIVER_SAMPLE", 60)
+    rng = np.random.default_rng(5)
+    rows = [respondent(i, int(rng.integers(0, 11)), support=float(rng.integers(1, 6)),
+                       portal=float(rng.integers(1, 6))) for i in range(100)]
+    first = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
+    again = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
+    assert first["n"] == 100 and first["sampled"] == 60
+    assert first == again
