@@ -93,3 +93,15 @@ def test_project_labelling_beats_both_references_on_the_held_out_part():
 def test_the_clause_after_but_carries_the_point(scorer):
     assert scorer.score("Incentives are generous, but the payouts are too slow.").label == "negative"
     assert scorer.score("Onboarding was slow, but the team is now excellent and very helpful.").label == "positive"
+
+
+def test_large_batches_split_over_processes_give_the_same_results(monkeypatch):
+    import analysis.sentiment as sentiment
+
+    texts = [f"Support is slow, case {i}" if i % 2 else f"Great training, week {i}" for i in range(40)]
+    serial = TextBlobScorer().score_many(texts, workers=1)
+    monkeypatch.setattr(sentiment, "PARALLEL_FROM", 10)
+    parallel_scorer = TextBlobScorer()
+    parallel = parallel_scorer.score_many(texts, workers=2)
+    assert parallel == serial
+    assert parallel_scorer.engine_calls == 40
