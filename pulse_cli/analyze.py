@@ -27,7 +27,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @click.option("--threshold", type=click.IntRange(min=1), default=5, show_default=True,
               help="Minimum respondents per published cell.")
 @click.option("--comments/--no-comments", default=False,
-              help="Add sentiment and themes of the text questions per tier (JSON only).")
+              help="Add sentiment and themes of the text questions, overall and per --comments-by segment (JSON only).")
 @click.option("--comment-threshold", type=click.IntRange(min=1), default=8, show_default=True)
 @click.option("--comments-by", type=click.Choice(["tier", "region", "country", "transacting", "revenue_band"]),
               default="tier", show_default=True, help="Segment of the comment summaries.")
@@ -156,20 +156,26 @@ def _safe(value) -> str:
 
 
 def scorecard_csv(doc: dict) -> str:
-    """Long CSV: breakdown, segment, metric, question, value, ci_low, ci_high, n (suppressed as marker)."""
+    """Long CSV: breakdown, segment, metric, question, value, ci_low, ci_high, n, suppressed, p_adjusted,
+    significant; comparisons appear as metrics ``<metric>_vs_rest`` / ``<metric>_vs_previous`` whose
+    value is the difference. Suppressed values are the marker, never numbers."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["breakdown", "segment", "metric", "question", "value", "ci_low", "ci_high", "n",
-                     "suppressed"])
+                     "suppressed", "p_adjusted", "significant"])
 
     def emit(breakdown, segment, metric, question, est, suppressed):
         if est == "suppressed":
-            writer.writerow([breakdown, segment, metric, question, "suppressed", "", "", "", suppressed or "yes"])
+            writer.writerow([breakdown, segment, metric, question, "suppressed", "", "", "", suppressed or "yes",
+                             "", ""])
+        elif isinstance(est, dict) and "difference" in est:
+            writer.writerow([breakdown, segment, metric, question, est["difference"], "", "", "", "",
+                             est["p_adjusted"], est["significant"]])
         elif isinstance(est, dict):
             writer.writerow([breakdown, segment, metric, question, est.get("value"), est.get("ci_low"),
-                             est.get("ci_high"), est.get("n"), ""])
+                             est.get("ci_high"), est.get("n"), "", "", ""])
         elif est is not None:
-            writer.writerow([breakdown, segment, metric, question, est, "", "", "", ""])
+            writer.writerow([breakdown, segment, metric, question, est, "", "", "", "", "", ""])
 
     cells = [("overall", "all", doc["overall"])] + [
         (":".join(b["by"]), " / ".join(_safe(v) for v in c["segment"].values()), c)
@@ -188,6 +194,14 @@ def scorecard_csv(doc: dict) -> str:
             else:
                 emit(breakdown, segment, "csat_top2", qid, value["top2"], None)
                 emit(breakdown, segment, "csat_mean", qid, value["mean"], None)
+        for kind in ("vs_rest", "vs_previous"):
+            comparison = cell.get(kind)
+            if comparison == "suppressed":
+                emit(breakdown, segment, f"nps_{kind}", doc["nps_question"], comparison, hidden or "yes")
+            elif isinstance(comparison, dict):
+                emit(breakdown, segment, f"nps_{kind}", doc["nps_question"], comparison.get("nps"), None)
+                for qid, test in comparison.get("csat_top2", {}).items():
+                    emit(breakdown, segment, f"csat_top2_{kind}", qid, test, None)
     return out.getvalue()
 
 

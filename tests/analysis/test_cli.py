@@ -53,6 +53,8 @@ def test_analyze_table_and_csv_formats(wave_repos):
     csv_out = CliRunner().invoke(cli, ["analyze", "--wave", "w-test", "--by", "tier", "--format", "csv"])
     assert csv_out.stdout.splitlines()[0].startswith("breakdown,segment,metric")
     assert "tier,principal,nps,q_nps,suppressed" in csv_out.stdout
+    assert "tier,principal,nps_vs_rest,q_nps,suppressed" in csv_out.stdout
+    assert any(line.startswith("overall,all,nps,q_nps,") for line in csv_out.stdout.splitlines())
 
 
 def test_analyze_rejects_unknown_dimension_and_unknown_wave(wave_repos):
