@@ -172,6 +172,20 @@ def test_no_published_cell_below_threshold_in_any_breakdown(answers, threshold):
             assert -100 <= cell["nps"]["value"] <= 100
         else:
             assert cell["nps"] == MARKER
+    # no subtraction recovers a hidden cell: every line has 0 or 2+ hidden cells while its margin
+    # is published, and at least one hidden cell when its margin is hidden
+    tiers, regions, crossed = (b["cells"] for b in doc["breakdowns"])
+    for table in (tiers, regions):
+        assert sum(bool(c["suppressed"]) for c in table) != 1 or len(table) == 1 \
+            or doc["overall"]["suppressed"]
+    for dim, margins in (("tier", tiers), ("region", regions)):
+        for margin in margins:
+            line = [c for c in crossed if c["segment"][dim] == margin["segment"][dim]]
+            hidden = sum(bool(c["suppressed"]) for c in line)
+            if margin["suppressed"]:
+                assert hidden >= 1
+            else:
+                assert hidden != 1 or len(line) == 1
 
 
 def test_partner_level_interval_uses_invited_partners_as_population():
