@@ -37,31 +37,19 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_threshold, comments_by,
             sentiment_cache) -> None:
     """Print the scorecard of a wave: response rate, NPS, CSAT, comparisons and key drivers."""
-    from analysis.repository_loader import load_wave, previous_wave_id
-    from analysis.scorecard import build_scorecard
+    from analysis.repository_loader import previous_wave_id, scorecard_for_wave
     from analysis.segments import parse_breakdowns
 
     from .main import _repos
 
     breakdowns = parse_breakdowns(by)
     repos = _repos()
-    partners = repos.partners.all()
-    current, specs = load_wave(repos, wave_id, partners=partners)
-    previous = None
-    if compare_previous:
-        previous_id = previous_wave_id(repos, wave_id)
-        if previous_id is None:
-            click.echo(f"note: {wave_id} is the first wave of its survey; nothing to compare with", err=True)
-        else:
-            previous, _ = load_wave(repos, previous_id, partners=partners)
-    doc = build_scorecard(current, specs, breakdowns, previous=previous, threshold=threshold)
-    if comments:
-        from analysis.comments import wave_comment_summaries
-
-        text_questions = [s.id for s in specs if s.type == "text"]
-        with _scorer(sentiment_cache) as scorer:
-            doc["comments"] = wave_comment_summaries(current.tidy, text_questions, comments_by, comment_threshold,
-                                                     scorer=scorer)
+    if compare_previous and previous_wave_id(repos, wave_id) is None:
+        click.echo(f"note: {wave_id} is the first wave of its survey; nothing to compare with", err=True)
+    with _scorer(sentiment_cache if comments else None, enabled=comments) as scorer:
+        doc = scorecard_for_wave(repos, wave_id, breakdowns, compare_previous, threshold, comments=comments,
+                                 comment_threshold=comment_threshold, comments_by=comments_by, scorer=scorer,
+                                 progress=True)
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     elif fmt == "csv":
@@ -71,8 +59,11 @@ def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_thr
 
 
 @contextlib.contextmanager
-def _scorer(cache_path: Path | None):
-    """A TextBlobScorer whose cache is read from and written back to a JSON file."""
+def _scorer(cache_path: Path | None, enabled: bool = True):
+    """A TextBlobScorer whose cache is read from and written back to a JSON file (None when not enabled)."""
+    if not enabled:
+        yield None
+        return
     from analysis.sentiment import TextBlobScorer, load_cache, save_cache
 
     if cache_path is None:

@@ -79,11 +79,12 @@ def _run_text(tmp_path, content, *args, encoding="utf-8"):
 def test_text_analyze_writes_one_row_per_input_row_and_a_segment_summary(tmp_path):
     rows = ["region,comment"]
     rows += [f"EMEA,The deal registration portal is confusing and slow {i}" for i in range(9)]
+    rows += [f"AMER,Great training and helpful support {i}" for i in range(8)]
     rows += ["APJ,Great training", "APJ,", "LATAM,=HYPERLINK(\"x\")"]
     result, out = _run_text(tmp_path, "\n".join(rows) + "\n", "--segment-column", "region")
     assert result.exit_code == 0, result.output
     lines = (out / "comments.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 + 12
+    assert len(lines) == 1 + 20
     assert lines[0].endswith("sentiment_label,polarity,subjectivity,probability_positive,language,themes")
     assert "negative" in lines[1] and "deal_registration;partner_portal" in lines[1]
     assert lines[-1].startswith("LATAM,\"'=HYPERLINK")
@@ -91,6 +92,7 @@ def test_text_analyze_writes_one_row_per_input_row_and_a_segment_summary(tmp_pat
     segments = {s["segment"]: s for s in summary["segments"]}
     assert segments["EMEA"]["comments"] == 9 and segments["EMEA"]["labels"]["negative"] == 9
     assert segments["EMEA"]["themes"][0]["theme"] == "deal_registration"
+    assert segments["AMER"]["labels"]["positive"] == 8
     assert segments["APJ"]["comments"] == "suppressed" and segments["LATAM"]["suppressed"] == "primary"
 
 
