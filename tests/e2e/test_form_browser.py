@@ -48,7 +48,7 @@ def test_every_question_type_is_stored_exactly_as_entered(live_server, page):
     assert response.language == "en"
 
 
-def test_errors_show_summary_and_messages_keep_answers_then_fix_and_submit(live_server, browser):
+def test_errors_show_summary_and_messages_keep_answers_then_fix_and_submit(live_server, browser, artifacts):
     url, link = live_server.invite()
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -70,6 +70,7 @@ def test_errors_show_summary_and_messages_keep_answers_then_fix_and_submit(live_
         page.click("#error-summary a[href='#q_nps-0']")
         assert page.evaluate("document.activeElement.id") == "q_nps-0"
         assert axe_violations(page, "error-state") == []
+        page.screenshot(path=str(artifacts / "form-errors.png"))
         assert live_server.stored(link) is None
 
         fill(page, {k: v for k, v in REQUIRED_ONLY.items() if k != "q_sat_value"})
@@ -214,3 +215,19 @@ def test_the_form_works_without_javascript(live_server, browser):
     finally:
         context.close()
     assert live_server.stored(link).answers == REQUIRED_ONLY
+
+
+def test_head_and_get_over_http_send_the_headers_and_write_nothing(live_server):
+    import urllib.request
+
+    url, link = live_server.invite()
+    before = live_server.repos.invitations.get(link.invitation.invitation_id)
+    for method in ("HEAD", "GET"):
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=10) as response:  # noqa: S310
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert response.headers["Referrer-Policy"] == "no-referrer"
+            assert response.headers["Cache-Control"] == "no-store"
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert live_server.repos.invitations.get(link.invitation.invitation_id) == before
+    assert live_server.stored(link) is None

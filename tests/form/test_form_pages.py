@@ -214,3 +214,26 @@ def test_malformed_bodies_are_4xx_and_write_nothing(form_world):
     json_body = client.http.post(f"/s/{token}", headers={"Content-Type": "application/json"}, body="{}")
     assert json_body.status_code == 415
     assert stored(repos, link) is None
+
+
+def test_storage_trouble_is_a_503_page_with_retry_after(form_world, monkeypatch):
+    client, repos, link = form_world
+    from chalicelib.domain.errors import StorageUnavailable
+    from chalicelib.services import submissions
+
+    def unavailable(*args, **kwargs):
+        raise StorageUnavailable("throttled", retry_after=3)
+
+    monkeypatch.setattr(submissions, "open_invitation", unavailable)
+    for response in (client.http.get(f"/s/{token_of(link)}"), post(client, token_of(link), COMPLETE)):
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "3"
+        assert "Please try again shortly" in html(response) and "throttled" not in html(response)
+    assert stored(repos, link) is None
+
+
+def test_thank_you_page_without_a_submitted_response_redirects_to_the_form(form_world):
+    client, _, link = form_world
+    token = token_of(link)
+    response = client.http.get(f"/s/{token}/thanks")
+    assert response.status_code == 303 and response.headers["Location"] == f"../{token}"
