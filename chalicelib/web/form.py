@@ -28,7 +28,7 @@ from chalicelib.services import submissions
 from . import form_body
 from .errors import HttpProblem
 from .form_view import attach_errors, section_views
-from .i18n import Translator, accept_language, negotiate
+from .i18n import Translator, accept_language, language_name, negotiate
 from .rendering import html_response, render
 from .static_files import static_response
 
@@ -81,7 +81,7 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
     body = render(
         "form.html", t=t, lang=language, static=page.static, form_url=page.form_url,
         survey_title=localized(view.survey.title, language), intro=localized(view.survey.intro, language),
-        languages=[(code, Translator(code)("language.name")) for code in view.survey.languages],
+        languages=[(code, language_name(code)) for code in view.survey.languages],
         sections=sections, summary=summary, saved=saved, submitted=submitted,
         closes=view.wave.closed_on[:10])
     return html_response(status, body, head=page.head)

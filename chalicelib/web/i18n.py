@@ -26,6 +26,11 @@ def catalogue(language: str) -> dict[str, str]:
     return json.loads((LOCALE_DIR / f"{language}.json").read_text(encoding="utf-8"))
 
 
+def language_name(code: str) -> str:
+    """A language's own name for the switcher ("Deutsch"), or its code when we ship no catalogue."""
+    return catalogue(code.split("-")[0]).get("language.name", code)
+
+
 def placeholders(message: str) -> set[str]:
     """Names of the ``{name}`` placeholders in a message."""
     return set(_PLACEHOLDER.findall(message))

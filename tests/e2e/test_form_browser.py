@@ -1,11 +1,15 @@
 """The partner form in a real browser (Chromium via Playwright) against chalice local + DynamoDB Local."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.e2e.conftest import ROOT, axe_violations
 
 pytestmark = pytest.mark.browser
+DOCS_IMAGES = ROOT / "docs" / "images"
+UPDATE_DOCS = os.environ.get("PULSE_DOCS_SCREENSHOTS") == "1"  # refresh the README's screenshots
 
 TEXT_QUESTIONS = {"q_nps_reason", "q_fix_first"}
 REQUIRED_ONLY = {"q_nps": 6, "q_sat_value": 3, "q_sat_incentives": 3, "q_sat_deal_reg": 3, "q_sat_portal": 3,
@@ -152,21 +156,19 @@ def test_form_fits_a_360_px_screen_without_horizontal_scrolling(live_server, bro
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=str(artifacts / "form-360.png"), full_page=True)
-        docs = ROOT / "docs" / "images"
-        docs.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(docs / "form-360.png"))
+        if UPDATE_DOCS:
+            page.screenshot(path=str(DOCS_IMAGES / "form-360.png"))
         assert (artifacts / "form-360.png").stat().st_size > 0
     finally:
         context.close()
 
 
-def test_desktop_screenshot_for_the_readme(live_server, page, artifacts):
+def test_desktop_screenshot(live_server, page, artifacts):
     url, _ = live_server.invite()
     page.goto(url)
-    docs = ROOT / "docs" / "images"
-    docs.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(docs / "form-desktop.png"))
     page.screenshot(path=str(artifacts / "form-desktop.png"), full_page=True)
+    if UPDATE_DOCS:
+        page.screenshot(path=str(DOCS_IMAGES / "form-desktop.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 

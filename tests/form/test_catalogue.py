@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.web.i18n import UI_LANGUAGES, Translator, accept_language, catalogue, negotiate, placeholders
+from chalicelib.web.i18n import (
+    UI_LANGUAGES,
+    Translator,
+    accept_language,
+    catalogue,
+    language_name,
+    negotiate,
+    placeholders,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "templates"
 
@@ -37,3 +45,8 @@ def test_language_negotiation_prefers_an_offered_language():
     assert negotiate([None, "xx"], ("en", "es")) == "en"
     assert accept_language("fr;q=0.5, ja, de;q=0.8, *;q=0.1") == ["ja", "de", "fr"]
     assert accept_language("en;q=abc") == []
+
+
+def test_switcher_names_languages_in_their_own_words():
+    assert [language_name(code) for code in ("en", "es", "ja", "de")] == ["English", "Español", "日本語", "Deutsch"]
+    assert language_name("fr") == "fr"  # no catalogue: never mislabelled as English
