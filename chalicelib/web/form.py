@@ -6,8 +6,11 @@ never write anything. Repeated bad posts per invitation are rate limited (429).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
+import traceback
+import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -65,6 +68,23 @@ class _Page:
         return html_response(status, body, headers, head=self.head)
 
 
+def html_errors(depth: int):
+    """Last line of defence for a form route: an unexpected error becomes a 500 page with a
+    reference (the log gets the traceback, not the message, which could quote partner input)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(token, *args, **kwargs):
+            try:
+                return view(token, *args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - never a traceback to a partner
+                reference = uuid.uuid4().hex[:16]
+                logger.error("unexpected %s in the form (reference %s)\n%s", type(error).__name__, reference,
+                             "".join(traceback.format_tb(error.__traceback__)))
+                return _Page(form.current_request, token, depth).message(500, "internal", reference=reference)
+        return wrapper
+    return decorate
+
+
 def _language(view, requested: str | None) -> str:
     stored = view.response.language if view.response else None
     return negotiate([requested, stored, view.invitation.language], view.survey.languages)
@@ -88,6 +108,7 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
 
 
 @form.route("/s/{token}", methods=["GET", "HEAD"])
+@html_errors(depth=1)
 def show_form(token):
     """The survey in the contact's language (or ?lang=), prefilled with saved answers."""
     page = _Page(form.current_request, token, depth=1)
@@ -104,6 +125,7 @@ def show_form(token):
 
 
 @form.route("/s/{token}/thanks", methods=["GET", "HEAD"])
+@html_errors(depth=2)
 def thanks(token):
     """Thank-you page after a final submit; links back to the (editable) answers."""
     page = _Page(form.current_request, token, depth=2)
@@ -124,6 +146,7 @@ def thanks(token):
 
 
 @form.route("/s/{token}", methods=["POST"], content_types=FORM_CONTENT_TYPES)
+@html_errors(depth=1)
 def post_form(token):
     """Submit ("Submit answers") or save a partial response ("Save and finish later")."""
     request = form.current_request

@@ -237,3 +237,24 @@ def test_thank_you_page_without_a_submitted_response_redirects_to_the_form(form_
     token = token_of(link)
     response = client.http.get(f"/s/{token}/thanks")
     assert response.status_code == 303 and response.headers["Location"] == f"../{token}"
+
+
+def test_an_unexpected_error_is_a_500_page_with_a_reference_and_no_details(form_world, monkeypatch, caplog):
+    client, _, link = form_world
+    from chalicelib.services import submissions
+
+    detail = "secret internal detail"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(detail)
+
+    monkeypatch.setattr(submissions, "open_invitation", broken)
+    for response in (client.http.get(f"/s/{token_of(link)}"), post(client, token_of(link), COMPLETE),
+                     client.http.get(f"/s/{token_of(link)}/thanks")):
+        page = html(response)
+        assert response.status_code == 500
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "Something went wrong on our side" in page
+        assert detail not in page and "Traceback" not in page
+    reference = page.split("reference to your partner account manager: ")[1][:16]
+    assert reference in caplog.text and detail not in caplog.text  # the message may quote partner input
