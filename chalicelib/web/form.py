@@ -165,6 +165,9 @@ def post_form(token):
         try:
             fields = form_body.decode_form(request.raw_body, wiring.settings().max_body_bytes)
             post = form_body.parse_survey_post(fields, view.survey)
+            if post.switch_to:  # the language switcher (with JavaScript): keep answers, store nothing
+                shown = negotiate([post.switch_to, post.language, language], view.survey.languages)
+                return _form_page(page, view, shown, values=post.raw)
             result = submissions.submit_response(repos, tokens, token, post.submission_body(language), _now())
         except InvalidInput as error:
             counter.record(claims.invitation_id, time.time())

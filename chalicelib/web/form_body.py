@@ -16,6 +16,7 @@ from .errors import HttpProblem
 
 LANGUAGE_FIELD = "_lang"
 ACTION_FIELD = "_action"
+SWITCH_FIELD = "_switch"  # change language, keeping what was typed (nothing is stored)
 SAVE, SUBMIT = "save", "submit"
 MAX_FIELDS = 500
 _INTEGER = re.compile(r"^\s*-?\d{1,6}\s*$")
@@ -29,6 +30,7 @@ class FormPost:
     raw: dict[str, list[str]] = field(default_factory=dict)
     language: str | None = None
     final: bool = True
+    switch_to: str | None = None
 
     def submission_body(self, fallback_language: str) -> dict:
         """The body ``submit_response`` expects (``final`` false = save and finish later)."""
@@ -71,11 +73,12 @@ def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
     answers: dict = {}
     raw: dict[str, list[str]] = {}
     for name, values in fields.items():
-        if name in (LANGUAGE_FIELD, ACTION_FIELD):
+        if name in (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD):
             continue
         question = questions.get(name)
         raw[name] = values
         answers[name] = _convert(question.type if question else None, values)
     language = (fields.get(LANGUAGE_FIELD) or [None])[0]
     action = (fields.get(ACTION_FIELD) or [SUBMIT])[0]
-    return FormPost(answers=answers, raw=raw, language=language, final=action != SAVE)
+    switch_to = (fields.get(SWITCH_FIELD) or [None])[0]
+    return FormPost(answers=answers, raw=raw, language=language, final=action != SAVE, switch_to=switch_to)

@@ -233,3 +233,20 @@ def test_head_and_get_over_http_send_the_headers_and_write_nothing(live_server):
             assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert live_server.repos.invitations.get(link.invitation.invitation_id) == before
     assert live_server.stored(link) is None
+
+
+def test_switching_language_mid_way_keeps_what_was_typed(live_server, page):
+    url, link = live_server.invite()
+    page.goto(url)
+    fill(page, {"q_nps": 7, "q_nps_reason": "Typed in English first"})
+    with page.expect_navigation():
+        page.click(".languages a[hreflang=de]")
+    assert page.get_attribute("html", "lang") == "de"
+    assert page.locator("button[value=submit]").inner_text() == "Antworten absenden"
+    assert page.is_checked("#q_nps-7")
+    assert page.input_value("#q_nps_reason-input") == "Typed in English first"
+    assert live_server.stored(link) is None
+    fill(page, {k: v for k, v in REQUIRED_ONLY.items() if k != "q_nps"})
+    submit(page)
+    assert page.url == f"{url}/thanks"
+    assert live_server.stored(link).language == "de"

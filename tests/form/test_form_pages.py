@@ -258,3 +258,14 @@ def test_an_unexpected_error_is_a_500_page_with_a_reference_and_no_details(form_
         assert detail not in page and "Traceback" not in page
     reference = page.split("reference to your partner account manager: ")[1][:16]
     assert reference in caplog.text and detail not in caplog.text  # the message may quote partner input
+
+
+def test_switching_language_on_a_post_keeps_typed_answers_and_stores_nothing(form_world):
+    client, repos, link = form_world
+    response = post(client, token_of(link), [("_switch", "es"), ("q_comment", "Mi comentario"), ("q_nps", "7")])
+    page = html(response)
+    assert response.status_code == 200
+    assert '<html lang="es">' in page and "Enviar respuestas" in page
+    assert ">Mi comentario</textarea>" in page and 'value="7" checked' in page
+    assert 'id="error-summary"' not in page
+    assert stored(repos, link) is None

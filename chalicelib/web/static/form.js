@@ -17,4 +17,24 @@
     area.addEventListener("input", update);
     update();
   });
+  // Switching language after answering: post the answers back to be shown in the new
+  // language (the server stores nothing), instead of following the link and losing them.
+  var form = document.getElementById("survey");
+  if (!form) { return; }
+  var changed = false;
+  form.addEventListener("input", function () { changed = true; });
+  form.addEventListener("change", function () { changed = true; });
+  var links = document.querySelectorAll(".languages a[hreflang]");
+  Array.prototype.forEach.call(links, function (link) {
+    link.addEventListener("click", function (event) {
+      if (!changed) { return; }
+      event.preventDefault();
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "_switch";
+      field.value = link.getAttribute("hreflang");
+      form.appendChild(field);
+      form.submit();
+    });
+  });
 }());
