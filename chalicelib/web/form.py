@@ -162,6 +162,8 @@ def post_form(token):
                                 minutes=max(1, round(wait / 60)))
         view = submissions.open_invitation(repos, tokens, token)
         language = _language(view, None)
+        if not view.is_open(_now()):
+            raise WaveClosed(view.wave.closed_on)
         try:
             fields = form_body.decode_form(request.raw_body, wiring.settings().max_body_bytes)
             post = form_body.parse_survey_post(fields, view.survey)

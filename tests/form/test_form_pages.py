@@ -154,7 +154,8 @@ def test_a_closed_wave_shows_the_closing_date_with_410(form_world):
     closes = (NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     pk, sk = wave_key(wave.wave_id)
     repos.waves.table.update(pk, sk, "SET closes_at = :c", {":c": closes})
-    for response in (client.http.get(f"/s/{token_of(link)}"), post(client, token_of(link), COMPLETE)):
+    for response in (client.http.get(f"/s/{token_of(link)}"), post(client, token_of(link), COMPLETE),
+                     post(client, token_of(link), [("_switch", "es")])):
         assert response.status_code == 410
         assert f"This survey closed on {closes[:10]}" in html(response)
     assert stored(repos, link) is None
