@@ -62,5 +62,13 @@ def invitation_tokens():
 
 def reset() -> None:
     """Forget every cached adapter (after the environment changed)."""
-    for getter in (settings, dynamodb_client, table, repositories, invitation_tokens):
+    for getter in (settings, dynamodb_client, table, repositories, invitation_tokens, bad_post_counter):
         getter.cache_clear()
+
+
+@cache
+def bad_post_counter():
+    """Per-invitation counter of rejected form posts (rate limiting of the partner form)."""
+    from chalicelib.storage.rate_limits import DynamoBadPostCounter
+
+    return DynamoBadPostCounter(table())

@@ -1,0 +1,196 @@
+"""Partner-facing survey form: GET/POST /s/{token}, the thank-you page and static assets.
+
+Pages are server-rendered HTML that work without JavaScript. Answers go through the same
+``submit_response`` use case (and so the same validation) as the JSON API. GET and HEAD
+never write anything. Repeated bad posts per invitation are rate limited (429).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import time
+import traceback
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from chalice import Blueprint, Response
+
+from chalicelib import wiring
+from chalicelib.domain.errors import (
+    AlreadySubmitted,
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    StorageUnavailable,
+    WaveClosed,
+)
+from chalicelib.domain.survey import localized
+from chalicelib.services import submissions
+
+from . import form_body
+from .errors import HttpProblem
+from .form_view import attach_errors, section_views
+from .i18n import Translator, accept_language, language_name, negotiate
+from .rendering import html_response, render
+from .static_files import static_response
+
+form = Blueprint(__name__)
+logger = logging.getLogger("pulse.form")
+FORM_CONTENT_TYPES = ["application/x-www-form-urlencoded"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Page:
+    """Request-scoped helpers: which language, relative URLs, HEAD handling."""
+
+    def __init__(self, request, token: str, depth: int):
+        self.request = request
+        self.token = token
+        self.head = request.method == "HEAD"
+        self.static = "../" * depth + "static/"
+        self.form_url = ("../" if depth > 1 else "") + quote(token, safe="")
+
+    def query(self, name: str) -> str | None:
+        return (self.request.query_params or {}).get(name)
+
+    def message(self, status: int, kind: str, language: str | None = None,
+                headers: dict | None = None, **params) -> Response:
+        """A simple page (not found, closed, too many attempts ...) in the best language."""
+        language = language or negotiate(accept_language(self.request.headers.get("accept-language")),
+                                         ("en", "es", "ja", "de"))
+        t = Translator(language)
+        body = render("message.html", t=t, lang=language, static=self.static,
+                      title=t(f"{kind}.title"), body=t(f"{kind}.body", **params), survey_title=None)
+        return html_response(status, body, headers, head=self.head)
+
+
+def html_errors(depth: int):
+    """Last line of defence for a form route: an unexpected error becomes a 500 page with a
+    reference (the log gets the traceback, not the message, which could quote partner input)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(token, *args, **kwargs):
+            try:
+                return view(token, *args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - never a traceback to a partner
+                reference = uuid.uuid4().hex[:16]
+                logger.error("unexpected %s in the form (reference %s)\n%s", type(error).__name__, reference,
+                             "".join(traceback.format_tb(error.__traceback__)))
+                return _Page(form.current_request, token, depth).message(500, "internal", reference=reference)
+        return wrapper
+    return decorate
+
+
+def _language(view, requested: str | None) -> str:
+    stored = view.response.language if view.response else None
+    return negotiate([requested, stored, view.invitation.language], view.survey.languages)
+
+
+def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
+               problems=None, saved: bool = False) -> Response:
+    t = Translator(language)
+    submitted = bool(view.response and view.response.is_submitted)
+    if values is None:
+        values = view.response.answers if view.response else {}
+    sections = section_views(view.survey, language, values)
+    summary = attach_errors(sections, view.survey, problems or [], t)
+    body = render(
+        "form.html", t=t, lang=language, static=page.static, form_url=page.form_url,
+        survey_title=localized(view.survey.title, language), intro=localized(view.survey.intro, language),
+        languages=[(code, language_name(code)) for code in view.survey.languages],
+        sections=sections, summary=summary, saved=saved, submitted=submitted,
+        closes=view.wave.closed_on[:10])
+    return html_response(status, body, head=page.head)
+
+
+@form.route("/s/{token}", methods=["GET", "HEAD"])
+@html_errors(depth=1)
+def show_form(token):
+    """The survey in the contact's language (or ?lang=), prefilled with saved answers."""
+    page = _Page(form.current_request, token, depth=1)
+    try:
+        view = submissions.open_invitation(wiring.repositories(), wiring.invitation_tokens(), token)
+    except NotFound:
+        return page.message(404, "notfound")
+    except StorageUnavailable as error:
+        return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
+    language = _language(view, page.query("lang"))
+    if not view.is_open(_now()):
+        return page.message(410, "closed", language, closed=view.wave.closed_on[:10])
+    return _form_page(page, view, language, saved=page.query("saved") == "1")
+
+
+@form.route("/s/{token}/thanks", methods=["GET", "HEAD"])
+@html_errors(depth=2)
+def thanks(token):
+    """Thank-you page after a final submit; links back to the (editable) answers."""
+    page = _Page(form.current_request, token, depth=2)
+    try:
+        view = submissions.open_invitation(wiring.repositories(), wiring.invitation_tokens(), token)
+    except NotFound:
+        return page.message(404, "notfound")
+    except StorageUnavailable as error:
+        return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
+    language = _language(view, page.query("lang"))
+    if not (view.response and view.response.is_submitted):
+        return Response(body="", status_code=303, headers={"Location": page.form_url})
+    t = Translator(language)
+    body = render("thanks.html", t=t, lang=language, static=page.static, form_url=page.form_url,
+                  survey_title=localized(view.survey.title, language),
+                  is_open=view.is_open(_now()), closes=view.wave.closed_on[:10])
+    return html_response(200, body, head=page.head)
+
+
+@form.route("/s/{token}", methods=["POST"], content_types=FORM_CONTENT_TYPES)
+@html_errors(depth=1)
+def post_form(token):
+    """Submit ("Submit answers") or save a partial response ("Save and finish later")."""
+    request = form.current_request
+    page = _Page(request, token, depth=1)
+    repos, tokens = wiring.repositories(), wiring.invitation_tokens()
+    language = None
+    try:
+        claims = tokens.read(token)
+        counter = wiring.bad_post_counter()
+        wait = counter.retry_after(claims.invitation_id, time.time())
+        if wait:
+            return page.message(429, "ratelimited", headers={"Retry-After": str(wait)},
+                                minutes=max(1, round(wait / 60)))
+        view = submissions.open_invitation(repos, tokens, token)
+        language = _language(view, None)
+        if not view.is_open(_now()):
+            raise WaveClosed(view.wave.closed_on)
+        try:
+            fields = form_body.decode_form(request.raw_body, wiring.settings().max_body_bytes)
+            post = form_body.parse_survey_post(fields, view.survey)
+            if post.switch_to:  # the language switcher (with JavaScript): keep answers, store nothing
+                shown = negotiate([post.switch_to, post.language, language], view.survey.languages)
+                return _form_page(page, view, shown, values=post.raw)
+            result = submissions.submit_response(repos, tokens, token, post.submission_body(language), _now())
+        except InvalidInput as error:
+            counter.record(claims.invitation_id, time.time())
+            shown = negotiate([post.language, language], view.survey.languages)
+            return _form_page(page, view, shown, status=400, values=post.raw, problems=error.problems)
+        except HttpProblem as error:
+            counter.record(claims.invitation_id, time.time())
+            return page.message(error.status, "badrequest", language)
+    except NotFound:
+        return page.message(404, "notfound")
+    except WaveClosed as error:
+        return page.message(410, "closed", language, closed=error.closes_at[:10])
+    except (ConcurrentUpdate, AlreadySubmitted):
+        return page.message(409, "conflict", language)
+    except StorageUnavailable as error:
+        return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
+    target = page.form_url + ("/thanks" if result.response.is_submitted else "?saved=1")
+    return Response(body="", status_code=303, headers={"Location": target, "Cache-Control": "no-store"})
+
+
+@form.route("/static/{name}", methods=["GET", "HEAD"])
+def static_asset(name):
+    """The form's own CSS and JavaScript (vendored; nothing from a CDN)."""
+    return static_response(name, head=form.current_request.method == "HEAD")

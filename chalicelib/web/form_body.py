@@ -1,0 +1,84 @@
+"""Turning a form-encoded survey post into the answer dict the JSON API would receive.
+
+The form never validates answers itself: it only converts field strings to the JSON
+shapes (numbers for scales, lists for multiple choice) and hands the result to the same
+``submit_response`` use case, so the API and the form share one rule set.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from chalicelib.domain.survey import Survey
+
+from .errors import HttpProblem
+
+LANGUAGE_FIELD = "_lang"
+ACTION_FIELD = "_action"
+SWITCH_FIELD = "_switch"  # change language, keeping what was typed (nothing is stored)
+SAVE, SUBMIT = "save", "submit"
+MAX_FIELDS = 500
+_INTEGER = re.compile(r"^\s*-?\d{1,6}\s*$")
+
+
+@dataclass(frozen=True)
+class FormPost:
+    """A parsed survey post: answers for validation, raw strings for redisplay."""
+
+    answers: dict
+    raw: dict[str, list[str]] = field(default_factory=dict)
+    language: str | None = None
+    final: bool = True
+    switch_to: str | None = None
+
+    def submission_body(self, fallback_language: str) -> dict:
+        """The body ``submit_response`` expects (``final`` false = save and finish later)."""
+        return {"answers": self.answers, "language": self.language or fallback_language,
+                "final": self.final}
+
+
+def decode_form(raw_body: bytes | None, max_bytes: int) -> dict[str, list[str]]:
+    """Decode an ``application/x-www-form-urlencoded`` body (UTF-8) or raise HttpProblem."""
+    raw = raw_body or b""
+    if len(raw) > max_bytes:
+        raise HttpProblem(413, "too_large", f"the form is larger than {max_bytes} bytes")
+    try:
+        text = raw.decode("ascii")
+        return parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict",
+                        max_num_fields=MAX_FIELDS)
+    except (UnicodeError, ValueError):
+        raise HttpProblem(400, "bad_form", "the form body is not valid UTF-8 form encoding") from None
+
+
+def _convert(question_type: str | None, values: list[str]):
+    """One field's posted strings -> the JSON-shaped value (left as-is when it does not fit)."""
+    if question_type == "multi_choice":
+        return [v for v in values if v != ""]
+    if len(values) != 1:
+        return values  # a single-valued question sent twice: validation reports it
+    value = values[0]
+    if question_type in ("nps", "rating") and _INTEGER.match(value):
+        return int(value)
+    return value
+
+
+def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
+    """Map decoded form fields onto the survey's questions.
+
+    Fields that are not questions (other than ``_lang``/``_action``) are passed on, so the
+    shared validation reports them instead of the form silently dropping them.
+    """
+    questions = survey.questions_by_id()
+    answers: dict = {}
+    raw: dict[str, list[str]] = {}
+    for name, values in fields.items():
+        if name in (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD):
+            continue
+        question = questions.get(name)
+        raw[name] = values
+        answers[name] = _convert(question.type if question else None, values)
+    language = (fields.get(LANGUAGE_FIELD) or [None])[0]
+    action = (fields.get(ACTION_FIELD) or [SUBMIT])[0]
+    switch_to = (fields.get(SWITCH_FIELD) or [None])[0]
+    return FormPost(answers=answers, raw=raw, language=language, final=action != SAVE, switch_to=switch_to)

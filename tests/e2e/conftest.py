@@ -1,0 +1,151 @@
+"""Browser-test fixtures: the app served by ``chalice local`` on DynamoDB Local, and Chromium.
+
+``live_server`` (session) starts ``chalice local --no-autoreload --stage test`` on a free
+port against its own DynamoDB Local table; ``browser`` launches Debian's Chromium through
+Playwright. Both skip with a reason when Java or Chromium is missing, and fail instead
+when PULSE_CI is set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.builders import NOW, TEST_SECRET, make_partner, make_repositories
+from tests.conftest import _make_table, _need
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_SURVEY = ROOT / "examples" / "partner-experience.yaml"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A running app: its base URL, the table behind it and the token issuer it trusts."""
+
+    url: str
+    table: object
+    tokens: object
+
+    @property
+    def repos(self):
+        return make_repositories(self.table)
+
+    def invite(self, language: str = "en", definition: dict | None = None) -> tuple[str, object]:
+        """A fresh wave of the demo survey with one invited contact: (survey URL, link)."""
+        from chalicelib.services.catalogue import open_wave, publish_survey
+        from chalicelib.services.invitations import create_invitations
+
+        definition = definition or yaml.safe_load(DEMO_SURVEY.read_text("utf-8"))
+        repos = self.repos
+        publish_survey(repos, definition, NOW)
+        suffix = uuid.uuid4().hex[:8]
+        partner = make_partner(f"E2E-{suffix}")
+        partner = replace(partner, contacts=tuple(replace(c, language=language) for c in partner.contacts))
+        repos.partners.put_many([partner], "2026-01-01T00:00:00Z")
+        wave_id = f"w-{suffix}"
+        open_wave(repos, definition["id"], wave_id, (NOW + timedelta(days=30)).date().isoformat(), NOW)
+        links = create_invitations(repos, self.tokens, wave_id, self.url, NOW)
+        link = next(lk for lk in links if lk.partner.partner_id == partner.partner_id)
+        return link.url, link
+
+    def stored(self, link):
+        """The stored response of an invitation (None when nothing was written)."""
+        return self.repos.responses.get(link.invitation.invitation_id)
+
+
+@pytest.fixture(scope="session")
+def live_server(dynamodb_local_endpoint, tmp_path_factory):
+    """The app under ``chalice local`` on a free port, backed by a fresh DynamoDB Local table."""
+    from chalicelib.security.tokens import InvitationTokens
+    from devtools.dynamodb_local import DynamoDBLocalError, wait_until_ready
+
+    chalice = Path(sys.executable).parent / "chalice"
+    _need(chalice.exists(), f"{chalice} is missing: run make setup")
+    table = _make_table(dynamodb_local_endpoint)
+    port = _free_port()
+    env = {**os.environ, "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_local_endpoint,
+           "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"}
+    log = tmp_path_factory.mktemp("chalice-local") / "server.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [str(chalice), "local", "--no-autoreload", "--stage", "test", "--host", "127.0.0.1",
+             "--port", str(port)], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(f"{url}/healthz", server, timeout=60)
+    except DynamoDBLocalError as error:
+        server.kill()
+        server.wait()
+        pytest.fail(f"chalice local did not start: {error}\n{log.read_text(errors='replace')[-2000:]}")
+    yield LiveServer(url, table, InvitationTokens(TEST_SECRET))
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    table.client.delete_table(TableName=table.name)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (``playwright install`` is not used)."""
+    _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (own cookies and storage) at desktop size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder for screenshots and axe reports (kept by CI as test artifacts)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def axe_violations(page, name: str) -> list[dict]:
+    """Run axe-core in the page; save the report; return serious/critical violations.
+
+    The page must come from a context with ``bypass_csp=True``: axe is injected as an inline
+    script, which the app's CSP (rightly) forbids.
+    """
+    _need(AXE.exists(), f"{AXE} is missing: run make setup (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=2), "utf-8")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
