@@ -180,3 +180,8 @@ def db_create_tables() -> None:
     _repos()
     created = wiring.table().ensure_exists()
     click.echo(f"table {wiring.settings().table_name} {'created' if created else 'exists'}")
+
+
+from .distribution import install_distribution_commands  # noqa: E402
+
+install_distribution_commands(cli)
