@@ -19,6 +19,9 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 MAX_NAME = 120
 MAX_SUBJECT = 200
+# SMTP line endings; lines up to RFC 5322's hard limit, so a long List-Unsubscribe URL stays one
+# plain line instead of being folded into RFC 2047 encoded words that mail clients ignore.
+SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 class UnsafeAddress(ValueError):
@@ -54,7 +57,7 @@ class MessageParts:
 def build_message(*, sender: Address, recipient: Address, parts: MessageParts, message_id: str,
                   sent_at: datetime, unsubscribe_url: str, language: str) -> EmailMessage:
     """A multipart/alternative message (plain text + HTML) with RFC 8058 one-click unsubscribe."""
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = flatten(parts.subject, MAX_SUBJECT)

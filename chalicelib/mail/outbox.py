@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-from email import policy
 from pathlib import Path
 
 from .mailer import DELIVERED, NOT_DELIVERED, OutgoingMail
+from .message import SMTP_POLICY
 
 SAFE_KEY = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
 
@@ -29,7 +29,7 @@ class OutboxMailer:
     def send(self, mail: OutgoingMail) -> str:
         path = self.path_for(mail.key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = mail.message.as_bytes(policy=policy.SMTP)
+        data = mail.message.as_bytes(policy=SMTP_POLICY)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)

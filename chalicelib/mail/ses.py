@@ -14,6 +14,7 @@ from collections.abc import Callable
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .mailer import UNKNOWN, MailRejected, MailUnavailable, OutgoingMail
+from .message import SMTP_POLICY
 
 REJECTED_CODES = {"MessageRejected", "MailFromDomainNotVerifiedException",
                   "ConfigurationSetDoesNotExistException", "InvalidParameterValue"}
@@ -56,7 +57,7 @@ class SesMailer:
     def send(self, mail: OutgoingMail) -> str:
         self._pace()
         kwargs = {"Source": self.source, "Destinations": [mail.recipient],
-                  "RawMessage": {"Data": mail.message.as_bytes()}}
+                  "RawMessage": {"Data": mail.message.as_bytes(policy=SMTP_POLICY)}}
         if self.configuration_set:
             kwargs["ConfigurationSetName"] = self.configuration_set
         for attempt in range(MAX_ATTEMPTS):

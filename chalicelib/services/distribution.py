@@ -301,7 +301,8 @@ def _deliver(d: Distribution, report: SendReport, mail: PlannedMail, wave, exist
         d.sends.mark_failed(mail.invitation.invitation_id, mail.kind, claim_id, str(error))
         raise
     d.sends.mark_sent(mail.invitation.invitation_id, mail.kind, claim_id, iso(now), message_id)
-    d.sends.mark_invitation_sent(mail.invitation.invitation_id, iso(now))
+    if mail.invitation.state == "created":  # reminders go to invitations that are past this
+        d.sends.mark_invitation_sent(mail.invitation.invitation_id, iso(now))
     report.sent.append(mail)
 
 

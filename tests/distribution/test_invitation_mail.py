@@ -35,6 +35,10 @@ def test_each_eml_parses_and_carries_that_contacts_own_links(world, outbox_dir, 
     unsubscribe = UnsubscribeTokens(TEST_SECRET)
 
     messages = read_outbox(outbox_dir)
+    raw = [path.read_bytes() for path in outbox_dir.rglob("*.eml")]
+
+    # Mail clients need the unsubscribe URLs as plain header text, not RFC 2047 encoded words.
+    assert all(f"\r\nList-Unsubscribe: <{BASE_URL}/u/".encode() in data for data in raw)
 
     assert len(messages) == len(by_email)
     for message in messages:
