@@ -19,7 +19,10 @@ reminder_jobs = Blueprint(__name__)
 logger = logging.getLogger("pulse.jobs")
 
 
-def run_due_reminders(distribution, settings, now: datetime) -> dict:
+SAFETY_MARGIN_MS = 60_000  # stop sending a minute before the Lambda would be killed
+
+
+def run_due_reminders(distribution, settings, now: datetime, should_stop=None) -> dict:
     """Send due reminders for every open wave of the configured surveys; returns summaries."""
     from chalicelib.services.distribution import send_reminders
 
@@ -29,7 +32,7 @@ def run_due_reminders(distribution, settings, now: datetime) -> dict:
     for survey_id in settings.reminder_surveys:
         for wave in distribution.repos.waves.waves_of_survey(survey_id):
             if wave.accepts_answers(now):
-                summaries.append(send_reminders(distribution, wave.wave_id, now).summary())
+                summaries.append(send_reminders(distribution, wave.wave_id, now, should_stop=should_stop).summary())
     return {"enabled": True, "waves": summaries}
 
 
@@ -37,6 +40,12 @@ def run_due_reminders(distribution, settings, now: datetime) -> dict:
 def send_due_reminders(event):
     if not wiring.settings().reminder_surveys:
         return {"enabled": False, "waves": []}
-    result = run_due_reminders(wiring.distribution(), wiring.settings(), datetime.now(UTC))
+    context = getattr(event, "context", None)
+
+    def should_stop() -> bool:
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        return bool(remaining) and remaining() < SAFETY_MARGIN_MS
+
+    result = run_due_reminders(wiring.distribution(), wiring.settings(), datetime.now(UTC), should_stop)
     logger.info("reminders: %s", result)
     return result

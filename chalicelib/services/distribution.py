@@ -166,11 +166,13 @@ def _would_invite(d: Distribution, wave_id: str, now: datetime, tiers, regions):
 
 # -- reminders ---------------------------------------------------------------------------------
 def send_reminders(d: Distribution, wave_id: str, now: datetime, *, dry_run: bool = False,
-                   progress=None) -> SendReport:
+                   progress=None, should_stop=None) -> SendReport:
     """Remind invited contacts without a submitted response (at most ``max_reminders``,
     at least ``spacing_days`` after their previous e-mail, never once the wave is closed).
 
     A contact with a saved, unsubmitted response gets the "finish your survey" wording.
+    ``should_stop()`` returning True ends the run early (a Lambda about to time out); the
+    next run continues where it stopped.
     """
     wave = d.repos.waves.get(wave_id)
     report = SendReport(wave_id, "reminders", dry_run=dry_run)
@@ -228,7 +230,7 @@ def send_reminders(d: Distribution, wave_id: str, now: datetime, *, dry_run: boo
             continue
         report.planned.append(PlannedMail(invitation, partner, contact, reminder_kind(number), wording, language))
     if not dry_run:
-        _deliver_all(d, report, wave, records, now, progress)
+        _deliver_all(d, report, wave, records, now, progress, should_stop)
     return report
 
 
@@ -248,9 +250,13 @@ def _blocked(invitation: Invitation, contact: Contact, opted_out: set[str], supp
     return None
 
 
-def _deliver_all(d: Distribution, report: SendReport, wave, records: dict, now: datetime, progress) -> None:
+def _deliver_all(d: Distribution, report: SendReport, wave, records: dict, now: datetime, progress,
+                 should_stop=None) -> None:
     """Deliver every planned mail; ``progress(done, total)`` is called after each one."""
     for done, mail in enumerate(report.planned, start=1):
+        if should_stop and should_stop():
+            report.stopped = f"time limit: {len(report.planned) - done + 1} left for the next run"
+            return
         try:
             _deliver(d, report, mail, wave, records.get(mail.invitation.invitation_id, {}).get(mail.kind), now)
         except MailUnavailable as error:

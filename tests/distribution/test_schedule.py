@@ -40,3 +40,20 @@ def test_enabled_schedule_reminds_every_open_wave_of_the_listed_surveys(world, o
     assert [w["sent"] for w in duplicate_event["waves"]] == [0]
     off = run_due_reminders(d, Settings.from_environment({}), NOW + timedelta(days=20))
     assert off == {"enabled": False, "waves": []}
+
+
+def test_a_run_near_the_time_limit_stops_and_the_next_run_continues(world, outbox_dir):
+    d, links = world
+    send_invitations(d, "w-test", NOW)
+    settings = replace(Settings.from_environment({}), reminder_surveys=("px-test",))
+    calls = []
+
+    def stop_after_two() -> bool:
+        calls.append(1)
+        return len(calls) > 2
+
+    stopped = run_due_reminders(d, settings, NOW + timedelta(days=8), stop_after_two)
+    rest = run_due_reminders(d, settings, NOW + timedelta(days=8, hours=1))
+
+    assert stopped["waves"][0]["sent"] == 2 and stopped["waves"][0]["stopped"].startswith("time limit")
+    assert rest["waves"][0]["sent"] == len(links) - 2
