@@ -149,11 +149,18 @@ def contacts() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @report_errors
 def contacts_suppress(file: Path) -> None:
-    """Never mail the addresses in FILE again (lines: email[,bounce|complaint|manual])."""
-    from chalicelib.services.distribution import suppress_addresses
+    """Never mail the addresses in FILE again.
+
+    FILE is CSV/text (lines: email[,bounce|complaint|manual]) or, ending in .json, SES bounce and
+    complaint notifications (only permanent bounces and complaints suppress).
+    """
+    from chalicelib.services.distribution import apply_ses_notifications_file, suppress_addresses
 
     d = _distribution()
-    count = suppress_addresses(d.suppressions, read_text(file), f"file:{file.name}", _now())
+    if file.suffix.lower() == ".json":
+        count = apply_ses_notifications_file(d.suppressions, read_text(file), _now())
+    else:
+        count = suppress_addresses(d.suppressions, read_text(file), f"file:{file.name}", _now())
     click.echo(f"{count} address(es) suppressed")
 
 

@@ -281,6 +281,8 @@ def _deliver(d: Distribution, report: SendReport, mail: PlannedMail, wave, exist
             report.skipped["being sent by another run"] += 1
             return
         status = d.mailer.delivery_status(mail.key)
+        if mail.kind == INVITATION_KIND and mail.invitation.state in ("opened", "started", "submitted"):
+            status = DELIVERED  # the contact used the link: the invitation evidently arrived
         if status == DELIVERED:
             d.sends.mark_sent(mail.invitation.invitation_id, mail.kind, existing.claim_id, iso(now),
                               str(outgoing.message["Message-ID"]))
@@ -419,3 +421,26 @@ def apply_ses_notification(suppressions, notification: dict, now: datetime) -> i
     entries = [(r["emailAddress"].lower(), reason) for r in recipients
                if isinstance(r, dict) and EMAIL.match(str(r.get("emailAddress", "")).lower())]
     return suppressions.add_many(entries, f"ses:{kind.lower()}", iso(now)) if entries else 0
+
+
+def apply_ses_notifications_file(suppressions, text: str, now: datetime) -> int:
+    """Apply a JSON file of SES notifications: one object, a list, or SNS envelopes whose
+    ``Message`` holds the notification. Returns how many addresses were suppressed."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(FieldProblem(f"line {error.lineno}", error.msg)) from None
+    items = data if isinstance(data, list) else [data]
+    total = 0
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("Message"), str):
+            try:
+                item = json.loads(item["Message"])
+            except json.JSONDecodeError:
+                raise InvalidInput(FieldProblem(f"[{index}].Message", "is not JSON")) from None
+        if not isinstance(item, dict):
+            raise InvalidInput(FieldProblem(f"[{index}]", "is not an SES notification object"))
+        total += apply_ses_notification(suppressions, item, now)
+    return total

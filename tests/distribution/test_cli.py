@@ -56,3 +56,17 @@ def test_suppress_reports_bad_lines_with_exit_2(run, tmp_path):
 def test_unknown_wave_is_a_clear_error(run):
     result = run("reminders", "send", "--wave", "nope")
     assert result.exit_code == 1 and "no wave nope" in result.output
+
+
+def test_suppress_accepts_ses_notifications_as_json(run, tmp_path):
+    import json
+
+    notifications = tmp_path / "bounces.json"
+    bounce = {"notificationType": "Bounce", "bounce": {"bounceType": "Permanent",
+              "bouncedRecipients": [{"emailAddress": "ja.1@p002.example"}]}}
+    notifications.write_text(json.dumps([{"Type": "Notification", "Message": json.dumps(bounce)}]))
+    assert "1 address(es) suppressed" in run("contacts", "suppress", str(notifications)).output
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1]")
+    assert run("contacts", "suppress", str(broken)).exit_code == 2
+    assert "suppressed address 1" in run("invitations", "send", "--wave", "w-test").output

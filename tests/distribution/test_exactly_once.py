@@ -211,3 +211,20 @@ def test_ses_daily_quota_stops_the_run_and_releases_the_claim(world, outbox_dir)
 def test_outbox_key_cannot_escape_the_directory(tmp_path):
     with pytest.raises(ValueError):
         OutboxMailer(tmp_path).path_for("../etc/passwd")
+
+
+def test_ses_in_doubt_invitation_is_confirmed_once_the_contact_uses_the_link(ses_world):
+    from chalicelib.services.submissions import submit_response
+    from tests.builders import token_of
+
+    d, links, _ = ses_world
+    with pytest.raises(Crash):
+        send_invitations(replace(d, sends=CrashAfterSending(d.sends, crash_at=1)), "w-test", NOW)
+    first = next(link for link in links if link.contact.email == ses_sent()[0].destinations[0])
+    submit_response(d.repos, d.invitation_tokens, token_of(first),
+                    {"answers": {"q_nps": 8}, "language": "en", "final": False}, NOW)
+
+    rerun = send_invitations(d, "w-test", LATER)
+
+    assert rerun.in_doubt == [] and rerun.recovered == 1
+    assert sorted(m.destinations[0] for m in ses_sent()) == sorted(all_contacts(links))
