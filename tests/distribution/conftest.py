@@ -53,6 +53,16 @@ def bodies(message) -> tuple[str, str]:
     return text, html
 
 
+@pytest.fixture(autouse=True)
+def _only_local_network():
+    """Mail tests never reach AWS: only loopback (DynamoDB Local) is allowed."""
+    from pytest_socket import enable_socket, socket_allow_hosts
+
+    socket_allow_hosts(["127.0.0.1", "localhost", "::1"], allow_unix_socket=True)
+    yield
+    enable_socket()
+
+
 @pytest.fixture
 def outbox_dir(tmp_path) -> Path:
     return tmp_path / "outbox"
