@@ -20,6 +20,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @cache
 def environment():
+    """The Jinja2 environment (built once; HTML autoescaped, plain text not)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,

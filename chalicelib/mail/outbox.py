@@ -22,11 +22,13 @@ class OutboxMailer:
         self.directory = Path(directory)
 
     def path_for(self, key: str) -> Path:
+        """Where ``key`` is written; refuses keys that could leave the directory."""
         if not SAFE_KEY.match(key) or ".." in key:
             raise ValueError(f"unsafe outbox key {key!r}")
         return self.directory / f"{key}.eml"
 
     def send(self, mail: OutgoingMail) -> str:
+        """Write the message atomically; returns its Message-ID."""
         path = self.path_for(mail.key)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = mail.message.as_bytes(policy=SMTP_POLICY)
@@ -36,4 +38,5 @@ class OutboxMailer:
         return str(mail.message["Message-ID"])
 
     def delivery_status(self, key: str) -> str:
+        """Exact: the file exists only once it was completely written."""
         return DELIVERED if self.path_for(key).is_file() else NOT_DELIVERED

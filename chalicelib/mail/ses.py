@@ -55,6 +55,7 @@ class SesMailer:
                 self.sleep(wait)
 
     def send(self, mail: OutgoingMail) -> str:
+        """Send one raw message to ``mail.recipient`` only; returns the SES MessageId."""
         self._pace()
         kwargs = {"Source": self.source, "Destinations": [mail.recipient],
                   "RawMessage": {"Data": mail.message.as_bytes(policy=SMTP_POLICY)}}

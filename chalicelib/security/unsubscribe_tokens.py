@@ -31,6 +31,7 @@ class UnsubscribeTokens:
         self._serializer = URLSafeSerializer(secret, salt=_SALT)
 
     def issue(self, invitation_id: str, wave_id: str) -> str:
+        """A URL-safe token for the unsubscribe link of one invitation."""
         return self._serializer.dumps([invitation_id, wave_id])
 
     def read(self, token: str) -> UnsubscribeClaims:

@@ -55,9 +55,11 @@ class DynamoSendRepository:
 
     # -- sends ------------------------------------------------------------------------
     def sends_for_wave(self, wave_id: str) -> list[SendRecord]:
+        """Every send record of a wave (one GSI1 query, pagination followed)."""
         return [send_from_item(i) for i in self.table.query_all(f"WAVE#{wave_id}#SENDS", index="GSI1")]
 
     def get_send(self, invitation_id: str, kind: str) -> SendRecord | None:
+        """One send record (consistent read), or None."""
         item = self.table.get(*send_key(invitation_id, kind))
         return send_from_item(item) if item else None
 
@@ -76,6 +78,7 @@ class DynamoSendRepository:
             values={":sending": SENDING, ":old": stale.claim_id}, names={"#state": "state"})
 
     def mark_sent(self, invitation_id: str, kind: str, claim_id: str, now: str, message_id: str) -> bool:
+        """``sending -> sent``, only for the holder of ``claim_id``."""
         pk, sk = send_key(invitation_id, kind)
         return self.table.update(
             pk, sk, "SET #state = :sent, sent_at = :now, message_id = :mid",
@@ -83,6 +86,7 @@ class DynamoSendRepository:
             condition="claim_id = :claim", names={"#state": "state"})
 
     def mark_failed(self, invitation_id: str, kind: str, claim_id: str, error: str) -> bool:
+        """``sending -> failed`` (claimable again by a later run), only for the claim holder."""
         pk, sk = send_key(invitation_id, kind)
         return self.table.update(
             pk, sk, "SET #state = :failed, #error = :error",
@@ -106,6 +110,7 @@ class DynamoSendRepository:
 
     # -- invitation tracking states -------------------------------------------------------
     def mark_invitation_sent(self, invitation_id: str, now: str) -> bool:
+        """Invitation ``created -> sent``; False when it is already further along (or missing)."""
         pk, sk = invitation_key(invitation_id)
         return self.table.update(
             pk, sk, "SET #state = :sent, sent_at = :now", {":sent": "sent", ":now": now, ":created": "created"},
