@@ -15,6 +15,14 @@ class Settings:
     public_base_url: str
     max_body_bytes: int
     log_level: str
+    # Distribution (mail): transport "outbox" writes .eml files locally, "ses" sends with SES.
+    mail_transport: str = "outbox"
+    mail_from: str = "Partner Pulse <pulse@example.com>"
+    outbox_dir: str = ".local/outbox"
+    reminder_surveys: tuple[str, ...] = ()  # the scheduled reminder job is off while empty
+    reminder_max: int = 3
+    reminder_spacing_days: float = 7.0
+    send_lease_minutes: int = 10
 
     @classmethod
     def from_environment(cls, environ: dict | None = None) -> Settings:
@@ -28,4 +36,11 @@ class Settings:
             public_base_url=env.get("PULSE_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             max_body_bytes=int(env.get("PULSE_MAX_BODY_BYTES", "65536")),
             log_level=env.get("PULSE_LOG_LEVEL", "INFO"),
+            mail_transport=env.get("PULSE_MAIL_TRANSPORT", "outbox"),
+            mail_from=env.get("PULSE_MAIL_FROM", "Partner Pulse <pulse@example.com>"),
+            outbox_dir=env.get("PULSE_OUTBOX_DIR", ".local/outbox"),
+            reminder_surveys=tuple(s.strip() for s in env.get("PULSE_REMINDER_SURVEYS", "").split(",") if s.strip()),
+            reminder_max=int(env.get("PULSE_REMINDER_MAX", "3")),
+            reminder_spacing_days=float(env.get("PULSE_REMINDER_SPACING_DAYS", "7")),
+            send_lease_minutes=int(env.get("PULSE_SEND_LEASE_MINUTES", "10")),
         )

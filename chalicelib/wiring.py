@@ -72,3 +72,61 @@ def bad_post_counter():
     from chalicelib.storage.rate_limits import DynamoBadPostCounter
 
     return DynamoBadPostCounter(table())
+
+
+# -- distribution (mail) ---------------------------------------------------------------------
+@cache
+def mailer():
+    """OutboxMailer (``.eml`` files) or SesMailer, by ``PULSE_MAIL_TRANSPORT``."""
+    s = settings()
+    if s.mail_transport == "ses":
+        import boto3
+
+        from chalicelib.mail.ses import SesMailer
+
+        return SesMailer(boto3.session.Session().client("ses", region_name=s.region), s.mail_from)
+    from pathlib import Path
+
+    from chalicelib.mail.outbox import OutboxMailer
+
+    directory = Path(s.outbox_dir)
+    if not directory.is_absolute():  # relative to the project root of a source checkout
+        directory = Path(__file__).resolve().parents[1] / directory
+    return OutboxMailer(directory)
+
+
+@cache
+def unsubscribe_tokens():
+    from chalicelib.security.unsubscribe_tokens import UnsubscribeTokens
+
+    secret = settings().token_secret
+    if not secret:
+        raise RuntimeError("PULSE_TOKEN_SECRET is not set")
+    return UnsubscribeTokens(secret)
+
+
+@cache
+def distribution():
+    """Everything the distribution use cases need, as one bundle."""
+    from chalicelib.services.distribution import Distribution, SendPolicy
+    from chalicelib.storage.sends import DynamoSendRepository
+    from chalicelib.storage.suppressions import DynamoSuppressionRepository
+
+    s = settings()
+    return Distribution(
+        repos=repositories(), sends=DynamoSendRepository(table()),
+        suppressions=DynamoSuppressionRepository(table()), mailer=mailer(),
+        invitation_tokens=invitation_tokens(), unsubscribe_tokens=unsubscribe_tokens(),
+        base_url=s.public_base_url, sender=s.mail_from,
+        policy=SendPolicy(max_reminders=s.reminder_max, spacing_days=s.reminder_spacing_days,
+                          lease_minutes=s.send_lease_minutes))
+
+
+_reset_core = reset
+
+
+def reset() -> None:  # noqa: F811 - extends the reset above with the distribution getters
+    """Forget every cached adapter (after the environment changed)."""
+    _reset_core()
+    for getter in (mailer, unsubscribe_tokens, distribution):
+        getter.cache_clear()

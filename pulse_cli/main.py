@@ -185,3 +185,7 @@ from .analyze import analyze, text  # noqa: E402
 
 cli.add_command(analyze)
 cli.add_command(text)
+
+from .distribution import install_distribution_commands  # noqa: E402
+
+install_distribution_commands(cli)

@@ -90,13 +90,16 @@ class DynamoTable:
                            ConsistentRead=consistent)
         return from_dynamo(deserialize(result["Item"])) if "Item" in result else None
 
-    def put(self, item: dict, condition: str | None = None, values: dict | None = None) -> bool:
+    def put(self, item: dict, condition: str | None = None, values: dict | None = None,
+            names: dict | None = None) -> bool:
         """Put an item; with a condition, return False instead of raising when it fails."""
         kwargs: dict[str, Any] = {"TableName": self.name, "Item": serialize(item)}
         if condition:
             kwargs["ConditionExpression"] = condition
         if values:
             kwargs["ExpressionAttributeValues"] = serialize(values)
+        if names:
+            kwargs["ExpressionAttributeNames"] = names
         try:
             self.call("put_item", **kwargs)
         except ClientError as error:

@@ -1,0 +1,48 @@
+"""Unsubscribe tokens: signed, per invitation, carrying no e-mail address.
+
+A token is ``itsdangerous``-signed JSON ``[invitation_id, wave_id]`` under the same secret as
+invitation links but a different salt, so an unsubscribe token can never be replayed as a
+survey link (or the reverse).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import BadData, URLSafeSerializer
+
+from chalicelib.domain.errors import InvitationNotFound
+
+MAX_TOKEN_LENGTH = 300
+_SALT = "pulse-unsubscribe-v1"
+
+
+@dataclass(frozen=True)
+class UnsubscribeClaims:
+    invitation_id: str
+    wave_id: str
+
+
+class UnsubscribeTokens:
+    """Issues and verifies one-click unsubscribe tokens."""
+
+    def __init__(self, secret: str):
+        if not secret or len(secret) < 16:
+            raise ValueError("the token secret must be at least 16 characters")
+        self._serializer = URLSafeSerializer(secret, salt=_SALT)
+
+    def issue(self, invitation_id: str, wave_id: str) -> str:
+        """A URL-safe token for the unsubscribe link of one invitation."""
+        return self._serializer.dumps([invitation_id, wave_id])
+
+    def read(self, token: str) -> UnsubscribeClaims:
+        """Verify a token; any problem raises the same InvitationNotFound."""
+        if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+            raise InvitationNotFound()
+        try:
+            payload = self._serializer.loads(token)
+        except (BadData, ValueError, TypeError, UnicodeError):
+            raise InvitationNotFound() from None
+        if (not isinstance(payload, list) or len(payload) != 2
+                or not all(isinstance(part, str) and part for part in payload)):
+            raise InvitationNotFound()
+        return UnsubscribeClaims(*payload)
