@@ -1,0 +1,1 @@
+"""Analysis engine (pandas + TextBlob): pure functions over tidy frames; no boto3."""

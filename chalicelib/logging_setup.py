@@ -1,0 +1,87 @@
+"""Structured logs: one JSON object per line (level, logger, message, request id).
+
+Privacy: log events, ids and counts, never answers, tokens, e-mail addresses or IP addresses.
+As a safety net the formatter masks anything shaped like an e-mail address, an IPv4/IPv6
+address or a signed invitation token, and drops the exception text of a record (the
+exception type is kept: messages can carry user input).
+
+The level comes from ``PULSE_LOG_LEVEL`` and is read when a record is handled, not at import
+(``chalice.test.Client`` sets stage variables only during a request).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+
+APP_LOGGERS = ("chalicelib", "analysis")
+LAMBDA_HANDLER_PREFIX = "LambdaLoggerHandler"  # awslambdaric's root handler class
+_MASKS = (
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
+    (re.compile(r"\b[\w-]{8,}\.[\w-]{4,}\.[\w-]{16,}\b"), "[token]"),  # itsdangerous: payload.time.sig
+    (re.compile(r"\b(\d{1,3}\.){3}\d{1,3}\b"), "[ip]"),
+    (re.compile(r"\b([0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b"), "[ip]"),
+)
+
+
+def redact(text: str) -> str:
+    """Mask e-mail addresses, IP addresses and invitation tokens in ``text``."""
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    """A log record as one JSON line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+            "request_id": getattr(record, "aws_request_id", None),
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["exception"] = record.exc_info[0].__name__
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class EnvironmentLevel(logging.Filter):
+    """Pass records at or above ``PULSE_LOG_LEVEL`` (default INFO), read per record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = os.environ.get("PULSE_LOG_LEVEL", "INFO").upper()
+        level = logging.getLevelName(name)
+        return record.levelno >= (level if isinstance(level, int) else logging.INFO)
+
+
+def configure_logging(app=None) -> None:
+    """Send our loggers and Chalice's ``app.log`` through JSON handlers (idempotent).
+
+    In Lambda the runtime's root handler (which adds ``aws_request_id``) gets the JSON
+    formatter; elsewhere a JSON stderr handler is added when the root logger has none.
+    Other handlers (a test runner's capture) are left alone.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.StreamHandler(sys.stderr))
+        _make_json(root.handlers[0])
+    for handler in root.handlers:
+        if type(handler).__name__.startswith(LAMBDA_HANDLER_PREFIX):
+            _make_json(handler)
+    names = list(APP_LOGGERS)
+    if app is not None:
+        names.append(app.log.name)
+        for handler in app.log.handlers:  # Chalice's own stdout handler
+            _make_json(handler)
+    for name in names:
+        logging.getLogger(name).setLevel(logging.DEBUG)  # the handlers' filter decides
+
+
+def _make_json(handler: logging.Handler) -> None:
+    handler.setFormatter(JsonFormatter())
+    if not any(isinstance(f, EnvironmentLevel) for f in handler.filters):
+        handler.addFilter(EnvironmentLevel())
