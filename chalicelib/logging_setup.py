@@ -20,9 +20,10 @@ APP_LOGGERS = ("chalicelib", "analysis")
 LAMBDA_HANDLER_PREFIX = "LambdaLoggerHandler"  # awslambdaric's root handler class
 _MASKS = (
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
-    (re.compile(r"\b[\w-]{8,}\.[\w-]{4,}\.[\w-]{16,}\b"), "[token]"),  # itsdangerous: payload.time.sig
+    (re.compile(r"[\w-]{16,}\.[\w-]{16,}(\.[\w-]{16,})?"), "[token]"),  # itsdangerous payload.signature
     (re.compile(r"\b(\d{1,3}\.){3}\d{1,3}\b"), "[ip]"),
-    (re.compile(r"\b([0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b"), "[ip]"),
+    (re.compile(r"\b([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b"), "[ip]"),  # IPv6, full form
+    (re.compile(r"\b([0-9a-fA-F]{1,4}:)+:([0-9a-fA-F]{1,4}:?)*|::([0-9a-fA-F]{1,4}:?)+"), "[ip]"),  # IPv6, '::' form
 )
 
 
