@@ -2,8 +2,8 @@
 
 Privacy: log events, ids and counts, never answers, tokens, e-mail addresses or IP addresses.
 As a safety net the formatter masks anything shaped like an e-mail address, an IPv4/IPv6
-address or a signed invitation token, and drops the exception text of a record (the
-exception type is kept: messages can carry user input).
+address or a signed invitation token, and replaces an exception's text (which can carry user
+input) by its type and stack frames (file:line in function).
 
 The level comes from ``PULSE_LOG_LEVEL`` and is read when a record is handled, not at import
 (``chalice.test.Client`` sets stage variables only during a request).
@@ -15,8 +15,10 @@ import logging
 import os
 import re
 import sys
+import traceback
 
-APP_LOGGERS = ("chalicelib", "analysis")
+APP_LOGGERS = ("chalicelib", "analysis", "pulse")
+STACK_FRAMES = 12  # where an exception came from: file:line in function, never its message
 LAMBDA_HANDLER_PREFIX = "LambdaLoggerHandler"  # awslambdaric's root handler class
 _MASKS = (
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
@@ -47,6 +49,8 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info and record.exc_info[0] is not None:
             entry["exception"] = record.exc_info[0].__name__
+            entry["stack"] = [f"{'/'.join(frame.filename.split('/')[-2:])}:{frame.lineno} in {frame.name}"
+                              for frame in traceback.extract_tb(record.exc_info[2])[-STACK_FRAMES:]]
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -57,6 +61,19 @@ class EnvironmentLevel(logging.Filter):
         name = os.environ.get("PULSE_LOG_LEVEL", "INFO").upper()
         level = logging.getLevelName(name)
         return record.levelno >= (level if isinstance(level, int) else logging.INFO)
+
+
+class LambdaRequestId(logging.Filter):
+    """Stamp records of Chalice's ``app.log`` with the current invocation's request id."""
+
+    def __init__(self, app):
+        super().__init__()
+        self._app = app
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "aws_request_id", None) is None:
+            record.aws_request_id = getattr(self._app.lambda_context, "aws_request_id", None)
+        return True
 
 
 def configure_logging(app=None) -> None:
@@ -78,6 +95,8 @@ def configure_logging(app=None) -> None:
         names.append(app.log.name)
         for handler in app.log.handlers:  # Chalice's own stdout handler
             _make_json(handler)
+            if not any(isinstance(f, LambdaRequestId) for f in handler.filters):
+                handler.addFilter(LambdaRequestId(app))
     for name in names:
         logging.getLogger(name).setLevel(logging.DEBUG)  # the handlers' filter decides
 

@@ -59,6 +59,7 @@ def test_exception_text_is_dropped_but_its_type_kept(capture, monkeypatch):
         logger.exception("submit failed")
     [line] = _lines(stream)
     assert line["exception"] == "ValueError"
+    assert line["stack"] and line["stack"][-1].endswith("in test_exception_text_is_dropped_but_its_type_kept")
     assert "never calls back" not in stream.getvalue()
 
 
@@ -92,6 +93,8 @@ def test_configure_logging_makes_the_chalice_app_log_json(monkeypatch):
     stream = io.StringIO()
     app.log.handlers[0].setStream(stream)
     configure_logging(app)
+    app.lambda_context = type("Context", (), {"aws_request_id": "req-7"})()
     app.log.info("started for %s", "someone@example.org")
     [line] = _lines(stream)
     assert line["logger"] == "logging-probe" and line["message"] == "started for [email]"
+    assert line["request_id"] == "req-7"
