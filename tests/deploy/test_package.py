@@ -48,8 +48,8 @@ IMPORT_CHECK = textwrap.dedent("""
 """)
 
 HANDLER_CHECK = textwrap.dedent("""
-    import json, os, sys
-    paths, venv_site = json.loads(sys.argv[1]), sys.argv[2]
+    import importlib, json, os, sys
+    paths, venv_site, scheduled = json.loads(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
     sys.path[0:0] = paths
     sys.path.append(venv_site)  # moto and its own deps only; everything else resolves from the package first
     from moto import mock_aws
@@ -74,12 +74,22 @@ HANDLER_CHECK = textwrap.dedent("""
         import boto3
         from chalicelib.storage.schema import table_definition
         boto3.client("dynamodb").create_table(**table_definition(os.environ["PULSE_TABLE"]))
+        boto3.client("s3").create_bucket(Bucket=os.environ["PULSE_REPORT_BUCKET"])
+        boto3.client("ses").verify_email_identity(EmailAddress=os.environ["PULSE_SENDER_EMAIL"])
         import app, chalicelib
         health = app.app(event("/healthz", "/healthz"), Context())
         missing = app.app(event("/api/v1/invitations/not-a-token", "/api/v1/invitations/{token}",
                                 {"token": "not-a-token"}), Context())
+        ran = []
+        for handler in scheduled:  # every scheduled job, on an empty stack: must not raise
+            module, attribute = handler.rsplit(".", 1)
+            getattr(importlib.import_module(module), attribute)(
+                {"version": "0", "id": "evt-1", "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": "123456789012", "time": "2026-03-02T07:00:00Z", "region": "us-east-1",
+                 "resources": ["arn:aws:events:us-east-1:123456789012:rule/probe"], "detail": {}}, Context())
+            ran.append(handler)
     print(json.dumps({"health": [health["statusCode"], json.loads(health["body"])],
-                      "missing": missing["statusCode"], "chalicelib": chalicelib.__file__,
+                      "missing": missing["statusCode"], "chalicelib": chalicelib.__file__, "ran": ran,
                       "boto3": boto3.__file__}))
 """)
 
@@ -134,17 +144,26 @@ def test_clean_interpreter_imports_app_every_handler_and_the_analysis_package(
     assert report["versions"]["numpy"] == "2.2.6"
 
 
-def test_api_handler_from_the_package_answers_under_moto(unzipped_dev, tmp_path):
+def _scheduled_handlers(template: dict) -> list[str]:
+    return sorted(r["Properties"]["Handler"] for r in template["Resources"].values()
+                  if r["Type"] in FUNCTION_TYPES
+                  and any(e.get("Type") == "Schedule" for e in r["Properties"].get("Events", {}).values()))
+
+
+def test_handlers_from_the_package_answer_under_moto(dev_template, unzipped_dev, tmp_path):
     venv_site = sysconfig.get_paths()["purelib"]
+    scheduled = _scheduled_handlers(dev_template)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
            "PULSE_TABLE": "pulse-package-check", "PULSE_TOKEN_SECRET": "package-check-secret",
-           "PULSE_LOG_LEVEL": "INFO"}
-    report = _run(HANDLER_CHECK, json.dumps([str(p) for p in unzipped_dev]), venv_site,
+           "PULSE_LOG_LEVEL": "INFO", "PULSE_REPORT_BUCKET": "pulse-package-check",
+           "PULSE_SENDER_EMAIL": "survey@example.com", "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    report = _run(HANDLER_CHECK, json.dumps([str(p) for p in unzipped_dev]), venv_site, json.dumps(scheduled),
                   env=env, isolated_flags=("-I",))
 
     assert report["health"] == [200, {"status": "ok", "dynamodb": "ok"}]
     assert report["missing"] == 404
+    assert report["ran"] == scheduled
     assert report["chalicelib"].startswith(str(unzipped_dev[0]))
     assert report["boto3"].startswith(str(unzipped_dev[1]))
 
