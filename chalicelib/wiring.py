@@ -19,7 +19,7 @@ def dynamodb_client():
 
     s = settings()
     config = Config(
-        retries={"mode": "standard", "max_attempts": 4},  # pinned: 1 call + 3 retries
+        retries={"mode": "standard", "total_max_attempts": 4},  # pinned: 1 call + 3 retries
         connect_timeout=2, read_timeout=5, max_pool_connections=50,
     )
     return boto3.session.Session().client(

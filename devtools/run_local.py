@@ -13,7 +13,14 @@ DYNAMODB_PORT = 8001
 APP_PORT = 8000
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Explicit handlers: a shell may start us with SIGINT ignored (background jobs, CI).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     local = ROOT / ".local"
     local.mkdir(exist_ok=True)
     pulse = [str(ROOT / ".venv" / "bin" / "pulse"), "--stage", "local"]

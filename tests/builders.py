@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from chalicelib.domain.partners import Contact, Partner, contact_id_for
 from chalicelib.services.ports import Repositories
 
 TEST_SECRET = "test-secret-for-partner-pulse-0123456789"
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 SURVEY = {
     "id": "px-test",

@@ -50,7 +50,7 @@ def _make_table(endpoint: str | None):
     from chalicelib.storage.table import DynamoTable
 
     client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=endpoint,
-                          config=Config(retries={"mode": "standard", "max_attempts": 4}))
+                          config=Config(retries={"mode": "standard", "total_max_attempts": 4}))
     table = DynamoTable(client, f"pulse-test-{uuid.uuid4().hex[:10]}")
     table.ensure_exists()
     return table

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from .errors import FieldProblem, InvalidInput
 
@@ -13,18 +13,18 @@ OPEN, CLOSED = "open", "closed"
 
 def iso(moment: datetime) -> str:
     """UTC instant as ``YYYY-MM-DDTHH:MM:SSZ`` (sorts as text)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_instant(value: str, field: str = "closes") -> datetime:
     """Parse a date (end of that day, UTC) or an ISO date-time."""
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return datetime.combine(date.fromisoformat(value), time(23, 59, 59), timezone.utc)
+            return datetime.combine(date.fromisoformat(value), time(23, 59, 59), UTC)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(FieldProblem(field, f"'{value}' is not a date (YYYY-MM-DD) or ISO date-time")) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def check_wave_id(wave_id: str) -> str:

@@ -45,3 +45,7 @@ class DynamoInvitationRepository:
         new = [i for i in invitations if i.invitation_id not in known]
         self.table.batch_put([invitation_to_item(i) for i in new])
         return new
+
+    def put_many(self, invitations: list[Invitation]) -> int:
+        """Overwrite invitations (bulk loads such as the demo); not for the request path."""
+        return self.table.batch_put([invitation_to_item(i) for i in invitations])

@@ -47,5 +47,9 @@ class DynamoPartnerRepository:
     def all(self) -> list[Partner]:
         return [partner_from_item(item) for item in self.table.query_all("PARTNERS", index="GSI1")]
 
+    def any_exist(self) -> bool:
+        items, _ = self.table.query("PARTNERS", index="GSI1", page_size=1)
+        return bool(items)
+
     def put_many(self, partners: list[Partner], now: str) -> int:
         return self.table.batch_put([partner_to_item(p, now) for p in partners])

@@ -1,7 +1,7 @@
 """JSON API: health check and partner response submission."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalice import Blueprint
 
@@ -16,7 +16,7 @@ api = Blueprint(__name__)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @api.route("/healthz", methods=["GET"])

@@ -4,12 +4,20 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import traceback
+import uuid
 
 from chalice import Response
 
 from chalicelib.domain.errors import (
-    AlreadySubmitted, ConcurrentUpdate, InvalidInput, NotFound, PulseError, StorageUnavailable,
-    VersionConflict, WaveClosed,
+    AlreadySubmitted,
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    PulseError,
+    StorageUnavailable,
+    VersionConflict,
+    WaveClosed,
 )
 
 logger = logging.getLogger("pulse.web")
@@ -55,12 +63,25 @@ def problem_response(error: PulseError) -> Response:
     return json_response(500, {"error": "internal", "message": "Something went wrong."})
 
 
+def unexpected_error_response(error: Exception) -> Response:
+    """A generic 500 with a reference; the log gets the traceback but not the message,
+    which could quote partner input."""
+    reference = uuid.uuid4().hex[:16]
+    logger.error("unexpected %s (reference %s)\n%s", type(error).__name__, reference,
+                 "".join(traceback.format_tb(error.__traceback__)))
+    return json_response(500, {"error": "internal", "request_id": reference,
+                               "message": "Something went wrong on our side. Quote this reference if you "
+                                          "contact us."})
+
+
 def json_errors(view):
-    """Decorator for JSON routes: application errors become JSON error responses."""
+    """Decorator for JSON routes: every error becomes a JSON error response, never a traceback."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except PulseError as error:
             return problem_response(error)
+        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+            return unexpected_error_response(error)
     return wrapper
