@@ -3,7 +3,8 @@
 Adding a function (a schedule or event handler in app.py) is one ``FunctionSpec`` here, then
 ``python -m deploy sync`` (writes ``.chalice/policies/<name>.json`` and the ``lambda_functions``
 entries of the ``dev`` and ``prod`` stages). ``tests/deploy`` fails while an app function has no
-entry, or while the generated files differ from this table.
+entry, or while the generated files differ from this table. An entry whose function is not (yet)
+in app.py is harmless: Chalice ignores its settings and the template skips it.
 
 ``name`` is Chalice's function name: ``api_handler`` for the REST API, otherwise the decorated
 Python function's name. ``env`` picks from ``deploy.template.ENVIRONMENT`` (resource references
@@ -40,11 +41,21 @@ class FunctionSpec:
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         API_HANDLER, memory_mb=512, timeout_s=15,
-        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL",
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
              "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2), grants.write_items()),
         purpose="REST API: health check (GetItem META/HEALTH), invitation + response "
-                "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), staff reads (Query)",
+                "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), opt-out/opened marks "
+                "(Put/Update), staff reads (Query); never sends mail",
+    ),
+    FunctionSpec(
+        "send_due_reminders", memory_mb=512, timeout_s=900,
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
+        grants=(grants.read_items(), grants.query(GSI1), grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"),
+                grants.send_mail(), grants.read_send_quota()),
+        purpose="hourly reminder tick (mail branch): reads waves/invitations/sends (GSI1), claims and marks "
+                "sends (conditional Put/Update), sends raw MIME mail with SES paced by GetSendQuota; "
+                "runs up to 15 min, exactly-once claims let the next tick continue",
     ),
     # Example for the scheduled leadership report (add when its handler is in app.py):
     # FunctionSpec("leadership_report", memory_mb=1536, timeout_s=300,

@@ -96,6 +96,13 @@ def send_mail() -> Grant:
         condition={"StringEquals": {"ses:FromAddress": {"Ref": SENDER_PARAMETER}}})
 
 
+def read_send_quota() -> Grant:
+    """Read the account's SES sending rate and 24-hour quota (to pace a bulk send)."""
+    return Grant("ReadSendQuota", ("ses:GetSendQuota",), ("*",),
+                 wildcard_reason="ses:GetSendQuota is account-level: it supports no resource ARN, so "
+                                 "IAM requires Resource '*' (read-only, two numbers)")
+
+
 def write_logs(log_group: str) -> Grant:
     """Write to the function's own log group (created by the template, so no CreateLogGroup)."""
     return Grant("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"),

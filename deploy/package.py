@@ -66,7 +66,9 @@ def load_app():
 def write_merge_template(stage: str, path: Path, app=None) -> Path:
     """Render the merge template of ``stage`` to ``path``."""
     app = app if app is not None else load_app()
-    template = merge_template(stage, authorizers=cognito_authorizer_names(app))
+    present = app_function_names(app)
+    functions = tuple(spec for spec in FUNCTIONS if spec.name in present)
+    template = merge_template(stage, functions, authorizers=cognito_authorizer_names(app))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(template, indent=2) + "\n")
     return path

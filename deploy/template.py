@@ -43,6 +43,7 @@ ENVIRONMENT = {
     "PULSE_TABLE": {"Ref": grants.TABLE},
     "PULSE_REPORT_BUCKET": {"Ref": grants.BUCKET},
     "PULSE_SENDER_EMAIL": {"Ref": grants.SENDER_PARAMETER},
+    "PULSE_MAIL_FROM": {"Fn::Sub": "${SenderName} <${" + grants.SENDER_PARAMETER + "}>"},
     # Resolved by CloudFormation at deploy time; the secret never appears in the template or repo.
     "PULSE_TOKEN_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + grants.SIGNING_KEY + "}:SecretString}}"},
     "PULSE_PUBLIC_BASE_URL": PUBLIC_URL,
@@ -195,6 +196,9 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             grants.SENDER_PARAMETER: {
                 "Type": "String", "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                 "Description": "Verified SES sender address for invitations, reminders and reports"},
+            "SenderName": {
+                "Type": "String", "Default": "Partner Pulse", "AllowedPattern": r"^[^<>@\r\n\"]{1,64}$",
+                "Description": "Display name of the sender (From: <SenderName> <SenderEmail>)"},
             "PublicBaseUrl": {
                 "Type": "String", "Default": "", "AllowedPattern": r"^(https://\S+[^/])?$",
                 "Description": "Public base URL of the partner form (custom domain); empty = the API URL"},

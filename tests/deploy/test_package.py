@@ -177,7 +177,8 @@ def test_every_packaged_function_has_its_own_role_and_template_environment(stage
     resources = template["Resources"]
     functions = {logical_id: r for logical_id, r in resources.items() if r["Type"] in FUNCTION_TYPES}
     specs = {names.function_id(name): spec for name, spec in by_name().items()}
-    assert set(functions) == set(specs)
+    assert "APIHandler" in functions
+    assert set(functions) <= set(specs), "every packaged function needs a FunctionSpec"
     roles = set()
     for logical_id, function in functions.items():
         spec = specs[logical_id]
