@@ -5,6 +5,7 @@ Slow (builds the package once per session with ``chalice package``; cached under
 from __future__ import annotations
 
 import json
+import pkgutil
 import subprocess
 import sys
 import sysconfig
@@ -16,6 +17,7 @@ import pytest
 
 from deploy.package import LAMBDA_UNZIPPED_LIMIT, archive_sizes
 
+ROOT = Path(__file__).resolve().parents[2]
 FUNCTION_TYPES = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
 
 IMPORT_CHECK = textwrap.dedent("""
@@ -142,6 +144,8 @@ def test_clean_interpreter_imports_app_every_handler_and_the_analysis_package(
     assert report["app_file"].startswith(str(unzipped_dev[0]))
     assert report["analysis_file"].startswith(str(unzipped_dev[1]))  # vendor/analysis reached the package
     assert report["versions"]["numpy"] == "2.2.6"
+    in_source = sorted(m.name for m in pkgutil.walk_packages([str(ROOT / "analysis")], "analysis."))
+    assert report["analysis_modules"] == in_source  # every analysis module imported from the package
 
 
 def _scheduled_handlers(template: dict) -> list[str]:
