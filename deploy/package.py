@@ -94,7 +94,17 @@ def build(stage: str, out_dir: Path) -> Path:
         raise PackageError(f"chalice package failed:\n{output}")
     if MISSING_WHEELS in output:
         raise PackageError(f"some dependencies have no Lambda (manylinux, cp311) wheel:\n{output}")
+    prune_chalice_cache()
     return out_dir / "sam.json"
+
+
+def prune_chalice_cache(keep: int = 2) -> None:
+    """Chalice caches every built layer (~70 MB) under .chalice/deployments; keep the newest few."""
+    cache = ROOT / ".chalice" / "deployments"
+    for prefix in ("managed-layer-", "appcode-"):
+        built = sorted(cache.glob(f"{prefix}*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in built[keep:]:
+            old.unlink(missing_ok=True)
 
 
 def archive_sizes(out_dir: Path) -> list[ArchiveSize]:
