@@ -98,3 +98,32 @@ def test_configure_logging_makes_the_chalice_app_log_json(monkeypatch):
     [line] = _lines(stream)
     assert line["logger"] == "logging-probe" and line["message"] == "started for [email]"
     assert line["request_id"] == "req-7"
+
+
+def test_in_lambda_the_runtime_handler_writes_json_and_other_handlers_are_left_alone(monkeypatch):
+    class LambdaLoggerHandler(logging.Handler):  # the name awslambdaric gives its root handler
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit(self, record):
+            record.aws_request_id = "req-lambda"  # the runtime's filter does this
+            self.lines.append(self.format(record))
+
+    monkeypatch.setenv("PULSE_LOG_LEVEL", "INFO")
+    root = logging.getLogger()
+    runtime, other = LambdaLoggerHandler(), logging.StreamHandler(io.StringIO())
+    other_formatter = other.formatter
+    root.addHandler(runtime)
+    root.addHandler(other)
+    try:
+        configure_logging()
+        logging.getLogger("chalicelib.jobs.probe").info("sent %d reminders", 12)
+        logging.getLogger("chalicelib.jobs.probe").debug("not at INFO")
+    finally:
+        root.removeHandler(runtime)
+        root.removeHandler(other)
+    assert [json.loads(line) for line in runtime.lines] == [
+        {"level": "INFO", "logger": "chalicelib.jobs.probe", "message": "sent 12 reminders",
+         "request_id": "req-lambda", "time": json.loads(runtime.lines[0])["time"]}]
+    assert other.formatter is other_formatter and not other.filters
