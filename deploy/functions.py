@@ -59,9 +59,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     # Example for the scheduled leadership report (add when its handler is in app.py):
     # FunctionSpec("leadership_report", memory_mb=1536, timeout_s=300,
-    #              env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_SENDER_EMAIL"),
+    #              env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM"),
     #              grants=(grants.read_items(), grants.query(GSI1), grants.write_items("dynamodb:PutItem"),
-    #                      grants.write_objects("reports"), grants.send_mail())),
+    #                      grants.write_objects("reports"), grants.send_mail(), grants.read_send_quota())),
 )
 
 
