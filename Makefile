@@ -32,3 +32,15 @@ lint: setup
 
 clean-local:
 	rm -rf .local
+
+# Deploy to AWS (docs/deploy.md): `make package STAGE=dev` writes build/<stage>/ (sam.json + zips)
+# with `chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/$(STAGE)`.
+STAGE ?= dev
+.PHONY: package deploy-sync
+package: setup
+	@test -n "$$AWS_DEFAULT_REGION" || { echo "AWS_DEFAULT_REGION must be set (e.g. AWS_DEFAULT_REGION=eu-west-1 make package)"; exit 1; }
+	$(BIN)/python -m deploy package --stage $(STAGE) --out build/$(STAGE)
+	$(BIN)/cfn-lint build/$(STAGE)/sam.json
+
+deploy-sync: setup
+	$(BIN)/python -m deploy sync

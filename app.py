@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.jobs.reminders import reminder_jobs
+from chalicelib.logging_setup import configure_logging
 from chalicelib.web.api import api
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
@@ -13,3 +14,4 @@ app.register_blueprint(form)
 app.register_blueprint(mail_links)
 app.register_blueprint(reminder_jobs)
 install_security_headers(app)
+configure_logging(app)

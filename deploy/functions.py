@@ -1,0 +1,76 @@
+"""One entry per Lambda function: memory, timeout, the template values it receives, its IAM grants.
+
+Adding a function (a schedule or event handler in app.py) is one ``FunctionSpec`` here, then
+``python -m deploy sync`` (writes ``.chalice/policies/<name>.json`` and the ``lambda_functions``
+entries of the ``dev`` and ``prod`` stages). ``tests/deploy`` fails while an app function has no
+entry, or while the generated files differ from this table. An entry whose function is not (yet)
+in app.py is harmless: Chalice ignores its settings and the template skips it.
+
+``name`` is Chalice's function name: ``api_handler`` for the REST API, otherwise the decorated
+Python function's name. ``env`` picks from ``deploy.template.ENVIRONMENT`` (resource references
+that reach the function as environment variables; nothing is hard-coded).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.storage.schema import GSI1, GSI2
+
+from . import grants, names
+from .grants import Grant
+from .names import API_HANDLER
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """How one function is deployed and what it may touch."""
+
+    name: str
+    memory_mb: int
+    timeout_s: int
+    env: tuple[str, ...]
+    grants: tuple[Grant, ...]
+    purpose: str = ""
+
+    @property
+    def policy_file(self) -> str:
+        """Path of the generated policy, relative to ``.chalice/`` (Chalice's convention)."""
+        return f"policies/{self.name}.json"
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        API_HANDLER, memory_mb=512, timeout_s=15,
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
+             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID"),
+        grants=(grants.read_items(), grants.query(GSI1, GSI2), grants.write_items()),
+        purpose="REST API: health check (GetItem META/HEALTH), invitation + response "
+                "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), opt-out/opened marks "
+                "(Put/Update), staff reads (Query); never sends mail",
+    ),
+    FunctionSpec(
+        "send_due_reminders", memory_mb=512, timeout_s=900,
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
+        grants=(grants.read_items(), grants.query(GSI1), grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"),
+                grants.send_mail(), grants.read_send_quota()),
+        purpose="hourly reminder tick (mail branch): reads waves/invitations/sends (GSI1), claims and marks "
+                "sends (conditional Put/Update), sends raw MIME mail with SES paced by GetSendQuota; "
+                "runs up to 15 min, exactly-once claims let the next tick continue",
+    ),
+    # Example for the scheduled leadership report (add when its handler is in app.py):
+    # FunctionSpec("leadership_report", memory_mb=1536, timeout_s=300,
+    #              env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM"),
+    #              grants=(grants.read_items(), grants.query(GSI1), grants.write_items("dynamodb:PutItem"),
+    #                      grants.write_objects("reports"), grants.send_mail(), grants.read_send_quota())),
+)
+
+
+def by_name() -> dict[str, FunctionSpec]:
+    """The specs keyed by Chalice function name."""
+    return {spec.name: spec for spec in FUNCTIONS}
+
+
+def policy_document(spec: FunctionSpec) -> dict:
+    """The hand-written least-privilege policy of one function (CloudFormation expressions inside)."""
+    statements = [g.statement() for g in spec.grants] + [grants.write_logs(names.log_group_id(spec.name)).statement()]
+    return {"Version": "2012-10-17", "Statement": statements}

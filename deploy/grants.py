@@ -1,0 +1,111 @@
+"""IAM building blocks: each grant is one policy statement on resources of the merged template.
+
+Resources are CloudFormation expressions (``Fn::GetAtt``/``Fn::Sub``) on the logical ids the
+merge template defines, so a policy names exactly this stack's table, indexes, bucket prefix,
+sender identity and log group. A grant whose resource needs a ``*`` says why in ``wildcard_reason``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TABLE = "PulseTable"
+BUCKET = "ReportBucket"
+SENDER_PARAMETER = "SenderEmail"
+SIGNING_KEY = "TokenSecret"  # the invitation-link signing key (Secrets Manager)
+
+ITEM_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem")
+ITEM_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One IAM statement: specific actions on specific resources, optionally conditioned."""
+
+    sid: str
+    actions: tuple[str, ...]
+    resources: tuple
+    wildcard_reason: str | None = None
+    condition: dict = field(default_factory=dict)
+
+    def statement(self) -> dict:
+        body = {"Sid": self.sid, "Effect": "Allow", "Action": list(self.actions),
+                "Resource": list(self.resources)}
+        if self.condition:
+            body["Condition"] = self.condition
+        return body
+
+
+def arn_sub(logical_id: str, suffix: str) -> dict:
+    """``${LogicalId.Arn}<suffix>`` as a CloudFormation ``Fn::Sub``."""
+    return {"Fn::Sub": "${" + logical_id + ".Arn}" + suffix}
+
+
+def table_arn() -> dict:
+    return {"Fn::GetAtt": [TABLE, "Arn"]}
+
+
+def index_arn(index: str) -> dict:
+    return arn_sub(TABLE, f"/index/{index}")
+
+
+def read_items() -> Grant:
+    """Get items by key, one at a time or in batches (includes the health check's GetItem)."""
+    return Grant("ReadItems", ITEM_READ, (table_arn(),))
+
+
+def query(*indexes: str, table: bool = True) -> Grant:
+    """Query the table's own key and/or the named global secondary indexes (never Scan)."""
+    resources = ((table_arn(),) if table else ()) + tuple(index_arn(i) for i in indexes)
+    return Grant("QueryCollections", ("dynamodb:Query",), resources)
+
+
+def write_items(*actions: str) -> Grant:
+    """Conditional single-item writes and transactions (a transaction needs the per-item actions)."""
+    return Grant("WriteItems", tuple(actions) or ITEM_WRITE, (table_arn(),))
+
+
+def batch_write_items() -> Grant:
+    """Bulk loads (imports): BatchWriteItem on the table."""
+    return Grant("BatchWriteItems", ("dynamodb:BatchWriteItem",), (table_arn(),))
+
+
+def write_objects(prefix: str) -> Grant:
+    """Write objects under one key prefix of the report bucket."""
+    prefix = prefix.strip("/")
+    return Grant(f"Write{prefix.title().replace('-', '')}Objects", ("s3:PutObject",),
+                 (arn_sub(BUCKET, f"/{prefix}/*"),),
+                 wildcard_reason=f"object keys under {prefix}/ are generated per run (key-prefix wildcard)")
+
+
+def read_objects(prefix: str) -> Grant:
+    """Read objects under one key prefix of the report bucket."""
+    prefix = prefix.strip("/")
+    return Grant(f"Read{prefix.title().replace('-', '')}Objects", ("s3:GetObject",),
+                 (arn_sub(BUCKET, f"/{prefix}/*"),),
+                 wildcard_reason=f"object keys under {prefix}/ are generated per run (key-prefix wildcard)")
+
+
+def send_mail() -> Grant:
+    """Send mail only from the configured sender (its address identity or its domain identity)."""
+    identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
+    domain = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": SENDER_PARAMETER}]}]}
+    return Grant(
+        "SendMailFromSender", ("ses:SendEmail", "ses:SendRawEmail"),
+        ({"Fn::Sub": identity + "${" + SENDER_PARAMETER + "}"},
+         {"Fn::Sub": [identity + "${Domain}", {"Domain": domain}]}),
+        condition={"StringEquals": {"ses:FromAddress": {"Ref": SENDER_PARAMETER}}})
+
+
+def read_send_quota() -> Grant:
+    """Read the account's SES sending rate and 24-hour quota (to pace a bulk send)."""
+    return Grant("ReadSendQuota", ("ses:GetSendQuota",), ("*",),
+                 wildcard_reason="ses:GetSendQuota is account-level: it supports no resource ARN, so "
+                                 "IAM requires Resource '*' (read-only, two numbers)")
+
+
+def write_logs(log_group: str) -> Grant:
+    """Write to the function's own log group (created by the template, so no CreateLogGroup)."""
+    return Grant("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"),
+                 ({"Fn::GetAtt": [log_group, "Arn"]},),
+                 wildcard_reason="the log group's ARN ends in ':*' (its streams are named by Lambda per "
+                                 "execution environment); scoped to this function's own group")

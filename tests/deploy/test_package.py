@@ -1,0 +1,197 @@
+"""The packaged artifact works: it lints, it fits, and it imports and answers from a clean directory.
+
+Slow (builds the package once per session with ``chalice package``; cached under build/).
+"""
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from deploy.package import LAMBDA_UNZIPPED_LIMIT, archive_sizes
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTION_TYPES = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
+
+IMPORT_CHECK = textwrap.dedent("""
+    import importlib, json, pkgutil, sys
+    paths, handlers = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+    sys.path[0:0] = paths
+    assert not any("site-packages" in p for p in sys.path[len(paths):]), sys.path
+    import app
+    request_path_heavy = sorted(m for m in ("pandas", "numpy", "matplotlib", "textblob") if m in sys.modules)
+    resolved = {}
+    for handler in handlers:
+        module, attribute = handler.rsplit(".", 1)
+        resolved[handler] = callable(getattr(importlib.import_module(module), attribute))
+    import analysis
+    analysis_modules = [m.name for m in pkgutil.walk_packages(analysis.__path__, "analysis.")]
+    for name in analysis_modules:
+        importlib.import_module(name)
+    versions = {}
+    for name in ("numpy", "pandas", "matplotlib", "contourpy", "textblob", "jinja2", "yaml", "itsdangerous"):
+        versions[name] = getattr(importlib.import_module(name), "__version__", "?")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+    allowed = tuple(paths) + (sys.base_prefix,)
+    outside = sorted(n for n, m in list(sys.modules.items())
+                     if getattr(m, "__file__", None) and not m.__file__.startswith(allowed))
+    print(json.dumps({"request_path_heavy": request_path_heavy, "handlers": resolved, "versions": versions,
+                      "analysis_modules": analysis_modules, "outside": outside,
+                      "app_file": app.__file__, "analysis_file": analysis.__file__}))
+""")
+
+HANDLER_CHECK = textwrap.dedent("""
+    import importlib, json, os, sys
+    paths, venv_site, scheduled = json.loads(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+    sys.path[0:0] = paths
+    sys.path.append(venv_site)  # moto and its own deps only; everything else resolves from the package first
+    from moto import mock_aws
+
+    class Context:
+        aws_request_id = "req-1"
+        function_name = "partner-pulse-dev-api_handler"
+        memory_limit_in_mb = 512
+        def get_remaining_time_in_millis(self):
+            return 10000
+
+    def event(path, resource, params=None):
+        return {"resource": resource, "path": path, "httpMethod": "GET",
+                "headers": {"accept": "application/json", "host": "example.execute-api.amazonaws.com"},
+                "multiValueHeaders": {}, "queryStringParameters": None,
+                "multiValueQueryStringParameters": None, "pathParameters": params, "stageVariables": None,
+                "requestContext": {"resourcePath": resource, "httpMethod": "GET", "path": "/api" + path,
+                                   "requestId": "req-1", "stage": "api", "identity": {"sourceIp": "192.0.2.1"}},
+                "body": None, "isBase64Encoded": False}
+
+    with mock_aws():
+        import boto3
+        from chalicelib.storage.schema import table_definition
+        boto3.client("dynamodb").create_table(**table_definition(os.environ["PULSE_TABLE"]))
+        boto3.client("s3").create_bucket(Bucket=os.environ["PULSE_REPORT_BUCKET"])
+        boto3.client("ses").verify_email_identity(EmailAddress=os.environ["PULSE_SENDER_EMAIL"])
+        import app, chalicelib
+        health = app.app(event("/healthz", "/healthz"), Context())
+        missing = app.app(event("/api/v1/invitations/not-a-token", "/api/v1/invitations/{token}",
+                                {"token": "not-a-token"}), Context())
+        ran = []
+        for handler in scheduled:  # every scheduled job, on an empty stack: must not raise
+            module, attribute = handler.rsplit(".", 1)
+            getattr(importlib.import_module(module), attribute)(
+                {"version": "0", "id": "evt-1", "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": "123456789012", "time": "2026-03-02T07:00:00Z", "region": "us-east-1",
+                 "resources": ["arn:aws:events:us-east-1:123456789012:rule/probe"], "detail": {}}, Context())
+            ran.append(handler)
+    print(json.dumps({"health": [health["statusCode"], json.loads(health["body"])],
+                      "missing": missing["statusCode"], "chalicelib": chalicelib.__file__, "ran": ran,
+                      "boto3": boto3.__file__}))
+""")
+
+
+def _run(script: str, *args: str, env: dict, isolated_flags: tuple[str, ...]) -> dict:
+    result = subprocess.run([sys.executable, *isolated_flags, "-c", script, *args],
+                            capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _handlers(template: dict) -> list[str]:
+    return sorted(r["Properties"]["Handler"] for r in template["Resources"].values() if r["Type"] in FUNCTION_TYPES)
+
+
+def test_packaged_template_has_no_cfn_lint_errors(packaged_dev, packaged_prod):
+    for package in (packaged_dev, packaged_prod):
+        cfn_lint = str(Path(sys.executable).with_name("cfn-lint"))
+        result = subprocess.run([cfn_lint, "--format", "json", str(package / "sam.json")],
+                                capture_output=True, text=True, check=False)
+        assert result.returncode in (0, 4, 8, 12), result.stderr  # 2 = errors; 4/8 = warnings/informational
+        findings = json.loads(result.stdout)
+        errors = [f for f in findings if f["Level"] == "Error"]
+        assert errors == [], errors
+
+
+def test_package_fits_lambda_and_carries_the_scientific_wheels(packaged_dev):
+    sizes = {s.name: s for s in archive_sizes(packaged_dev)}
+    assert sum(s.unzipped for s in sizes.values()) < LAMBDA_UNZIPPED_LIMIT
+    with zipfile.ZipFile(packaged_dev / "layer-deployment.zip") as layer:
+        names = layer.namelist()
+    for package in ("numpy", "pandas", "matplotlib", "contourpy", "analysis"):
+        assert f"python/lib/python3.11/site-packages/{package}/__init__.py" in names, package
+    binaries = [n for n in names if n.startswith("python/lib/python3.11/site-packages/numpy/_core/_multiarray_umath")]
+    assert binaries and all("cpython-311-x86_64-linux-gnu" in n for n in binaries), binaries
+
+
+def test_clean_interpreter_imports_app_every_handler_and_the_analysis_package(
+        dev_template, unzipped_dev, tmp_path):
+    handlers = _handlers(dev_template)
+    assert "app.app" in handlers
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MPLCONFIGDIR": str(tmp_path / "mpl"),
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    report = _run(IMPORT_CHECK, json.dumps([str(p) for p in unzipped_dev]), json.dumps(handlers),
+                  env=env, isolated_flags=("-I", "-S"))
+
+    assert report["handlers"] == {h: True for h in handlers}
+    assert report["request_path_heavy"] == []  # the API's import pulls no pandas/numpy/matplotlib/textblob
+    assert report["outside"] == []  # nothing came from anywhere but the package and the stdlib
+    assert report["app_file"].startswith(str(unzipped_dev[0]))
+    assert report["analysis_file"].startswith(str(unzipped_dev[1]))  # vendor/analysis reached the package
+    assert report["versions"]["numpy"] == "2.2.6"
+    in_source = sorted(m.name for m in pkgutil.walk_packages([str(ROOT / "analysis")], "analysis."))
+    assert report["analysis_modules"] == in_source  # every analysis module imported from the package
+
+
+def _scheduled_handlers(template: dict) -> list[str]:
+    return sorted(r["Properties"]["Handler"] for r in template["Resources"].values()
+                  if r["Type"] in FUNCTION_TYPES
+                  and any(e.get("Type") == "Schedule" for e in r["Properties"].get("Events", {}).values()))
+
+
+def test_handlers_from_the_package_answer_under_moto(dev_template, unzipped_dev, tmp_path):
+    venv_site = sysconfig.get_paths()["purelib"]
+    scheduled = _scheduled_handlers(dev_template)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "PULSE_TABLE": "pulse-package-check", "PULSE_TOKEN_SECRET": "package-check-secret",
+           "PULSE_LOG_LEVEL": "INFO", "PULSE_REPORT_BUCKET": "pulse-package-check",
+           "PULSE_SENDER_EMAIL": "survey@example.com", "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    report = _run(HANDLER_CHECK, json.dumps([str(p) for p in unzipped_dev]), venv_site, json.dumps(scheduled),
+                  env=env, isolated_flags=("-I",))
+
+    assert report["health"] == [200, {"status": "ok", "dynamodb": "ok"}]
+    assert report["missing"] == 404
+    assert report["ran"] == scheduled
+    assert report["chalicelib"].startswith(str(unzipped_dev[0]))
+    assert report["boto3"].startswith(str(unzipped_dev[1]))
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_every_packaged_function_has_its_own_role_and_template_environment(stage, request):
+    from deploy import names
+    from deploy.functions import by_name, policy_document
+
+    template = json.loads((request.getfixturevalue(f"packaged_{stage}") / "sam.json").read_text())
+    resources = template["Resources"]
+    functions = {logical_id: r for logical_id, r in resources.items() if r["Type"] in FUNCTION_TYPES}
+    specs = {names.function_id(name): spec for name, spec in by_name().items()}
+    assert "APIHandler" in functions
+    assert set(functions) <= set(specs), "every packaged function needs a FunctionSpec"
+    roles = set()
+    for logical_id, function in functions.items():
+        spec = specs[logical_id]
+        role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        roles.add(role)
+        assert [p["PolicyDocument"] for p in resources[role]["Properties"]["Policies"]] == [policy_document(spec)]
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["PULSE_STAGE"] == stage
+        for name in spec.env:
+            assert isinstance(variables[name], dict), f"{name} must be a template reference, not a literal"
+    assert len(roles) == len(functions)
+    assert functions["APIHandler"]["Properties"]["Environment"]["Variables"]["PULSE_TABLE"] == {"Ref": "PulseTable"}

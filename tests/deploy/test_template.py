@@ -1,0 +1,107 @@
+"""The merge template: resources rendered from the code's own definitions, stage differences, references."""
+from __future__ import annotations
+
+import pytest
+from chalice import Chalice, CognitoUserPoolAuthorizer
+from chalice.package import TemplateDeepMerger
+
+from chalicelib.storage.schema import table_definition
+from deploy.template import TTL_ATTRIBUTE, cognito_authorizer_names, merge_template
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def staged(request):
+    return request.param, merge_template(request.param)
+
+
+def test_table_is_rendered_from_the_schema_definition(staged):
+    _, template = staged
+    properties = template["Resources"]["PulseTable"]["Properties"]
+    definition = table_definition("ignored")
+    for key in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode"):
+        assert properties[key] == definition[key]
+    assert "TableName" not in properties  # CloudFormation names it per stack
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+    assert TTL_ATTRIBUTE == "expires_at"
+
+
+def test_prod_protects_its_data_and_dev_can_be_torn_down():
+    prod, dev = merge_template("prod")["Resources"], merge_template("dev")["Resources"]
+    assert prod["PulseTable"]["Properties"]["DeletionProtectionEnabled"] is True
+    assert dev["PulseTable"]["Properties"]["DeletionProtectionEnabled"] is False
+    for logical_id in ("PulseTable", "ReportBucket", "TokenSecret", "StaffUserPool"):
+        assert prod[logical_id]["DeletionPolicy"] == "Retain"
+        assert dev[logical_id]["DeletionPolicy"] == "Delete"
+    assert prod["StaffUserPool"]["Properties"]["DeletionProtection"] == "ACTIVE"
+
+
+def test_report_bucket_is_private_encrypted_and_tls_only(staged):
+    _, template = staged
+    bucket = template["Resources"]["ReportBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    deny = template["Resources"]["ReportBucketTlsOnly"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_staff_user_pool_has_the_three_groups_and_admin_created_users_only(staged):
+    _, template = staged
+    resources = template["Resources"]
+    groups = sorted(r["Properties"]["GroupName"] for r in resources.values()
+                    if r.get("Type") == "AWS::Cognito::UserPoolGroup")
+    assert groups == ["admin", "analyst", "viewer"]
+    pool = resources["StaffUserPool"]["Properties"]
+    assert pool["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    assert resources["StaffUserPoolClient"]["Properties"]["GenerateSecret"] is False
+
+
+def test_sender_identity_is_a_parameter(staged):
+    _, template = staged
+    assert "SenderEmail" in template["Parameters"]
+    identity = template["Resources"]["SenderIdentity"]
+    assert identity["Properties"]["EmailIdentity"] == {"Ref": "SenderEmail"}
+    assert identity["Condition"] == "ShouldCreateSenderIdentity"
+
+
+def test_functions_get_resource_references_not_literals(staged):
+    _, template = staged
+    variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["PULSE_TABLE"] == {"Ref": "PulseTable"}
+    assert variables["PULSE_TOKEN_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${TokenSecret}:SecretString}}"}
+    assert variables["PULSE_USER_POOL_ID"] == {"Ref": "StaffUserPool"}
+    # The API cannot reference itself (RestAPI -> function -> RestAPI would be a cycle).
+    assert variables["PULSE_PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+    assert "PULSE_REPORT_BUCKET" not in variables  # only what the function needs
+    logging = template["Resources"]["APIHandler"]["Properties"]["LoggingConfig"]
+    assert logging["LogGroup"] == {"Ref": "ApiHandlerLogGroup"}
+
+
+def test_a_cognito_authorizer_in_the_app_is_pointed_at_the_stacks_user_pool():
+    app = Chalice(app_name="probe")
+    staff = CognitoUserPoolAuthorizer("staff", provider_arns=["arn:placeholder"])
+
+    @app.route("/api/v1/staff/results", authorizer=staff)
+    def results():
+        return {}
+
+    names = cognito_authorizer_names(app)
+    assert names == ["staff"]
+    chalice_output = {"Resources": {"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {
+        "DefinitionBody": {"securityDefinitions": {"staff": {
+            "type": "apiKey", "x-amazon-apigateway-authtype": "cognito_user_pools",
+            "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools",
+                                               "providerARNs": ["arn:placeholder"]}}}}}}}}
+    merged = TemplateDeepMerger().merge(merge_template("dev", authorizers=names), chalice_output)
+    authorizer = merged["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["securityDefinitions"]["staff"]
+    assert authorizer["x-amazon-apigateway-authorizer"] == {
+        "type": "cognito_user_pools", "providerARNs": [{"Fn::GetAtt": ["StaffUserPool", "Arn"]}]}
+    assert authorizer["type"] == "apiKey"  # the rest of Chalice's definition survives
+
+
+def test_no_authorizer_means_no_rest_api_override():
+    assert "RestAPI" not in merge_template("dev", authorizers=[])["Resources"]
