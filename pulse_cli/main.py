@@ -185,3 +185,6 @@ from .analyze import analyze, text  # noqa: E402
 
 cli.add_command(analyze)
 cli.add_command(text)
+from .report import report  # noqa: E402
+
+cli.add_command(report)

@@ -1,0 +1,60 @@
+"""The report's inputs from the analysis engine: scorecard, comment summaries, revenue coverage.
+
+A thin wrapper over ``analysis`` (imported inside the functions: pandas and TextBlob must not
+load on the request path). The result is a plain dict, so everything after this step (model,
+charts, templates) is testable without pandas.
+"""
+from __future__ import annotations
+
+BREAKDOWNS = "tier,region"
+
+
+def load_report_inputs(repos, wave_id: str, threshold: int = 5, comment_threshold: int = 8,
+                       progress: bool = False) -> dict:
+    """Load the wave (and the previous wave of its survey) and compute the report inputs."""
+    from analysis.repository_loader import load_wave, previous_wave_id
+
+    partners = repos.partners.all()
+    current, specs = load_wave(repos, wave_id, progress=progress, partners=partners)
+    previous = None
+    previous_id = previous_wave_id(repos, wave_id)
+    if previous_id is not None:
+        previous, _ = load_wave(repos, previous_id, progress=progress, partners=partners)
+    return compute_report_inputs(current, specs, previous, threshold, comment_threshold)
+
+
+def compute_report_inputs(current, specs, previous=None, threshold: int = 5, comment_threshold: int = 8,
+                          scorer=None) -> dict:
+    """Scorecard by tier and region (with wave-over-wave tests), comments per tier, revenue coverage."""
+    from analysis.comments import wave_comment_summaries
+    from analysis.scorecard import build_scorecard
+
+    scorecard = build_scorecard(current, specs, BREAKDOWNS, previous=previous, threshold=threshold,
+                                drivers_by="tier")
+    comments = None
+    text_questions = [s.id for s in specs if s.type == "text"]
+    if text_questions and current.tidy is not None and len(current.tidy):
+        comments = wave_comment_summaries(current.tidy, text_questions, "tier", comment_threshold, scorer=scorer)
+    return {"scorecard": scorecard, "comments": comments, "revenue": revenue_coverage(current)}
+
+
+def revenue_coverage(current) -> dict:
+    """Share of invited partners' annual revenue whose partner answered, overall and per tier.
+
+    Uses the directory attributes of the invitation frame; the model shows a tier's share only
+    where the scorecard publishes that tier.
+    """
+    invitations = current.invitations
+    if invitations is None or invitations.empty:
+        return {"overall": None, "tier": {}}
+    answered = set(current.respondents["partner_id"]) if len(current.respondents) else set()
+    partners = (invitations.drop_duplicates("partner_id")
+                .assign(revenue=lambda d: d["annual_revenue"].astype(float).fillna(0.0),
+                        answered=lambda d: d["partner_id"].isin(answered)))
+
+    def share(frame) -> float | None:
+        total = float(frame["revenue"].sum())
+        return round(float(frame.loc[frame["answered"], "revenue"].sum()) / total, 4) if total > 0 else None
+
+    return {"overall": share(partners),
+            "tier": {str(tier): share(group) for tier, group in partners.groupby("tier", sort=True)}}
