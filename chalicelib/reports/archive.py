@@ -56,11 +56,15 @@ class LocalReportArchive:
         temporary = target.parent / f".{day}.{os.getpid()}.tmp"
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir()
-        for name, data in files.items():
-            if not SAFE_PART.match(name):
-                raise ValueError(f"unsafe file name {name!r}")
-            (temporary / name).write_bytes(data)
-        (temporary / MANIFEST).write_bytes(manifest_for(files, wave_id, day))
+        try:
+            for name, data in files.items():
+                if not SAFE_PART.match(name):
+                    raise ValueError(f"unsafe file name {name!r}")
+                (temporary / name).write_bytes(data)
+            (temporary / MANIFEST).write_bytes(manifest_for(files, wave_id, day))
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
         old = target.parent / f".{day}.{os.getpid()}.old"
         if target.exists():
             os.replace(target, old)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 
 from .render import content_id
 
@@ -26,7 +26,9 @@ def _clean(value: str, field: str) -> str:
 
 def parse_address(text: str, field: str = "address") -> Address:
     """'Name <user@domain>' or 'user@domain' -> Address; anything odd is refused."""
-    name, address = parseaddr(_clean(text, field))
+    if len(getaddresses([_clean(text, field)])) != 1:
+        raise InvalidMailHeader(f"{field}: {text!r} must be exactly one address")
+    name, address = parseaddr(text)
     if address.count("@") != 1 or not all(address.split("@")) or any(c in address for c in " <>,;\"'"):
         raise InvalidMailHeader(f"{field}: {text!r} is not an e-mail address")
     user, domain = address.split("@")
