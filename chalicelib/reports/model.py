@@ -101,10 +101,19 @@ def _previous_value(test) -> float | None:
     return None
 
 
+TIER_ORDER = ("principal", "advanced", "enrolled")  # top tier first; unknown tiers after, by name
+
+
 def _breakdown(doc: dict, dimension: str) -> list[dict]:
     for breakdown in doc.get("breakdowns", []):
         if breakdown["by"] == [dimension]:
-            return breakdown["cells"]
+            cells = breakdown["cells"]
+            if dimension == "tier":
+                def rank(cell):
+                    tier = cell["segment"]["tier"]
+                    return (TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER), str(tier))
+                cells = sorted(cells, key=rank)
+            return cells
     return []
 
 

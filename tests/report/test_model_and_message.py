@@ -71,7 +71,7 @@ def test_suppressed_tier_carries_no_numbers_and_no_chart_entry():
     enrolled = next(r for r in m["tiers"] if r["label"] == "enrolled")
     assert enrolled["suppressed"] and enrolled["respondents"] == HIDDEN and not enrolled["nps"]["shown"]
     assert all(label != "enrolled" for label, *_ in m["charts"]["nps_by_tier"])
-    assert [label for label, *_ in m["charts"]["wave_over_wave"]] == ["All partners", "advanced", "principal"]
+    assert [label for label, *_ in m["charts"]["wave_over_wave"]] == ["All partners", "principal", "advanced"]
 
 
 def test_quotes_come_only_from_themes_above_the_comment_threshold_and_are_deduplicated():
@@ -130,3 +130,26 @@ def test_archive_html_loads_nothing_from_outside():
     html = render_archive_html(model(), {"nps_by_tier.png": b"\x89PNG"})
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", html)
     assert "default-src 'none'" in html
+
+
+def test_report_comment_themes_match_the_analysis_comment_summaries():
+    import pandas as pd
+
+    from analysis.comments import wave_comment_summaries
+    from chalicelib.reports.inputs import comment_themes_by_tier
+
+    texts = ["Payouts are slow", "The portal is great", "Deal registration is painful", "Support is fast"] * 6
+    tidy = pd.DataFrame({"question_id": "q_comment", "text": texts, "language": "en",
+                         "tier": ["advanced"] * 12 + ["principal"] * 9 + ["enrolled"] * 3})
+
+    ours = comment_themes_by_tier(tidy, ["q_comment"], 8)["q_comment"]["segments"]
+    theirs = wave_comment_summaries(tidy, ["q_comment"], "tier", 8)["q_comment"]["segments"]
+
+    assert any(s["themes"] for s in ours if not s["suppressed"])
+    assert [(s["segment"], bool(s["suppressed"])) for s in ours] == [
+        (s["segment"], bool(s["suppressed"])) for s in theirs]
+    for mine, reference in zip(ours, theirs, strict=True):
+        if not mine["suppressed"]:
+            keys = ("theme", "comments", "mean_polarity", "examples")
+            assert [{k: t[k] for k in keys} for t in mine["themes"]] == [
+                {k: t[k] for k in keys} for t in reference["themes"][:len(mine["themes"])]]
