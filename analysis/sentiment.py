@@ -12,7 +12,9 @@ trained on the training part of a documented split (``analysis.evaluation``). La
 with no sentiment evidence at all (no TextBlob assessment, no known word, no lexicon phrase) is
 ``neutral``. Comments not in English get ``not_scored`` and no numbers (the lexicon is English).
 
-Scores are computed once per distinct text and kept in a cache keyed by the text's SHA-256, so
+Scores are computed once per distinct text and kept in a cache keyed by the SHA-256 of the text
+(with the language hint and the model/lexicon version, so a retrained model never reuses stale
+labels), so
 re-scoring unchanged comments does no TextBlob work. Reviewer corrections refine the model with
 ``SentimentModel.updated_with``.
 """
@@ -250,10 +252,12 @@ class TextBlobScorer:
                                  if self.lexicon else None)
         self.cache: dict[str, dict] = cache if cache is not None else {}
         self.engine_calls = 0
+        # cached results are only valid for the model and lexicon that produced them
+        self.version = text_key(json.dumps([self.model.to_dict(), self.lexicon], sort_keys=True))[:16]
 
     def score(self, text: str, language_hint: str | None = None) -> Sentiment:
         """Sentiment of one comment (cached)."""
-        key = text_key(f"{language_hint or ''}\x00{text}")
+        key = text_key(f"{self.version}\x00{language_hint or ''}\x00{text}")
         hit = self.cache.get(key)
         if hit is None:
             hit = self._compute(text, language_hint).to_dict()

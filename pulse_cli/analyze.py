@@ -1,6 +1,7 @@
 """``pulse analyze`` (the wave scorecard) and ``pulse text analyze`` (sentiment and themes of any CSV)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -28,8 +29,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @click.option("--comments/--no-comments", default=False,
               help="Add sentiment and themes of the text questions per tier (JSON only).")
 @click.option("--comment-threshold", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--comments-by", type=click.Choice(["tier", "region", "country", "transacting", "revenue_band"]),
+              default="tier", show_default=True, help="Segment of the comment summaries.")
+@click.option("--sentiment-cache", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="JSON cache of sentiment by text hash (default .local/sentiment-cache.json).")
 @report_errors
-def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_threshold) -> None:
+def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_threshold, comments_by,
+            sentiment_cache) -> None:
     """Print the scorecard of a wave: response rate, NPS, CSAT, comparisons and key drivers."""
     from analysis.repository_loader import load_wave, previous_wave_id
     from analysis.scorecard import build_scorecard
@@ -53,13 +59,33 @@ def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_thr
         from analysis.comments import wave_comment_summaries
 
         text_questions = [s.id for s in specs if s.type == "text"]
-        doc["comments"] = wave_comment_summaries(current.tidy, text_questions, "tier", comment_threshold)
+        with _scorer(sentiment_cache) as scorer:
+            doc["comments"] = wave_comment_summaries(current.tidy, text_questions, comments_by, comment_threshold,
+                                                     scorer=scorer)
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     elif fmt == "csv":
         click.echo(scorecard_csv(doc), nl=False)
     else:
         click.echo(scorecard_table(doc))
+
+
+@contextlib.contextmanager
+def _scorer(cache_path: Path | None):
+    """A TextBlobScorer whose cache is read from and written back to a JSON file."""
+    from analysis.sentiment import TextBlobScorer, load_cache, save_cache
+
+    if cache_path is None:
+        from .stage import project_root
+
+        cache_path = project_root() / ".local" / "sentiment-cache.json"
+    scorer = TextBlobScorer(cache=load_cache(cache_path))
+    yield scorer
+    if scorer.engine_calls:
+        try:
+            save_cache(scorer.cache, cache_path)
+        except OSError as error:
+            click.echo(f"note: sentiment cache not saved to {cache_path}: {error.strerror}", err=True)
 
 
 def _fmt_est(value, scale: float = 1.0, digits: int = 0) -> str:
@@ -210,19 +236,21 @@ def read_comment_csv(path: Path, text_column: str, segment_column: str | None):
               help="Directory for comments.csv and summary.json.")
 @click.option("--threshold", type=click.IntRange(min=1), default=8, show_default=True,
               help="Minimum comments per published segment summary.")
+@click.option("--sentiment-cache", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="JSON cache of sentiment by text hash (default .local/sentiment-cache.json).")
 @report_errors
-def text_analyze(file: Path, text_column: str, segment_column: str | None, out_dir: Path, threshold: int) -> None:
+def text_analyze(file: Path, text_column: str, segment_column: str | None, out_dir: Path, threshold: int,
+                 sentiment_cache: Path | None) -> None:
     """Label every row of FILE (label, polarity, subjectivity, themes) and summarise per segment."""
     from tqdm import tqdm
 
     from analysis.comments import score_comments, summarise_comments
-    from analysis.sentiment import TextBlobScorer
     from analysis.themes import Taxonomy
 
     frame = read_comment_csv(file, text_column, segment_column)
     taxonomy = Taxonomy.load()
-    with tqdm(total=len(frame), desc="comments", unit="row", leave=False) as bar:
-        scored = score_comments(frame[text_column], TextBlobScorer(), taxonomy, progress=bar.update)
+    with _scorer(sentiment_cache) as scorer, tqdm(total=len(frame), desc="comments", unit="row", leave=False) as bar:
+        scored = score_comments(frame[text_column], scorer, taxonomy, progress=bar.update)
     summary = summarise_comments(frame, scored, text_column, segment_column, taxonomy, threshold)
     summary["source"] = file.name
     out_dir.mkdir(parents=True, exist_ok=True)

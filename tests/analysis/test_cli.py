@@ -70,7 +70,8 @@ def _run_text(tmp_path, content, *args, encoding="utf-8"):
         source.write_text(content, encoding=encoding)
     out = tmp_path / "out"
     return CliRunner().invoke(cli, ["text", "analyze", str(source), "--text-column", "comment",
-                                    "--out", str(out), *args]), out
+                                    "--out", str(out), "--sentiment-cache", str(tmp_path / "cache.json"),
+                                    *args]), out
 
 
 def test_text_analyze_writes_one_row_per_input_row_and_a_segment_summary(tmp_path):
@@ -112,3 +113,28 @@ def test_text_analyze_rejects_non_utf8_files(tmp_path):
 def test_text_analyze_names_missing_segment_column(tmp_path):
     result, _ = _run_text(tmp_path, "comment\nfine\n", "--segment-column", "tier")
     assert result.exit_code == 2 and "--segment-column" in result.output and "no column 'tier'" in result.output
+
+
+def test_analyze_with_comments_adds_theme_and_sentiment_summaries_respecting_the_comment_threshold(
+        wave_repos, tmp_path):
+    result = CliRunner().invoke(cli, ["analyze", "--wave", "w-test", "--by", "tier", "--format", "json",
+                                      "--comments", "--sentiment-cache", str(tmp_path / "cache.json")])
+    assert result.exit_code == 0, result.output
+    comments = json.loads(result.stdout)["comments"]["q_comment"]
+    assert comments["threshold"] == 8 and comments["comments"] == 15
+    assert comments["overall"]["themes"][0]["theme"] == "partner_portal"
+    assert comments["overall"]["labels"]["positive"] > 0 and comments["overall"]["labels"]["negative"] > 0
+    tiers = {s["segment"]: s for s in comments["segments"]}
+    assert tiers["principal"]["suppressed"] == "primary"
+    assert tiers["advanced"]["suppressed"] == "complementary" and tiers["advanced"]["themes"] == "suppressed"
+
+
+def test_text_analyze_second_run_reuses_the_sentiment_cache(tmp_path):
+    content = "comment\nSupport is slow\nTraining is great\nSupport is slow\n"
+    first, _ = _run_text(tmp_path, content)
+    cache = tmp_path / "cache.json"
+    assert first.exit_code == 0 and len(json.loads(cache.read_text())) == 2
+    stamp = cache.stat().st_mtime_ns
+    second, out = _run_text(tmp_path, content)
+    assert second.exit_code == 0 and cache.stat().st_mtime_ns == stamp  # nothing new to score or save
+    assert "negative" in (out / "comments.csv").read_text()

@@ -172,3 +172,61 @@ def test_no_published_cell_below_threshold_in_any_breakdown(answers, threshold):
             assert -100 <= cell["nps"]["value"] <= 100
         else:
             assert cell["nps"] == MARKER
+
+
+def test_partner_level_interval_uses_invited_partners_as_population():
+    invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(6)],
+                                "partner_id": ["A", "A", "A", "B", "C", "D"], "tier": "advanced",
+                                "region": "EMEA", "programs": [()] * 6})
+    plain = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1)["overall"]
+    corrected = build_scorecard(WaveData("w", _rollup_frame(), invitations), SPECS, "tier",
+                                threshold=1)["overall"]
+    # partner values 1/3, 1, -1: se = 100 sqrt(sum (x - 1/9)² / 3²) = 48.005; FPC sqrt((4 - 3)/(4 - 1))
+    assert plain["nps_partner"]["se"] == pytest.approx(48.005, abs=1e-2)
+    assert corrected["nps_partner"]["se"] == pytest.approx(48.005 * np.sqrt(1 / 3), abs=1e-2)
+    assert corrected["invited"] == 6 and corrected["respondents"] == 5
+
+
+def test_question_new_since_the_previous_wave_is_compared_only_where_both_waves_have_answers():
+    now = frame([respondent(i, 10) for i in range(20)])
+    before = frame([respondent(i, 0) for i in range(20)]).drop(columns=["q_support"])
+    doc = build_scorecard(WaveData("w2", now), SPECS, "tier", previous=WaveData("w1", before))
+    comparison = doc["overall"]["vs_previous"]
+    assert comparison["nps"]["difference"] == pytest.approx(200.0)
+    assert "q_support" not in comparison["csat_top2"] and "q_portal" in comparison["csat_top2"]
+
+
+def test_survey_without_nps_question_still_gives_csat_and_no_drivers():
+    specs = [s for s in SPECS if s.type != "nps"]
+    doc = build_scorecard(WaveData("w", frame([respondent(i, 5) for i in range(10)])), specs, "tier")
+    assert doc["nps_question"] is None and doc["drivers"] == []
+    assert "nps" not in doc["overall"] and doc["overall"]["csat"]["q_portal"]["top2"]["value"] == 1.0
+    json.dumps(doc, allow_nan=False)
+
+
+def test_crossed_table_cannot_rebuild_a_tier_total_suppressed_in_the_tier_table():
+    sizes = {("principal", "AMER"): 3, ("advanced", "AMER"): 6, ("advanced", "EMEA"): 6,
+             ("enrolled", "AMER"): 20, ("enrolled", "EMEA"): 20}
+    rows, i = [], 0
+    for (tier, region), size in sizes.items():
+        for _ in range(size):
+            rows.append(respondent(i, i % 11, tier=tier, region=region))
+            i += 1
+    doc = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier,tier:region", threshold=5)
+    tiers = {c["segment"]["tier"]: c for c in doc["breakdowns"][0]["cells"]}
+    assert tiers["principal"]["suppressed"] == "primary" and tiers["advanced"]["suppressed"] == "complementary"
+    advanced_cells = [c for c in doc["breakdowns"][1]["cells"] if c["segment"]["tier"] == "advanced"]
+    assert any(c["suppressed"] for c in advanced_cells)
+
+
+def test_drivers_of_very_large_segments_use_a_seeded_sample_and_say_so(monkeypatch):
+    import analysis.scorecard as scorecard
+
+    monkeypatch.setattr(scorecard, "DRIVER_SAMPLE", 60)
+    rng = np.random.default_rng(5)
+    rows = [respondent(i, int(rng.integers(0, 11)), support=float(rng.integers(1, 6)),
+                       portal=float(rng.integers(1, 6))) for i in range(100)]
+    first = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
+    again = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
+    assert first["n"] == 100 and first["sampled"] == 60
+    assert first == again

@@ -63,8 +63,10 @@ def test_reviewer_corrections_move_the_model_toward_the_corrected_label(scorer):
     text = "The quarterly spiff tracker is a maze."
     before = scorer.score(text).probability
     model = scorer.model.updated_with([(text, "negative")] * 5 + [("The spiff tracker is a joke", "negative")])
-    after = TextBlobScorer(model=model).score(text).probability
+    refined = TextBlobScorer(model=model, cache=scorer.cache)
+    after = refined.score(text).probability
     assert after < before
+    assert refined.version != scorer.version  # a shared cache never hands out the old model's label
     assert model.meta["corrections"] == 6
     assert scorer.model.updated_with([("meh", "neutral")]) is scorer.model
 
