@@ -56,13 +56,16 @@ def wave_over_wave_chart(rows: list[tuple], previous_wave: str | None, wave_id: 
     plt, figure, axes = _figure()
     positions = list(range(len(rows)))
     width = 0.38
-    axes.bar([p - width / 2 for p in positions], [r[1] for r in rows], width, color=GREY,
-             label=previous_wave or "previous")
-    axes.bar([p + width / 2 for p in positions], [r[2] for r in rows], width, color=BLUE, label=wave_id)
+    before = axes.bar([p - width / 2 for p in positions], [r[1] for r in rows], width, color=GREY,
+                      label=previous_wave or "previous")
+    after = axes.bar([p + width / 2 for p in positions], [r[2] for r in rows], width, color=BLUE, label=wave_id)
+    for bars in (before, after):  # a value of 0 has no visible bar: label every bar
+        axes.bar_label(bars, labels=[f"{v:+.0f}" if round(v) else "0" for v in bars.datavalues],
+                       fontsize=7, padding=2)
     for position, row in zip(positions, rows, strict=True):
         if row[3]:
             axes.annotate("significant", (position + width / 2, row[2]), ha="center",
-                          va="bottom" if row[2] >= 0 else "top", fontsize=8)
+                          xytext=(0, 12 if row[2] >= 0 else -20), textcoords="offset points", fontsize=8)
     axes.set_xticks(positions, [r[0] for r in rows])
     axes.axhline(0, color="#333333", linewidth=0.8)
     axes.set_ylim(-100, 100)

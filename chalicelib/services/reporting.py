@@ -10,6 +10,7 @@ claims the failed period again.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from chalicelib.reports.model import FollowUpStatus, build_report_model
 from chalicelib.reports.render import render_archive_html, render_email_html, render_text, subject_for
 
 FINAL = "final"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,6 @@ class Reporting:
     archive: object    # ReportArchive
     mailer: object     # ReportMailer
     settings: object   # ReportSettings
-    load_inputs: object = None  # (repos, wave_id, threshold, comment_threshold) -> inputs dict
 
 
 @dataclass
@@ -87,8 +88,6 @@ def build_report(inputs: dict, *, period: str, now: datetime, followups: FollowU
 
 
 def _inputs(ctx: Reporting, wave_id: str) -> dict:
-    if ctx.load_inputs is not None:
-        return ctx.load_inputs(ctx.repos, wave_id, ctx.settings.threshold, ctx.settings.comment_threshold)
     from chalicelib.reports.inputs import load_report_inputs
 
     return load_report_inputs(ctx.repos, wave_id, ctx.settings.threshold, ctx.settings.comment_threshold)
@@ -122,12 +121,11 @@ def publish_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> 
                                        subject=report.subject, text=report.text, html=report.email_html,
                                        charts=report.charts)
         message_id = ctx.mailer.send(message, recipients, f"report-{wave_id}-{period}")
-    except (ReportSendFailed, OSError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - any failure is recorded so the next run retries
+        if not isinstance(error, ReportSendFailed):
+            log.exception("report %s %s failed", wave_id, period)
         ctx.runs.mark_failed(wave_id, period, iso(now), f"{type(error).__name__}: {error}")
         return {"wave_id": wave_id, "period": period, "outcome": "failed", "reason": str(error)}
-    except Exception as error:  # anything else: record it, then let the caller see it
-        ctx.runs.mark_failed(wave_id, period, iso(now), f"{type(error).__name__}: {error}")
-        raise
     ctx.runs.mark_sent(wave_id, period, iso(now), message_id, location, len(recipients))
     return {"wave_id": wave_id, "period": period, "outcome": "sent", "archive": location,
             "message_id": message_id, "recipients": len(recipients)}

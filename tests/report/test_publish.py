@@ -87,3 +87,19 @@ def test_the_archive_of_a_sent_report_is_complete_on_disk(context, tmp_path):
     files = {p.name for p in (tmp_path / "reports" / "w-report" / names[0]).iterdir()}
     assert {"report.html", "report.txt", "summary.json", "manifest.json", "nps_by_tier.png"} <= files
     assert location.endswith(names[0])
+
+
+class BrokenArchive:
+    def write(self, wave_id, day, files):
+        raise OSError("disk full")
+
+
+def test_an_archive_failure_sends_nothing_and_is_recorded_for_retry(context):
+    broken = replace(context, archive=BrokenArchive())
+
+    result = publish_report(broken, "w-report", "2026-W48", NOW)
+
+    assert result["outcome"] == "failed"
+    assert context.mailer.sent == []
+    assert context.runs.get("w-report", "2026-W48")["last_error"] == "OSError: disk full"
+    assert publish_report(context, "w-report", "2026-W48", NOW)["outcome"] == "sent"
