@@ -7,7 +7,9 @@ label comes from a small logistic model on top of TextBlob's output:
             assessments, sign flags, length) + negation-marked word and bigram weights
             + domain-lexicon offsets (analysis/data/sentiment_lexicon.yaml)
 
-trained on the training part of a documented split (``analysis.evaluation``). Labels:
+trained on the training part of a documented split (``analysis.evaluation``). In a contrast
+("the portal is nice, but search is broken") the clause after the last "but"/"however" gets 60%
+of the weight, as partners put the point they care about there. Labels:
 ``positive`` when P(positive) >= 0.6, ``negative`` when <= 0.4, otherwise ``neutral``; a comment
 with no sentiment evidence at all (no TextBlob assessment, no known word, no lexicon phrase) is
 ``neutral``. Comments not in English get ``not_scored`` and no numbers (the lexicon is English).
@@ -42,6 +44,8 @@ _TOKEN = re.compile(r"[a-z0-9']+|[.!?;,]")
 _NEGATIONS = {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly",
               "cannot", "dont", "cant", "wont", "isnt", "wasnt", "didnt", "doesnt", "arent"}
 _CLAUSE_END = {".", "!", "?", ";", ",", "but"}
+_CONTRAST = re.compile(r"\b(?:but|however)\b", re.IGNORECASE)
+CONTRAST_WEIGHT = 0.6
 DENSE = ("polarity", "subjectivity", "positive_assessments", "negative_assessments",
          "polarity_positive", "polarity_negative", "length")
 
@@ -279,13 +283,36 @@ class TextBlobScorer:
             return Sentiment(NOT_SCORED, None, None, None, language)
         self.engine_calls += 1
         polarity, subjectivity, assessments = textblob_score(text)
+        z, evidence = self._logit(text, polarity, subjectivity, assessments)
+        probability = _sigmoid(z)
+        return Sentiment(label_for(probability, evidence), round(polarity, 4), round(subjectivity, 4),
+                         round(probability, 4), language)
+
+    def probability(self, text: str) -> float:
+        """P(positive) of an English text (no cache, no language routing): used by the evaluation."""
+        return _sigmoid(self._logit(text, *textblob_score(text))[0])
+
+    def _logit(self, text: str, polarity: float, subjectivity: float, assessments) -> tuple[float, bool]:
+        """Model logit plus lexicon offsets; after a contrast ("..., but ...") the last clause weighs 60%."""
         z, known = self.model.logit(dense_features(polarity, subjectivity, assessments, text), tokens(text))
         hits = self._lexicon_pattern.findall(text.lower()) if self._lexicon_pattern else []
         z += sum(self.lexicon[h] for h in hits)
-        probability = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
         evidence = bool(assessments or known or hits)
-        return Sentiment(label_for(probability, evidence), round(polarity, 4), round(subjectivity, 4),
-                         round(probability, 4), language)
+        contrast = list(_CONTRAST.finditer(text))
+        if contrast:
+            tail = text[contrast[-1].end():].strip()
+            if len(tail.split()) >= 3:
+                tail_polarity, tail_subjectivity, tail_assessments = textblob_score(tail)
+                z_tail, _ = self.model.logit(dense_features(tail_polarity, tail_subjectivity, tail_assessments, tail),
+                                             tokens(tail))
+                tail_hits = self._lexicon_pattern.findall(tail.lower()) if self._lexicon_pattern else []
+                z_tail += sum(self.lexicon[h] for h in tail_hits)
+                z = (1 - CONTRAST_WEIGHT) * z + CONTRAST_WEIGHT * z_tail
+        return z, evidence
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def load_cache(path: Path) -> dict[str, dict]:

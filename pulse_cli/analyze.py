@@ -93,7 +93,8 @@ def _fmt_est(value, scale: float = 1.0, digits: int = 0) -> str:
         return "suppressed"
     if not isinstance(value, dict) or value.get("value") is None:
         return "-"
-    v, lo, hi = (value[k] * scale if value[k] is not None else float("nan") for k in ("value", "ci_low", "ci_high"))
+    v, lo, hi = (round(value[k] * scale, digits) + 0.0 if value[k] is not None else float("nan")
+                 for k in ("value", "ci_low", "ci_high"))  # + 0.0 turns -0.0 into 0.0
     return f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 

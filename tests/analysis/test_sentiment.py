@@ -88,3 +88,8 @@ def test_held_out_split_is_deterministic_and_disjoint():
 def test_project_labelling_beats_both_references_on_the_held_out_part():
     results = evaluation.evaluate(DATA)
     assert results["project"] >= max(results["textblob_plain"], results["vader"] or 0)
+
+
+def test_the_clause_after_but_carries_the_point(scorer):
+    assert scorer.score("Incentives are generous, but the payouts are too slow.").label == "negative"
+    assert scorer.score("Onboarding was slow, but the team is now excellent and very helpful.").label == "positive"
