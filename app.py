@@ -1,4 +1,6 @@
 """Partner Pulse: Chalice entry point. Registers blueprints; nothing else of substance."""
+import os
+
 from chalice import Chalice
 
 from chalicelib.jobs.reminders import reminder_jobs
@@ -15,3 +17,15 @@ app.register_blueprint(mail_links)
 app.register_blueprint(reminder_jobs)
 install_security_headers(app)
 configure_logging(app)
+
+# Chalice reads schedule expressions when it imports this file (deploy/package), so the cron is an
+# environment variable there; `python -m devtools.report_schedule STAGE` prints a stage's value.
+REPORT_SCHEDULE = os.environ.get("PULSE_REPORT_SCHEDULE", "cron(0 7 ? * MON *)")
+
+
+@app.schedule(REPORT_SCHEDULE, name="leadership_report", description="Leadership summary e-mail")
+def leadership_report(event):
+    """Build, archive and send the due leadership summaries (chalicelib/services/reporting.py)."""
+    from chalicelib.reports.job import run_report_schedule
+
+    return run_report_schedule(event)

@@ -130,3 +130,48 @@ def reset() -> None:  # noqa: F811 - extends the reset above with the distributi
     _reset_core()
     for getter in (mailer, unsubscribe_tokens, distribution):
         getter.cache_clear()
+
+
+# -- leadership reports ------------------------------------------------------------------------
+@cache
+def report_settings():
+    from chalicelib.reports.settings import ReportSettings
+
+    return ReportSettings.from_environment()
+
+
+def _local_path(path: str):
+    from pathlib import Path
+
+    directory = Path(path)
+    return directory if directory.is_absolute() else Path(__file__).resolve().parents[1] / directory
+
+
+@cache
+def reporting():
+    """The report use-case context: runs store, archive (S3 or local), mailer (SES or outbox)."""
+    import boto3
+
+    from chalicelib.reports.archive import LocalReportArchive, S3ReportArchive
+    from chalicelib.reports.delivery import OutboxReportMailer, SesReportMailer
+    from chalicelib.services.reporting import Reporting
+    from chalicelib.storage.report_runs import DynamoReportRunRepository
+
+    rs, region = report_settings(), settings().region
+    session = boto3.session.Session()
+    archive = (S3ReportArchive(session.client("s3", region_name=region), rs.bucket) if rs.bucket
+               else LocalReportArchive(_local_path(rs.local_dir)))
+    mailer = (SesReportMailer(session.client("ses", region_name=region), rs.sender) if rs.transport == "ses"
+              else OutboxReportMailer(_local_path(rs.outbox_dir)))
+    return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
+                     mailer=mailer, settings=rs)
+
+
+_reset_before_reports = reset
+
+
+def reset() -> None:  # noqa: F811 - also forgets the report getters
+    """Forget every cached adapter (after the environment changed)."""
+    _reset_before_reports()
+    for getter in (report_settings, reporting):
+        getter.cache_clear()

@@ -189,3 +189,6 @@ cli.add_command(text)
 from .distribution import install_distribution_commands  # noqa: E402
 
 install_distribution_commands(cli)
+from .report import report  # noqa: E402
+
+cli.add_command(report)

@@ -1,0 +1,104 @@
+"""The report's inputs from the analysis engine: scorecard, comment summaries, revenue coverage.
+
+A thin wrapper over ``analysis`` (imported inside the functions: pandas and TextBlob must not
+load on the request path). The result is a plain dict, so everything after this step (model,
+charts, templates) is testable without pandas.
+"""
+from __future__ import annotations
+
+BREAKDOWNS = "tier,region"
+
+
+def load_report_inputs(repos, wave_id: str, threshold: int = 5, comment_threshold: int = 8,
+                       progress: bool = False) -> dict:
+    """Load the wave (and the previous wave of its survey) and compute the report inputs."""
+    from analysis.repository_loader import load_wave, previous_wave_id
+
+    partners = repos.partners.all()
+    current, specs = load_wave(repos, wave_id, progress=progress, partners=partners)
+    previous = None
+    previous_id = previous_wave_id(repos, wave_id)
+    if previous_id is not None:
+        previous, _ = load_wave(repos, previous_id, progress=progress, partners=partners)
+    return compute_report_inputs(current, specs, previous, threshold, comment_threshold)
+
+
+def compute_report_inputs(current, specs, previous=None, threshold: int = 5, comment_threshold: int = 8,
+                          scorer=None) -> dict:
+    """Scorecard by tier and region (with wave-over-wave tests), comments per tier, revenue coverage."""
+    from analysis.scorecard import build_scorecard
+
+    scorecard = build_scorecard(current, specs, BREAKDOWNS, previous=previous, threshold=threshold,
+                                drivers_by="tier")
+    comments = None
+    text_questions = [s.id for s in specs if s.type == "text"]
+    if text_questions and current.tidy is not None and len(current.tidy):
+        comments = comment_themes_by_tier(current.tidy, text_questions, comment_threshold, scorer=scorer)
+    return {"scorecard": scorecard, "comments": comments, "revenue": revenue_coverage(current)}
+
+
+def revenue_coverage(current) -> dict:
+    """Share of invited partners' annual revenue whose partner answered, overall and per tier.
+
+    Uses the directory attributes of the invitation frame; the model shows a tier's share only
+    where the scorecard publishes that tier.
+    """
+    invitations = current.invitations
+    if invitations is None or invitations.empty:
+        return {"overall": None, "tier": {}}
+    answered = set(current.respondents["partner_id"]) if len(current.respondents) else set()
+    partners = (invitations.drop_duplicates("partner_id")
+                .assign(revenue=lambda d: d["annual_revenue"].astype(float).fillna(0.0),
+                        answered=lambda d: d["partner_id"].isin(answered)))
+
+    def share(frame) -> float | None:
+        total = float(frame["revenue"].sum())
+        return round(float(frame.loc[frame["answered"], "revenue"].sum()) / total, 4) if total > 0 else None
+
+    return {"overall": share(partners),
+            "tier": {str(tier): share(group) for tier, group in partners.groupby("tier", sort=True)}}
+
+
+def comment_themes_by_tier(tidy, text_questions: list[str], threshold: int = 8, scorer=None,
+                           taxonomy=None) -> dict:
+    """Per text question and tier: themes with comment counts, mean polarity and examples.
+
+    The same scoring, taxonomy, suppression (primary + complementary at ``threshold`` comments)
+    and example choice as ``analysis.comments.wave_comment_summaries``, without its phrase
+    discovery (noun-phrase parsing of every comment: ~70% of its time, and not in the report).
+    Output has the same shape: ``{question: {"segments": [{"segment", "suppressed", "themes"}]}}``.
+    """
+    from analysis.comments import EXAMPLES_PER_THEME, TOP_THEMES, score_comments
+    from analysis.sentiment import TextBlobScorer
+    from analysis.suppression import MARKER, suppress_cells
+    from analysis.themes import Taxonomy
+
+    scorer = scorer or TextBlobScorer()
+    taxonomy = taxonomy or Taxonomy.load()
+    out = {}
+    for question_id in text_questions:
+        rows = tidy[(tidy["question_id"] == question_id) & tidy["text"].notna()]
+        rows = rows[rows["text"].astype(str).str.strip() != ""]
+        scored = score_comments(rows["text"], scorer, taxonomy, rows["language"])
+        data = scored.assign(text=rows["text"].astype(str), tier=rows["tier"].fillna("(unknown)").astype(str))
+        counts = data.groupby("tier").size().rename("n").reset_index()
+        status = suppress_cells(counts, ["tier"], "n", threshold) if len(counts) else []
+        segments = []
+        for i, row in counts.iterrows():
+            if status[i]:
+                segments.append({"segment": row["tier"], "suppressed": status[i], "themes": MARKER})
+                continue
+            part = data[data["tier"] == row["tier"]].explode("themes").dropna(subset=["themes"])
+            themes = []
+            for theme_id, group in part.groupby("themes"):
+                polarity = group["polarity"].dropna()
+                examples = (group.assign(order=group["probability"].fillna(0.5)).sort_values(["order", "text"])
+                            ["text"].head(EXAMPLES_PER_THEME).tolist())
+                themes.append({"theme": theme_id, "label": taxonomy.labels.get(theme_id, theme_id),
+                               "comments": int(len(group)),
+                               "mean_polarity": round(float(polarity.mean()), 4) if len(polarity) else None,
+                               "examples": examples})
+            themes.sort(key=lambda t: (-t["comments"], t["theme"]))
+            segments.append({"segment": row["tier"], "suppressed": False, "themes": themes[:TOP_THEMES]})
+        out[question_id] = {"threshold": threshold, "segments": segments}
+    return out

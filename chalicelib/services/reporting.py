@@ -1,0 +1,152 @@
+"""Leadership reports: build, archive, send. The schedule and ``pulse report`` share this code.
+
+``build_report`` turns report inputs into the model, charts, HTML, text and subject.
+``publish_report`` claims a (wave, period) run with one conditional write, builds, archives
+(complete or not at all), sends, and records the outcome; a second claim for the same period
+is refused, so a duplicated or retried schedule event sends nothing. A failed send is recorded
+and the next run (Lambda's retry of the event, the next schedule, or ``pulse report --send``)
+claims the failed period again.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from chalicelib.domain.waves import CLOSED, OPEN, iso, parse_instant
+from chalicelib.reports.delivery import ReportSendFailed
+from chalicelib.reports.followups import followup_status
+from chalicelib.reports.message import build_report_message
+from chalicelib.reports.model import FollowUpStatus, build_report_model
+from chalicelib.reports.render import render_archive_html, render_email_html, render_text, subject_for
+
+FINAL = "final"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Everything the report use cases need (built in wiring.py, or by tests)."""
+
+    repos: object
+    runs: object       # DynamoReportRunRepository
+    archive: object    # ReportArchive
+    mailer: object     # ReportMailer
+    settings: object   # ReportSettings
+
+
+@dataclass
+class BuiltReport:
+    wave_id: str
+    period: str
+    day: str
+    subject: str
+    model: dict
+    charts: dict[str, bytes]
+    archive_html: str
+    email_html: str
+    text: str
+    timings: dict = field(default_factory=dict)
+
+    def archive_files(self) -> dict[str, bytes]:
+        """The files of the archive (the manifest is added by the archive itself)."""
+        summary = {k: v for k, v in self.model.items() if k != "followups"}
+        summary["followups"] = vars(self.model["followups"])
+        return {"report.html": self.archive_html.encode(), "report.txt": self.text.encode(),
+                "summary.json": json.dumps(summary, indent=2, ensure_ascii=False, default=str).encode(),
+                **self.charts}
+
+
+def period_for(wave, now: datetime) -> str:
+    """``final`` for a closed wave, else the ISO week of ``now`` (``2026-W48``)."""
+    if wave.status == CLOSED:
+        return FINAL
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_report(inputs: dict, *, period: str, now: datetime, followups: FollowUpStatus | None = None,
+                 comment_threshold: int = 8) -> BuiltReport:
+    """Model, charts, e-mail HTML, archive HTML, text and subject from the report inputs."""
+    from chalicelib.reports.charts import render_charts
+
+    started = time.perf_counter()
+    model = build_report_model(inputs, period=period, generated_on=now.date().isoformat(),
+                               followups=followups, comment_threshold=comment_threshold)
+    modelled = time.perf_counter()
+    charts = render_charts(model)
+    charted = time.perf_counter()
+    report = BuiltReport(
+        wave_id=model["wave_id"], period=period, day=now.date().isoformat(), subject=subject_for(model),
+        model=model, charts=charts, archive_html=render_archive_html(model, charts),
+        email_html=render_email_html(model, charts), text=render_text(model))
+    report.timings = {"model": modelled - started, "charts": charted - modelled,
+                      "templates": time.perf_counter() - charted}
+    return report
+
+
+def _inputs(ctx: Reporting, wave_id: str) -> dict:
+    from chalicelib.reports.inputs import load_report_inputs
+
+    return load_report_inputs(ctx.repos, wave_id, ctx.settings.threshold, ctx.settings.comment_threshold)
+
+
+def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:
+    """Load the wave's data and build its report (no archive, no mail)."""
+    return build_report(_inputs(ctx, wave_id), period=period, now=now,
+                        followups=followup_status(ctx.repos, wave_id),
+                        comment_threshold=ctx.settings.comment_threshold)
+
+
+def publish_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> dict:
+    """Claim, build, archive, send and record one report; returns what happened.
+
+    Outcomes: ``sent``; ``skipped`` (already sent, or another run holds the claim); ``failed``
+    (recorded with its reason; the period can be claimed again).
+    """
+    recipients = list(ctx.settings.recipients)
+    if not recipients:
+        return {"wave_id": wave_id, "period": period, "outcome": "skipped",
+                "reason": "no recipients configured (PULSE_REPORT_RECIPIENTS)"}
+    lease = now + timedelta(minutes=ctx.settings.lease_minutes)
+    if not ctx.runs.claim(wave_id, period, iso(now), iso(lease)):
+        return {"wave_id": wave_id, "period": period, "outcome": "skipped",
+                "reason": "already sent or being sent for this period"}
+    try:
+        report = build_wave_report(ctx, wave_id, period, now)
+        location = ctx.archive.write(wave_id, report.day, report.archive_files())
+        message = build_report_message(sender=ctx.settings.sender, recipients=recipients,
+                                       subject=report.subject, text=report.text, html=report.email_html,
+                                       charts=report.charts)
+        message_id = ctx.mailer.send(message, recipients, f"report-{wave_id}-{period}")
+    except Exception as error:  # noqa: BLE001 - any failure is recorded so the next run retries
+        if not isinstance(error, ReportSendFailed):
+            log.exception("report %s %s failed", wave_id, period)
+        ctx.runs.mark_failed(wave_id, period, iso(now), f"{type(error).__name__}: {error}")
+        return {"wave_id": wave_id, "period": period, "outcome": "failed", "reason": str(error)}
+    ctx.runs.mark_sent(wave_id, period, iso(now), message_id, location, len(recipients))
+    return {"wave_id": wave_id, "period": period, "outcome": "sent", "archive": location,
+            "message_id": message_id, "recipients": len(recipients)}
+
+
+def waves_due(ctx: Reporting, now: datetime) -> list[tuple[str, str]]:
+    """(wave, period) pairs the schedule should report: open waves weekly, and the final
+    summary of waves closed in the last ``final_within_days`` days."""
+    due = []
+    horizon = now - timedelta(days=ctx.settings.final_within_days)
+    for survey_id in ctx.settings.surveys:
+        for wave in ctx.repos.waves.waves_of_survey(survey_id):
+            if wave.status == OPEN:
+                due.append((wave.wave_id, period_for(wave, now)))
+            elif wave.status == CLOSED and parse_instant(wave.closed_on) >= horizon:
+                due.append((wave.wave_id, FINAL))
+    return due
+
+
+def run_scheduled_reports(ctx: Reporting, now: datetime) -> dict:
+    """The schedule's use case: publish every due report; a failure does not stop the others."""
+    results = [publish_report(ctx, wave_id, period, now) for wave_id, period in waves_due(ctx, now)]
+    return {"at": iso(now), "reports": results,
+            "failed": sum(1 for r in results if r["outcome"] == "failed")}
