@@ -180,3 +180,8 @@ def db_create_tables() -> None:
     _repos()
     created = wiring.table().ensure_exists()
     click.echo(f"table {wiring.settings().table_name} {'created' if created else 'exists'}")
+
+from .analyze import analyze, text  # noqa: E402
+
+cli.add_command(analyze)
+cli.add_command(text)

@@ -1,0 +1,49 @@
+"""Primary and complementary suppression, by hand and as properties."""
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.suppression import COMPLEMENTARY, PRIMARY, suppress_cells
+
+
+def test_single_small_cell_gets_a_complement_so_it_cannot_be_subtracted_from_the_total():
+    cells = pd.DataFrame({"seg_tier": ["a", "b", "c", "d"], "n": [10, 3, 7, 12]})
+    status = suppress_cells(cells, ["seg_tier"], "n", 5)
+    assert status.tolist() == [None, PRIMARY, COMPLEMENTARY, None]
+
+
+def test_two_small_cells_need_no_complement():
+    cells = pd.DataFrame({"seg_tier": ["a", "b", "c"], "n": [10, 3, 4]})
+    assert suppress_cells(cells, ["seg_tier"], "n", 5).tolist() == [None, PRIMARY, PRIMARY]
+
+
+def test_crossed_table_protects_rows_and_columns():
+    # r1/c1 is small; its row, its column and then the remaining row need complements
+    cells = pd.DataFrame({"seg_tier": ["r1", "r1", "r2", "r2"], "seg_region": ["c1", "c2", "c1", "c2"],
+                          "n": [3, 10, 10, 20]})
+    status = suppress_cells(cells, ["seg_tier", "seg_region"], "n", 5)
+    assert status.tolist() == [PRIMARY, COMPLEMENTARY, COMPLEMENTARY, COMPLEMENTARY]
+
+
+def test_crossed_table_with_safe_lines_keeps_other_cells():
+    cells = pd.DataFrame({"seg_tier": ["r1", "r1", "r1", "r2", "r2", "r2"],
+                          "seg_region": ["c1", "c2", "c3", "c1", "c2", "c3"],
+                          "n": [3, 2, 30, 40, 50, 60]})
+    status = suppress_cells(cells, ["seg_tier", "seg_region"], "n", 5)
+    # r1 already has two hidden cells; columns c1 and c2 each need one complement from r2
+    assert status.tolist() == [PRIMARY, PRIMARY, None, COMPLEMENTARY, COMPLEMENTARY, None]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=12),
+       st.integers(min_value=2, max_value=10), st.integers(min_value=1, max_value=4))
+def test_no_published_cell_below_threshold_and_no_line_with_a_single_hidden_cell(counts, threshold, width):
+    cells = pd.DataFrame({"seg_a": [str(i // width) for i in range(len(counts))],
+                          "seg_b": [str(i % width) for i in range(len(counts))], "n": counts})
+    status = suppress_cells(cells, ["seg_a", "seg_b"], "n", threshold)
+    published = cells[status.isna()]
+    assert (published["n"] >= threshold).all()
+    lines = [cells.index] + [g.index for _, g in cells.groupby("seg_a")] + [g.index for _, g in cells.groupby("seg_b")]
+    for line in lines:
+        hidden = status[line].notna().sum()
+        assert hidden != 1 or len(line) == 1
