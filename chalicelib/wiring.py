@@ -60,7 +60,39 @@ def invitation_tokens():
     return InvitationTokens(secret)
 
 
+@cache
+def review_settings():
+    from chalicelib.review_config import ReviewSettings
+
+    return ReviewSettings.from_environment()
+
+
+@cache
+def staff_tokens():
+    from chalicelib.security.staff import StaffTokens
+
+    secret = review_settings().staff_token_secret
+    if not secret:
+        raise RuntimeError("PULSE_STAFF_TOKEN_SECRET (or PULSE_TOKEN_SECRET) is not set")
+    return StaffTokens(secret)
+
+
+@cache
+def review_stores():
+    """Snapshot store, corrections and follow-up repositories (experience-team review)."""
+    from types import SimpleNamespace
+
+    from chalicelib.storage.corrections import DynamoCorrectionRepository
+    from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.snapshots import DynamoSnapshotStore
+
+    t = table()
+    return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
+                           followups=DynamoFollowupRepository(t))
+
+
 def reset() -> None:
     """Forget every cached adapter (after the environment changed)."""
-    for getter in (settings, dynamodb_client, table, repositories, invitation_tokens):
+    for getter in (settings, dynamodb_client, table, repositories, invitation_tokens,
+                   review_settings, staff_tokens, review_stores):
         getter.cache_clear()
