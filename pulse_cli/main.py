@@ -185,3 +185,7 @@ from .analyze import analyze, text  # noqa: E402
 
 cli.add_command(analyze)
 cli.add_command(text)
+from .review import snapshot, staff  # noqa: E402
+
+cli.add_command(staff)
+cli.add_command(snapshot)

@@ -32,14 +32,15 @@ def neutralise(value) -> object:
     return text
 
 
-def to_csv(headers: list[str], rows: list[list]) -> bytes:
-    """CSV bytes, UTF-8 with BOM so Excel detects the encoding."""
+def to_csv(headers: list[str], rows: list[list]) -> str:
+    """CSV text starting with a BOM (sent as UTF-8, so Excel detects the encoding). Text, not
+    bytes, so API Gateway serves it to any Accept header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers])
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    return "\ufeff" + buffer.getvalue()
 
 
 def to_xlsx(headers: list[str], rows: list[list], sheet: str = "export") -> bytes:

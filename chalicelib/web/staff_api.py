@@ -19,7 +19,7 @@ staff_api = Blueprint(__name__)
 PREFIX = "/api/v1/staff"
 AUTHORIZER = staff_authorizer()
 EXPORT_KINDS = ("responses", "scorecard", "corrections")
-EXPORT_BINARY_TYPES = [exports.XLSX_TYPE, "text/csv"]
+EXPORT_BINARY_TYPES = [exports.XLSX_TYPE]
 
 
 def _now() -> datetime:
@@ -190,7 +190,7 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
     headers, rows = export_table(wave_id, kind, identity)
     name = f"{wave_id}-{kind}.{fmt}"
     if fmt == "csv":
-        body, content_type = exports.to_csv(headers, rows), "text/csv"
+        body, content_type = exports.to_csv(headers, rows), exports.CSV_TYPE
     else:
         body, content_type = exports.to_xlsx(headers, rows, kind), exports.XLSX_TYPE
     return Response(body=body, status_code=200, headers={

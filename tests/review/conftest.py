@@ -10,6 +10,8 @@ import pytest
 from tests.builders import TEST_SECRET
 
 WAVE = "px-2026-h1"
+PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"x\") portal is bad", "<script>alert('x')</script> payouts late",
+            "\uff1dcmd|' /C calc'!A0 terrible support", "+1-2 awful", "@SUM(1) bad", "-5 worse", "\tTAB awful"]
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -35,6 +37,7 @@ def demo(tmp_path_factory):
         repos = make_repositories(table)
         seed_demo(repos, InvitationTokens(TEST_SECRET), "http://pulse.test",
                   tmp_path_factory.mktemp("links") / "links.txt", now=NOW)
+        _inject_payloads(repos)
         os.environ.update({"PULSE_TABLE": table.name, "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"})
         os.environ.pop("PULSE_DYNAMODB_ENDPOINT", None)
         wiring.reset()
@@ -75,3 +78,13 @@ def auth(role: str, scope: str | None = None, **kw) -> dict:
 def get_json(client, path: str, headers: dict | None = None):
     response = client.http.get(path, headers=headers or {})
     return response.status_code, json.loads(response.body) if response.body else None
+
+
+def _inject_payloads(repos) -> None:
+    """Put formula and HTML payloads into a few EMEA comments of the current wave."""
+    from dataclasses import replace
+
+    emea = [r for r in repos.responses.for_wave(WAVE)
+            if r.status == "submitted" and (r.partner or {}).get("region") == "EMEA"][:len(PAYLOADS)]
+    repos.responses.put_many([replace(r, answers={**r.answers, "q_nps_reason": text})
+                              for r, text in zip(emea, PAYLOADS, strict=True)])
