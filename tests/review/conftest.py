@@ -10,6 +10,9 @@ import pytest
 from tests.builders import TEST_SECRET
 
 WAVE = "px-2026-h1"
+SMALL_WAVE = "w-small"
+SMALL_COMMENTS = ["=1+1 slow payouts", "<script>alert(1)</script> Great portal", "Great portal", "Slow payouts",
+                  "Portal search is <b>bad</b>"]
 PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"x\") portal is bad", "<script>alert('x')</script> payouts late",
             "\uff1dcmd|' /C calc'!A0 terrible support", "+1-2 awful", "@SUM(1) bad", "-5 worse", "\tTAB awful"]
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -88,3 +91,31 @@ def _inject_payloads(repos) -> None:
             if r.status == "submitted" and (r.partner or {}).get("region") == "EMEA"][:len(PAYLOADS)]
     repos.responses.put_many([replace(r, answers={**r.answers, "q_nps_reason": text})
                               for r, text in zip(emea, PAYLOADS, strict=True)])
+
+
+@pytest.fixture
+def small(moto_table, tokens, app_env):
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.services import results
+    from chalicelib.services.snapshot_builder import Thresholds
+    from chalicelib.services.submissions import submit_response
+    from tests.builders import NOW, VALID_ANSWERS, given_open_wave, make_partner, token_of
+
+    partners = [make_partner(f"P{i:03d}") for i in range(7)]
+    partners += [make_partner(f"Q{i:03d}", tier="principal", region="APJ") for i in range(3)]
+    repos, links = given_open_wave(moto_table, tokens, partners, wave_id=SMALL_WAVE)
+    for i, link in enumerate(links):
+        answers = {**VALID_ANSWERS, "q_nps": i % 11, "q_comment": SMALL_COMMENTS[i % len(SMALL_COMMENTS)]}
+        submit_response(repos, tokens, token_of(link), {"answers": answers, "language": "en", "final": True}, NOW)
+    wiring = app_env(moto_table)
+    results.clear_cache()
+    stores = wiring.review_stores()
+    results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups, SMALL_WAVE,
+                             Thresholds(), 5, NOW)
+    with Client(app, stage_name="test") as client:
+        yield client
+    results.clear_cache()
+
+

@@ -3,36 +3,8 @@ import csv
 import io
 import json
 
-import pytest
-from chalice.test import Client
-
-from tests.builders import NOW, VALID_ANSWERS, given_open_wave, make_partner, token_of
+from tests.review.conftest import SMALL_WAVE as WAVE
 from tests.review.conftest import auth
-
-WAVE = "w-small"
-
-
-@pytest.fixture
-def small(moto_table, tokens, app_env):
-    from app import app
-    from chalicelib.services import results
-    from chalicelib.services.snapshot_builder import Thresholds
-    from chalicelib.services.submissions import submit_response
-
-    partners = [make_partner(f"P{i:03d}") for i in range(7)]
-    partners += [make_partner(f"Q{i:03d}", tier="principal", region="APJ") for i in range(3)]
-    repos, links = given_open_wave(moto_table, tokens, partners, wave_id=WAVE)
-    for i, link in enumerate(links):
-        answers = {**VALID_ANSWERS, "q_nps": i % 11, "q_comment": "=1+1 slow payouts" if i == 0 else "Great portal"}
-        submit_response(repos, tokens, token_of(link), {"answers": answers, "language": "en", "final": True}, NOW)
-    wiring = app_env(moto_table)
-    results.clear_cache()
-    stores = wiring.review_stores()
-    results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups, WAVE,
-                             Thresholds(), 5, NOW)
-    with Client(app, stage_name="test") as client:
-        yield client
-    results.clear_cache()
 
 
 def get(client, path, role="analyst", scope=None):
