@@ -74,10 +74,17 @@ def _form() -> dict:
 
 
 def _same_origin() -> bool:
-    """Reject cross-site form posts (defence in depth next to the SameSite=Strict cookie)."""
+    """Reject cross-site form posts (defence in depth next to the SameSite=Strict cookie).
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site``; without it, a concrete
+    ``Origin`` must name this host (``Origin: null`` is what a no-referrer page sends).
+    """
     headers = dashboard.current_request.headers or {}
+    site = headers.get("sec-fetch-site")
+    if site:
+        return site in ("same-origin", "none")
     origin = headers.get("origin")
-    return not origin or origin.split("://", 1)[-1] == headers.get("host", "")
+    return not origin or origin == "null" or origin.split("://", 1)[-1] == headers.get("host", "")
 
 
 def _redirect(location: str, cookie: str | None = None) -> Response:
@@ -190,7 +197,9 @@ def comment_explorer(identity):
     next_link = None
     if page["next_cursor"]:
         next_link = "/staff/comments?" + urlencode({**filters, "wave": wave_id, "cursor": page["next_cursor"]})
+    here = {**filters, "wave": wave_id, **({"cursor": query["cursor"]} if query.get("cursor") else {})}
     return render("comments.html", **_base(identity, wave_id, "comments"), page=page, filters=filters,
+                  back="/staff/comments?" + urlencode(here),
                   options=options, themes=themes, next_link=next_link,
                   can_correct=identity.role in ("admin", "analyst"), labels=corrections.LABELS,
                   export_query=urlencode({"wave": wave_id}))
@@ -234,7 +243,7 @@ def followup_queue(identity):
     repo = wiring.review_stores().followups
     status = _query().get("status") or None
     items = followups.list_followups(repo, wave_id, identity, status, _query().get("assignee") or None, _now())
-    return render("followups.html", **_base(identity, wave_id, "followups"), items=items, status=status,
+    return render("followups.html", **_base(identity, wave_id, "followups"), items=items, status_filter=status,
                   counts=followups.followup_counts(repo, wave_id, identity, _now()),
                   statuses=followups.STATUSES, can_edit=identity.role in ("admin", "analyst"))
 

@@ -84,3 +84,17 @@ def test_cross_site_form_posts_are_refused(small):
         **cookie("analyst"), "Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example",
         "Host": "pulse.example"}, body=urlencode({"wave": SMALL_WAVE, "invitation_id": "x", "status": "closed"}))
     assert response.status_code == 403
+
+
+def test_cross_site_fetch_metadata_is_refused(small):
+    response = small.http.post("/staff/comments/correct", headers={
+        **cookie("analyst"), "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"},
+        body=urlencode({"wave": SMALL_WAVE, "comment_id": "x", "label": "negative"}))
+    assert response.status_code == 403
+
+
+def test_followup_queue_page_filters_by_status_and_marks_the_choice(small):
+    response = small.http.get(f"/staff/followups?wave={SMALL_WAVE}&status=open", headers=cookie("analyst"))
+    page = html(response)
+    assert response.status_code == 200
+    assert '<option value="open" selected>open</option>' in page and "detractor (NPS" in page
