@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.e2e.review_live are used as arguments)
 """The review dashboard in Chromium on the demo data: sign in, overview, comment explorer,
 correction, follow-up, CSV download, accessibility."""
 import csv
