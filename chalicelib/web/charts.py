@@ -154,7 +154,9 @@ def quadrant(points: list[dict], title: str, chart_id: str) -> Markup:
                  f'height="10" fill="{colour}"/>' if fix else
                  f'<circle cx="{sx(p["importance"]):.1f}" cy="{sy(p["performance"]):.1f}" r="5" fill="{colour}"/>')
         body.append(shape)
-        body.append(_text(sx(p["importance"]) + 8, sy(p["performance"]) + 4, p["label"]))
+        right_side = sx(p["importance"]) > width * 0.65
+        body.append(_text(sx(p["importance"]) + (-8 if right_side else 8), sy(p["performance"]) + 4, p["label"],
+                          "end" if right_side else "start"))
     desc = "; ".join(f"{p['label']}: importance {p['importance']:.2f}, top-2-box {p['performance']:.0%}"
                      for p in usable)
     return _svg(width, height, title, desc, body, chart_id)

@@ -55,13 +55,20 @@ def question_labels(doc: dict) -> dict[str, str]:
     return {q["id"]: (q.get("text") or q["id"]) for q in doc.get("questions", [])}
 
 
+def short_labels(doc: dict) -> dict[str, str]:
+    """Chart labels: a question's topic ("incentives payouts") or, without one, its id."""
+    return {q["id"]: (q.get("topic") or q.get("program") or q["id"]).replace("_", " ")
+            for q in doc.get("questions", [])}
+
+
 def driver_panels(doc: dict) -> list[dict]:
     """One fix-first quadrant per segment of the drivers list (overall first, then each tier)."""
-    labels = question_labels(doc)
+    labels, texts = short_labels(doc), question_labels(doc)
     panels = []
     for i, entry in enumerate(doc.get("drivers", [])):
         name = _label(entry.get("segment") or {})
         rows = [{"label": _short(labels.get(r["question"], r["question"])), "question": r["question"],
+                 "text": texts.get(r["question"], r["question"]),
                  "importance": r.get("importance"), "performance": r.get("performance_top2"),
                  "priority": r.get("priority"), "rank": r.get("rank")} for r in entry.get("fix_first", [])]
         panels.append({"name": name, "status": entry.get("status"), "n": entry.get("n"), "rows": rows,
