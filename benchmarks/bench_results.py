@@ -7,6 +7,7 @@ storage code) with a cold and a warm in-process cache, and compares with the bas
 loads every response and runs the analysis engine for one request.
 
     .venv/bin/python -m benchmarks.bench_results [--responses 100000] [--repeat 30]
+        [--data-dir DIR [--reuse]]   # keep the database; --reuse measures reads on a kept one
 
 Prints figures and ratios against the baseline measured in the same run (no absolute
 assertions; machines differ).
@@ -72,11 +73,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--data-dir", type=Path, default=None, help="DynamoDB Local folder to keep")
+    parser.add_argument("--reuse", action="store_true", help="the data dir already holds the seeded wave "
+                        "and its snapshot: only measure reads and the baseline")
     args = parser.parse_args()
 
     from devtools.dynamodb_local import DynamoDBLocal
 
-    with tempfile.TemporaryDirectory() as tmp, DynamoDBLocal(Path(tmp)) as database:
+    with tempfile.TemporaryDirectory() as tmp, DynamoDBLocal(args.data_dir or Path(tmp)) as database:
         os.environ.update({"PULSE_TABLE": "pulse-bench", "PULSE_DYNAMODB_ENDPOINT": database.endpoint,
                            "PULSE_TOKEN_SECRET": SECRET, "PULSE_STAGE": "test", "AWS_ACCESS_KEY_ID": "x",
                            "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"})
@@ -91,14 +95,14 @@ def main() -> None:
         wiring.table().ensure_exists()
         repos, stores = wiring.repositories(), wiring.review_stores()
         now = datetime.now(UTC).replace(microsecond=0)
-        seed(repos, args.responses, now)
-
-        started = time.perf_counter()
-        summary = results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups, WAVE,
-                                           Thresholds(), 5, now)
-        refresh_s = time.perf_counter() - started
-        print(f"snapshot refresh: {refresh_s:.1f} s ({summary['comments']} comments, {summary['parts']} parts, "
-              f"{summary['followups_created']} follow-ups created)")
+        if not args.reuse:
+            seed(repos, args.responses, now)
+            started = time.perf_counter()
+            summary = results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups,
+                                               WAVE, Thresholds(), 5, now)
+            refresh_s = time.perf_counter() - started
+            print(f"snapshot refresh: {refresh_s:.1f} s ({summary['comments']} comments, {summary['parts']} "
+                  f"parts, {summary['followups_created']} follow-ups created)", flush=True)
 
         token = wiring.staff_tokens().issue("bench", "analyst")
         path = f"/api/v1/staff/waves/{WAVE}/scorecard"
@@ -118,11 +122,11 @@ def main() -> None:
             data, specs, _, _ = load_wave_data(repos, WAVE, repos.partners.all())
             build_scorecard(data, specs, "tier,region,partner_type,program,tier:region", threshold=5)
 
-        base_ms = timed(baseline, 1)[0]
         p50c, p50w = statistics.median(cold_ms), statistics.median(warm_ms)
         p95c = sorted(cold_ms)[int(0.95 * (len(cold_ms) - 1))]
-        print(f"scorecard from snapshot, cold cache: p50 {p50c:.1f} ms, p95 {p95c:.1f} ms")
-        print(f"scorecard from snapshot, warm cache: p50 {p50w:.1f} ms")
+        print(f"scorecard from snapshot, cold cache: p50 {p50c:.1f} ms, p95 {p95c:.1f} ms", flush=True)
+        print(f"scorecard from snapshot, warm cache: p50 {p50w:.1f} ms", flush=True)
+        base_ms = timed(baseline, 1)[0]
         print(f"baseline (load {args.responses} responses + compute per request): {base_ms:.0f} ms")
         print(f"ratio baseline / snapshot (cold p50): {base_ms / p50c:.0f}x")
 
