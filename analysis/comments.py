@@ -43,7 +43,7 @@ def summarise_comments(comments: pd.DataFrame, scored: pd.DataFrame, text_column
     out = {"threshold": threshold, "marker": MARKER, "comments": int(len(data)), "overall": overall, "segments": []}
     if segment_column and len(data):
         counts = data.groupby("segment").size().rename("n").reset_index()
-        status = suppress_cells(counts, ["segment"], "n", threshold)
+        status = suppress_cells(counts, ["segment"], "n", threshold, total=len(data))
         for i, row in counts.iterrows():
             part = data[data["segment"] == row["segment"]]
             body = _hidden(status[i]) if status[i] else _summary(part, taxonomy, top_phrases)

@@ -19,7 +19,7 @@ def relative_weights(frame: pd.DataFrame, outcome: str, predictors: list[str], m
     data = frame[[outcome, *usable]].astype(float)
     if len(usable) == 0 or data[outcome].notna().sum() < min_n or data[outcome].nunique() < 2:
         return {"r2": None, "weights": {}}
-    corr = data.corr(min_periods=min_n).fillna(0.0).to_numpy()
+    corr = pairwise_correlation(data.to_numpy(), min_n)
     rxx, rxy = corr[1:, 1:].copy(), corr[1:, 0].copy()
     np.fill_diagonal(rxx, 1.0)
     eigenvalues, eigenvectors = np.linalg.eigh(rxx)
@@ -42,3 +42,24 @@ def fix_first(weights: dict[str, float], top2: dict[str, float]) -> list[dict]:
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return rows
+
+
+def pairwise_correlation(values: np.ndarray, min_n: int) -> np.ndarray:
+    """Pearson correlations on pairwise-complete rows (as ``DataFrame.corr``), via matrix products.
+
+    Pairs with fewer than ``min_n`` common rows or no variance get 0.
+    """
+    present = ~np.isnan(values)
+    x = np.where(present, values, 0.0)
+    m = present.astype(float)
+    n = m.T @ m                      # common rows of i and j
+    sx = x.T @ m                     # sum of x_i over rows where j is present
+    sxx = (x * x).T @ m
+    sxy = x.T @ x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = sxy - sx * sx.T / n
+        var_i = sxx - sx ** 2 / n
+        corr = cov / np.sqrt(var_i * var_i.T)
+    corr[(n < min_n) | ~np.isfinite(corr)] = 0.0
+    np.fill_diagonal(corr, 1.0)
+    return np.clip(corr, -1.0, 1.0)

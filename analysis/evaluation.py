@@ -6,7 +6,8 @@ The data set has no neutral sentences, so accuracy is measured on the positive/n
 
 * plain TextBlob: polarity > 0 is positive;
 * VADER (reference only, dev dependency): compound > 0 is positive;
-* project: P(positive) >= 0.5 from the model trained on the training part only.
+* project: P(positive) >= 0.5 from the full labelling (model trained on the training part only,
+  contrast handling, domain lexicon); ``project_model_only`` leaves out contrast and lexicon.
 
 Run ``python -m analysis.evaluation --data DIR [--write-model]``; ``--write-model`` stores the
 model trained on the training part in analysis/data/sentiment_model.json.
@@ -19,7 +20,7 @@ import json
 import math
 from pathlib import Path
 
-from .sentiment import MODEL_FILE, SentimentModel, dense_features, textblob_score, tokens
+from .sentiment import MODEL_FILE, SentimentModel, TextBlobScorer, dense_features, textblob_score, tokens
 
 DEFAULT_DATA = Path("/work/shared/data/sentiment-labelled-sentences")
 MIN_COUNT, L2 = 2, 1.0
@@ -71,10 +72,12 @@ def evaluate(directory: Path = DEFAULT_DATA, write_model: bool = False) -> dict:
         return round(sum(int(predict(t)) == y for _, t, y in data) / len(data), 4) if data else None
 
     results = {"sentences": len(rows), "train": len(train), "held_out": len(test), "held_out_by_source": {}}
+    scorer = TextBlobScorer(model=model)
     methods = {
         "textblob_plain": lambda t: textblob_score(t)[0] > 0,
         "vader": (lambda t: vader.polarity_scores(t)["compound"] > 0) if vader else None,
-        "project": lambda t: model_probability(model, t) >= 0.5,
+        "project_model_only": lambda t: model_probability(model, t) >= 0.5,
+        "project": lambda t: scorer.probability(t) >= 0.5,
     }
     for name, predict in methods.items():
         results[name] = accuracy(predict, test) if predict else None

@@ -25,6 +25,12 @@ _STOPWORDS = {
 }
 
 
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
+
+
 def guess_language(text: str, hint: str | None = None) -> str:
     """ISO 639-1 guess ('en', 'es', 'de', 'fr', 'pt', 'ja', 'zh', 'ko'); ``hint`` breaks ties.
 
@@ -39,7 +45,10 @@ def guess_language(text: str, hint: str | None = None) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return (hint or "en").split("-")[0]
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    for word in words:
+        for lang in _LANGUAGES_OF.get(word, ()):
+            scores[lang] += 1
     best = max(scores.values())
     hint = (hint or "").split("-")[0]
     if best == 0:

@@ -32,3 +32,27 @@ def previous_wave_id(repos, wave_id: str) -> str | None:
     wave = repos.waves.get(wave_id)
     earlier = [w for w in repos.waves.waves_of_survey(wave.survey_id) if w.opens_at < wave.opens_at]
     return earlier[-1].wave_id if earlier else None
+
+
+def scorecard_for_wave(repos, wave_id: str, breakdowns=None, compare_previous: bool = True, threshold: int = 5,
+                       comments: bool = False, comment_threshold: int = 8, comments_by: str = "tier",
+                       scorer=None, progress: bool = False) -> dict:
+    """The scorecard document of a wave read from the repositories (the jobs' and dashboard's entry).
+
+    Same document as ``pulse analyze --format json``; see docs/analysis.md.
+    """
+    from .scorecard import build_scorecard
+
+    partners = repos.partners.all()
+    current, specs = load_wave(repos, wave_id, progress=progress, partners=partners)
+    previous = None
+    previous_id = previous_wave_id(repos, wave_id) if compare_previous else None
+    if previous_id:
+        previous, _ = load_wave(repos, previous_id, progress=progress, partners=partners)
+    doc = build_scorecard(current, specs, breakdowns, previous=previous, threshold=threshold)
+    if comments:
+        from .comments import wave_comment_summaries
+
+        doc["comments"] = wave_comment_summaries(current.tidy, [s.id for s in specs if s.type == "text"],
+                                                 comments_by, comment_threshold, scorer=scorer)
+    return doc

@@ -7,12 +7,16 @@ label comes from a small logistic model on top of TextBlob's output:
             assessments, sign flags, length) + negation-marked word and bigram weights
             + domain-lexicon offsets (analysis/data/sentiment_lexicon.yaml)
 
-trained on the training part of a documented split (``analysis.evaluation``). Labels:
+trained on the training part of a documented split (``analysis.evaluation``). In a contrast
+("the portal is nice, but search is broken") the clause after the last "but"/"however" gets 60%
+of the weight, as partners put the point they care about there. Labels:
 ``positive`` when P(positive) >= 0.6, ``negative`` when <= 0.4, otherwise ``neutral``; a comment
 with no sentiment evidence at all (no TextBlob assessment, no known word, no lexicon phrase) is
 ``neutral``. Comments not in English get ``not_scored`` and no numbers (the lexicon is English).
 
-Scores are computed once per distinct text and kept in a cache keyed by the text's SHA-256, so
+Scores are computed once per distinct text and kept in a cache keyed by the SHA-256 of the text
+(with the language hint and the model/lexicon version, so a retrained model never reuses stale
+labels), so
 re-scoring unchanged comments does no TextBlob work. Reviewer corrections refine the model with
 ``SentimentModel.updated_with``.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -40,6 +45,8 @@ _TOKEN = re.compile(r"[a-z0-9']+|[.!?;,]")
 _NEGATIONS = {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly",
               "cannot", "dont", "cant", "wont", "isnt", "wasnt", "didnt", "doesnt", "arent"}
 _CLAUSE_END = {".", "!", "?", ";", ",", "but"}
+_CONTRAST = re.compile(r"\b(?:but|however)\b", re.IGNORECASE)
+CONTRAST_WEIGHT = 0.6
 DENSE = ("polarity", "subjectivity", "positive_assessments", "negative_assessments",
          "polarity_positive", "polarity_negative", "length")
 
@@ -250,21 +257,57 @@ class TextBlobScorer:
                                  if self.lexicon else None)
         self.cache: dict[str, dict] = cache if cache is not None else {}
         self.engine_calls = 0
+        # cached results are only valid for the model and lexicon that produced them
+        self.version = text_key(json.dumps([self.model.to_dict(), self.lexicon], sort_keys=True))[:16]
 
     def score(self, text: str, language_hint: str | None = None) -> Sentiment:
         """Sentiment of one comment (cached)."""
-        key = text_key(f"{language_hint or ''}\x00{text}")
+        key = self._key(text, language_hint)
         hit = self.cache.get(key)
         if hit is None:
             hit = self._compute(text, language_hint).to_dict()
             self.cache[key] = hit
         return Sentiment(**hit)
 
-    def score_many(self, texts: Iterable[str], language_hints: Iterable[str | None] | None = None) -> list[Sentiment]:
-        """Sentiments in input order; each distinct (text, hint) is computed once."""
+    def score_many(self, texts: Iterable[str], language_hints: Iterable[str | None] | None = None,
+                   workers: int | None = None) -> list[Sentiment]:
+        """Sentiments in input order; each distinct (text, hint) is computed once.
+
+        Large batches of uncached texts (``PARALLEL_FROM`` or more) are split over ``workers``
+        processes (default: the CPU count, at most 4); results are identical either way.
+        """
         texts = list(texts)
         hints = list(language_hints) if language_hints is not None else [None] * len(texts)
+        todo = {}
+        for text, hint in zip(texts, hints, strict=True):
+            key = self._key(text, hint)
+            if key not in self.cache:
+                todo.setdefault(key, (text, hint))
+        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        if workers > 1 and len(todo) >= PARALLEL_FROM:
+            self._score_in_processes(todo, workers)
         return [self.score(t, h) for t, h in zip(texts, hints, strict=True)]
+
+    def _key(self, text: str, hint: str | None) -> str:
+        return text_key(f"{self.version}\x00{hint or ''}\x00{text}")
+
+    def _score_in_processes(self, todo: dict, workers: int) -> None:
+        import multiprocessing
+
+        items = list(todo.items())
+        chunks = [items[i::workers] for i in range(workers)]
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                              else "spawn")
+        global _WORKER_SCORER
+        _WORKER_SCORER = self
+        try:
+            with context.Pool(workers) as pool:
+                for part in pool.map(_score_chunk, chunks):
+                    for key, result, computed in part:
+                        self.cache[key] = result
+                        self.engine_calls += computed
+        finally:
+            _WORKER_SCORER = None
 
     def _compute(self, text: str, hint: str | None) -> Sentiment:
         text = text.strip()
@@ -275,13 +318,76 @@ class TextBlobScorer:
             return Sentiment(NOT_SCORED, None, None, None, language)
         self.engine_calls += 1
         polarity, subjectivity, assessments = textblob_score(text)
+        z, evidence = self._logit(text, polarity, subjectivity, assessments)
+        probability = _sigmoid(z)
+        return Sentiment(label_for(probability, evidence), round(polarity, 4), round(subjectivity, 4),
+                         round(probability, 4), language)
+
+    def probability(self, text: str) -> float:
+        """P(positive) of an English text (no cache, no language routing): used by the evaluation."""
+        return _sigmoid(self._logit(text, *textblob_score(text))[0])
+
+    def _logit(self, text: str, polarity: float, subjectivity: float, assessments) -> tuple[float, bool]:
+        """Model logit plus lexicon offsets; after a contrast ("..., but ...") the last clause weighs 60%."""
         z, known = self.model.logit(dense_features(polarity, subjectivity, assessments, text), tokens(text))
         hits = self._lexicon_pattern.findall(text.lower()) if self._lexicon_pattern else []
         z += sum(self.lexicon[h] for h in hits)
-        probability = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
         evidence = bool(assessments or known or hits)
-        return Sentiment(label_for(probability, evidence), round(polarity, 4), round(subjectivity, 4),
-                         round(probability, 4), language)
+        contrast = list(_CONTRAST.finditer(text))
+        if contrast:
+            start = contrast[-1].end()
+            tail = text[start:].strip()
+            if len(tail.split()) >= 3:
+                tail_assessments = _assessments_after(text, assessments, start)
+                tail_polarity = _mean([a[1] for a in tail_assessments])
+                tail_subjectivity = _mean([a[2] for a in tail_assessments])
+                z_tail, _ = self.model.logit(dense_features(tail_polarity, tail_subjectivity, tail_assessments, tail),
+                                             tokens(tail))
+                tail_hits = self._lexicon_pattern.findall(tail.lower()) if self._lexicon_pattern else []
+                z_tail += sum(self.lexicon[h] for h in tail_hits)
+                z = (1 - CONTRAST_WEIGHT) * z + CONTRAST_WEIGHT * z_tail
+        return z, evidence
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _assessments_after(text: str, assessments, start: int) -> list:
+    """The TextBlob assessments whose words occur after character ``start`` (no second TextBlob run).
+
+    Assessments come in text order; each one's first word is located from a moving cursor.
+    """
+    lowered, cursor, out = text.lower(), 0, []
+    for assessment in assessments:
+        words = assessment[0]
+        first = words[0] if words else ""
+        found = re.search(rf"(?<!\w){re.escape(first)}(?!\w)", lowered[cursor:]) if first else None
+        if found:
+            cursor += found.start()
+        if cursor >= start:
+            out.append(assessment)
+        if found:
+            cursor += len(first)
+    return out
+
+
+_WORKER_SCORER: TextBlobScorer | None = None
+PARALLEL_FROM = 20_000
+
+
+def _score_chunk(chunk):
+    """Worker: score (key, (text, hint)) items with the scorer inherited from the parent."""
+    scorer = _WORKER_SCORER if _WORKER_SCORER is not None else TextBlobScorer()
+    out = []
+    for key, (text, hint) in chunk:
+        before = scorer.engine_calls
+        out.append((key, scorer._compute(text, hint).to_dict(), scorer.engine_calls - before))
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def load_cache(path: Path) -> dict[str, dict]:

@@ -109,7 +109,7 @@ def wilson(successes: int, n: int, population: int | None = None) -> Estimate:
     centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
     half = Z95 * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff ** 2)) / (1 + z2 / n_eff)
     se = math.sqrt(p * (1 - p) / n) * correction
-    return Estimate(p, max(centre - half, 0.0), min(centre + half, 1.0), se, n)
+    return Estimate(p, min(max(centre - half, 0.0), p), max(min(centre + half, 1.0), p), se, n)
 
 
 def mean_interval(values, population: int | None = None) -> Estimate:

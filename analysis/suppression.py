@@ -15,25 +15,37 @@ PRIMARY, COMPLEMENTARY = "primary", "complementary"
 MARKER = "suppressed"
 
 
-def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: int) -> pd.Series:
+def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: int,
+                   total: float | None = None, hidden_margins: dict[str, set] | None = None) -> pd.Series:
     """Suppression status per row of ``cells``: None (published), 'primary' or 'complementary'.
 
     ``cells`` has one row per cell, the segment key columns ``keys`` and a count column.
+    ``total`` (the published overall count) adds a rule for overlapping segments: a cell whose
+    complement total - n is below the threshold is suppressed, since total minus the cell would
+    describe that small rest. ``hidden_margins`` maps a key column to the labels suppressed in its
+    own one-dimension table: a line of a crossed table whose margin is hidden needs at least one
+    hidden cell, or adding up its cells would reveal the margin.
     """
-    status = pd.Series([PRIMARY if n < threshold else None for n in cells[count]],
-                       index=cells.index, dtype="object")
-    lines = [list(cells.index)]
+    status = pd.Series([PRIMARY if n < threshold else None for n in cells[count]], index=cells.index, dtype="object")
+    if total is not None:
+        for i, n in cells[count].items():
+            if status[i] is None and 0 < total - n < threshold:
+                status[i] = COMPLEMENTARY
+    lines: list[tuple[list, bool]] = [(list(cells.index), False)]
     if len(keys) > 1:
         for key in keys:
             others = [k for k in keys if k != key]
-            lines.extend(list(group.index) for _, group in cells.groupby(others, sort=False))
+            for label, group in cells.groupby(others, sort=False):
+                label = label[0] if isinstance(label, tuple) and len(others) == 1 else label
+                margin_hidden = len(others) == 1 and label in (hidden_margins or {}).get(others[0], set())
+                lines.append((list(group.index), margin_hidden))
     changed = True
     while changed:
         changed = False
-        for line in lines:
+        for line, margin_hidden in lines:
             hidden = [i for i in line if status[i] is not None]
             shown = [i for i in line if status[i] is None]
-            if len(hidden) == 1 and shown:
+            if shown and (len(hidden) == 1 and not margin_hidden or margin_hidden and not hidden):
                 smallest = min(shown, key=lambda i: (cells.at[i, count], str(i)))
                 status[smallest] = COMPLEMENTARY
                 changed = True

@@ -118,9 +118,13 @@ def _phrase(tokens: list[tuple[str, str]]) -> list[str]:
 
 
 def discover_phrases(texts: Iterable[str], taxonomy: Taxonomy, min_docs: int = 2, top: int = 20) -> list[dict]:
-    """Frequent noun phrases (by number of comments) not covered by the taxonomy, most frequent first."""
+    """Frequent multi-word noun phrases (by number of comments) not covered by the taxonomy.
+
+    Single nouns ("product", "business") are too vague to name a theme, so only phrases of two or
+    more words count; most frequent first.
+    """
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({p for p in noun_phrases(text) if not taxonomy.covers(p)})
+        counts.update({p for p in noun_phrases(text) if " " in p and not taxonomy.covers(p)})
     ranked = sorted(((p, n) for p, n in counts.items() if n >= min_docs), key=lambda pn: (-pn[1], pn[0]))
     return [{"phrase": p, "comments": n} for p, n in ranked[:top]]

@@ -1,6 +1,7 @@
 """``pulse analyze`` (the wave scorecard) and ``pulse text analyze`` (sentiment and themes of any CSV)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -26,34 +27,29 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @click.option("--threshold", type=click.IntRange(min=1), default=5, show_default=True,
               help="Minimum respondents per published cell.")
 @click.option("--comments/--no-comments", default=False,
-              help="Add sentiment and themes of the text questions per tier (JSON only).")
+              help="Add sentiment and themes of the text questions, overall and per --comments-by segment (JSON only).")
 @click.option("--comment-threshold", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--comments-by", type=click.Choice(["tier", "region", "country", "transacting", "revenue_band"]),
+              default="tier", show_default=True, help="Segment of the comment summaries.")
+@click.option("--sentiment-cache", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="JSON cache of sentiment by text hash (default .local/sentiment-cache.json).")
 @report_errors
-def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_threshold) -> None:
+def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_threshold, comments_by,
+            sentiment_cache) -> None:
     """Print the scorecard of a wave: response rate, NPS, CSAT, comparisons and key drivers."""
-    from analysis.repository_loader import load_wave, previous_wave_id
-    from analysis.scorecard import build_scorecard
+    from analysis.repository_loader import previous_wave_id, scorecard_for_wave
     from analysis.segments import parse_breakdowns
 
     from .main import _repos
 
     breakdowns = parse_breakdowns(by)
     repos = _repos()
-    partners = repos.partners.all()
-    current, specs = load_wave(repos, wave_id, partners=partners)
-    previous = None
-    if compare_previous:
-        previous_id = previous_wave_id(repos, wave_id)
-        if previous_id is None:
-            click.echo(f"note: {wave_id} is the first wave of its survey; nothing to compare with", err=True)
-        else:
-            previous, _ = load_wave(repos, previous_id, partners=partners)
-    doc = build_scorecard(current, specs, breakdowns, previous=previous, threshold=threshold)
-    if comments:
-        from analysis.comments import wave_comment_summaries
-
-        text_questions = [s.id for s in specs if s.type == "text"]
-        doc["comments"] = wave_comment_summaries(current.tidy, text_questions, "tier", comment_threshold)
+    if compare_previous and previous_wave_id(repos, wave_id) is None:
+        click.echo(f"note: {wave_id} is the first wave of its survey; nothing to compare with", err=True)
+    with _scorer(sentiment_cache if comments else None, enabled=comments) as scorer:
+        doc = scorecard_for_wave(repos, wave_id, breakdowns, compare_previous, threshold, comments=comments,
+                                 comment_threshold=comment_threshold, comments_by=comments_by, scorer=scorer,
+                                 progress=True)
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     elif fmt == "csv":
@@ -62,12 +58,34 @@ def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_thr
         click.echo(scorecard_table(doc))
 
 
+@contextlib.contextmanager
+def _scorer(cache_path: Path | None, enabled: bool = True):
+    """A TextBlobScorer whose cache is read from and written back to a JSON file (None when not enabled)."""
+    if not enabled:
+        yield None
+        return
+    from analysis.sentiment import TextBlobScorer, load_cache, save_cache
+
+    if cache_path is None:
+        from .stage import project_root
+
+        cache_path = project_root() / ".local" / "sentiment-cache.json"
+    scorer = TextBlobScorer(cache=load_cache(cache_path))
+    yield scorer
+    if scorer.engine_calls:
+        try:
+            save_cache(scorer.cache, cache_path)
+        except OSError as error:
+            click.echo(f"note: sentiment cache not saved to {cache_path}: {error.strerror}", err=True)
+
+
 def _fmt_est(value, scale: float = 1.0, digits: int = 0) -> str:
     if value == "suppressed":
         return "suppressed"
     if not isinstance(value, dict) or value.get("value") is None:
         return "-"
-    v, lo, hi = (value[k] * scale if value[k] is not None else float("nan") for k in ("value", "ci_low", "ci_high"))
+    v, lo, hi = (round(value[k] * scale, digits) + 0.0 if value[k] is not None else float("nan")
+                 for k in ("value", "ci_low", "ci_high"))  # + 0.0 turns -0.0 into 0.0
     return f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
@@ -129,20 +147,26 @@ def _safe(value) -> str:
 
 
 def scorecard_csv(doc: dict) -> str:
-    """Long CSV: breakdown, segment, metric, question, value, ci_low, ci_high, n (suppressed as marker)."""
+    """Long CSV: breakdown, segment, metric, question, value, ci_low, ci_high, n, suppressed, p_adjusted,
+    significant; comparisons appear as metrics ``<metric>_vs_rest`` / ``<metric>_vs_previous`` whose
+    value is the difference. Suppressed values are the marker, never numbers."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["breakdown", "segment", "metric", "question", "value", "ci_low", "ci_high", "n",
-                     "suppressed"])
+                     "suppressed", "p_adjusted", "significant"])
 
     def emit(breakdown, segment, metric, question, est, suppressed):
         if est == "suppressed":
-            writer.writerow([breakdown, segment, metric, question, "suppressed", "", "", "", suppressed or "yes"])
+            writer.writerow([breakdown, segment, metric, question, "suppressed", "", "", "", suppressed or "yes",
+                             "", ""])
+        elif isinstance(est, dict) and "difference" in est:
+            writer.writerow([breakdown, segment, metric, question, est["difference"], "", "", "", "",
+                             est["p_adjusted"], est["significant"]])
         elif isinstance(est, dict):
             writer.writerow([breakdown, segment, metric, question, est.get("value"), est.get("ci_low"),
-                             est.get("ci_high"), est.get("n"), ""])
+                             est.get("ci_high"), est.get("n"), "", "", ""])
         elif est is not None:
-            writer.writerow([breakdown, segment, metric, question, est, "", "", "", ""])
+            writer.writerow([breakdown, segment, metric, question, est, "", "", "", "", "", ""])
 
     cells = [("overall", "all", doc["overall"])] + [
         (":".join(b["by"]), " / ".join(_safe(v) for v in c["segment"].values()), c)
@@ -161,6 +185,14 @@ def scorecard_csv(doc: dict) -> str:
             else:
                 emit(breakdown, segment, "csat_top2", qid, value["top2"], None)
                 emit(breakdown, segment, "csat_mean", qid, value["mean"], None)
+        for kind in ("vs_rest", "vs_previous"):
+            comparison = cell.get(kind)
+            if comparison == "suppressed":
+                emit(breakdown, segment, f"nps_{kind}", doc["nps_question"], comparison, hidden or "yes")
+            elif isinstance(comparison, dict):
+                emit(breakdown, segment, f"nps_{kind}", doc["nps_question"], comparison.get("nps"), None)
+                for qid, test in comparison.get("csat_top2", {}).items():
+                    emit(breakdown, segment, f"csat_top2_{kind}", qid, test, None)
     return out.getvalue()
 
 
@@ -210,19 +242,21 @@ def read_comment_csv(path: Path, text_column: str, segment_column: str | None):
               help="Directory for comments.csv and summary.json.")
 @click.option("--threshold", type=click.IntRange(min=1), default=8, show_default=True,
               help="Minimum comments per published segment summary.")
+@click.option("--sentiment-cache", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="JSON cache of sentiment by text hash (default .local/sentiment-cache.json).")
 @report_errors
-def text_analyze(file: Path, text_column: str, segment_column: str | None, out_dir: Path, threshold: int) -> None:
+def text_analyze(file: Path, text_column: str, segment_column: str | None, out_dir: Path, threshold: int,
+                 sentiment_cache: Path | None) -> None:
     """Label every row of FILE (label, polarity, subjectivity, themes) and summarise per segment."""
     from tqdm import tqdm
 
     from analysis.comments import score_comments, summarise_comments
-    from analysis.sentiment import TextBlobScorer
     from analysis.themes import Taxonomy
 
     frame = read_comment_csv(file, text_column, segment_column)
     taxonomy = Taxonomy.load()
-    with tqdm(total=len(frame), desc="comments", unit="row", leave=False) as bar:
-        scored = score_comments(frame[text_column], TextBlobScorer(), taxonomy, progress=bar.update)
+    with _scorer(sentiment_cache) as scorer, tqdm(total=len(frame), desc="comments", unit="row", leave=False) as bar:
+        scored = score_comments(frame[text_column], scorer, taxonomy, progress=bar.update)
     summary = summarise_comments(frame, scored, text_column, segment_column, taxonomy, threshold)
     summary["source"] = file.name
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -55,3 +55,14 @@ def test_relative_weights_sum_to_one(seed, k):
     result = relative_weights(frame, "y", [f"q{i}" for i in range(k)], min_n=30)
     assert sum(result["weights"].values()) == pytest.approx(1.0)
     assert all(w >= -1e-12 for w in result["weights"].values())
+
+
+def test_pairwise_correlation_matches_pandas_with_missing_answers():
+    from analysis.drivers import pairwise_correlation
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(300, 4))
+    values[:, 1] += values[:, 0]
+    values[rng.random((300, 4)) < 0.3] = np.nan
+    expected = pd.DataFrame(values).corr(min_periods=30).to_numpy()
+    assert np.allclose(pairwise_correlation(values, 30), expected)

@@ -47,3 +47,21 @@ def test_no_published_cell_below_threshold_and_no_line_with_a_single_hidden_cell
     for line in lines:
         hidden = status[line].notna().sum()
         assert hidden != 1 or len(line) == 1
+
+
+def test_cell_whose_rest_is_small_is_suppressed_for_overlapping_segments():
+    # programs overlap: 18 of 20 respondents use PoC, so total - PoC describes 2 people
+    cells = pd.DataFrame({"seg_program": ["proof_of_concept", "technical_assessment"], "n": [18, 20]})
+    status = suppress_cells(cells, ["seg_program"], "n", 5, total=20)
+    assert status[0] == COMPLEMENTARY
+
+
+def test_row_whose_margin_is_hidden_in_the_one_dimension_table_keeps_a_hidden_cell():
+    # tier 'advanced' is suppressed in the tier table; its two region cells must not both show
+    cells = pd.DataFrame({"seg_tier": ["advanced", "advanced", "enrolled", "enrolled"],
+                          "seg_region": ["AMER", "EMEA", "AMER", "EMEA"], "n": [6, 7, 20, 21]})
+    status = suppress_cells(cells, ["seg_tier", "seg_region"], "n", 5, total=54,
+                            hidden_margins={"seg_tier": {"advanced"}})
+    assert status[0] == COMPLEMENTARY  # the smaller advanced cell
+    # and its column then needs a second hidden cell, whose row needs one more
+    assert status.notna().sum() == 4
