@@ -1,22 +1,29 @@
-"""Partner Pulse: Chalice entry point. Registers blueprints; nothing else of substance."""
+"""Partner Pulse: Chalice entry point. Registers blueprints and schedules; nothing else of substance."""
 import os
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib.jobs.reminders import reminder_jobs
+from chalicelib.jobs.results_refresh import refresh_results_snapshots
 from chalicelib.logging_setup import configure_logging
 from chalicelib.web.api import api
+from chalicelib.web.dashboard import dashboard
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
 from chalicelib.web.security_headers import install_security_headers
+from chalicelib.web.staff_api import EXPORT_BINARY_TYPES, staff_api
 
 app = Chalice(app_name="partner-pulse")
 app.register_blueprint(api)
 app.register_blueprint(form)
 app.register_blueprint(mail_links)
 app.register_blueprint(reminder_jobs)
+app.register_blueprint(staff_api)
+app.register_blueprint(dashboard)
+app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)
 configure_logging(app)
+app.schedule(Rate(1, unit=Rate.HOURS), name="refresh_results")(refresh_results_snapshots)
 
 # Chalice reads schedule expressions when it imports this file (deploy/package), so the cron is an
 # environment variable there; `python -m devtools.report_schedule STAGE` prints a stage's value.

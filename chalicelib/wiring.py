@@ -60,10 +60,35 @@ def invitation_tokens():
     return InvitationTokens(secret)
 
 
-def reset() -> None:
-    """Forget every cached adapter (after the environment changed)."""
-    for getter in (settings, dynamodb_client, table, repositories, invitation_tokens, bad_post_counter):
-        getter.cache_clear()
+@cache
+def review_settings():
+    from chalicelib.review_config import ReviewSettings
+
+    return ReviewSettings.from_environment()
+
+
+@cache
+def staff_tokens():
+    from chalicelib.security.staff import StaffTokens
+
+    secret = review_settings().staff_token_secret
+    if not secret:
+        raise RuntimeError("PULSE_STAFF_TOKEN_SECRET (or PULSE_TOKEN_SECRET) is not set")
+    return StaffTokens(secret)
+
+
+@cache
+def review_stores():
+    """Snapshot store, corrections and follow-up repositories (experience-team review)."""
+    from types import SimpleNamespace
+
+    from chalicelib.storage.corrections import DynamoCorrectionRepository
+    from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.snapshots import DynamoSnapshotStore
+
+    t = table()
+    return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
+                           followups=DynamoFollowupRepository(t))
 
 
 @cache
@@ -122,16 +147,6 @@ def distribution():
                           lease_minutes=s.send_lease_minutes))
 
 
-_reset_core = reset
-
-
-def reset() -> None:  # noqa: F811 - extends the reset above with the distribution getters
-    """Forget every cached adapter (after the environment changed)."""
-    _reset_core()
-    for getter in (mailer, unsubscribe_tokens, distribution):
-        getter.cache_clear()
-
-
 # -- leadership reports ------------------------------------------------------------------------
 @cache
 def report_settings():
@@ -167,11 +182,9 @@ def reporting():
                      mailer=mailer, settings=rs)
 
 
-_reset_before_reports = reset
 
-
-def reset() -> None:  # noqa: F811 - also forgets the report getters
-    """Forget every cached adapter (after the environment changed)."""
-    _reset_before_reports()
-    for getter in (report_settings, reporting):
-        getter.cache_clear()
+def reset() -> None:
+    """Forget every cached adapter (after the environment changed): clears every cached builder here."""
+    for value in list(globals().values()):
+        if callable(value) and hasattr(value, "cache_clear") and getattr(value, "__module__", "") == __name__:
+            value.cache_clear()

@@ -192,3 +192,7 @@ install_distribution_commands(cli)
 from .report import report  # noqa: E402
 
 cli.add_command(report)
+from .review import snapshot, staff  # noqa: E402
+
+cli.add_command(staff)
+cli.add_command(snapshot)

@@ -1,0 +1,28 @@
+"""Settings of the experience-team review area, read from the environment on first use."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    staff_token_secret: str
+    auth_mode: str                 # "token" (signed bearer tokens) or "cognito" (AWS stages)
+    secure_cookies: bool
+    followup_sla_days: int
+    min_scores: int                # suppression threshold for score cells
+    min_comments: int              # suppression threshold for comment cells
+
+    @classmethod
+    def from_environment(cls, environ: dict | None = None) -> ReviewSettings:
+        env = os.environ if environ is None else environ
+        stage = env.get("PULSE_STAGE", "local")
+        return cls(
+            staff_token_secret=env.get("PULSE_STAFF_TOKEN_SECRET") or env.get("PULSE_TOKEN_SECRET", ""),
+            auth_mode=env.get("PULSE_AUTH_MODE", "token"),
+            secure_cookies=stage not in ("local", "test"),
+            followup_sla_days=int(env.get("PULSE_FOLLOWUP_SLA_DAYS", "5")),
+            min_scores=int(env.get("PULSE_SUPPRESS_MIN_SCORES", "5")),
+            min_comments=int(env.get("PULSE_SUPPRESS_MIN_COMMENTS", "8")),
+        )

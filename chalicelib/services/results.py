@@ -1,0 +1,263 @@
+"""Results for the experience team, served from the wave's results snapshot.
+
+``refresh_snapshot`` (job, CLI, admin endpoint) runs the analysis engine once per wave and
+stores the result; every read below loads only the snapshot part it needs (one GetItem for
+the pointer, one Query for the part), cached in the process per snapshot version. Every read
+takes the caller's identity: a scoped viewer gets the scorecard computed on its scope only
+and comment records of its scope only.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import time
+from collections import OrderedDict
+from datetime import datetime
+
+from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
+
+MARKER = "suppressed"
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+COMMENT_FILTERS = ("tier", "region", "partner_type", "program", "question", "sentiment", "theme", "q")
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 32
+
+
+class SnapshotMissing(NotFound):
+    """The wave has no results snapshot yet (an admin or the schedule must refresh it)."""
+
+
+# -- refresh (heavy; imports the analysis engine lazily through the builder) ---------------------
+def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: str, thresholds,
+                     sla_days: int, now: datetime) -> dict:
+    """Recompute the wave's snapshot, store it, create missing follow-ups; returns a summary."""
+    from chalicelib.services import followups, snapshot_builder
+
+    started = time.perf_counter()
+    corrections = corrections_repo.for_wave(wave_id)
+    parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds)
+    version = now.strftime("%Y%m%dT%H%M%S%fZ")
+    pointer = store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
+    survey_nps = parts["scorecard:all"].get("nps_question")
+    partners = {p.partner_id: p for p in repos.partners.all()}
+    candidates = followups.followups_for(responses, comments, partners, survey_nps,
+                                         snapshot_builder.is_strongly_negative, sla_days, now)
+    created = followups.create_followups(followups_repo, candidates)
+    return {"wave_id": wave_id, "version": pointer["version"], "built_at": pointer["built_at"],
+            "parts": len(parts), "comments": len(comments), "responses": len(responses),
+            "followups_created": created, "followups_needed": len(candidates),
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+# -- reading --------------------------------------------------------------------------------------
+def snapshot_info(store, wave_id: str) -> dict:
+    pointer = store.pointer(wave_id)
+    if not pointer:
+        raise SnapshotMissing(f"wave {wave_id} has no results snapshot yet")
+    return pointer
+
+
+def _part(store, wave_id: str, name: str, pointer: dict | None = None):
+    pointer = pointer or snapshot_info(store, wave_id)
+    key = (wave_id, pointer["version"], name)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    if name not in pointer.get("parts", {}):
+        return None
+    value = store.read_part(wave_id, pointer["version"], name)
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _scope_name(identity) -> str:
+    scope = identity.effective_scope()
+    return str(scope) if scope else "all"
+
+
+def scorecard(store, wave_id: str, identity, by: str | None = None) -> dict:
+    """The scorecard document for the identity's scope, optionally only some breakdowns.
+
+    ``by``: "tier,region,tier:region" style; unknown breakdowns are a 400.
+    """
+    pointer = snapshot_info(store, wave_id)
+    doc = _part(store, wave_id, f"scorecard:{_scope_name(identity)}", pointer)
+    if doc is None:  # the viewer's scope has no respondents in this wave
+        doc = {"schema": "pulse.scorecard/1", "wave": {"id": wave_id}, "overall": {
+            "respondents": MARKER, "suppressed": True}, "breakdowns": [], "drivers": []}
+    doc = dict(doc)
+    if by:
+        wanted = [term.strip().split(":") for term in by.split(",") if term.strip()]
+        available = {tuple(b["by"]): b for b in doc["breakdowns"]}
+        missing = [":".join(w) for w in wanted if tuple(w) not in available]
+        if missing:
+            raise InvalidInput(FieldProblem("by", f"unknown breakdown {missing[0]!r}; available: "
+                                            + ", ".join(":".join(k) for k in available)))
+        doc["breakdowns"] = [available[tuple(w)] for w in wanted]
+    doc["snapshot"] = {"version": pointer["version"], "built_at": pointer["built_at"],
+                       "scope": identity.to_dict()["scope"]}
+    return doc
+
+
+def breakdown(doc: dict, *dims: str) -> list[dict]:
+    """Cells of one breakdown of a scorecard document ([] when absent)."""
+    for item in doc.get("breakdowns", []):
+        if item["by"] == list(dims):
+            return item["cells"]
+    return []
+
+
+def trend(doc: dict) -> dict:
+    """Wave-over-wave change overall and per tier and region, with significance flags."""
+    def change(cell):
+        vs = cell.get("vs_previous")
+        if vs in (None, MARKER) or not isinstance(vs, dict) or "nps" not in vs:
+            return vs if vs == MARKER else None
+        return vs["nps"]
+
+    return {"previous_wave": doc.get("previous_wave"), "overall": change(doc["overall"]),
+            "by": {dim: [{"segment": c["segment"], "nps_change": change(c)} for c in breakdown(doc, dim)]
+                   for dim in ("tier", "region")}}
+
+
+def response_rates(doc: dict) -> dict:
+    """Response rate per tier and region (None when invitations are unknown)."""
+    return {dim: [{"segment": c["segment"], "respondents": c["respondents"], "invited": c.get("invited"),
+                   "response_rate": c["response_rate"]} for c in breakdown(doc, dim)]
+            for dim in ("tier", "region")}
+
+
+def comment_summary(store, wave_id: str, identity) -> dict:
+    """Sentiment mix and top themes per tier and region (theme x sentiment by segment)."""
+    pointer = snapshot_info(store, wave_id)
+    summary = _part(store, wave_id, f"comment_summary:{_scope_name(identity)}", pointer)
+    return {"summary": summary or {"tier": [], "region": []},
+            "theme_labels": _part(store, wave_id, "themes", pointer) or {}}
+
+
+def theme_labels(store, wave_id: str) -> dict:
+    return _part(store, wave_id, "themes") or {}
+
+
+def _comments(store, wave_id: str, pointer=None) -> list[dict]:
+    return _part(store, wave_id, "comments", pointer) or []
+
+
+def find_comment(store, wave_id: str, comment_id: str) -> dict | None:
+    return next((c for c in _comments(store, wave_id) if c["id"] == comment_id), None)
+
+
+def _encode_cursor(offset: int, version: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([offset, version]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, version: str) -> int:
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset, cursor_version = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(FieldProblem("cursor", "is not a cursor this API issued")) from None
+    if not isinstance(offset, int) or offset < 0 or cursor_version != version:
+        raise InvalidInput(FieldProblem("cursor", "has expired (the results were refreshed); start again"))
+    return offset
+
+
+def clean_filters(raw: dict | None) -> dict:
+    """Validated comment filters: known names, short single values."""
+    filters = {}
+    for name, value in (raw or {}).items():
+        if name in ("cursor", "limit", "wave"):
+            continue
+        if name not in COMMENT_FILTERS:
+            raise InvalidInput(FieldProblem(name, f"unknown filter; filters are {', '.join(COMMENT_FILTERS)}"))
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or len(value) > 200:
+            raise InvalidInput(FieldProblem(name, "must be text of at most 200 characters"))
+        filters[name] = value.strip()
+    return filters
+
+
+def _segment_match(comment: dict, filters: dict) -> bool:
+    return ((not filters.get("tier") or comment.get("tier") == filters["tier"])
+            and (not filters.get("region") or comment.get("region") == filters["region"])
+            and (not filters.get("partner_type") or filters["partner_type"] in comment.get("partner_types", []))
+            and (not filters.get("program") or filters["program"] in comment.get("programs", []))
+            and (not filters.get("question") or comment.get("question_id") == filters["question"]))
+
+
+def search_comments(store, corrections_repo, wave_id: str, identity, filters: dict,
+                    cursor: str | None = None, limit: int = PAGE_SIZE, min_comments: int = 8) -> dict:
+    """One page of comments matching the filters, within the identity's scope.
+
+    Confidentiality: the segment chosen by the scope and the segment filters (tier, region,
+    partner type, program, question) must hold at least ``min_comments`` comments, or nothing
+    is shown; sentiment, theme and free text then narrow inside that segment.
+    """
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(FieldProblem("limit", f"must be 1 to {MAX_PAGE_SIZE}"))
+    pointer = snapshot_info(store, wave_id)
+    offset = _decode_cursor(cursor, pointer["version"])
+    segment = [c for c in _comments(store, wave_id, pointer)
+               if identity.admits(c) and _segment_match(c, filters)]
+    base = {"wave_id": wave_id, "filters": filters, "segment_comments": len(segment),
+            "snapshot": pointer["version"], "scope": identity.to_dict()["scope"]}
+    if len(segment) < min_comments:
+        return {**base, "segment_comments": MARKER, "suppressed": True, "items": [], "total": 0,
+                "next_cursor": None}
+    corrections = corrections_repo.for_wave(wave_id)
+    text = filters.get("q", "").lower()
+    matches = []
+    for comment in segment:
+        comment = _with_correction(comment, corrections.get(comment["id"]))
+        if filters.get("sentiment") and comment["label"] != filters["sentiment"]:
+            continue
+        if filters.get("theme") and filters["theme"] not in comment["themes"]:
+            continue
+        if text and text not in comment["text"].lower():
+            continue
+        matches.append(comment)
+    page = matches[offset:offset + limit]
+    more = offset + limit < len(matches)
+    return {**base, "suppressed": False, "total": len(matches), "items": page,
+            "next_cursor": _encode_cursor(offset + limit, pointer["version"]) if more else None}
+
+
+def _with_correction(comment: dict, correction: dict | None) -> dict:
+    if not correction:
+        return comment
+    return {**comment, "label": correction["label"], "themes": list(correction.get("themes") or []),
+            "corrected": {"by": correction["corrected_by"], "at": correction["corrected_at"]}}
+
+
+def highlight_parts(text: str, term: str | None) -> list[tuple[str, bool]]:
+    """Split ``text`` into (piece, is_match) for a case-insensitive ``term`` (for safe highlighting)."""
+    if not term:
+        return [(text, False)]
+    pieces, last = [], 0
+    for match in re.finditer(re.escape(term), text, flags=re.IGNORECASE):
+        if match.start() > last:
+            pieces.append((text[last:match.start()], False))
+        pieces.append((match.group(0), True))
+        last = match.end()
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def search_all_comments(store, corrections_repo, wave_id: str) -> list[dict]:
+    """Every comment record of the snapshot with the latest corrections overlaid (for exports;
+    callers apply scope and suppression)."""
+    corrections = corrections_repo.for_wave(wave_id)
+    return [_with_correction(c, corrections.get(c["id"])) for c in _comments(store, wave_id)]

@@ -1,0 +1,73 @@
+"""Results snapshots, written by the analysis job and read by the API and dashboard.
+
+Items (all in the wave's partition, so one Query reads a part):
+- PK ``WAVE#<id>``, SK ``SNAPSHOT#CURRENT``: pointer {version, built_at, parts: {name: chunks}}.
+- PK ``WAVE#<id>``, SK ``SNAPSHOT#<version>#<part>#<0000>``: ``data``, a slice of the part's
+  JSON text of at most ``CHUNK_CHARS`` characters (far below the 400 KB item limit).
+
+- PK ``SNAPSHOTS``, SK ``WAVE#<id>``: registry of waves that have a snapshot (the schedule
+  refreshes the open ones; the dashboard lists them).
+
+A refresh writes every chunk of a new version first and flips the pointer last (a conditional
+write on the previous version), so readers never see half a snapshot. Old versions are deleted
+after the flip.
+"""
+from __future__ import annotations
+
+import json
+
+from .table import DynamoTable
+
+CHUNK_CHARS = 100_000
+POINTER_SK = "SNAPSHOT#CURRENT"
+
+
+def _pk(wave_id: str) -> str:
+    return f"WAVE#{wave_id}"
+
+
+class DynamoSnapshotStore:
+    def __init__(self, table: DynamoTable):
+        self.table = table
+
+    def pointer(self, wave_id: str) -> dict | None:
+        """The current snapshot's pointer item, or None when the wave has none yet."""
+        return self.table.get(_pk(wave_id), POINTER_SK, consistent=False)
+
+    def write(self, wave_id: str, version: str, built_at: str, parts: dict[str, object]) -> dict:
+        """Write every part as chunks, then flip the pointer; returns the new pointer."""
+        previous = self.pointer(wave_id)
+        items, counts = [], {}
+        for name, value in parts.items():
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            chunks = [text[i:i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)] or [""]
+            counts[name] = len(chunks)
+            items += [{"PK": _pk(wave_id), "SK": f"SNAPSHOT#{version}#{name}#{i:04d}", "data": chunk}
+                      for i, chunk in enumerate(chunks)]
+        self.table.batch_put(items)
+        pointer = {"PK": _pk(wave_id), "SK": POINTER_SK, "version": version, "built_at": built_at,
+                   "parts": counts, "wave_id": wave_id}
+        self.table.put(pointer)
+        self.table.put({"PK": "SNAPSHOTS", "SK": f"WAVE#{wave_id}", "wave_id": wave_id,
+                        "version": version, "built_at": built_at})
+        if previous and previous.get("version") != version:
+            self._delete_version(wave_id, previous["version"])
+        return pointer
+
+    def read_part(self, wave_id: str, version: str, name: str) -> object:
+        """One part of a snapshot version, reassembled from its chunks."""
+        chunks = self.table.query_all(_pk(wave_id), sk_prefix=f"SNAPSHOT#{version}#{name}#")
+        return json.loads("".join(item["data"] for item in chunks))
+
+    def _delete_version(self, wave_id: str, version: str) -> None:
+        keys = [item["SK"] for item in self.table.query_all(_pk(wave_id), sk_prefix=f"SNAPSHOT#{version}#")]
+        for start in range(0, len(keys), 25):
+            self.table.call("batch_write_item", RequestItems={self.table.name: [
+                {"DeleteRequest": {"Key": {"PK": {"S": _pk(wave_id)}, "SK": {"S": sk}}}}
+                for sk in keys[start:start + 25]]})
+
+    def registered_waves(self) -> list[dict]:
+        """Waves with a snapshot: [{wave_id, version, built_at}], newest build first."""
+        items = list(self.table.query_all("SNAPSHOTS", sk_prefix="WAVE#"))
+        return sorted(({k: i[k] for k in ("wave_id", "version", "built_at")} for i in items),
+                      key=lambda i: i["built_at"], reverse=True)

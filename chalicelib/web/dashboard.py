@@ -1,0 +1,272 @@
+"""Server-rendered staff dashboard: login, overview, comment explorer, follow-ups, exports.
+
+Jinja2 with autoescape; charts are SVG rendered on the server (web/charts.py); no script and
+no external asset. Authentication is the staff token kept in an HttpOnly, SameSite=Strict
+cookie (Secure outside the local stages); pages answer 401/403 with a login page.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+from chalice import Blueprint, Response
+
+from chalicelib import wiring
+from chalicelib.domain.errors import InvalidInput, NotFound, PulseError
+from chalicelib.security.staff import StaffAuthError
+from chalicelib.services import corrections, followups, results
+
+from .staff_auth import COOKIE, staff_only
+
+dashboard = Blueprint(__name__)
+TEMPLATES = Path(__file__).parent / "templates" / "review"
+ASSETS = Path(__file__).parent / "assets"
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+MAX_FORM_BYTES = 8192
+
+
+@functools.cache
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
+    body = _environment().get_template(template).render(**context)
+    return Response(body=body, status_code=status, headers={**HTML, **(headers or {})})
+
+
+def _login_page(message: str) -> Response:
+    return render("login.html", 401, message=message, next=dashboard.current_request.path
+                  if dashboard.current_request.method == "GET" else "/staff")
+
+
+def _forbidden_page(message: str) -> Response:
+    return render("forbidden.html", 403, message=message)
+
+
+def staff_page(role: str):
+    return staff_only(dashboard, role, _login_page, _forbidden_page)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _query() -> dict:
+    return dict(dashboard.current_request.query_params or {})
+
+
+def _form() -> dict:
+    request = dashboard.current_request
+    raw = request.raw_body or b""
+    if len(raw) > MAX_FORM_BYTES:
+        raise InvalidInput([], "the form is too large")
+    try:
+        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInput([], "the form could not be read") from None
+    return {k: v if len(v) > 1 else v[0] for k, v in parsed.items()}
+
+
+def _same_origin() -> bool:
+    """Reject cross-site form posts (defence in depth next to the SameSite=Strict cookie).
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site``; without it, a concrete
+    ``Origin`` must name this host (``Origin: null`` is what a no-referrer page sends).
+    """
+    headers = dashboard.current_request.headers or {}
+    site = headers.get("sec-fetch-site")
+    if site:
+        return site in ("same-origin", "none")
+    origin = headers.get("origin")
+    return not origin or origin == "null" or origin.split("://", 1)[-1] == headers.get("host", "")
+
+
+def _redirect(location: str, cookie: str | None = None) -> Response:
+    headers = {"Location": location}
+    if cookie is not None:
+        headers["Set-Cookie"] = cookie
+    return Response(body="", status_code=303, headers=headers)
+
+
+def _page_errors(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except results.SnapshotMissing as error:
+            return render("message.html", 404, title="No results yet", message=str(error) +
+                          ". An admin can run `pulse snapshot refresh --wave ID`.")
+        except NotFound:
+            return render("message.html", 404, title="Not found", message="That page or item does not exist.")
+        except InvalidInput as error:
+            return render("message.html", 400, title="Check your input", message=error.summary)
+        except PulseError:
+            return render("message.html", 503, title="Please try again", message="The service is busy.")
+    return wrapper
+
+
+def _wave(identity) -> str:
+    wave_id = _query().get("wave")
+    if wave_id:
+        return wave_id
+    waves = wiring.review_stores().snapshots.registered_waves()
+    if not waves:
+        raise results.SnapshotMissing("no wave has a results snapshot yet")
+    return waves[0]["wave_id"]
+
+
+def _base(identity, wave_id: str, active: str) -> dict:
+    return {"identity": identity.to_dict(), "wave_id": wave_id, "active": active,
+            "waves": [w["wave_id"] for w in wiring.review_stores().snapshots.registered_waves()]}
+
+
+# -- login ------------------------------------------------------------------------------------------
+@dashboard.route("/staff/login", methods=["GET"])
+def login_form():
+    return render("login.html", 200, message=None, next=_query().get("next", "/staff"))
+
+
+@dashboard.route("/staff/login", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def login():
+    try:
+        form = _form()
+    except InvalidInput:
+        return render("login.html", 400, message="The form could not be read.", next="/staff")
+    token = str(form.get("token") or "").strip()
+    target = str(form.get("next") or "/staff")
+    if not target.startswith("/staff") or target.startswith("//"):
+        target = "/staff"
+    try:
+        wiring.staff_tokens().read(token)
+    except StaffAuthError as error:
+        return render("login.html", 401, message=f"That token does not work: {error}.", next=target)
+    secure = "; Secure" if wiring.review_settings().secure_cookies else ""
+    cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
+    return _redirect(target, cookie)
+
+
+@dashboard.route("/staff/logout", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def logout():
+    return _redirect("/staff/login", f"{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+
+
+@dashboard.route("/staff/assets/dashboard.css", methods=["GET"])
+def stylesheet():
+    return Response(body=(ASSETS / "dashboard.css").read_text("utf-8"), status_code=200,
+                    headers={"Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=3600"})
+
+
+# -- overview ---------------------------------------------------------------------------------------
+@dashboard.route("/staff", methods=["GET"])
+@staff_page("viewer")
+@_page_errors
+def overview(identity):
+    from .dashboard_views import overview as build
+
+    wave_id = _wave(identity)
+    stores = wiring.review_stores()
+    doc = results.scorecard(stores.snapshots, wave_id, identity)
+    summary = results.comment_summary(stores.snapshots, wave_id, identity)
+    counts = followups.followup_counts(stores.followups, wave_id, identity, _now())
+    view = build(doc, summary["summary"], summary["theme_labels"], counts)
+    return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"])
+
+
+# -- comment explorer -------------------------------------------------------------------------------
+@dashboard.route("/staff/comments", methods=["GET"])
+@staff_page("viewer")
+@_page_errors
+def comment_explorer(identity):
+    wave_id = _wave(identity)
+    stores, review = wiring.review_stores(), wiring.review_settings()
+    query = _query()
+    filters = results.clean_filters({k: v for k, v in query.items() if k in results.COMMENT_FILTERS})
+    page = results.search_comments(stores.snapshots, stores.corrections, wave_id, identity, filters,
+                                   query.get("cursor"), results.PAGE_SIZE, review.min_comments)
+    doc = results.scorecard(stores.snapshots, wave_id, identity)
+    themes = results.theme_labels(stores.snapshots, wave_id)
+    for item in page["items"]:
+        item["pieces"] = results.highlight_parts(item["text"], filters.get("q"))
+    options = _filter_options(doc)
+    next_link = None
+    if page["next_cursor"]:
+        next_link = "/staff/comments?" + urlencode({**filters, "wave": wave_id, "cursor": page["next_cursor"]})
+    here = {**filters, "wave": wave_id, **({"cursor": query["cursor"]} if query.get("cursor") else {})}
+    return render("comments.html", **_base(identity, wave_id, "comments"), page=page, filters=filters,
+                  back="/staff/comments?" + urlencode(here),
+                  options=options, themes=themes, next_link=next_link,
+                  can_correct=identity.role in ("admin", "analyst"), labels=corrections.LABELS,
+                  export_query=urlencode({"wave": wave_id}))
+
+
+def _filter_options(doc: dict) -> dict:
+    def values(dim):
+        return [c["segment"][dim] for c in results.breakdown(doc, dim)]
+
+    return {"tier": values("tier"), "region": values("region"), "partner_type": values("partner_type"),
+            "program": values("program"),
+            "question": [q["id"] for q in doc.get("questions", [])] + ["q_nps_reason", "q_fix_first"],
+            "sentiment": list(corrections.LABELS)}
+
+
+@dashboard.route("/staff/comments/correct", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("analyst")
+@_page_errors
+def correct_comment(identity):
+    if not _same_origin():
+        return _forbidden_page("cross-site form posts are not accepted")
+    form = _form()
+    wave_id = str(form.get("wave") or "")
+    themes = form.get("themes", [])
+    themes = [themes] if isinstance(themes, str) else list(themes)
+    stores = wiring.review_stores()
+    comment = results.find_comment(stores.snapshots, wave_id, str(form.get("comment_id") or ""))
+    corrections.correct_comment(stores.corrections, comment, identity,
+                                {"label": form.get("label"), "themes": [t for t in themes if t]}, _now(),
+                                results.theme_labels(stores.snapshots, wave_id))
+    back = str(form.get("back") or "")
+    return _redirect(back if back.startswith("/staff/comments") else f"/staff/comments?wave={wave_id}")
+
+
+# -- follow-ups -------------------------------------------------------------------------------------
+@dashboard.route("/staff/followups", methods=["GET"])
+@staff_page("viewer")
+@_page_errors
+def followup_queue(identity):
+    wave_id = _wave(identity)
+    repo = wiring.review_stores().followups
+    status = _query().get("status") or None
+    items = followups.list_followups(repo, wave_id, identity, status, _query().get("assignee") or None, _now())
+    return render("followups.html", **_base(identity, wave_id, "followups"), items=items, status_filter=status,
+                  counts=followups.followup_counts(repo, wave_id, identity, _now()),
+                  statuses=followups.STATUSES, can_edit=identity.role in ("admin", "analyst"))
+
+
+@dashboard.route("/staff/followups/update", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("analyst")
+@_page_errors
+def followup_update(identity):
+    if not _same_origin():
+        return _forbidden_page("cross-site form posts are not accepted")
+    form = _form()
+    wave_id = str(form.get("wave") or "")
+    change = {k: form[k] for k in ("status", "note", "closing_reason") if str(form.get(k) or "").strip()}
+    followups.update_followup(wiring.review_stores().followups, wave_id, str(form.get("invitation_id") or ""),
+                              identity, change, _now())
+    return _redirect(f"/staff/followups?wave={wave_id}")
+
+
+# -- exports ----------------------------------------------------------------------------------------
+@dashboard.route("/staff/exports/{kind}", methods=["GET"])
+@staff_page("viewer")
+@_page_errors
+def export_download(kind, identity):
+    from .staff_api import export_response
+
+    return export_response(_wave(identity), kind, _query().get("format", "csv"), identity)

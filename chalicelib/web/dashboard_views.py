@@ -1,0 +1,115 @@
+"""View models of the dashboard: the numbers and charts each page shows, from snapshot data.
+
+Pure functions over the documents of ``services.results`` (no HTTP, no storage).
+"""
+from __future__ import annotations
+
+from chalicelib.services.results import MARKER, breakdown
+
+from . import charts
+
+
+def _est(cell: dict, key: str = "nps") -> dict | None:
+    value = cell.get(key)
+    return value if isinstance(value, dict) else None
+
+
+def _label(segment: dict) -> str:
+    return " / ".join(str(v) for v in segment.values()) or "all partners"
+
+
+def segment_rows(doc: dict, dim: str) -> list[dict]:
+    """Per segment: respondents, response rate, NPS with interval, change vs previous wave."""
+    rows = []
+    for cell in breakdown(doc, dim):
+        nps = _est(cell)
+        vs = cell.get("vs_previous")
+        change = vs.get("nps") if isinstance(vs, dict) else None
+        rows.append({
+            "label": _label(cell["segment"]), "suppressed": bool(cell.get("suppressed")),
+            "respondents": cell.get("respondents"), "invited": cell.get("invited"),
+            "response_rate": cell.get("response_rate") if cell.get("response_rate") != MARKER else None,
+            "value": nps["value"] if nps else None, "low": nps["ci_low"] if nps else None,
+            "high": nps["ci_high"] if nps else None,
+            "change": change.get("difference") if change else None,
+            "significant": bool(change and change.get("significant")),
+            "change_suppressed": vs == MARKER,
+        })
+    return rows
+
+
+def overall_row(doc: dict) -> dict:
+    cell = doc["overall"]
+    nps = _est(cell)
+    vs = cell.get("vs_previous")
+    change = vs.get("nps") if isinstance(vs, dict) else None
+    return {"respondents": cell.get("respondents"), "invited": cell.get("invited"),
+            "response_rate": cell.get("response_rate") if cell.get("response_rate") != MARKER else None,
+            "value": nps["value"] if nps else None, "low": nps["ci_low"] if nps else None,
+            "high": nps["ci_high"] if nps else None, "suppressed": bool(cell.get("suppressed")),
+            "change": change.get("difference") if change else None,
+            "significant": bool(change and change.get("significant"))}
+
+
+def question_labels(doc: dict) -> dict[str, str]:
+    return {q["id"]: (q.get("text") or q["id"]) for q in doc.get("questions", [])}
+
+
+def short_labels(doc: dict) -> dict[str, str]:
+    """Chart labels: a question's topic ("incentives payouts") or, without one, its id."""
+    return {q["id"]: (q.get("topic") or q.get("program") or q["id"]).replace("_", " ")
+            for q in doc.get("questions", [])}
+
+
+def driver_panels(doc: dict) -> list[dict]:
+    """One fix-first quadrant per segment of the drivers list (overall first, then each tier)."""
+    labels, texts = short_labels(doc), question_labels(doc)
+    panels = []
+    for i, entry in enumerate(doc.get("drivers", [])):
+        name = _label(entry.get("segment") or {})
+        rows = [{"label": _short(labels.get(r["question"], r["question"])), "question": r["question"],
+                 "text": texts.get(r["question"], r["question"]),
+                 "importance": r.get("importance"), "performance": r.get("performance_top2"),
+                 "priority": r.get("priority"), "rank": r.get("rank")} for r in entry.get("fix_first", [])]
+        panels.append({"name": name, "status": entry.get("status"), "n": entry.get("n"), "rows": rows,
+                       "chart": charts.quadrant(rows, f"Fix-first drivers: {name}", f"drivers-{i}")})
+    return panels
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sentiment_rows(summary: dict, dim: str, theme_labels: dict) -> list[dict]:
+    rows = []
+    for cell in summary.get(dim, []):
+        if cell.get("suppressed"):
+            rows.append({"label": cell["segment"], "counts": None, "comments": None, "themes": []})
+            continue
+        themes = [{"id": t, "label": theme_labels.get(t, t), "count": v["count"] if isinstance(v, dict) else None,
+                   "labels": v.get("labels", {}) if isinstance(v, dict) else {}}
+                  for t, v in cell.get("themes", {}).items()]
+        rows.append({"label": cell["segment"], "counts": cell["labels"], "comments": cell["comments"],
+                     "themes": [t for t in themes if t["count"] is not None][:5]})
+    return rows
+
+
+def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict) -> dict:
+    """Everything the overview page shows."""
+    tiers, regions = segment_rows(doc, "tier"), segment_rows(doc, "region")
+    sentiment = sentiment_rows(summary, "tier", theme_labels)
+    return {
+        "overall": overall_row(doc), "previous_wave": doc.get("previous_wave"),
+        "tiers": tiers, "regions": regions,
+        "nps_tier_chart": charts.interval_chart(tiers, "NPS by tier with 95% interval", "nps-tier"),
+        "nps_region_chart": charts.interval_chart(regions, "NPS by region with 95% interval", "nps-region"),
+        "rate_tier_chart": charts.bar_chart(
+            [{"label": r["label"], "value": r["response_rate"], "suppressed": r["suppressed"]} for r in tiers],
+            "Response rate by tier", "rate-tier"),
+        "rate_region_chart": charts.bar_chart(
+            [{"label": r["label"], "value": r["response_rate"], "suppressed": r["suppressed"]} for r in regions],
+            "Response rate by region", "rate-region"),
+        "sentiment": sentiment,
+        "sentiment_chart": charts.stacked_mix(sentiment, "Comment sentiment by tier", "sentiment-tier"),
+        "drivers": driver_panels(doc), "followups": followup_counts,
+    }

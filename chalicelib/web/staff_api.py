@@ -1,0 +1,204 @@
+"""Staff JSON API: results (scorecard, trend, drivers, themes, response rate), comment search and
+corrections, follow-ups, exports and the on-demand snapshot refresh. Every route checks the
+staff identity and applies its scope (see staff_auth)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import Blueprint, Response
+
+from chalicelib import wiring
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.services import corrections, exports, followups, results
+
+from .errors import json_errors, json_response
+from .request_body import ACCEPTED_CONTENT_TYPES, read_json_body
+from .staff_auth import staff_authorizer, staff_only
+
+staff_api = Blueprint(__name__)
+PREFIX = "/api/v1/staff"
+AUTHORIZER = staff_authorizer()
+EXPORT_KINDS = ("responses", "scorecard", "corrections")
+EXPORT_BINARY_TYPES = [exports.XLSX_TYPE]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _unauthenticated(message: str) -> Response:
+    return json_response(401, {"error": "unauthenticated", "message": message},
+                         headers={"WWW-Authenticate": 'Bearer realm="pulse-staff"'})
+
+
+def _forbidden(message: str) -> Response:
+    return json_response(403, {"error": "forbidden", "message": message})
+
+
+def staff(role: str):
+    return staff_only(staff_api, role, _unauthenticated, _forbidden)
+
+
+def _query() -> dict:
+    return dict(staff_api.current_request.query_params or {})
+
+
+def _stores():
+    return wiring.review_stores()
+
+
+@staff_api.route(f"{PREFIX}/me", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+def me(identity):
+    return json_response(200, identity.to_dict())
+
+
+@staff_api.route(f"{PREFIX}/waves", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def waves(identity):
+    return json_response(200, {"waves": _stores().snapshots.registered_waves()})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/scorecard", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def scorecard(wave_id, identity):
+    return json_response(200, results.scorecard(_stores().snapshots, wave_id, identity, _query().get("by")))
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/trend", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def trend(wave_id, identity):
+    return json_response(200, results.trend(results.scorecard(_stores().snapshots, wave_id, identity)))
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/drivers", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def drivers(wave_id, identity):
+    doc = results.scorecard(_stores().snapshots, wave_id, identity)
+    return json_response(200, {"wave_id": wave_id, "drivers": doc.get("drivers", [])})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/response-rate", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def response_rate(wave_id, identity):
+    doc = results.scorecard(_stores().snapshots, wave_id, identity)
+    return json_response(200, {"wave_id": wave_id, **results.response_rates(doc)})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/themes", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def themes(wave_id, identity):
+    return json_response(200, {"wave_id": wave_id,
+                               **results.comment_summary(_stores().snapshots, wave_id, identity)})
+
+
+def _limit(raw) -> int:
+    try:
+        return int(raw) if raw is not None else results.PAGE_SIZE
+    except ValueError:
+        raise InvalidInput(FieldProblem("limit", "must be a whole number")) from None
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/comments", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def comments(wave_id, identity):
+    query = _query()
+    stores = _stores()
+    page = results.search_comments(
+        stores.snapshots, stores.corrections, wave_id, identity, results.clean_filters(query),
+        query.get("cursor"), _limit(query.get("limit")), wiring.review_settings().min_comments)
+    return json_response(200, page)
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/comments/{{comment_id}}/correction", methods=["PUT"],
+                 content_types=ACCEPTED_CONTENT_TYPES, authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def correct(wave_id, comment_id, identity):
+    body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
+    stores = _stores()
+    comment = results.find_comment(stores.snapshots, wave_id, comment_id)
+    saved = corrections.correct_comment(stores.corrections, comment, identity, body, _now(),
+                                        results.theme_labels(stores.snapshots, wave_id))
+    return json_response(200, {k: saved[k] for k in ("comment_id", "label", "themes", "previous_label",
+                                                     "corrected_by", "corrected_at")})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/followups", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def list_followups(wave_id, identity):
+    query = _query()
+    repo = _stores().followups
+    items = followups.list_followups(repo, wave_id, identity, query.get("status"), query.get("assignee"), _now())
+    return json_response(200, {"wave_id": wave_id, "items": items,
+                               "counts": followups.followup_counts(repo, wave_id, identity, _now())})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/followups/{{invitation_id}}", methods=["PATCH"],
+                 content_types=ACCEPTED_CONTENT_TYPES, authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def update_followup(wave_id, invitation_id, identity):
+    body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
+    updated = followups.update_followup(_stores().followups, wave_id, invitation_id, identity, body, _now())
+    return json_response(200, updated)
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/snapshot", methods=["POST"], authorizer=AUTHORIZER)
+@staff("admin")
+@json_errors
+def refresh(wave_id, identity):
+    from chalicelib.services.snapshot_builder import Thresholds
+
+    review, stores = wiring.review_settings(), _stores()
+    summary = results.refresh_snapshot(
+        wiring.repositories(), stores.snapshots, stores.corrections, stores.followups, wave_id,
+        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, _now())
+    return json_response(200, summary)
+
+
+def export_table(wave_id: str, kind: str, identity) -> tuple[list[str], list[list]]:
+    """Headers and rows of one export, within the identity's scope and the suppression rules."""
+    stores, review = _stores(), wiring.review_settings()
+    if kind == "scorecard":
+        return exports.scorecard_rows(results.scorecard(stores.snapshots, wave_id, identity))
+    if kind == "corrections":
+        rows = corrections.training_rows(stores.corrections.for_wave(wave_id), identity)
+        return exports.TRAINING_HEADERS, [[r[h] for h in exports.TRAINING_HEADERS] for r in rows]
+    repos = wiring.repositories()
+    results.snapshot_info(stores.snapshots, wave_id)
+    wave = repos.waves.get(wave_id)
+    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
+    comments_list = results.search_all_comments(stores.snapshots, stores.corrections, wave_id)
+    return exports.response_rows(repos.responses.for_wave(wave_id), survey.questions(), comments_list,
+                                 identity, review.min_scores, review.min_comments)
+
+
+def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
+    if kind not in EXPORT_KINDS:
+        raise InvalidInput(FieldProblem("kind", f"must be one of {', '.join(EXPORT_KINDS)}"))
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(FieldProblem("format", "must be csv or xlsx"))
+    headers, rows = export_table(wave_id, kind, identity)
+    name = f"{wave_id}-{kind}.{fmt}"
+    if fmt == "csv":
+        body, content_type = exports.to_csv(headers, rows), exports.CSV_TYPE
+    else:
+        body, content_type = exports.to_xlsx(headers, rows, kind), exports.XLSX_TYPE
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/exports/{{kind}}", methods=["GET"], authorizer=AUTHORIZER)
+@staff("viewer")
+@json_errors
+def export(wave_id, kind, identity):
+    return export_response(wave_id, kind, _query().get("format", "csv"), identity)

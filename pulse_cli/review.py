@@ -1,0 +1,59 @@
+"""``pulse staff token`` and ``pulse snapshot refresh``: experience-team access and results."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+
+from .errors import report_errors
+
+
+@click.group()
+def staff() -> None:
+    """Staff access to the results API and dashboard."""
+
+
+@staff.command("token")
+@click.option("--role", type=click.Choice(["admin", "analyst", "viewer"]), required=True)
+@click.option("--scope", default=None, help="Limit a viewer to one segment, e.g. region=EMEA or tier=principal.")
+@click.option("--expires", default="8h", show_default=True, help="Lifetime such as 30m, 8h or 2d (at most 30d).")
+@click.option("--subject", default="staff@local", show_default=True, help="Who the token is for (shown in audits).")
+def staff_token(role: str, scope: str | None, expires: str, subject: str) -> None:
+    """Print a signed, expiring staff bearer token (local stages; AWS uses Cognito)."""
+    from chalicelib import wiring
+    from chalicelib.security.staff import parse_duration, parse_scope
+
+    try:
+        parsed_scope = parse_scope(scope)
+        seconds = parse_duration(expires)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if parsed_scope and role != "viewer":
+        click.secho(f"note: a scope only limits viewers; an {role} sees everything", err=True)
+    wiring.reset()
+    click.echo(wiring.staff_tokens().issue(subject, role, parsed_scope, seconds))
+
+
+@click.group()
+def snapshot() -> None:
+    """Results snapshots the API and dashboard read."""
+
+
+@snapshot.command("refresh")
+@click.option("--wave", "wave_id", required=True, help="Wave id, e.g. px-2026-h1.")
+@report_errors
+def snapshot_refresh(wave_id: str) -> None:
+    """Recompute a wave's results snapshot now and create missing follow-ups."""
+    from chalicelib import wiring
+    from chalicelib.services import results
+    from chalicelib.services.snapshot_builder import Thresholds
+
+    wiring.reset()
+    review, stores = wiring.review_settings(), wiring.review_stores()
+    summary = results.refresh_snapshot(
+        wiring.repositories(), stores.snapshots, stores.corrections, stores.followups, wave_id,
+        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, datetime.now(UTC))
+    click.echo(f"snapshot {summary['version']} of {wave_id}: {summary['responses']} responses, "
+               f"{summary['comments']} comments, {summary['parts']} parts, "
+               f"{summary['followups_created']} new follow-ups ({summary['followups_needed']} needed), "
+               f"{summary['seconds']} s")

@@ -1,0 +1,145 @@
+"""Browser-test helpers of the review dashboard: the demo data under ``chalice local`` on DynamoDB
+Local with a fresh results snapshot, and Debian's Chromium through Playwright.
+
+Kept apart from tests/e2e/conftest.py (the form's ``live_server``) so both merge cleanly; the
+fixtures have their own names. Skip with a reason when Java or Chromium is missing; fail
+instead when PULSE_CI is set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.builders import TEST_SECRET, make_repositories
+from tests.conftest import _make_table, _need
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+DOC_IMAGES = ROOT / "docs" / "images"
+WAVE = "px-2026-h1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ReviewServer:
+    url: str
+    table: object
+
+    def token(self, role: str, scope: str | None = None, subject: str = "e2e@vendor.example") -> str:
+        from chalicelib.security.staff import StaffTokens, parse_scope
+
+        return StaffTokens(TEST_SECRET).issue(subject, role, parse_scope(scope), 3600)
+
+
+def _seed(table, tmp: Path) -> None:
+    """The demo data and a snapshot of its current wave, written straight to the table."""
+    from chalicelib.security.tokens import InvitationTokens
+    from chalicelib.services import results
+    from chalicelib.services.snapshot_builder import Thresholds
+    from chalicelib.storage.corrections import DynamoCorrectionRepository
+    from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.snapshots import DynamoSnapshotStore
+    from pulse_cli.demo import seed_demo
+
+    repos = make_repositories(table)
+    now = datetime.now(UTC).replace(microsecond=0)
+    seed_demo(repos, InvitationTokens(TEST_SECRET), "http://pulse.test", tmp / "links.txt", now=now)
+    results.refresh_snapshot(repos, DynamoSnapshotStore(table), DynamoCorrectionRepository(table),
+                             DynamoFollowupRepository(table), WAVE, Thresholds(), 5, now)
+
+
+@pytest.fixture(scope="session")
+def review_server(dynamodb_local_endpoint, tmp_path_factory):
+    """``chalice local`` on a free port serving the demo wave's dashboard."""
+    from devtools.dynamodb_local import DynamoDBLocalError, wait_until_ready
+
+    _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
+    chalice = Path(sys.executable).parent / "chalice"
+    _need(chalice.exists(), f"{chalice} is missing: run make setup")
+    table = _make_table(dynamodb_local_endpoint)
+    tmp = tmp_path_factory.mktemp("review-e2e")
+    _seed(table, tmp)
+    port = _free_port()
+    env = {**os.environ, "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_local_endpoint,
+           "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"}
+    log = tmp / "server.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [str(chalice), "local", "--no-autoreload", "--stage", "test", "--host", "127.0.0.1",
+             "--port", str(port)], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(f"{url}/healthz", server, timeout=60)
+    except DynamoDBLocalError as error:
+        server.kill()
+        server.wait()
+        pytest.fail(f"chalice local did not start: {error}\n{log.read_text(errors='replace')[-2000:]}")
+    yield ReviewServer(url, table)
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    table.client.delete_table(TableName=table.name)
+
+
+@pytest.fixture(scope="session")
+def review_browser():
+    _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def staff_page(review_browser):
+    """A fresh page that may download files; CSP bypassed only so axe-core can be injected."""
+    context = review_browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                         bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str, publish: bool = False) -> Path:
+    """Full-page screenshot into test-artifacts/ (and docs/images/ when ``publish``)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if publish:
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        (DOC_IMAGES / f"{name}.png").write_bytes(path.read_bytes())
+    return path
+
+
+def serious_axe_violations(page, name: str) -> list[dict]:
+    """axe-core scan; report saved to test-artifacts/; returns serious and critical violations."""
+    _need(AXE.exists(), f"{AXE} is missing: run make setup (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=2), "utf-8")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]

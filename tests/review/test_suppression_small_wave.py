@@ -1,0 +1,49 @@
+"""Suppression in every output on a small wave: 7 EMEA/advanced and 3 APJ/principal respondents."""
+import csv
+import io
+import json
+
+from tests.review.conftest import SMALL_WAVE as WAVE
+from tests.review.conftest import auth
+
+
+def get(client, path, role="analyst", scope=None):
+    response = client.http.get(f"/api/v1/staff/waves/{WAVE}{path}", headers=auth(role, scope))
+    return response.status_code, response.body
+
+
+def test_small_tier_and_its_complement_are_suppressed_in_the_scorecard(small):
+    status, body = get(small, "/scorecard?by=tier")
+    cells = {c["segment"]["tier"]: c for c in json.loads(body)["breakdowns"][0]["cells"]}
+    assert status == 200
+    assert cells["principal"]["respondents"] == "suppressed" and cells["principal"]["nps"] == "suppressed"
+    assert cells["advanced"]["suppressed"] == "complementary"  # else 10 - 7 reveals principal
+
+
+def test_scoped_viewer_of_a_small_segment_sees_nothing_numeric(small):
+    _, body = get(small, "/scorecard", "viewer", "tier=principal")
+    doc = json.loads(body)
+    assert doc["overall"]["respondents"] == "suppressed" and doc["overall"]["nps"] == "suppressed"
+    _, rates = get(small, "/response-rate", "viewer", "tier=principal")
+    assert all(c["respondents"] == "suppressed" for c in json.loads(rates)["tier"])
+
+
+def test_comment_outputs_respect_the_comment_threshold(small):
+    _, body = get(small, "/themes")
+    tiers = json.loads(body)["summary"]["tier"]
+    assert all(c["suppressed"] for c in tiers)  # 3 < 8, and 7 alone would reveal it
+    _, page = get(small, "/comments?tier=principal")
+    assert json.loads(page)["items"] == [] and json.loads(page)["suppressed"]
+    _, everything = get(small, "/comments")
+    assert len(json.loads(everything)["items"]) == 10
+
+
+def test_exports_leave_small_groups_out(small):
+    _, body = get(small, "/exports/responses?format=csv")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 7 and {r["tier"] for r in rows} == {"advanced"}
+    assert all(r["q_comment"] == "" for r in rows)  # 7 comments < 8: text blanked
+    _, card = get(small, "/exports/scorecard?format=csv")
+    lines = list(csv.DictReader(io.StringIO(card.decode("utf-8-sig"))))
+    principal = next(r for r in lines if r["segment"] == "tier=principal")
+    assert principal["nps"] == "suppressed"
