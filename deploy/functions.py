@@ -57,11 +57,24 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "sends (conditional Put/Update), sends raw MIME mail with SES paced by GetSendQuota; "
                 "runs up to 15 min, exactly-once claims let the next tick continue",
     ),
-    # Example for the scheduled leadership report (add when its handler is in app.py):
-    # FunctionSpec("leadership_report", memory_mb=1536, timeout_s=300,
-    #              env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM"),
-    #              grants=(grants.read_items(), grants.query(GSI1), grants.write_items("dynamodb:PutItem"),
-    #                      grants.write_objects("reports"), grants.send_mail(), grants.read_send_quota())),
+    FunctionSpec(
+        "leadership_report", memory_mb=1536, timeout_s=300,
+        env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM"),
+        grants=(grants.read_items(), grants.query(GSI1, GSI2),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"), grants.read_objects("reports"), grants.send_mail()),
+        purpose="weekly/final leadership summary: reads the wave (GSI1) and follow-up counts (GSI2), claims the "
+                "period with a conditional Put/Update of REPORT#<period>, writes the archive under reports/ "
+                "(manifest last), sends one raw MIME e-mail with SES",
+    ),
+    FunctionSpec(
+        "refresh_results", memory_mb=1536, timeout_s=900,
+        env=("PULSE_TABLE",),
+        grants=(grants.read_items(), grants.query(GSI1, GSI2),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items()),
+        purpose="hourly results snapshot: reads responses/invitations/partners (GSI1), writes snapshot chunks and "
+                "switches the current pointer (Put/Update), deletes the previous version's chunks "
+                "(BatchWriteItem), creates follow-ups with conditional Puts",
+    ),
 )
 
 
