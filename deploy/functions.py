@@ -61,7 +61,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         "leadership_report", memory_mb=1536, timeout_s=300,
         env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
-                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"), grants.read_objects("reports"), grants.send_mail()),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"),
+                grants.read_objects("reports"), grants.send_mail()),
         purpose="weekly/final leadership summary: reads the wave (GSI1) and follow-up counts (GSI2), claims the "
                 "period with a conditional Put/Update of REPORT#<period>, writes the archive under reports/ "
                 "(manifest last), sends one raw MIME e-mail with SES",
