@@ -81,5 +81,6 @@ def staff_only(blueprint, role: str, on_unauthenticated, on_forbidden):
             except StaffForbidden as error:
                 return on_forbidden(str(error))
             return view(*args, identity=identity, **kwargs)
+        wrapper.staff_role = role  # lets tests prove every staff route is guarded
         return wrapper
     return decorator
