@@ -4,7 +4,6 @@ import os
 from chalice import Chalice, Rate
 
 from chalicelib.jobs.reminders import reminder_jobs
-from chalicelib.jobs.results_refresh import refresh_results_snapshots
 from chalicelib.logging_setup import configure_logging
 from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
@@ -23,7 +22,6 @@ app.register_blueprint(dashboard)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)
 configure_logging(app)
-app.schedule(Rate(1, unit=Rate.HOURS), name="refresh_results")(refresh_results_snapshots)
 
 # Chalice reads schedule expressions when it imports this file (deploy/package), so the cron is an
 # environment variable there; `python -m devtools.report_schedule STAGE` prints a stage's value.
@@ -36,3 +34,11 @@ def leadership_report(event):
     from chalicelib.reports.job import run_report_schedule
 
     return run_report_schedule(event)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="refresh_results", description="Results snapshot and follow-ups")
+def refresh_results(event):
+    """Recompute the results snapshot of open waves and create missing follow-ups."""
+    from chalicelib.jobs.results_refresh import refresh_results_snapshots
+
+    return refresh_results_snapshots(event)

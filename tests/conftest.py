@@ -102,3 +102,21 @@ def app_env(monkeypatch):
 
     yield configure
     wiring.reset()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One Debian Chromium driven by Playwright for the whole run (a second sync Playwright in the
+    same process would fail), shared by every browser test."""
+    _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

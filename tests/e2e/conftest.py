@@ -109,15 +109,9 @@ def live_server(dynamodb_local_endpoint, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(chromium_browser):
     """Debian's Chromium driven by Playwright (``playwright install`` is not used)."""
-    _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return chromium_browser
 
 
 @pytest.fixture

@@ -103,14 +103,8 @@ def review_server(dynamodb_local_endpoint, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def review_browser():
-    _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def review_browser(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture

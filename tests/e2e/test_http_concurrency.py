@@ -4,6 +4,7 @@
 really overlap; reconciliation reads the table instead of trusting status codes.
 """
 import json
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -27,8 +28,20 @@ def _wave_with(live_server, wave_id: str, partners: int):
 
 
 def _put(live_server, link, answers):
+    """PUT a submission; like any client, retry when the connection is reset.
+
+    chalice local's http.server has a listen backlog of 5, so a burst of 50 connects can be
+    reset before the app sees them (API Gateway has no such limit). A retried request may have
+    been processed already: that is exactly the duplicate the conditional write must absorb.
+    """
     url = f"{live_server.url}/api/v1/invitations/{token_of(link)}/response"
-    return requests.put(url, data=json.dumps({"answers": answers, "language": "en"}), headers=HEADERS, timeout=30)
+    body = json.dumps({"answers": answers, "language": "en"})
+    for attempt in range(6):
+        try:
+            return requests.put(url, data=body, headers=HEADERS, timeout=30)
+        except requests.ConnectionError:
+            time.sleep(0.05 * 2 ** attempt)
+    return requests.put(url, data=body, headers=HEADERS, timeout=30)
 
 
 def test_200_distinct_submissions_from_20_workers_all_stored_once(live_server):
@@ -53,4 +66,4 @@ def test_50_concurrent_identical_submissions_store_one_response(live_server):
     items = list(live_server.table.query_all(f"INVITE#{link.invitation.invitation_id}"))
     responses = [item for item in items if item["SK"] == "RESPONSE"]
     assert len(responses) == 1
-    assert responses[0]["version"] == statuses[200] + statuses[201]
+    assert responses[0]["version"] >= statuses[200] + statuses[201]  # every acknowledged write is a version

@@ -15,26 +15,10 @@ from chalicelib.reports.settings import ReportSettings
 from chalicelib.services.reporting import Reporting, build_wave_report
 from chalicelib.storage.report_runs import DynamoReportRunRepository
 from tests.builders import TEST_SECRET, make_repositories
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
-
-def _need_browser():
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "Playwright is not installed"
-    if reason is None and not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM}"
-    if reason:
-        if IN_CI:
-            pytest.fail(f"{reason} (required in CI)")
-        pytest.skip(reason)
 
 
 @pytest.fixture
@@ -52,26 +36,21 @@ def demo_archive(moto_table, tmp_path):
     return Path(location) / "report.html"
 
 
-def test_archived_report_renders_in_chromium_with_its_charts(demo_archive):
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
+def test_archived_report_renders_in_chromium_with_its_charts(demo_archive, chromium_browser):
     dialogs = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 900, "height": 1200})
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(demo_archive.as_uri())
-            assert page.locator("h1").inner_text().startswith("Partner Pulse: px-2026-h1")
-            assert page.locator("#tiers tr").count() == 4  # header + enrolled, advanced, principal
-            widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
-            assert len(widths) == 3 and all(w > 0 for w in widths)
-            artifacts = ROOT / "test-artifacts"
-            artifacts.mkdir(exist_ok=True)
-            page.screenshot(path=str(artifacts / "report.png"), full_page=True)
-        finally:
-            browser.close()
+    page = chromium_browser.new_page(viewport={"width": 900, "height": 1200})
+    try:
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(demo_archive.as_uri())
+        assert page.locator("h1").inner_text().startswith("Partner Pulse: px-2026-h1")
+        assert page.locator("#tiers tr").count() == 4  # header + enrolled, advanced, principal
+        widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
+        assert len(widths) == 3 and all(w > 0 for w in widths)
+        artifacts = ROOT / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / "report.png"), full_page=True)
+    finally:
+        page.close()
     assert dialogs == []
     (ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(artifacts / "report.png", ROOT / "docs" / "images" / "report.png")
