@@ -56,7 +56,7 @@ def validate_answers(survey: Survey, answers: Any, *, partial: bool = False) -> 
     problems: list[FieldProblem] = []
     clean: dict[str, Any] = {}
     for qid, value in answers.items():
-        field = f"answers.{qid}"
+        field = f"answers.{qid or '(empty key)'}"
         question = questions.get(qid)
         if question is None:
             problems.append(FieldProblem(field, "is not a question of this survey"))
@@ -98,7 +98,8 @@ def parse_submission_body(body: Any) -> dict[str, Any]:
     """
     if not isinstance(body, dict):
         raise InvalidInput(FieldProblem("(body)", "must be a JSON object"))
-    problems = [FieldProblem(key, "is not a known field") for key in sorted(set(body) - SUBMISSION_KEYS)]
+    problems = [FieldProblem(key or "(empty key)", "is not a known field")
+                for key in sorted(set(body) - SUBMISSION_KEYS)]
     if "answers" not in body:
         problems.append(FieldProblem("answers", "is required"))
     if "language" not in body:
