@@ -20,6 +20,20 @@ MAX_TOKEN_LENGTH = 400
 _SALT = "pulse-invitation-v1"
 
 
+def read_signed_strings(serializer: URLSafeSerializer, token: str, count: int, max_length: int) -> list[str]:
+    """Verify a signed JSON list of ``count`` non-empty strings; any problem is InvitationNotFound."""
+    if not isinstance(token, str) or not 0 < len(token) <= max_length:
+        raise InvitationNotFound()
+    try:
+        payload = serializer.loads(token)
+    except (BadData, ValueError, TypeError, UnicodeError):
+        raise InvitationNotFound() from None
+    if (not isinstance(payload, list) or len(payload) != count
+            or not all(isinstance(part, str) and part for part in payload)):
+        raise InvitationNotFound()
+    return payload
+
+
 @dataclass(frozen=True)
 class InvitationClaims:
     invitation_id: str
@@ -47,13 +61,4 @@ class InvitationTokens:
 
     def read(self, token: str) -> InvitationClaims:
         """Verify a token; any problem raises the same InvitationNotFound."""
-        if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
-            raise InvitationNotFound()
-        try:
-            payload = self._serializer.loads(token)
-        except (BadData, ValueError, TypeError, UnicodeError):
-            raise InvitationNotFound() from None
-        if (not isinstance(payload, list) or len(payload) != 3
-                or not all(isinstance(part, str) and part for part in payload)):
-            raise InvitationNotFound()
-        return InvitationClaims(*payload)
+        return InvitationClaims(*read_signed_strings(self._serializer, token, 3, MAX_TOKEN_LENGTH))

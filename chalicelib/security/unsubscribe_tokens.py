@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 
-from chalicelib.domain.errors import InvitationNotFound
+from chalicelib.security.tokens import read_signed_strings
 
 MAX_TOKEN_LENGTH = 300
 _SALT = "pulse-unsubscribe-v1"
@@ -36,13 +36,4 @@ class UnsubscribeTokens:
 
     def read(self, token: str) -> UnsubscribeClaims:
         """Verify a token; any problem raises the same InvitationNotFound."""
-        if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
-            raise InvitationNotFound()
-        try:
-            payload = self._serializer.loads(token)
-        except (BadData, ValueError, TypeError, UnicodeError):
-            raise InvitationNotFound() from None
-        if (not isinstance(payload, list) or len(payload) != 2
-                or not all(isinstance(part, str) and part for part in payload)):
-            raise InvitationNotFound()
-        return UnsubscribeClaims(*payload)
+        return UnsubscribeClaims(*read_signed_strings(self._serializer, token, 2, MAX_TOKEN_LENGTH))

@@ -7,6 +7,7 @@ when PULSE_CI is set.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -74,19 +75,17 @@ class LiveServer:
         return self.repos.responses.get(link.invitation.invitation_id)
 
 
-@pytest.fixture(scope="session")
-def live_server(dynamodb_local_endpoint, tmp_path_factory):
-    """The app under ``chalice local`` on a free port, backed by a fresh DynamoDB Local table."""
-    from chalicelib.security.tokens import InvitationTokens
+@contextlib.contextmanager
+def chalice_local(table, dynamodb_endpoint: str, log_dir: Path):
+    """Serve the app with ``chalice local --stage test`` on a free port against ``table``; yields the URL."""
     from devtools.dynamodb_local import DynamoDBLocalError, wait_until_ready
 
     chalice = Path(sys.executable).parent / "chalice"
     _need(chalice.exists(), f"{chalice} is missing: run make setup")
-    table = _make_table(dynamodb_local_endpoint)
     port = _free_port()
-    env = {**os.environ, "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_local_endpoint,
+    env = {**os.environ, "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_endpoint,
            "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"}
-    log = tmp_path_factory.mktemp("chalice-local") / "server.log"
+    log = log_dir / "server.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
             [str(chalice), "local", "--no-autoreload", "--stage", "test", "--host", "127.0.0.1",
@@ -98,13 +97,25 @@ def live_server(dynamodb_local_endpoint, tmp_path_factory):
         server.kill()
         server.wait()
         pytest.fail(f"chalice local did not start: {error}\n{log.read_text(errors='replace')[-2000:]}")
-    yield LiveServer(url, table, InvitationTokens(TEST_SECRET))
-    server.send_signal(signal.SIGINT)
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(dynamodb_local_endpoint, tmp_path_factory):
+    """The app under ``chalice local`` on a free port, backed by a fresh DynamoDB Local table."""
+    from chalicelib.security.tokens import InvitationTokens
+
+    table = _make_table(dynamodb_local_endpoint)
+    with chalice_local(table, dynamodb_local_endpoint, tmp_path_factory.mktemp("chalice-local")) as url:
+        yield LiveServer(url, table, InvitationTokens(TEST_SECRET))
     table.client.delete_table(TableName=table.name)
 
 

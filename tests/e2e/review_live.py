@@ -8,11 +8,7 @@ instead when PULSE_CI is set.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +17,7 @@ import pytest
 
 from tests.builders import TEST_SECRET, make_repositories
 from tests.conftest import _make_table, _need
+from tests.e2e.conftest import chalice_local
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,36 +66,12 @@ def _seed(table, tmp: Path) -> None:
 @pytest.fixture(scope="session")
 def review_server(dynamodb_local_endpoint, tmp_path_factory):
     """``chalice local`` on a free port serving the demo wave's dashboard."""
-    from devtools.dynamodb_local import DynamoDBLocalError, wait_until_ready
-
     _need(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
-    chalice = Path(sys.executable).parent / "chalice"
-    _need(chalice.exists(), f"{chalice} is missing: run make setup")
     table = _make_table(dynamodb_local_endpoint)
     tmp = tmp_path_factory.mktemp("review-e2e")
     _seed(table, tmp)
-    port = _free_port()
-    env = {**os.environ, "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_local_endpoint,
-           "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"}
-    log = tmp / "server.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [str(chalice), "local", "--no-autoreload", "--stage", "test", "--host", "127.0.0.1",
-             "--port", str(port)], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(f"{url}/healthz", server, timeout=60)
-    except DynamoDBLocalError as error:
-        server.kill()
-        server.wait()
-        pytest.fail(f"chalice local did not start: {error}\n{log.read_text(errors='replace')[-2000:]}")
-    yield ReviewServer(url, table)
-    server.send_signal(signal.SIGINT)
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    with chalice_local(table, dynamodb_local_endpoint, tmp) as url:
+        yield ReviewServer(url, table)
     table.client.delete_table(TableName=table.name)
 
 
