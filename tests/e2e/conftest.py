@@ -83,8 +83,14 @@ def chalice_local(table, dynamodb_endpoint: str, log_dir: Path):
     chalice = Path(sys.executable).parent / "chalice"
     _need(chalice.exists(), f"{chalice} is missing: run make setup")
     port = _free_port()
-    env = {**os.environ, "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_endpoint,
-           "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"}
+    # A hermetic environment: variables other tests left in os.environ (the CLI applies stage
+    # variables to its own process) must not change the server under test.
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+    env = {name: os.environ[name] for name in keep if name in os.environ}
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+                "PULSE_TABLE": table.name, "PULSE_DYNAMODB_ENDPOINT": dynamodb_endpoint,
+                "PULSE_TOKEN_SECRET": TEST_SECRET, "PULSE_STAGE": "test"})
     log = log_dir / "server.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
@@ -106,6 +112,8 @@ def chalice_local(table, dynamodb_endpoint: str, log_dir: Path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        ARTIFACTS.mkdir(exist_ok=True)  # keep the server log for post-mortems of a failed run
+        (ARTIFACTS / f"chalice-local-{port}.log").write_bytes(log.read_bytes())
 
 
 @pytest.fixture(scope="session")
