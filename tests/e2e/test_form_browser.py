@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import requests
 
 from tests.e2e.conftest import ROOT, axe_violations
 
@@ -250,3 +251,13 @@ def test_switching_language_mid_way_keeps_what_was_typed(live_server, page):
     submit(page)
     assert page.url == f"{url}/thanks"
     assert live_server.stored(link).language == "de"
+
+
+def test_opening_the_form_in_a_browser_marks_the_invitation_opened(live_server, page):
+    url, link = live_server.invite()
+    requests.head(url, timeout=10)
+    requests.get(url, timeout=10)  # what an e-mail security scanner does
+    assert live_server.repos.invitations.get(link.invitation.invitation_id).state == "created"
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert live_server.repos.invitations.get(link.invitation.invitation_id).state == "opened"

@@ -21,6 +21,13 @@
   // language (the server stores nothing), instead of following the link and losing them.
   var form = document.getElementById("survey");
   if (!form) { return; }
+  // The page really loaded in a browser: mark the invitation "opened" (once, server-side).
+  // Link scanners that only GET or HEAD the URL never run this, so they never count.
+  if (window.fetch) {
+    var beacon = window.location.pathname.replace("/s/", "/api/v1/invitations/") + "/opened";
+    window.fetch(beacon, {method: "POST", headers: {"Content-Type": "text/plain"}, body: "",
+                          credentials: "omit", referrerPolicy: "no-referrer"}).catch(function () {});
+  }
   var changed = false;
   form.addEventListener("input", function () { changed = true; });
   form.addEventListener("change", function () { changed = true; });
