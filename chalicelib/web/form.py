@@ -107,17 +107,24 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
     return html_response(status, body, head=page.head)
 
 
+def _open(page, token: str):
+    """The invitation behind ``token``, or the 404/503 page to answer instead."""
+    try:
+        return submissions.open_invitation(wiring.repositories(), wiring.invitation_tokens(), token)
+    except NotFound:
+        return page.message(404, "notfound")
+    except StorageUnavailable as error:
+        return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
+
+
 @form.route("/s/{token}", methods=["GET", "HEAD"])
 @html_errors(depth=1)
 def show_form(token):
     """The survey in the contact's language (or ?lang=), prefilled with saved answers."""
     page = _Page(form.current_request, token, depth=1)
-    try:
-        view = submissions.open_invitation(wiring.repositories(), wiring.invitation_tokens(), token)
-    except NotFound:
-        return page.message(404, "notfound")
-    except StorageUnavailable as error:
-        return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
+    view = _open(page, token)
+    if isinstance(view, Response):
+        return view
     language = _language(view, page.query("lang"))
     if not view.is_open(_now()):
         return page.message(410, "closed", language, closed=view.wave.closed_on[:10])
@@ -129,12 +136,9 @@ def show_form(token):
 def thanks(token):
     """Thank-you page after a final submit; links back to the (editable) answers."""
     page = _Page(form.current_request, token, depth=2)
-    try:
-        view = submissions.open_invitation(wiring.repositories(), wiring.invitation_tokens(), token)
-    except NotFound:
-        return page.message(404, "notfound")
-    except StorageUnavailable as error:
-        return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
+    view = _open(page, token)
+    if isinstance(view, Response):
+        return view
     language = _language(view, page.query("lang"))
     if not (view.response and view.response.is_submitted):
         return Response(body="", status_code=303, headers={"Location": page.form_url})

@@ -8,7 +8,6 @@ instead when PULSE_CI is set.
 from __future__ import annotations
 
 import json
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,22 +16,12 @@ import pytest
 
 from tests.builders import TEST_SECRET, make_repositories
 from tests.conftest import _make_table, _need
-from tests.e2e.conftest import chalice_local
+from tests.e2e.conftest import ARTIFACTS, AXE, CHROMIUM, chalice_local  # noqa: F401 - shared constants
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
 DOC_IMAGES = ROOT / "docs" / "images"
 WAVE = "px-2026-h1"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
