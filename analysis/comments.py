@@ -56,9 +56,9 @@ def _hidden(reason) -> dict:
             "themes": MARKER, "discovered": MARKER}
 
 
-def _summary(part: pd.DataFrame, taxonomy: Taxonomy, top_phrases: int) -> dict:
-    scored = part[part["label"] != NOT_SCORED]
-    labels = {label: int(n) for label, n in part["label"].value_counts().sort_index().items()}
+def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
+    """Per theme of scored comments (``themes``, ``polarity``, ``label``, ``probability``, ``text``):
+    count, mean polarity, negative/positive counts and the most typical examples, most frequent first."""
     exploded = part.explode("themes").dropna(subset=["themes"])
     themes = []
     for theme_id, group in exploded.groupby("themes"):
@@ -71,7 +71,13 @@ def _summary(part: pd.DataFrame, taxonomy: Taxonomy, top_phrases: int) -> dict:
                        "negative": int((group["label"] == "negative").sum()),
                        "positive": int((group["label"] == "positive").sum()),
                        "examples": examples})
-    themes.sort(key=lambda t: (-t["comments"], t["theme"]))
+    return sorted(themes, key=lambda t: (-t["comments"], t["theme"]))
+
+
+def _summary(part: pd.DataFrame, taxonomy: Taxonomy, top_phrases: int) -> dict:
+    scored = part[part["label"] != NOT_SCORED]
+    labels = {label: int(n) for label, n in part["label"].value_counts().sort_index().items()}
+    themes = theme_summaries(part, taxonomy)
     english = part.loc[part["language"] == "en", "text"]
     return {"suppressed": False, "comments": int(len(part)), "labels": labels,
             "mean_polarity": round(float(scored["polarity"].mean()), 4) if len(scored) else None,

@@ -68,7 +68,7 @@ def comment_themes_by_tier(tidy, text_questions: list[str], threshold: int = 8, 
     discovery (noun-phrase parsing of every comment: ~70% of its time, and not in the report).
     Output has the same shape: ``{question: {"segments": [{"segment", "suppressed", "themes"}]}}``.
     """
-    from analysis.comments import EXAMPLES_PER_THEME, TOP_THEMES, score_comments
+    from analysis.comments import TOP_THEMES, score_comments, theme_summaries
     from analysis.sentiment import TextBlobScorer
     from analysis.suppression import MARKER, suppress_cells
     from analysis.themes import Taxonomy
@@ -88,17 +88,7 @@ def comment_themes_by_tier(tidy, text_questions: list[str], threshold: int = 8, 
             if status[i]:
                 segments.append({"segment": row["tier"], "suppressed": status[i], "themes": MARKER})
                 continue
-            part = data[data["tier"] == row["tier"]].explode("themes").dropna(subset=["themes"])
-            themes = []
-            for theme_id, group in part.groupby("themes"):
-                polarity = group["polarity"].dropna()
-                examples = (group.assign(order=group["probability"].fillna(0.5)).sort_values(["order", "text"])
-                            ["text"].head(EXAMPLES_PER_THEME).tolist())
-                themes.append({"theme": theme_id, "label": taxonomy.labels.get(theme_id, theme_id),
-                               "comments": int(len(group)),
-                               "mean_polarity": round(float(polarity.mean()), 4) if len(polarity) else None,
-                               "examples": examples})
-            themes.sort(key=lambda t: (-t["comments"], t["theme"]))
+            themes = theme_summaries(data[data["tier"] == row["tier"]], taxonomy)
             segments.append({"segment": row["tier"], "suppressed": False, "themes": themes[:TOP_THEMES]})
         out[question_id] = {"threshold": threshold, "segments": segments}
     return out
