@@ -26,9 +26,6 @@ from tests.builders import NOW, TEST_SECRET, make_partner, make_repositories
 from tests.conftest import _make_table, _need
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_SURVEY = ROOT / "examples" / "partner-experience.yaml"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.builders import TEST_SECRET, make_repositories
-from tests.conftest import _make_table, _need
-from tests.e2e.conftest import ARTIFACTS, AXE, CHROMIUM, chalice_local  # noqa: F401 - shared constants
+from tests.conftest import CHROMIUM, _make_table, _need
+from tests.e2e.conftest import ARTIFACTS, AXE, chalice_local  # noqa: F401 - shared constants
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC_IMAGES = ROOT / "docs" / "images"
