@@ -18,6 +18,7 @@ MAX_TEXT_LIMIT = 5000  # keeps a response item far below DynamoDB's 400 KB
 LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SURVEY_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+REPORTING_MODES = ("aggregate", "identified")
 
 LocalizedText = dict[str, str]
 
@@ -72,7 +73,17 @@ class Survey:
     languages: tuple[str, ...]
     sections: tuple[Section, ...]
     intro: LocalizedText | None = None
+    # "aggregate": nobody sees who said what; "identified": the partner's account team may see
+    # answers with identity and follow up, but only for contacts who answered the consent question "yes".
+    reporting: str = "aggregate"
+    consent_question: str | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def contact_consented(self, answers: dict) -> bool:
+        """True when identified follow-up is allowed for a response with these answers."""
+        if self.reporting != "identified" or not self.consent_question:
+            return False
+        return answers.get(self.consent_question) == "yes"
 
     def questions(self) -> list[Question]:
         return [q for section in self.sections for q in section.questions]
@@ -213,7 +224,8 @@ def parse_survey_definition(data: Any) -> Survey:
     c = _Collector()
     if not isinstance(data, dict):
         raise InvalidInput(FieldProblem("(root)", "a survey definition must be a mapping"))
-    for key in sorted(set(data) - {"id", "version", "title", "intro", "languages", "sections"}):
+    for key in sorted(set(data) - {"id", "version", "title", "intro", "languages", "sections",
+                                   "reporting", "consent_question"}):
         c.add(key, "unknown key")
     survey_id = data.get("id")
     if not isinstance(survey_id, str) or not SURVEY_ID.match(survey_id):
@@ -262,11 +274,35 @@ def parse_survey_definition(data: Any) -> Survey:
             description=c.text(section.get("description"), f"{spath}.description", langs, required=False),
             questions=tuple(q for q in questions if q is not None),
         ))
+    reporting, consent_question = _parse_reporting(c, data, sections)
     if c.problems:
         raise InvalidInput(c.problems, summary=f"survey definition has {len(c.problems)} problem(s)")
     survey = Survey(id=survey_id, version=version, title=title, intro=intro,
-                    languages=langs, sections=tuple(sections))
+                    languages=langs, sections=tuple(sections),
+                    reporting=reporting, consent_question=consent_question)
     return Survey(**{**survey.__dict__, "raw": survey_to_dict(survey)})
+
+
+def _parse_reporting(c: _Collector, data: dict, sections: list[Section]) -> tuple[str, str | None]:
+    """``reporting`` mode and the consent question that gates identified follow-up."""
+    reporting = data.get("reporting", "aggregate")
+    if reporting not in REPORTING_MODES:
+        c.add("reporting", "must be 'aggregate' (nobody sees who said what) or 'identified'")
+        reporting = "aggregate"
+    consent = data.get("consent_question")
+    if consent is None:
+        if reporting == "identified":
+            c.add("consent_question", "identified reporting needs a consent question (a single_choice "
+                                      "question with options 'yes' and 'no')")
+        return reporting, None
+    by_id = {q.id: q for s in sections for q in s.questions}
+    question = by_id.get(consent) if isinstance(consent, str) else None
+    if question is None:
+        c.add("consent_question", "must be the id of a question in this survey")
+        return reporting, None
+    if question.type != "single_choice" or not {"yes", "no"} <= set(question.option_ids()):
+        c.add("consent_question", f"'{consent}' must be a single_choice question with options 'yes' and 'no'")
+    return reporting, consent
 
 
 def survey_to_dict(survey: Survey) -> dict:
@@ -300,4 +336,8 @@ def survey_to_dict(survey: Survey) -> dict:
     }
     if survey.intro:
         out["intro"] = survey.intro
+    if survey.reporting != "aggregate":
+        out["reporting"] = survey.reporting
+    if survey.consent_question:
+        out["consent_question"] = survey.consent_question
     return out
