@@ -68,7 +68,8 @@ def write_merge_template(stage: str, path: Path, app=None) -> Path:
     app = app if app is not None else load_app()
     present = app_function_names(app)
     functions = tuple(spec for spec in FUNCTIONS if spec.name in present)
-    template = merge_template(stage, functions, authorizers=cognito_authorizer_names(app))
+    template = merge_template(stage, functions, authorizers=cognito_authorizer_names(app),
+                              binary_types=list(app.api.binary_types))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(template, indent=2) + "\n")
     return path
@@ -94,8 +95,20 @@ def build(stage: str, out_dir: Path) -> Path:
         raise PackageError(f"chalice package failed:\n{output}")
     if MISSING_WHEELS in output:
         raise PackageError(f"some dependencies have no Lambda (manylinux, cp311) wheel:\n{output}")
+    check_binaries(out_dir)
     prune_chalice_cache()
     return out_dir / "sam.json"
+
+
+def check_binaries(out_dir: Path) -> None:
+    """Refuse a package whose compiled libraries would not load on the runtime (deploy.binaries)."""
+    from .binaries import RUNTIME, check_archives
+
+    problems = check_archives(sorted(out_dir.glob("*.zip")))
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems[:40])
+        raise PackageError(f"{len(problems)} compiled file(s) would not load on {RUNTIME} "
+                           f"(Amazon Linux 2, glibc 2.26):\n{listed}")
 
 
 def prune_chalice_cache(keep: int = 2) -> None:

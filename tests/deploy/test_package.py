@@ -195,3 +195,15 @@ def test_every_packaged_function_has_its_own_role_and_template_environment(stage
             assert isinstance(variables[name], dict), f"{name} must be a template reference, not a literal"
     assert len(roles) == len(functions)
     assert functions["APIHandler"]["Properties"]["Environment"]["Variables"]["PULSE_TABLE"] == {"Ref": "PulseTable"}
+
+
+def test_every_compiled_library_loads_on_the_runtime(packaged_dev):
+    """No locally built wheel, no GLIBC > 2.26, every NEEDED library in the runtime or the zips."""
+    from deploy.binaries import check_archives, shared_object_count
+
+    zips = sorted(packaged_dev.glob("*.zip"))
+    assert shared_object_count(zips) > 50  # numpy, pandas, matplotlib, Pillow, cryptography ... were checked
+    assert [str(p) for p in check_archives(zips)] == []
+    with zipfile.ZipFile(packaged_dev / "layer-deployment.zip") as layer:
+        wheel = layer.read("python/lib/python3.11/site-packages/pillow-12.2.0.dist-info/WHEEL").decode()
+    assert "manylinux2014_x86_64" in wheel
