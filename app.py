@@ -42,3 +42,11 @@ def refresh_results(event):
     from chalicelib.jobs.results_refresh import refresh_results_snapshots
 
     return refresh_results_snapshots(event)
+
+
+@app.lambda_function(name="refresh_wave")
+def refresh_wave(event, context):
+    """One wave's snapshot refresh, invoked asynchronously by the API (chalicelib/jobs/snapshot_refresh.py)."""
+    from chalicelib.jobs.snapshot_refresh import handle_refresh_event
+
+    return handle_refresh_event(event)

@@ -23,6 +23,8 @@ class Settings:
     reminder_max: int = 3
     reminder_spacing_days: float = 7.0
     send_lease_minutes: int = 10
+    refresh_function: str = ""  # AWS: the refresh_wave function (async invoke); empty = local thread
+    results_surveys: tuple[str, ...] = ()  # the hourly job builds their open waves' first snapshot
 
     @classmethod
     def from_environment(cls, environ: dict | None = None) -> Settings:
@@ -43,4 +45,8 @@ class Settings:
             reminder_max=int(env.get("PULSE_REMINDER_MAX", "3")),
             reminder_spacing_days=float(env.get("PULSE_REMINDER_SPACING_DAYS", "7")),
             send_lease_minutes=int(env.get("PULSE_SEND_LEASE_MINUTES", "10")),
+            refresh_function=env.get("PULSE_REFRESH_FUNCTION", ""),
+            results_surveys=tuple(s.strip() for s in (env.get("PULSE_RESULTS_SURVEYS")
+                                                      or env.get("PULSE_REMINDER_SURVEYS", "")).split(",")
+                                  if s.strip()),
         )

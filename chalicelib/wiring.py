@@ -182,6 +182,27 @@ def reporting():
                      mailer=mailer, settings=rs)
 
 
+# -- asynchronous snapshot refresh --------------------------------------------------------------
+@cache
+def refresh_starter():
+    """``start(wave_id, requested_at)``: async Lambda invoke on AWS, a background thread locally."""
+    from chalicelib.jobs import snapshot_refresh
+
+    function = settings().refresh_function
+    if not function:
+        return snapshot_refresh.start_in_thread
+    import json
+
+    import boto3
+
+    client = boto3.session.Session().client("lambda", region_name=settings().region)
+
+    def start(wave_id: str, requested_at: str) -> None:
+        client.invoke(FunctionName=function, InvocationType="Event",
+                      Payload=json.dumps({"wave_id": wave_id, "requested_at": requested_at}).encode())
+
+    return start
+
 
 def reset() -> None:
     """Forget every cached adapter (after the environment changed): clears every cached builder here."""

@@ -42,11 +42,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         API_HANDLER, memory_mb=512, timeout_s=15,
         env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
-             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID"),
-        grants=(grants.read_items(), grants.query(GSI1, GSI2), grants.write_items()),
+             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID", "PULSE_REFRESH_FUNCTION"),
+        grants=(grants.read_items(), grants.query(GSI1, GSI2), grants.write_items(),
+                grants.invoke_function(names.function_id("refresh_wave"))),
         purpose="REST API: health check (GetItem META/HEALTH), invitation + response "
                 "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), opt-out/opened marks "
-                "(Put/Update), staff reads (Query); never sends mail",
+                "(Put/Update), staff reads (Query), refresh requests (Put status + async Invoke of "
+                "refresh_wave); never sends mail, never builds a snapshot",
     ),
     FunctionSpec(
         "send_due_reminders", memory_mb=512, timeout_s=900,
@@ -75,6 +77,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         purpose="hourly results snapshot: reads responses/invitations/partners (GSI1), writes snapshot chunks and "
                 "switches the current pointer (Put/Update), deletes the previous version's chunks "
                 "(BatchWriteItem), creates follow-ups with conditional Puts",
+    ),
+    FunctionSpec(
+        "refresh_wave", memory_mb=1536, timeout_s=900,
+        env=("PULSE_TABLE",),
+        grants=(grants.read_items(), grants.query(GSI1, GSI2),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items()),
+        purpose="one wave's snapshot refresh requested by an admin (async Invoke from the API): the same "
+                "writes as refresh_results plus its REFRESH#STATUS item (Put)",
     ),
 )
 

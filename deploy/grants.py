@@ -103,6 +103,12 @@ def read_send_quota() -> Grant:
                                  "IAM requires Resource '*' (read-only, two numbers)")
 
 
+def invoke_function(function_logical_id: str) -> Grant:
+    """Start one function of this stack (the API starts the asynchronous snapshot refresh)."""
+    return Grant("InvokeRefreshFunction", ("lambda:InvokeFunction",),
+                 ({"Fn::GetAtt": [function_logical_id, "Arn"]},))
+
+
 def write_logs(log_group: str) -> Grant:
     """Write to the function's own log group (created by the template, so no CreateLogGroup)."""
     return Grant("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"),

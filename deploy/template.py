@@ -49,6 +49,7 @@ ENVIRONMENT = {
     "PULSE_PUBLIC_BASE_URL": PUBLIC_URL,
     "PULSE_USER_POOL_ID": {"Ref": USER_POOL},
     "PULSE_USER_POOL_CLIENT_ID": {"Ref": USER_POOL_CLIENT},
+    "PULSE_REFRESH_FUNCTION": {"Ref": names.function_id("refresh_wave")},
 }
 
 
@@ -179,8 +180,30 @@ def authorizer_overrides(authorizers: list[str]) -> dict:
     return {"RestAPI": {"Properties": {"DefinitionBody": {"securityDefinitions": definitions}}}}
 
 
+def api_overrides(binary_types: list[str] | None) -> dict:
+    """REST API settings Chalice does not expose.
+
+    Binary media types: Chalice lists the types its code returns as binary, but API Gateway
+    decides by the request's *first* Accept type (a browser sends ``text/html`` first), so the
+    XLSX export arrived as base64 text. With ``*/*`` every Accept matches; a text response
+    (``isBase64Encoded`` false) still passes through unchanged, and request bodies reach Chalice
+    base64-encoded, which it decodes.
+    """
+    types = list(dict.fromkeys([*(binary_types or []), "*/*"]))
+    return {"RestAPI": {"Properties": {"DefinitionBody": {"x-amazon-apigateway-binary-media-types": types}}}}
+
+
+def _deep_merge(target: dict, extra: dict) -> dict:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_merge(target[key], value)
+        else:
+            target[key] = value
+    return target
+
+
 def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTIONS,
-                   authorizers: list[str] | None = None) -> dict:
+                   authorizers: list[str] | None = None, binary_types: list[str] | None = None) -> dict:
     """The whole merge template for a stage (``dev`` or ``prod``)."""
     stage = STAGES[stage_name]
     resources = {grants.TABLE: table_resource(stage), grants.SIGNING_KEY: secret_resource(stage),
@@ -189,8 +212,9 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
         resources.update(function_overrides(spec, stage))
     resources["SenderIdentity"] = {"Type": "AWS::SES::EmailIdentity", "Condition": "ShouldCreateSenderIdentity",
                                    "Properties": {"EmailIdentity": {"Ref": grants.SENDER_PARAMETER}}}
-    for logical_id, override in authorizer_overrides(authorizers or []).items():
+    for logical_id, override in {**authorizer_overrides(authorizers or [])}.items():
         resources[logical_id] = override
+    _deep_merge(resources, api_overrides(binary_types))
     return {
         "Parameters": {
             grants.SENDER_PARAMETER: {

@@ -1,8 +1,10 @@
-"""Scheduled job: refresh the results snapshot of every open wave that has one.
+"""Scheduled job: refresh the results snapshot of every open wave.
 
-A wave gets its first snapshot from an admin (``pulse snapshot refresh --wave ID`` or
-``POST /api/v1/staff/waves/{id}/snapshot``); from then on this job keeps it current while the
-wave is open. The analysis engine is imported inside the job, never when app.py loads.
+Open waves that have a snapshot are refreshed; open waves of the stage's results surveys
+(``PULSE_RESULTS_SURVEYS``, default the reminder surveys) that have none get their first one
+here. An admin can also ask for one (``POST /api/v1/staff/waves/{id}/snapshot`` answers 202
+and the ``refresh_wave`` function builds it; ``pulse snapshot refresh --wave ID`` locally).
+The analysis engine is imported inside the job, never when app.py loads.
 """
 from __future__ import annotations
 
@@ -14,19 +16,27 @@ from chalicelib import wiring
 logger = logging.getLogger("pulse.jobs")
 
 
-def refresh_results_snapshots(event=None) -> list[dict]:
-    """Refresh every registered, still open wave; returns one summary per wave."""
-    from chalicelib.services import results
-    from chalicelib.services.snapshot_builder import Thresholds
+def waves_to_refresh(repos, store, results_surveys, now: datetime) -> list[str]:
+    """Open waves with a snapshot, then open waves of ``results_surveys`` still without one."""
+    registered = [entry["wave_id"] for entry in store.registered_waves()]
+    due = [w for w in registered if repos.waves.get(w).status == "open"]
+    for survey_id in results_surveys:
+        for wave in repos.waves.waves_of_survey(survey_id):
+            if wave.status == "open" and wave.wave_id not in registered and wave.wave_id not in due:
+                due.append(wave.wave_id)
+    return due
 
-    repos, stores, review = wiring.repositories(), wiring.review_stores(), wiring.review_settings()
+
+def refresh_results_snapshots(event=None) -> list[dict]:
+    """Refresh every open wave due (see ``waves_to_refresh``); returns one summary per wave."""
+    from chalicelib.jobs.snapshot_refresh import refresh_wave
+
+    now = datetime.now(UTC)
+    due = waves_to_refresh(wiring.repositories(), wiring.review_stores().snapshots,
+                           wiring.settings().results_surveys, now)
     summaries = []
-    for entry in stores.snapshots.registered_waves():
-        if repos.waves.get(entry["wave_id"]).status != "open":
-            continue
-        summary = results.refresh_snapshot(
-            repos, stores.snapshots, stores.corrections, stores.followups, entry["wave_id"],
-            Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, datetime.now(UTC))
+    for wave_id in due:
+        summary = refresh_wave(wave_id, now)
         logger.info("results snapshot refreshed: %s", summary)
         summaries.append(summary)
     return summaries

@@ -18,6 +18,7 @@ from chalicelib.domain.errors import InvalidInput, NotFound, PulseError
 from chalicelib.security.staff import StaffAuthError
 from chalicelib.services import corrections, followups, results
 
+from .base_path import base_path, prefix_links, prefixed
 from .staff_auth import COOKIE, staff_only
 
 dashboard = Blueprint(__name__)
@@ -37,6 +38,7 @@ def _environment():
 
 def render(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
     body = _environment().get_template(template).render(**context)
+    body = prefix_links(body, base_path(dashboard.current_request))  # stage prefix / custom domain
     return Response(body=body, status_code=status, headers={**HTML, **(headers or {})})
 
 
@@ -88,7 +90,7 @@ def _same_origin() -> bool:
 
 
 def _redirect(location: str, cookie: str | None = None) -> Response:
-    headers = {"Location": location}
+    headers = {"Location": prefixed(location, base_path(dashboard.current_request))}
     if cookie is not None:
         headers["Set-Cookie"] = cookie
     return Response(body="", status_code=303, headers=headers)

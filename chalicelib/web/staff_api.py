@@ -156,13 +156,34 @@ def update_followup(wave_id, invitation_id, identity):
 @staff("admin")
 @json_errors
 def refresh(wave_id, identity):
-    from chalicelib.services.snapshot_builder import Thresholds
+    """Start the wave's snapshot refresh elsewhere (never in this request): 202 + a status URL."""
+    from chalicelib.jobs import snapshot_refresh
 
-    review, stores = wiring.review_settings(), _stores()
-    summary = results.refresh_snapshot(
-        wiring.repositories(), stores.snapshots, stores.corrections, stores.followups, wave_id,
-        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, _now())
-    return json_response(200, summary)
+    wiring.repositories().waves.get(wave_id)  # 404 for an unknown wave
+    status = snapshot_refresh.request_refresh(wave_id, identity.subject)
+    location = _status_url(wave_id)
+    return json_response(202, {**status, "status_url": location}, headers={"Location": location})
+
+
+def _status_url(wave_id: str) -> str:
+    from urllib.parse import quote
+
+    from .base_path import base_path
+
+    return f"{base_path(staff_api.current_request)}{PREFIX}/waves/{quote(wave_id, safe='')}/snapshot/status"
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/snapshot/status", methods=["GET"], authorizer=AUTHORIZER)
+@staff("admin")
+@json_errors
+def refresh_progress(wave_id, identity):
+    """The last refresh request of the wave: queued, running, done (with summary) or failed."""
+    from chalicelib.jobs import snapshot_refresh
+
+    status = snapshot_refresh.refresh_status(wave_id)
+    if status is None:
+        return json_response(404, {"error": "not_found", "message": "No refresh was requested for this wave."})
+    return json_response(200, status)
 
 
 def export_table(wave_id: str, kind: str, identity) -> tuple[list[str], list[list]]:

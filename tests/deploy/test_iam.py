@@ -17,7 +17,7 @@ FORBIDDEN = {"dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:DeleteTable", 
 # IAM actions without resource-level permissions (Resource must be "*").
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota"}
 # Resources a statement may name: the stack's own table, indexes, bucket prefixes, sender identity, log group.
-ALLOWED_REFERENCES = {grants.TABLE, grants.BUCKET, grants.SENDER_PARAMETER}
+ALLOWED_REFERENCES = {grants.TABLE, grants.BUCKET, grants.SENDER_PARAMETER, "RefreshWave"}
 
 
 def _policies() -> dict[str, dict]:
@@ -46,7 +46,7 @@ def test_actions_are_specific_and_never_forbidden(function):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
             service, _, name = action.partition(":")
-            assert service in {"dynamodb", "s3", "ses", "logs"}, action
+            assert service in {"dynamodb", "s3", "ses", "logs", "lambda"}, action
             assert "*" not in action, f"{function}: wildcard action {action}"
             assert action not in FORBIDDEN, f"{function}: {action} is not needed"
 
@@ -75,9 +75,10 @@ def test_dynamodb_statements_reach_only_the_table_and_its_indexes():
 
 
 def test_the_api_may_read_write_and_query_but_not_scan_delete_or_describe():
+    """The full set is proven sufficient by tests/deploy/test_permissions.py (every route, evaluated)."""
     actions = {a for s in _policies()["api_handler"]["Statement"] for a in s["Action"]}
     assert actions == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
-                       "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+                       "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "lambda:InvokeFunction",
                        "logs:CreateLogStream", "logs:PutLogEvents"}
 
 

@@ -103,5 +103,13 @@ def test_a_cognito_authorizer_in_the_app_is_pointed_at_the_stacks_user_pool():
     assert authorizer["type"] == "apiKey"  # the rest of Chalice's definition survives
 
 
-def test_no_authorizer_means_no_rest_api_override():
-    assert "RestAPI" not in merge_template("dev", authorizers=[])["Resources"]
+def test_no_authorizer_means_no_security_definitions_override():
+    body = merge_template("dev", authorizers=[])["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert "securityDefinitions" not in body
+
+
+def test_every_accept_type_is_binary_so_xlsx_arrives_as_bytes():
+    """API Gateway picks binary by the first Accept type (text/html from a browser): */* matches it."""
+    body = merge_template("dev", authorizers=[], binary_types=["application/octet-stream"])[
+        "Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-binary-media-types"] == ["application/octet-stream", "*/*"]

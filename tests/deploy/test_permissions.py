@@ -1,0 +1,293 @@
+"""Every function's real code paths run as a role that holds exactly its packaged policy.
+
+Each function's policy is read from the packaged template (``sam.json``, its role's
+``Policies``), its CloudFormation expressions resolved to this test's names; every boto3 call the
+code makes is checked by ``tests.deploy.iam_evaluator`` with AWS's authorisation rules (per-item
+actions of TransactWriteItems, index ARNs, SES identities with ``ses:FromAddress``). Every API
+route is called with an API Gateway proxy event through ``app.app``; every scheduled handler and
+the asynchronous ``refresh_wave`` function run through their handlers. Any denial fails.
+
+Slow: needs the packaged template (built once per session, see conftest.py).
+"""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from deploy import names
+from tests.builders import NOW, TEST_SECRET, VALID_ANSWERS, make_partner, token_of
+from tests.deploy.apigw import LambdaContext, proxy_event
+from tests.deploy.iam_evaluator import ACCOUNT, REGION, Evaluator, Resolver, World
+
+SENDER = "survey@example.com"
+TABLE = "pulse-iam-check"
+BUCKET = "pulse-iam-check-reports"
+REFRESH_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:partner-pulse-dev-refresh_wave"
+FUNCTION_TYPES = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
+
+
+def role_policies(template: dict) -> dict[str, dict]:
+    """Chalice function name -> the policy document its role holds in the packaged template."""
+    from deploy.functions import by_name
+
+    resources = template["Resources"]
+    found = {}
+    for name in by_name():
+        function = resources.get(names.function_id(name))
+        if function is None:
+            continue
+        role = resources[function["Properties"]["Role"]["Fn::GetAtt"][0]]
+        documents = [p["PolicyDocument"] for p in role["Properties"]["Policies"]]
+        assert len(documents) == 1, name
+        found[name] = documents[0]
+    return found
+
+
+def _resolver(template: dict) -> Resolver:
+    arns = {"PulseTable": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}",
+            "ReportBucket": f"arn:aws:s3:::{BUCKET}",
+            names.function_id("refresh_wave"): REFRESH_ARN}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Logs::LogGroup":
+            arns[logical_id] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{logical_id}:*"
+        if resource["Type"] == "AWS::SecretsManager::Secret":
+            arns.setdefault(logical_id, f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{logical_id}-AbCdEf")
+    refs = {"PulseTable": TABLE, "ReportBucket": BUCKET, "SenderEmail": SENDER, "SenderName": "Partner Pulse"}
+    for logical_id, arn in arns.items():
+        refs.setdefault(logical_id, arn)
+    return Resolver(refs, arns)
+
+
+@pytest.fixture(scope="module")
+def policies(dev_template) -> dict[str, list[dict]]:
+    resolver = _resolver(dev_template)
+    return {name: resolver.policy(document) for name, document in role_policies(dev_template).items()}
+
+
+@pytest.fixture(scope="module")
+def stack(monkeypatch_module):
+    """A moto account with the table, bucket and sender identity; the app configured as on AWS."""
+    from moto import mock_aws
+
+    from chalicelib import wiring
+    from chalicelib.services import results
+    from chalicelib.storage.table import DynamoTable
+
+    with mock_aws():
+        import boto3
+
+        from chalicelib.storage.schema import table_definition
+
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.create_table(**table_definition(TABLE))
+        boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
+        boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
+        env = {"PULSE_STAGE": "test", "PULSE_TABLE": TABLE, "PULSE_TOKEN_SECRET": TEST_SECRET,
+               "AWS_DEFAULT_REGION": REGION, "PULSE_MAIL_TRANSPORT": "ses",
+               "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET,
+               "PULSE_REPORT_SURVEYS": "px-test", "PULSE_REPORT_RECIPIENTS": "lead@vendor.example",
+               "PULSE_REMINDER_SURVEYS": "px-test", "PULSE_REMINDER_SPACING_DAYS": "0",
+               "PULSE_REFRESH_FUNCTION": REFRESH_ARN, "PULSE_PUBLIC_BASE_URL": "https://pulse.example/api",
+               "PULSE_REPORT_THRESHOLD": "1", "PULSE_REPORT_COMMENT_THRESHOLD": "1",
+               "PULSE_SUPPRESS_MIN_SCORES": "1", "PULSE_SUPPRESS_MIN_COMMENTS": "1"}
+        for key, value in env.items():
+            monkeypatch_module.setenv(key, value)
+        monkeypatch_module.delenv("PULSE_DYNAMODB_ENDPOINT", raising=False)
+        monkeypatch_module.delenv("PULSE_BASE_PATH", raising=False)
+        wiring.reset()
+        results.clear_cache()
+        yield DynamoTable(client, TABLE)
+        wiring.reset()
+        results.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+def _call(app_module, method, path, evaluator, headers=None, body=None):
+    event = proxy_event(app_module.app, method, path, headers=headers, body=body)
+    with evaluator.as_function("api_handler"):
+        response = app_module.app(event, LambdaContext())
+    return response
+
+
+def _run_everything(evaluator: Evaluator, table) -> dict:
+    """Every route and every handler, in an order that gives each one real data to work on."""
+    import app as app_module
+    from chalicelib import wiring
+    from chalicelib.jobs import reminders as reminder_jobs
+    from chalicelib.jobs import snapshot_refresh
+    from chalicelib.security.staff import StaffTokens
+    from chalicelib.security.unsubscribe_tokens import UnsubscribeTokens
+    from chalicelib.services.distribution import send_invitations
+    from tests.builders import given_open_wave
+
+    # the operator's part (the CLI with their own credentials, not a function): survey, partners, wave, invitations
+    partners = [make_partner(f"P{i:03d}") for i in range(6)] + [make_partner("Q001", tier="principal")]
+    repos, links = given_open_wave(table, wiring.invitation_tokens(), partners, wave_id="w-iam",
+                                   now=NOW - timedelta(days=2))
+    send_invitations(wiring.distribution(), "w-iam", NOW - timedelta(days=1))
+    wiring.reset()  # every function starts like a fresh execution environment
+    statuses: dict[str, int] = {}
+    staff = StaffTokens(TEST_SECRET)
+    bearer = {"authorization": "Bearer " + staff.issue("admin@vendor.example", "admin")}
+    cookie = {"cookie": "pulse_staff=" + staff.issue("admin@vendor.example", "admin")}
+    json_headers = {**bearer, "content-type": "application/json", "accept": "application/json"}
+    form_headers = {"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"}
+
+    def hit(key, method, path, headers=None, body=None):
+        response = _call(app_module, method, path, evaluator, headers, body)
+        statuses[key] = response["statusCode"]
+        return response
+
+    token = token_of(links[0])
+    hit("GET /healthz", "GET", "/healthz")
+    hit("GET invitation", "GET", f"/api/v1/invitations/{token}")
+    hit("POST opened", "POST", f"/api/v1/invitations/{token}/opened", {"content-type": "text/plain"}, "")
+    for i, link in enumerate(links[:5]):  # the JSON API's submit: a TransactWriteItems
+        answers = {**VALID_ANSWERS, "q_nps": i * 2, "q_comment": ["slow payouts", "great portal",
+                                                                  "bad support", "ok", "love it"][i]}
+        hit("PUT response", "PUT", f"/api/v1/invitations/{token_of(link)}/response",
+            {"content-type": "application/json"}, json.dumps({"answers": answers, "language": "en", "final": True}))
+    form_token = token_of(links[5])
+    hit("GET form", "GET", f"/s/{form_token}")
+    hit("HEAD form", "HEAD", f"/s/{form_token}")
+    hit("POST form", "POST", f"/s/{form_token}", form_headers,
+        urlencode({"q_nps": "3", "q_comment": "portal is slow", "q_portal": "2", "_lang": "en",
+                   "_action": "submit"}))
+    hit("GET thanks", "GET", f"/s/{form_token}/thanks")
+    hit("HEAD thanks", "HEAD", f"/s/{form_token}/thanks")
+    hit("GET static", "GET", "/static/form.css")
+    hit("HEAD static", "HEAD", "/static/form.css")
+    last = links[6].invitation
+    unsubscribe = UnsubscribeTokens(TEST_SECRET).issue(last.invitation_id, last.wave_id)
+    hit("GET unsubscribe", "GET", f"/u/{unsubscribe}")
+
+    # the hourly jobs, as their own roles: reminders (SES), results (first snapshot of the wave)
+    wiring.reset()
+    with evaluator.as_function("send_due_reminders"):
+        reminders = reminder_jobs.send_due_reminders(_scheduled_event(), LambdaContext("send_due_reminders"))
+    wiring.reset()
+    with evaluator.as_function("refresh_results"):
+        refreshed = app_module.refresh_results(_scheduled_event(), LambdaContext("refresh_results"))
+    hit("POST unsubscribe", "POST", f"/u/{unsubscribe}", {"content-type": "application/x-www-form-urlencoded"},
+        "confirm=yes")
+
+    base = "/api/v1/staff/waves/w-iam"
+    hit("GET me", "GET", "/api/v1/staff/me", bearer)
+    hit("GET waves", "GET", "/api/v1/staff/waves", bearer)
+    for part in ("scorecard", "trend", "drivers", "response-rate", "themes", "comments", "followups"):
+        hit(f"GET {part}", "GET", f"{base}/{part}", bearer)
+    comments = json.loads(hit("GET comments", "GET", f"{base}/comments", bearer)["body"])["items"]
+    comment_id = comments[0]["id"]
+    hit("PUT correction", "PUT", f"{base}/comments/{quote(comment_id, safe='')}/correction", json_headers,
+        json.dumps({"label": "negative", "themes": []}))
+    followups = json.loads(hit("GET followups", "GET", f"{base}/followups", bearer)["body"])["items"]
+    if followups:
+        hit("PATCH followup", "PATCH", f"{base}/followups/{followups[0]['invitation_id']}", json_headers,
+            json.dumps({"status": "in_progress", "note": "called"}))
+    for kind in ("responses", "scorecard", "corrections"):
+        hit(f"GET export {kind}", "GET", f"{base}/exports/{kind}?format=xlsx",
+            {**bearer, "accept": "text/html,*/*;q=0.8"})
+    accepted = hit("POST snapshot", "POST", f"{base}/snapshot", bearer)
+    # the asynchronous invoke the API made, delivered to refresh_wave under its own role
+    for invocation in evaluator.invocations:
+        assert invocation["type"] == "Event" and invocation["function"] == REFRESH_ARN
+        with evaluator.as_function("refresh_wave"):
+            app_module.refresh_wave(invocation["payload"], LambdaContext("refresh_wave"))
+    status_path = json.loads(accepted["body"])["status_url"].removeprefix("/api")
+    status = json.loads(hit("GET snapshot status", "GET", status_path, bearer)["body"])
+
+    # the dashboard (cookie sign-in) and its forms
+    hit("GET login", "GET", "/staff/login")
+    hit("POST login", "POST", "/staff/login", form_headers,
+        urlencode({"token": staff.issue("admin@vendor.example", "admin"), "next": "/staff"}))
+    hit("GET css", "GET", "/staff/assets/dashboard.css")
+    for path in ("/staff?wave=w-iam", "/staff/comments?wave=w-iam", "/staff/followups?wave=w-iam"):
+        hit(f"GET {path}", "GET", path, cookie)
+    hit("GET dashboard export", "GET", "/staff/exports/responses?wave=w-iam&format=csv", cookie)
+    hit("POST correct", "POST", "/staff/comments/correct", {**cookie, **form_headers},
+        urlencode({"wave": "w-iam", "comment_id": comment_id, "label": "neutral", "back": ""}))
+    if followups:
+        hit("POST followup update", "POST", "/staff/followups/update", {**cookie, **form_headers},
+            urlencode({"wave": "w-iam", "invitation_id": followups[0]["invitation_id"], "status": "closed",
+                       "closing_reason": "resolved", "note": "done"}))
+    hit("POST logout", "POST", "/staff/logout", {**cookie, **form_headers}, "")
+
+    wiring.reset()
+    with evaluator.as_function("leadership_report"):
+        report = app_module.leadership_report(_scheduled_event(), LambdaContext("leadership_report"))
+    snapshot_refresh.wait_for_local_refreshes()
+    return {"statuses": statuses, "reminders": reminders, "refreshed": refreshed, "report": report,
+            "refresh_status": status}
+
+
+def _scheduled_event() -> dict:
+    return {"version": "0", "id": "evt-1", "detail-type": "Scheduled Event", "source": "aws.events",
+           "account": ACCOUNT, "time": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": REGION,
+           "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/probe"], "detail": {}}
+
+
+@pytest.fixture(scope="module")
+def exercised(stack, policies):
+    world = World(table=TABLE, bucket=BUCKET, functions={REFRESH_ARN: REFRESH_ARN})
+    evaluator = Evaluator(world, policies)
+    with evaluator.installed():
+        outcome = _run_everything(evaluator, stack)
+    return evaluator, outcome
+
+
+def test_every_route_and_handler_runs_without_a_denial(exercised):
+    evaluator, outcome = exercised
+    assert evaluator.denials == []
+    from app import app
+
+    statuses = outcome["statuses"]
+    assert all(code < 500 for code in statuses.values()), statuses
+    covered = {key.split(" ")[0] for key in statuses}
+    assert covered >= {m for methods in app.routes.values() for m in methods}
+    assert statuses["PUT response"] == 201 and statuses["POST form"] == 303 and statuses["POST snapshot"] == 202
+    assert statuses["GET export responses"] == 200 and statuses["POST login"] == 303
+    assert outcome["refresh_status"]["state"] == "done"
+    assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
+
+
+def test_the_permission_table(exercised, policies):
+    """What each function was granted while running, and that it used what its policy exists for."""
+    evaluator, outcome = exercised
+    granted = evaluator.granted
+    assert {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem",
+            "dynamodb:BatchGetItem", "dynamodb:Query", "lambda:InvokeFunction"} <= granted["api_handler"]
+    assert "dynamodb:BatchWriteItem" not in granted["api_handler"]  # the API never builds a snapshot now
+    assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query"} <= granted["refresh_wave"]
+    assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem"} <= granted["refresh_results"]
+    assert {"ses:SendRawEmail", "ses:GetSendQuota"} <= granted["send_due_reminders"]
+    assert {"s3:PutObject", "ses:SendRawEmail"} <= granted["leadership_report"], outcome["report"]
+    for function, actions in granted.items():  # nothing outside the policy (the evaluator would have raised)
+        allowed_actions = {a for s in policies[function] for a in s["Action"]}
+        assert actions <= allowed_actions, function
+    print("\n" + "\n".join(f"{f}: {', '.join(sorted(a))}" for f, a in sorted(granted.items())))
+
+
+def test_the_evaluator_denies_what_aws_would_deny(policies):
+    """Without BatchWriteItem a refresh is denied; a send from another address is denied."""
+    from tests.deploy.iam_evaluator import AuthRequest, allowed
+
+    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}"
+    assert not allowed(policies["api_handler"], AuthRequest("dynamodb:BatchWriteItem", table_arn))
+    assert not allowed(policies["api_handler"], AuthRequest("dynamodb:Query", table_arn + "/index/GSI3"))
+    assert not allowed(policies["api_handler"], AuthRequest("dynamodb:DeleteItem", table_arn))
+    identity = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"
+    send = policies["send_due_reminders"]
+    assert allowed(send, AuthRequest("ses:SendRawEmail", identity, (("ses:FromAddress", SENDER),)))
+    assert not allowed(send, AuthRequest("ses:SendRawEmail", identity, (("ses:FromAddress", "ceo@example.com"),)))
+    assert not allowed(policies["api_handler"], AuthRequest("ses:SendRawEmail", identity,
+                                                            (("ses:FromAddress", SENDER),)))
+
