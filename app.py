@@ -11,6 +11,7 @@ from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
 from chalicelib.web.security_headers import install_security_headers
 from chalicelib.web.staff_api import EXPORT_BINARY_TYPES, staff_api
+from chalicelib.web.staff_signin import staff_signin
 
 app = Chalice(app_name="partner-pulse")
 app.register_blueprint(api)
@@ -19,6 +20,7 @@ app.register_blueprint(mail_links)
 app.register_blueprint(reminder_jobs)
 app.register_blueprint(staff_api)
 app.register_blueprint(dashboard)
+app.register_blueprint(staff_signin)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)
 configure_logging(app)
@@ -50,3 +52,11 @@ def refresh_wave(event, context):
     from chalicelib.jobs.snapshot_refresh import handle_refresh_event
 
     return handle_refresh_event(event)
+
+
+@app.lambda_function(name="ses_feedback")
+def ses_feedback(event, context):
+    """SES bounces/complaints from SNS into the suppression list (chalicelib/jobs/ses_feedback.py)."""
+    from chalicelib.jobs.ses_feedback import handle_sns_event
+
+    return handle_sns_event(event)

@@ -23,6 +23,7 @@ class Settings:
     reminder_max: int = 3
     reminder_spacing_days: float = 7.0
     send_lease_minutes: int = 10
+    token_secret_arn: str = ""  # AWS: the signing key is read from Secrets Manager at run time
     refresh_function: str = ""  # AWS: the refresh_wave function (async invoke); empty = local thread
     results_surveys: tuple[str, ...] = ()  # the hourly job builds their open waves' first snapshot
 
@@ -45,6 +46,7 @@ class Settings:
             reminder_max=int(env.get("PULSE_REMINDER_MAX", "3")),
             reminder_spacing_days=float(env.get("PULSE_REMINDER_SPACING_DAYS", "7")),
             send_lease_minutes=int(env.get("PULSE_SEND_LEASE_MINUTES", "10")),
+            token_secret_arn=env.get("PULSE_TOKEN_SECRET_ARN", ""),
             refresh_function=env.get("PULSE_REFRESH_FUNCTION", ""),
             results_surveys=tuple(s.strip() for s in (env.get("PULSE_RESULTS_SURVEYS")
                                                       or env.get("PULSE_REMINDER_SURVEYS", "")).split(",")

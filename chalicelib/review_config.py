@@ -19,8 +19,11 @@ class ReviewSettings:
         env = os.environ if environ is None else environ
         stage = env.get("PULSE_STAGE", "local")
         return cls(
-            staff_token_secret=env.get("PULSE_STAFF_TOKEN_SECRET") or env.get("PULSE_TOKEN_SECRET", ""),
-            auth_mode=env.get("PULSE_AUTH_MODE", "token"),
+            # its own secret; falls back to the invitation key only on local/test (AWS stages use Cognito)
+            staff_token_secret=env.get("PULSE_STAFF_TOKEN_SECRET") or (
+                env.get("PULSE_TOKEN_SECRET", "") if stage in ("local", "test") else ""),
+            # Cognito on the AWS stages; pasted staff tokens only on local and test (staff_auth).
+            auth_mode=env.get("PULSE_AUTH_MODE") or ("cognito" if stage in ("dev", "prod") else "token"),
             secure_cookies=stage not in ("local", "test"),
             followup_sla_days=int(env.get("PULSE_FOLLOWUP_SLA_DAYS", "5")),
             min_scores=int(env.get("PULSE_SUPPRESS_MIN_SCORES", "5")),

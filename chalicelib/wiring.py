@@ -51,13 +51,26 @@ def repositories():
 
 
 @cache
+def token_secret() -> str:
+    """The invitation-link signing key: ``PULSE_TOKEN_SECRET`` locally; on AWS read once per
+    execution environment from Secrets Manager (``PULSE_TOKEN_SECRET_ARN``), never from the
+    function's configuration."""
+    s = settings()
+    if s.token_secret:
+        return s.token_secret
+    if not s.token_secret_arn:
+        raise RuntimeError("PULSE_TOKEN_SECRET (local) or PULSE_TOKEN_SECRET_ARN (AWS) is not set")
+    import boto3
+
+    client = boto3.session.Session().client("secretsmanager", region_name=s.region)
+    return client.get_secret_value(SecretId=s.token_secret_arn)["SecretString"]
+
+
+@cache
 def invitation_tokens():
     from chalicelib.security.tokens import InvitationTokens
 
-    secret = settings().token_secret
-    if not secret:
-        raise RuntimeError("PULSE_TOKEN_SECRET is not set")
-    return InvitationTokens(secret)
+    return InvitationTokens(token_secret())
 
 
 @cache
@@ -124,10 +137,7 @@ def mailer():
 def unsubscribe_tokens():
     from chalicelib.security.unsubscribe_tokens import UnsubscribeTokens
 
-    secret = settings().token_secret
-    if not secret:
-        raise RuntimeError("PULSE_TOKEN_SECRET is not set")
-    return UnsubscribeTokens(secret)
+    return UnsubscribeTokens(token_secret())
 
 
 @cache
@@ -180,6 +190,22 @@ def reporting():
               else OutboxReportMailer(_local_path(rs.outbox_dir)))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
                      mailer=mailer, settings=rs)
+
+
+# -- staff sign-in (Cognito) ---------------------------------------------------------------------
+@cache
+def cognito_settings():
+    from chalicelib.security.cognito import CognitoSettings
+
+    return CognitoSettings.from_environment()
+
+
+@cache
+def cognito_verifier():
+    """Verifies Cognito ID tokens against the pool's JWKS (keys cached for the process)."""
+    from chalicelib.security.cognito import IdTokenVerifier
+
+    return IdTokenVerifier(cognito_settings())
 
 
 # -- asynchronous snapshot refresh --------------------------------------------------------------

@@ -41,10 +41,10 @@ class FunctionSpec:
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         API_HANDLER, memory_mb=512, timeout_s=15,
-        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
-             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID", "PULSE_REFRESH_FUNCTION"),
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
+             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID", "PULSE_COGNITO_DOMAIN", "PULSE_REFRESH_FUNCTION"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2), grants.write_items(),
-                grants.invoke_function(names.function_id("refresh_wave"))),
+                grants.invoke_function(names.function_id("refresh_wave")), grants.read_signing_key()),
         purpose="REST API: health check (GetItem META/HEALTH), invitation + response "
                 "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), opt-out/opened marks "
                 "(Put/Update), staff reads (Query), refresh requests (Put status + async Invoke of "
@@ -52,16 +52,18 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         "send_due_reminders", memory_mb=512, timeout_s=900,
-        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
+             "PULSE_REMINDER_SURVEYS", "PULSE_REMINDER_SPACING_DAYS", "PULSE_REMINDER_MAX"),
         grants=(grants.read_items(), grants.query(GSI1), grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"),
-                grants.send_mail(), grants.read_send_quota()),
+                grants.send_mail(), grants.read_send_quota(), grants.read_signing_key()),
         purpose="hourly reminder tick (mail branch): reads waves/invitations/sends (GSI1), claims and marks "
                 "sends (conditional Put/Update), sends raw MIME mail with SES paced by GetSendQuota; "
                 "runs up to 15 min, exactly-once claims let the next tick continue",
     ),
     FunctionSpec(
         "leadership_report", memory_mb=1536, timeout_s=300,
-        env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM"),
+        env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM", "PULSE_REPORT_SURVEYS",
+             "PULSE_REPORT_RECIPIENTS"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"),
                 grants.read_objects("reports"), grants.send_mail()),
@@ -71,7 +73,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         "refresh_results", memory_mb=1536, timeout_s=900,
-        env=("PULSE_TABLE",),
+        env=("PULSE_TABLE", "PULSE_RESULTS_SURVEYS", "PULSE_REMINDER_SURVEYS"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items()),
         purpose="hourly results snapshot: reads responses/invitations/partners (GSI1), writes snapshot chunks and "
@@ -86,6 +88,12 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         purpose="one wave's snapshot refresh requested by an admin (async Invoke from the API): the same "
                 "writes as refresh_results plus its REFRESH#STATUS item (Put)",
     ),
+    FunctionSpec(
+        "ses_feedback", memory_mb=256, timeout_s=60,
+        env=("PULSE_TABLE",),
+        grants=(grants.batch_write_items(),),
+        purpose="SES bounce/complaint events from SNS: suppresses the addresses (BatchWriteItem of hashes)",
+    ),
 )
 
 
@@ -94,7 +102,16 @@ def by_name() -> dict[str, FunctionSpec]:
     return {spec.name: spec for spec in FUNCTIONS}
 
 
+ASYNC_FUNCTIONS = ("send_due_reminders", "leadership_report", "refresh_results", "refresh_wave", "ses_feedback")
+
+
+def common_grants(spec: FunctionSpec) -> tuple[Grant, ...]:
+    """What every function gets: its log group, X-Ray, and (async ones) the failure queue."""
+    found = (grants.write_logs(names.log_group_id(spec.name)), grants.trace())
+    return found + ((grants.send_failures(),) if spec.name in ASYNC_FUNCTIONS else ())
+
+
 def policy_document(spec: FunctionSpec) -> dict:
     """The hand-written least-privilege policy of one function (CloudFormation expressions inside)."""
-    statements = [g.statement() for g in spec.grants] + [grants.write_logs(names.log_group_id(spec.name)).statement()]
+    statements = [g.statement() for g in (*spec.grants, *common_grants(spec))]
     return {"Version": "2012-10-17", "Statement": statements}

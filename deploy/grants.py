@@ -109,6 +109,23 @@ def invoke_function(function_logical_id: str) -> Grant:
                  ({"Fn::GetAtt": [function_logical_id, "Arn"]},))
 
 
+def read_signing_key() -> Grant:
+    """Read the invitation-link signing key at run time (never placed in the environment)."""
+    return Grant("ReadSigningKey", ("secretsmanager:GetSecretValue",), ({"Ref": SIGNING_KEY},))
+
+
+def send_failures(queue: str = "FailedInvocationsQueue") -> Grant:
+    """Lambda delivers a failed asynchronous invocation to the failure queue with the function's role."""
+    return Grant("SendFailedInvocations", ("sqs:SendMessage",), ({"Fn::GetAtt": [queue, "Arn"]},))
+
+
+def trace() -> Grant:
+    """X-Ray active tracing: the function sends its trace segments."""
+    return Grant("WriteTraces", ("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",),
+                 wildcard_reason="X-Ray's PutTraceSegments/PutTelemetryRecords support no resource ARN "
+                                 "(IAM requires Resource '*'); write-only")
+
+
 def write_logs(log_group: str) -> Grant:
     """Write to the function's own log group (created by the template, so no CreateLogGroup)."""
     return Grant("WriteOwnLogs", ("logs:CreateLogStream", "logs:PutLogEvents"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from chalicelib.storage.schema import table_definition
 
-from . import grants, names
+from . import grants, names, operations
 from .functions import FUNCTIONS, FunctionSpec
 
 TTL_ATTRIBUTE = "expires_at"
@@ -44,12 +44,13 @@ ENVIRONMENT = {
     "PULSE_REPORT_BUCKET": {"Ref": grants.BUCKET},
     "PULSE_SENDER_EMAIL": {"Ref": grants.SENDER_PARAMETER},
     "PULSE_MAIL_FROM": {"Fn::Sub": "${SenderName} <${" + grants.SENDER_PARAMETER + "}>"},
-    # Resolved by CloudFormation at deploy time; the secret never appears in the template or repo.
-    "PULSE_TOKEN_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + grants.SIGNING_KEY + "}:SecretString}}"},
+    # The secret's ARN: the functions read the key from Secrets Manager at run time (wiring.token_secret).
+    "PULSE_TOKEN_SECRET_ARN": {"Ref": grants.SIGNING_KEY},
     "PULSE_PUBLIC_BASE_URL": PUBLIC_URL,
     "PULSE_USER_POOL_ID": {"Ref": USER_POOL},
     "PULSE_USER_POOL_CLIENT_ID": {"Ref": USER_POOL_CLIENT},
     "PULSE_REFRESH_FUNCTION": {"Ref": names.function_id("refresh_wave")},
+    **operations.ENVIRONMENT,
 }
 
 
@@ -150,12 +151,16 @@ def function_overrides(spec: FunctionSpec, stage: StageSettings) -> dict:
         # The API itself references the function, so the function cannot reference the API.
         env["PULSE_PUBLIC_BASE_URL"] = {"Ref": "PublicBaseUrl"}
     log_group = names.log_group_id(spec.name)
+    properties = {"Environment": {"Variables": env}, "Tracing": "Active",
+                  "LoggingConfig": {"LogGroup": {"Ref": log_group}, "LogFormat": "Text"}}
+    schedule = operations.SCHEDULE_PARAMETERS.get(spec.name)
+    if schedule:  # the schedule is a template parameter, set per stage at deploy time
+        event = names.function_id(spec.name) + "Event"
+        properties["Events"] = {event: {"Type": "Schedule", "Properties": {"Schedule": {"Ref": schedule}}}}
     return {
         log_group: _retain({"Type": "AWS::Logs::LogGroup",
                             "Properties": {"RetentionInDays": stage.log_retention_days}}, stage),
-        names.function_id(spec.name): {"Properties": {
-            "Environment": {"Variables": env},
-            "LoggingConfig": {"LogGroup": {"Ref": log_group}, "LogFormat": "Text"}}},
+        names.function_id(spec.name): {"Properties": properties},
     }
 
 
@@ -215,8 +220,18 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
     for logical_id, override in {**authorizer_overrides(authorizers or [])}.items():
         resources[logical_id] = override
     _deep_merge(resources, api_overrides(binary_types))
+    present = [spec.name for spec in functions]
+    for extra in (operations.api_stage_settings(), operations.alarms(present),
+                  operations.failure_destinations(present), operations.cognito_hosted_ui(),
+                  operations.waf_resources() if stage_name == "prod" else {},
+                  operations.ses_feedback_resources() if "ses_feedback" in present else {}):
+        _deep_merge(resources, extra)
+    if "ses_feedback" in present:  # the stack's sender identity publishes bounces/complaints by default
+        resources["SenderIdentity"]["Properties"]["ConfigurationSetAttributes"] = {
+            "ConfigurationSetName": {"Ref": operations.CONFIGURATION_SET}}
     return {
         "Parameters": {
+            **operations.parameters(),
             grants.SENDER_PARAMETER: {
                 "Type": "String", "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                 "Description": "Verified SES sender address for invitations, reminders and reports"},
@@ -231,6 +246,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
                 "Description": "Create the SES e-mail identity (false when it or its domain is verified already)"},
         },
         "Conditions": {
+            **operations.conditions(stage_name),
             "HasPublicBaseUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PublicBaseUrl"}, ""]}]},
             "ShouldCreateSenderIdentity": {"Fn::Equals": [{"Ref": "CreateSenderIdentity"}, "true"]},
         },
@@ -243,6 +259,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "TokenSecretArn": {"Value": {"Ref": grants.SIGNING_KEY}},
             "UserPoolId": {"Value": {"Ref": USER_POOL}},
             "UserPoolClientId": {"Value": {"Ref": USER_POOL_CLIENT}},
+            **operations.outputs(),
             "SenderIdentityArn": {"Value": {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:"
                                                        "${AWS::AccountId}:identity/${SenderEmail}"}},
         },

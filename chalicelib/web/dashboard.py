@@ -131,6 +131,10 @@ def _base(identity, wave_id: str, active: str) -> dict:
 # -- login ------------------------------------------------------------------------------------------
 @dashboard.route("/staff/login", methods=["GET"])
 def login_form():
+    if wiring.review_settings().auth_mode == "cognito":  # hosted UI (web/staff_signin.py)
+        from .staff_signin import hosted_login
+
+        return hosted_login(dashboard.current_request)
     return render("login.html", 200, message=None, next=_query().get("next", "/staff"))
 
 
@@ -155,6 +159,10 @@ def login():
 
 @dashboard.route("/staff/logout", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def logout():
+    if wiring.review_settings().auth_mode == "cognito":
+        from .staff_signin import hosted_logout
+
+        return hosted_logout(dashboard.current_request)
     return _redirect("/staff/login", f"{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 
 

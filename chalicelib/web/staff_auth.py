@@ -5,11 +5,11 @@ Two modes (``PULSE_AUTH_MODE``):
 - ``token`` (local stages and tests): the caller sends ``Authorization: Bearer <staff token>``
   or, for HTML pages, the ``pulse_staff`` cookie set by the login page. Tokens come from
   ``pulse staff token --role R [--scope region=EMEA] [--expires 8h]``.
-- ``cognito`` (AWS stages): API Gateway checks the Cognito ID token with a
-  ``CognitoUserPoolAuthorizer`` (attached when ``PULSE_DEPLOY_COGNITO_POOL_ARN`` is set while
-  running ``chalice package``/``deploy``) and this layer reads its verified claims
-  (``cognito:groups`` -> role, ``custom:scope`` -> scope). ``chalice local`` admits every request
-  for Cognito authorizers, so cognito mode is refused on the local stage.
+- ``cognito`` (AWS stages, the default on dev/prod): the Cognito ID token - from the hosted-UI
+  sign-in's session cookie or ``Authorization: Bearer`` - is verified here against the pool's
+  JWKS (security/cognito.py; ``cognito:groups`` -> role, ``custom:scope`` -> scope). Optionally
+  API Gateway checks it too (``CognitoUserPoolAuthorizer`` when ``PULSE_DEPLOY_COGNITO_POOL_ARN``
+  is set while packaging). Pasted staff tokens are refused outside the local and test stages.
 
 In both modes the role and scope checks happen here, from the verified identity, on every route.
 """
@@ -19,9 +19,10 @@ import functools
 import os
 
 from chalicelib import wiring
-from chalicelib.security.staff import StaffAuthError, StaffForbidden, StaffIdentity, identity_from_cognito
+from chalicelib.security.staff import StaffAuthError, StaffForbidden, StaffIdentity
 
 COOKIE = "pulse_staff"
+TOKEN_STAGES = ("local", "test")  # where pasted (signed) staff tokens are accepted
 
 
 def staff_authorizer():
@@ -58,10 +59,12 @@ def identity_of(request) -> StaffIdentity:
     if review.auth_mode == "cognito":
         if wiring.settings().stage == "local":
             raise StaffAuthError("cognito mode cannot be used with chalice local (it admits everyone)")
-        claims = ((request.context or {}).get("authorizer") or {}).get("claims")
-        if not claims:
-            raise StaffAuthError("no verified Cognito identity")
-        return identity_from_cognito(claims)
+        token = bearer_token(request)  # the Cognito ID token: Authorization header or session cookie
+        if not token:
+            raise StaffAuthError("sign in")
+        return wiring.cognito_verifier().identity(token)
+    if wiring.settings().stage not in TOKEN_STAGES:
+        raise StaffAuthError("pasted staff tokens work only on the local and test stages; sign in with Cognito")
     token = bearer_token(request)
     if not token:
         raise StaffAuthError("sign in with a staff token")

@@ -54,7 +54,7 @@ def test_sync_writes_a_policy_for_a_new_function(tmp_path):
                          grants=(grants.query("GSI1"), grants.write_items("dynamodb:PutItem")))
     files = sync.expected_files(tmp_path, FUNCTIONS + (extra,))
     policy = json.loads(files[tmp_path / ".chalice" / "policies" / "results_snapshot.json"])
-    assert [s["Sid"] for s in policy["Statement"]] == ["QueryCollections", "WriteItems", "WriteOwnLogs"]
+    assert [s["Sid"] for s in policy["Statement"]] == ["QueryCollections", "WriteItems", "WriteOwnLogs", "WriteTraces"]
     config = json.loads(files[tmp_path / ".chalice" / "config.json"])
     assert config["stages"]["prod"]["lambda_functions"]["results_snapshot"] == {
         "lambda_memory_size": 1024, "lambda_timeout": 120, "iam_policy_file": "policies/results_snapshot.json"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from deploy import grants
-from deploy.functions import FUNCTIONS, by_name
+from deploy.functions import FUNCTIONS, by_name, common_grants
 from deploy.names import log_group_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,9 +15,10 @@ POLICY_DIR = ROOT / ".chalice" / "policies"
 FORBIDDEN = {"dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:DeleteTable", "dynamodb:DeleteItem",
              "logs:CreateLogGroup", "s3:DeleteObject", "iam:PassRole"}
 # IAM actions without resource-level permissions (Resource must be "*").
-ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota"}
+ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 # Resources a statement may name: the stack's own table, indexes, bucket prefixes, sender identity, log group.
-ALLOWED_REFERENCES = {grants.TABLE, grants.BUCKET, grants.SENDER_PARAMETER, "RefreshWave"}
+ALLOWED_REFERENCES = {grants.TABLE, grants.BUCKET, grants.SENDER_PARAMETER, grants.SIGNING_KEY, "RefreshWave",
+                      "FailedInvocationsQueue"}
 
 
 def _policies() -> dict[str, dict]:
@@ -46,7 +47,7 @@ def test_actions_are_specific_and_never_forbidden(function):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
             service, _, name = action.partition(":")
-            assert service in {"dynamodb", "s3", "ses", "logs", "lambda"}, action
+            assert service in {"dynamodb", "s3", "ses", "logs", "lambda", "secretsmanager", "sqs", "xray"}, action
             assert "*" not in action, f"{function}: wildcard action {action}"
             assert action not in FORBIDDEN, f"{function}: {action} is not needed"
 
@@ -79,13 +80,14 @@ def test_the_api_may_read_write_and_query_but_not_scan_delete_or_describe():
     actions = {a for s in _policies()["api_handler"]["Statement"] for a in s["Action"]}
     assert actions == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
                        "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "lambda:InvokeFunction",
-                       "logs:CreateLogStream", "logs:PutLogEvents"}
+                       "secretsmanager:GetSecretValue", "logs:CreateLogStream", "logs:PutLogEvents",
+                       "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 
 def test_wildcard_statements_are_exactly_the_documented_ones():
     """Any '*' inside a resource (or the log group's ':*' ARN) must carry a reason in deploy.grants."""
     for spec in FUNCTIONS:
-        reasons = {g.sid: g.wildcard_reason for g in (*spec.grants, grants.write_logs(log_group_id(spec.name)))}
+        reasons = {g.sid: g.wildcard_reason for g in (*spec.grants, *common_grants(spec))}
         for statement in _policies()[spec.name]["Statement"]:
             text = _text(statement["Resource"])
             needs_reason = "*" in text or "logs:" in _text(statement["Action"])

@@ -46,13 +46,15 @@ def role_policies(template: dict) -> dict[str, dict]:
     return found
 
 
-def _resolver(template: dict) -> Resolver:
-    arns = {"PulseTable": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}",
+def _resolver(template: dict, secret_arn: str) -> Resolver:
+    arns = {"PulseTable": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}", "TokenSecret": secret_arn,
             "ReportBucket": f"arn:aws:s3:::{BUCKET}",
             names.function_id("refresh_wave"): REFRESH_ARN}
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Logs::LogGroup":
             arns[logical_id] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{logical_id}:*"
+        if resource["Type"] == "AWS::SQS::Queue":
+            arns[logical_id] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{logical_id}"
         if resource["Type"] == "AWS::SecretsManager::Secret":
             arns.setdefault(logical_id, f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{logical_id}-AbCdEf")
     refs = {"PulseTable": TABLE, "ReportBucket": BUCKET, "SenderEmail": SENDER, "SenderName": "Partner Pulse"}
@@ -62,8 +64,8 @@ def _resolver(template: dict) -> Resolver:
 
 
 @pytest.fixture(scope="module")
-def policies(dev_template) -> dict[str, list[dict]]:
-    resolver = _resolver(dev_template)
+def policies(dev_template, stack) -> dict[str, list[dict]]:
+    resolver = _resolver(dev_template, stack["secret_arn"])
     return {name: resolver.policy(document) for name, document in role_policies(dev_template).items()}
 
 
@@ -85,7 +87,10 @@ def stack(monkeypatch_module):
         client.create_table(**table_definition(TABLE))
         boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
         boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
-        env = {"PULSE_STAGE": "test", "PULSE_TABLE": TABLE, "PULSE_TOKEN_SECRET": TEST_SECRET,
+        secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="TokenSecret-iam", SecretString=TEST_SECRET)["ARN"]
+        env = {"PULSE_STAGE": "test", "PULSE_TABLE": TABLE, "PULSE_TOKEN_SECRET_ARN": secret_arn,
+               "PULSE_STAFF_TOKEN_SECRET": TEST_SECRET,  # test stage: pasted staff tokens (own secret)
                "AWS_DEFAULT_REGION": REGION, "PULSE_MAIL_TRANSPORT": "ses",
                "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET,
                "PULSE_REPORT_SURVEYS": "px-test", "PULSE_REPORT_RECIPIENTS": "lead@vendor.example",
@@ -96,10 +101,11 @@ def stack(monkeypatch_module):
         for key, value in env.items():
             monkeypatch_module.setenv(key, value)
         monkeypatch_module.delenv("PULSE_DYNAMODB_ENDPOINT", raising=False)
+        monkeypatch_module.delenv("PULSE_TOKEN_SECRET", raising=False)  # read from Secrets Manager instead
         monkeypatch_module.delenv("PULSE_BASE_PATH", raising=False)
         wiring.reset()
         results.clear_cache()
-        yield DynamoTable(client, TABLE)
+        yield {"table": DynamoTable(client, TABLE), "secret_arn": secret_arn}
         wiring.reset()
         results.clear_cache()
 
@@ -224,9 +230,25 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     wiring.reset()
     with evaluator.as_function("leadership_report"):
         report = app_module.leadership_report(_scheduled_event(), LambdaContext("leadership_report"))
+    # SES feedback through SNS: a permanent bounce and a complaint suppress their addresses
+    wiring.reset()
+    with evaluator.as_function("ses_feedback"):
+        feedback = app_module.ses_feedback(_sns_event(
+            {"eventType": "Bounce", "bounce": {"bounceType": "Permanent",
+                                               "bouncedRecipients": [{"emailAddress": "gone@partner.example"}]}},
+            {"notificationType": "Complaint",
+             "complaint": {"complainedRecipients": [{"emailAddress": "angry@partner.example"}]}},
+            {"eventType": "Bounce", "bounce": {"bounceType": "Transient",
+                                               "bouncedRecipients": [{"emailAddress": "full@partner.example"}]}}),
+            LambdaContext("ses_feedback"))
     snapshot_refresh.wait_for_local_refreshes()
-    return {"statuses": statuses, "reminders": reminders, "refreshed": refreshed, "report": report,
+    return {"statuses": statuses, "feedback": feedback, "reminders": reminders, "refreshed": refreshed, "report": report,
             "refresh_status": status}
+
+
+def _sns_event(*messages: dict) -> dict:
+    return {"Records": [{"EventSource": "aws:sns", "Sns": {
+        "TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:feedback", "Message": json.dumps(m)}} for m in messages]}
 
 
 def _scheduled_event() -> dict:
@@ -240,7 +262,7 @@ def exercised(stack, policies):
     world = World(table=TABLE, bucket=BUCKET, functions={REFRESH_ARN: REFRESH_ARN})
     evaluator = Evaluator(world, policies)
     with evaluator.installed():
-        outcome = _run_everything(evaluator, stack)
+        outcome = _run_everything(evaluator, stack["table"])
     return evaluator, outcome
 
 
@@ -257,6 +279,7 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert statuses["GET export responses"] == 200 and statuses["POST login"] == 303
     assert outcome["refresh_status"]["state"] == "done"
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
+    assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
 
 
 def test_the_permission_table(exercised, policies):
@@ -270,6 +293,8 @@ def test_the_permission_table(exercised, policies):
     assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem"} <= granted["refresh_results"]
     assert {"ses:SendRawEmail", "ses:GetSendQuota"} <= granted["send_due_reminders"]
     assert {"s3:PutObject", "ses:SendRawEmail"} <= granted["leadership_report"], outcome["report"]
+    assert {"secretsmanager:GetSecretValue"} <= granted["api_handler"] & granted["send_due_reminders"]
+    assert granted["ses_feedback"] == {"dynamodb:BatchWriteItem"}
     for function, actions in granted.items():  # nothing outside the policy (the evaluator would have raised)
         allowed_actions = {a for s in policies[function] for a in s["Action"]}
         assert actions <= allowed_actions, function

@@ -72,7 +72,8 @@ def test_functions_get_resource_references_not_literals(staged):
     _, template = staged
     variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables["PULSE_TABLE"] == {"Ref": "PulseTable"}
-    assert variables["PULSE_TOKEN_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${TokenSecret}:SecretString}}"}
+    assert "PULSE_TOKEN_SECRET" not in variables  # the key itself never sits in the configuration
+    assert variables["PULSE_TOKEN_SECRET_ARN"] == {"Ref": "TokenSecret"}  # read at run time
     assert variables["PULSE_USER_POOL_ID"] == {"Ref": "StaffUserPool"}
     # The API cannot reference itself (RestAPI -> function -> RestAPI would be a cycle).
     assert variables["PULSE_PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
