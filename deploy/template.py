@@ -257,6 +257,8 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "TableName": {"Value": {"Ref": grants.TABLE}},
             "ReportBucketName": {"Value": {"Ref": grants.BUCKET}},
             "TokenSecretArn": {"Value": {"Ref": grants.SIGNING_KEY}},
+            "MailFrom": {"Value": ENVIRONMENT["PULSE_MAIL_FROM"]},
+            "RefreshFunctionName": {"Value": {"Ref": names.function_id("refresh_wave")}},
             "UserPoolId": {"Value": {"Ref": USER_POOL}},
             "UserPoolClientId": {"Value": {"Ref": USER_POOL_CLIENT}},
             **operations.outputs(),

@@ -26,3 +26,39 @@ def apply_stage(stage: str) -> None:
     for name, value in variables.items():
         os.environ.setdefault(name, value)
     os.environ.setdefault("PULSE_STAGE", stage)
+    if stage in DEPLOYED_STAGES:
+        for name, value in stack_environment(stage).items():
+            os.environ.setdefault(name, value)
+
+
+DEPLOYED_STAGES = ("dev", "prod")
+# CloudFormation output of the stack -> the variable the app reads.
+OUTPUT_VARIABLES = {"TableName": "PULSE_TABLE", "TokenSecretArn": "PULSE_TOKEN_SECRET_ARN",
+                    "PartnerFormBaseUrl": "PULSE_PUBLIC_BASE_URL", "ReportBucketName": "PULSE_REPORT_BUCKET",
+                    "MailFrom": "PULSE_MAIL_FROM", "RefreshFunctionName": "PULSE_REFRESH_FUNCTION"}
+
+
+def stack_name(stage: str) -> str:
+    """``PULSE_STACK`` or ``partner-pulse-<stage>`` (the name docs/deploy.md deploys with)."""
+    return os.environ.get("PULSE_STACK") or f"partner-pulse-{stage}"
+
+
+def variables_from_outputs(outputs: list[dict]) -> dict[str, str]:
+    """The app's variables from a stack's ``Outputs`` (DescribeStacks shape)."""
+    found = {o["OutputKey"]: o["OutputValue"] for o in outputs}
+    return {variable: found[key] for key, variable in OUTPUT_VARIABLES.items() if found.get(key)}
+
+
+def stack_environment(stage: str, client=None) -> dict[str, str]:
+    """Read the deployed stack's outputs with the caller's AWS credentials (table, secret, URL ...)."""
+    if client is None:
+        import boto3
+
+        client = boto3.client("cloudformation")
+    name = stack_name(stage)
+    try:
+        stacks = client.describe_stacks(StackName=name)["Stacks"]
+    except Exception as error:
+        raise click.ClickException(f"cannot read stack {name} ({type(error).__name__}); deploy it first "
+                                   "(docs/deploy.md) or set PULSE_STACK") from None
+    return {"AWS_DEFAULT_REGION": client.meta.region_name, **variables_from_outputs(stacks[0].get("Outputs", []))}

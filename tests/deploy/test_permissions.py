@@ -242,7 +242,8 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
                                                "bouncedRecipients": [{"emailAddress": "full@partner.example"}]}}),
             LambdaContext("ses_feedback"))
     snapshot_refresh.wait_for_local_refreshes()
-    return {"statuses": statuses, "feedback": feedback, "reminders": reminders, "refreshed": refreshed, "report": report,
+    return {"statuses": statuses, "feedback": feedback, "reminders": reminders,
+            "refreshed": refreshed, "report": report,
             "refresh_status": status}
 
 
