@@ -134,8 +134,11 @@ def failure_destinations(function_names: list[str]) -> dict:
 
 
 def api_stage_settings() -> dict:
-    """Stage throttling, X-Ray tracing, JSON access logs on the REST API (SAM properties)."""
-    log_format = ('{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+    """Stage throttling, X-Ray tracing, JSON access logs on the REST API (SAM properties).
+
+    Access logs carry no client IP (the privacy rule of every log here; WAF sees IPs itself).
+    """
+    log_format = ('{"requestId":"$context.requestId",'
                   '"method":"$context.httpMethod","resource":"$context.resourcePath","status":"$context.status",'
                   '"latency":"$context.responseLatency","bytes":"$context.responseLength",'
                   '"time":"$context.requestTime","wafStatus":"$context.waf.status"}')
