@@ -192,6 +192,25 @@ def reporting():
                      mailer=mailer, settings=rs)
 
 
+@cache
+def analytics_sink():
+    """``put(key, data)`` into the analytics bucket (``PULSE_ANALYTICS_BUCKET``), or None (off)."""
+    import os
+
+    bucket = os.environ.get("PULSE_ANALYTICS_BUCKET", "")
+    if not bucket:
+        return None
+    import boto3
+
+    client = boto3.session.Session().client("s3", region_name=settings().region)
+
+    def put(key: str, data: bytes) -> None:
+        client.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/x-ndjson",
+                          ContentEncoding="gzip")
+
+    return put
+
+
 # -- staff sign-in (Cognito) ---------------------------------------------------------------------
 @cache
 def cognito_settings():

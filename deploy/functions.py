@@ -73,18 +73,22 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         "refresh_results", memory_mb=1536, timeout_s=900,
-        env=("PULSE_TABLE", "PULSE_RESULTS_SURVEYS", "PULSE_REMINDER_SURVEYS"),
+        env=("PULSE_TABLE", "PULSE_RESULTS_SURVEYS", "PULSE_REMINDER_SURVEYS", "PULSE_ANALYTICS_BUCKET",
+             "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
-                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items()),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items(),
+                grants.write_objects("analytics"), grants.read_signing_key()),
         purpose="hourly results snapshot: reads responses/invitations/partners (GSI1), writes snapshot chunks and "
                 "switches the current pointer (Put/Update), deletes the previous version's chunks "
-                "(BatchWriteItem), creates follow-ups with conditional Puts",
+                "(BatchWriteItem), creates follow-ups with conditional Puts, writes the wave's de-identified "
+                "tidy responses under analytics/ (the hash salt is the signing key)",
     ),
     FunctionSpec(
         "refresh_wave", memory_mb=1536, timeout_s=900,
-        env=("PULSE_TABLE",),
+        env=("PULSE_TABLE", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
-                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items()),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items(),
+                grants.write_objects("analytics"), grants.read_signing_key()),
         purpose="one wave's snapshot refresh requested by an admin (async Invoke from the API): the same "
                 "writes as refresh_results plus its REFRESH#STATUS item (Put)",
     ),

@@ -213,8 +213,41 @@ def cognito_hosted_ui() -> dict:
     }
 
 
+ANALYTICS_COLUMNS = (("wave_id", "string"), ("respondent", "string"), ("tier", "string"), ("region", "string"),
+                     ("country", "string"), ("partner_types", "array<string>"), ("language", "string"),
+                     ("submitted_on", "string"), ("question_id", "string"), ("question_type", "string"),
+                     ("value_number", "double"), ("value_choice", "string"))
+
+
+def analytics_database(stage_name: str) -> str:
+    return f"pulse_analytics_{stage_name}"
+
+
+def analytics_resources(stage_name: str) -> dict:
+    """Glue database + table over ``analytics/responses/wave=<id>/`` (gzip JSON lines), for Athena."""
+    return {
+        "AnalyticsDatabase": {"Type": "AWS::Glue::Database", "Properties": {
+            "CatalogId": {"Ref": "AWS::AccountId"},
+            "DatabaseInput": {"Name": analytics_database(stage_name),
+                              "Description": "Partner Pulse: de-identified tidy responses of every wave"}}},
+        "AnalyticsResponsesTable": {"Type": "AWS::Glue::Table", "Properties": {
+            "CatalogId": {"Ref": "AWS::AccountId"}, "DatabaseName": {"Ref": "AnalyticsDatabase"},
+            "TableInput": {
+                "Name": "responses", "TableType": "EXTERNAL_TABLE",
+                "Parameters": {"classification": "json", "compressionType": "gzip"},
+                "PartitionKeys": [{"Name": "wave", "Type": "string"}],
+                "StorageDescriptor": {
+                    "Location": {"Fn::Sub": "s3://${" + grants.BUCKET + "}/analytics/responses/"},
+                    "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+                    "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"},
+                    "Columns": [{"Name": n, "Type": t} for n, t in ANALYTICS_COLUMNS]}}}},
+    }
+
+
 def outputs() -> dict:
     return {
+        "AnalyticsDatabaseName": {"Value": {"Ref": "AnalyticsDatabase"}},
         "AlarmTopic": {"Value": ALARM_TOPIC},
         "FailedInvocationsQueueUrl": {"Value": {"Ref": FAILED_QUEUE}},
         "SesConfigurationSetName": {"Value": {"Ref": CONFIGURATION_SET}},

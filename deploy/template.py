@@ -42,6 +42,7 @@ PUBLIC_URL = {"Fn::If": ["HasPublicBaseUrl", {"Ref": "PublicBaseUrl"},
 ENVIRONMENT = {
     "PULSE_TABLE": {"Ref": grants.TABLE},
     "PULSE_REPORT_BUCKET": {"Ref": grants.BUCKET},
+    "PULSE_ANALYTICS_BUCKET": {"Ref": grants.BUCKET},
     "PULSE_SENDER_EMAIL": {"Ref": grants.SENDER_PARAMETER},
     "PULSE_MAIL_FROM": {"Fn::Sub": "${SenderName} <${" + grants.SENDER_PARAMETER + "}>"},
     # The secret's ARN: the functions read the key from Secrets Manager at run time (wiring.token_secret).
@@ -224,6 +225,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
     for extra in (operations.api_stage_settings(), operations.alarms(present),
                   operations.failure_destinations(present), operations.cognito_hosted_ui(),
                   operations.waf_resources() if stage_name == "prod" else {},
+                  operations.analytics_resources(stage_name),
                   operations.ses_feedback_resources() if "ses_feedback" in present else {}):
         _deep_merge(resources, extra)
     if "ses_feedback" in present:  # the stack's sender identity publishes bounces/complaints by default

@@ -35,9 +35,15 @@ def refresh_wave(wave_id: str, now: datetime | None = None) -> dict:
     from chalicelib.services.snapshot_builder import Thresholds
 
     repos, stores, review = wiring.repositories(), wiring.review_stores(), wiring.review_settings()
-    return results.refresh_snapshot(
+    summary = results.refresh_snapshot(
         repos, stores.snapshots, stores.corrections, stores.followups, wave_id,
         Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, now or datetime.now(UTC))
+    sink = wiring.analytics_sink()
+    if sink is not None:  # AWS: the wave's de-identified tidy responses for Athena (services/analytics_export.py)
+        from chalicelib.services.analytics_export import export_wave
+
+        summary["analytics"] = export_wave(repos, sink, wave_id, wiring.token_secret())
+    return summary
 
 
 def _set_status(wave_id: str, state: str, **fields) -> None:

@@ -92,7 +92,7 @@ def stack(monkeypatch_module):
         env = {"PULSE_STAGE": "test", "PULSE_TABLE": TABLE, "PULSE_TOKEN_SECRET_ARN": secret_arn,
                "PULSE_STAFF_TOKEN_SECRET": TEST_SECRET,  # test stage: pasted staff tokens (own secret)
                "AWS_DEFAULT_REGION": REGION, "PULSE_MAIL_TRANSPORT": "ses",
-               "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET,
+               "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET, "PULSE_ANALYTICS_BUCKET": BUCKET,
                "PULSE_REPORT_SURVEYS": "px-test", "PULSE_REPORT_RECIPIENTS": "lead@vendor.example",
                "PULSE_REMINDER_SURVEYS": "px-test", "PULSE_REMINDER_SPACING_DAYS": "0",
                "PULSE_REFRESH_FUNCTION": REFRESH_ARN, "PULSE_PUBLIC_BASE_URL": "https://pulse.example/api",
@@ -206,6 +206,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     # the asynchronous invoke the API made, delivered to refresh_wave under its own role
     for invocation in evaluator.invocations:
         assert invocation["type"] == "Event" and invocation["function"] == REFRESH_ARN
+        wiring.reset()
         with evaluator.as_function("refresh_wave"):
             app_module.refresh_wave(invocation["payload"], LambdaContext("refresh_wave"))
     status_path = json.loads(accepted["body"])["status_url"].removeprefix("/api")
@@ -290,8 +291,9 @@ def test_the_permission_table(exercised, policies):
     assert {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem",
             "dynamodb:BatchGetItem", "dynamodb:Query", "lambda:InvokeFunction"} <= granted["api_handler"]
     assert "dynamodb:BatchWriteItem" not in granted["api_handler"]  # the API never builds a snapshot now
-    assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query"} <= granted["refresh_wave"]
-    assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem"} <= granted["refresh_results"]
+    for refresh in ("refresh_wave", "refresh_results"):
+        assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query", "s3:PutObject",
+                "secretsmanager:GetSecretValue"} <= granted[refresh]
     assert {"ses:SendRawEmail", "ses:GetSendQuota"} <= granted["send_due_reminders"]
     assert {"s3:PutObject", "ses:SendRawEmail"} <= granted["leadership_report"], outcome["report"]
     assert {"secretsmanager:GetSecretValue"} <= granted["api_handler"] & granted["send_due_reminders"]
@@ -317,3 +319,30 @@ def test_the_evaluator_denies_what_aws_would_deny(policies):
     assert not allowed(policies["api_handler"], AuthRequest("ses:SendRawEmail", identity,
                                                             (("ses:FromAddress", SENDER),)))
 
+
+
+def test_the_refresh_leaves_de_identified_tidy_responses_for_athena(exercised):
+    """analytics/responses/wave=w-iam/: gzip JSON lines with the Glue table's columns, no ids or text."""
+    import gzip
+
+    import boto3
+
+    from chalicelib.services.analytics_export import COLUMNS
+    from deploy.operations import ANALYTICS_COLUMNS
+
+    body = boto3.client("s3", region_name=REGION).get_object(
+        Bucket=BUCKET, Key="analytics/responses/wave=w-iam/part-0000.json.gz")["Body"].read()
+    text = gzip.decompress(body).decode()
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert rows and all(tuple(row) == COLUMNS for row in rows)
+    assert COLUMNS == tuple(name for name, _ in ANALYTICS_COLUMNS)
+    assert {row["question_id"] for row in rows} >= {"q_nps", "q_portal"}
+    assert "q_comment" not in {row["question_id"] for row in rows}  # free text never leaves
+    from chalicelib import wiring
+
+    responses = wiring.repositories().responses.for_wave("w-iam")
+    for response in responses:  # no invitation, contact or partner id, no e-mail address
+        assert response.invitation_id not in text and response.contact_id not in text
+        assert response.partner_id not in text
+    assert "@" not in text
+    assert len({row["respondent"] for row in rows}) == 6
