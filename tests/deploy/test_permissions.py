@@ -92,7 +92,8 @@ def stack(monkeypatch_module):
         env = {"PULSE_STAGE": "test", "PULSE_TABLE": TABLE, "PULSE_TOKEN_SECRET_ARN": secret_arn,
                "PULSE_STAFF_TOKEN_SECRET": TEST_SECRET,  # test stage: pasted staff tokens (own secret)
                "AWS_DEFAULT_REGION": REGION, "PULSE_MAIL_TRANSPORT": "ses",
-               "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET, "PULSE_ANALYTICS_BUCKET": BUCKET,
+               "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET,
+               "PULSE_ANALYTICS_BUCKET": BUCKET,
                "PULSE_REPORT_SURVEYS": "px-test", "PULSE_REPORT_RECIPIENTS": "lead@vendor.example",
                "PULSE_REMINDER_SURVEYS": "px-test", "PULSE_REMINDER_SPACING_DAYS": "0",
                "PULSE_REFRESH_FUNCTION": REFRESH_ARN, "PULSE_PUBLIC_BASE_URL": "https://pulse.example/api",
