@@ -38,6 +38,11 @@ def run_due_reminders(distribution, settings, now: datetime, should_stop=None) -
 
 @reminder_jobs.schedule(Rate(1, unit=Rate.HOURS), name="send_due_reminders")
 def send_due_reminders(event):
+    # Lambda imports this module, not app.py (handler chalicelib.jobs.reminders.send_due_reminders),
+    # so the JSON logging app.py configures must be set up here too (idempotent).
+    from chalicelib.logging_setup import configure_logging
+
+    configure_logging()
     if not wiring.settings().reminder_surveys:
         return {"enabled": False, "waves": []}
     context = getattr(event, "context", None)

@@ -127,3 +127,36 @@ def test_in_lambda_the_runtime_handler_writes_json_and_other_handlers_are_left_a
         {"level": "INFO", "logger": "chalicelib.jobs.probe", "message": "sent 12 reminders",
          "request_id": "req-lambda", "time": json.loads(runtime.lines[0])["time"]}]
     assert other.formatter is other_formatter and not other.filters
+
+
+def test_the_reminder_function_configures_json_logging_itself(monkeypatch):
+    """Its Lambda handler lives in chalicelib.jobs.reminders: app.py (which configures logging) is
+    never imported there, so the handler must set up the runtime's handler itself."""
+    from chalicelib import wiring
+    from chalicelib.jobs.reminders import send_due_reminders
+
+    class LambdaLoggerHandler(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit(self, record):
+            record.aws_request_id = "req-reminders"
+            self.lines.append(self.format(record))
+
+    monkeypatch.setenv("PULSE_REMINDER_SURVEYS", "")
+    monkeypatch.setenv("PULSE_LOG_LEVEL", "INFO")
+    wiring.reset()
+    runtime = LambdaLoggerHandler()
+    root = logging.getLogger()
+    root.addHandler(runtime)
+    try:
+        send_due_reminders({"version": "0", "id": "e", "detail-type": "Scheduled Event", "source": "aws.events",
+                            "account": "1", "time": "2026-03-02T07:00:00Z", "region": "us-east-1",
+                            "resources": [], "detail": {}}, None)
+        logging.getLogger("pulse.jobs").info("probe after the handler ran")
+    finally:
+        root.removeHandler(runtime)
+        wiring.reset()
+    line = json.loads(runtime.lines[-1])
+    assert line["message"] == "probe after the handler ran" and line["request_id"] == "req-reminders"
