@@ -18,8 +18,11 @@ CONFIGURATION_SET = "SesConfigurationSet"
 PUBLIC_PREFIXES = (f"/{API_STAGE}/s/", f"/{API_STAGE}/u/", f"/{API_STAGE}/api/v1/invitations/")
 
 
-def parameters() -> dict:
-    """Template parameters of operations and of the jobs (set per stage at deploy time)."""
+def parameters(stage_name: str = "prod") -> dict:
+    """Template parameters of operations and of the jobs (set per stage at deploy time).
+
+    The WAF parameters exist in prod only (cfn-lint, run by ``make package``, warns on unused ones).
+    """
     def text(description, default=""):
         return {"Type": "String", "Default": default, "Description": description}
 
@@ -35,15 +38,16 @@ def parameters() -> dict:
                             "Description": "Steady requests per second for the whole API stage"},
         "ApiThrottleBurst": {"Type": "Number", "Default": 100, "MinValue": 1,
                              "Description": "Burst of requests for the whole API stage"},
-        "EnableWaf": {"Type": "String", "Default": "true", "AllowedValues": ["true", "false"],
-                      "Description": "prod only: rate-based WAF rule on the public routes"},
-        "WafRateLimit": {"Type": "Number", "Default": 300, "MinValue": 100,
-                         "Description": "Requests per 5 minutes per IP to the public routes before WAF blocks"},
         "ReportSchedule": text("When the leadership report job runs (EventBridge)", "cron(0 7 ? * MON *)"),
         "ReminderSchedule": text("When the reminder job runs (EventBridge)", "rate(1 hour)"),
         "StaffSignInDomain": {
             "Type": "String", "Default": "", "AllowedPattern": r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?$",
             "Description": "Cognito hosted-UI domain prefix (<prefix>.auth.<region>.amazoncognito.com)"},
+        **({"EnableWaf": {"Type": "String", "Default": "true", "AllowedValues": ["true", "false"],
+                          "Description": "Rate-based WAF rule on the public routes"},
+            "WafRateLimit": {"Type": "Number", "Default": 300, "MinValue": 100,
+                             "Description": "Requests per 5 minutes per IP to the public routes before WAF blocks"}}
+           if stage_name == "prod" else {}),
     }
 
 

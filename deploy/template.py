@@ -233,7 +233,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "ConfigurationSetName": {"Ref": operations.CONFIGURATION_SET}}
     return {
         "Parameters": {
-            **operations.parameters(),
+            **operations.parameters(stage_name),
             grants.SENDER_PARAMETER: {
                 "Type": "String", "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                 "Description": "Verified SES sender address for invitations, reminders and reports"},
