@@ -98,6 +98,10 @@ def alarms(function_names: list[str]) -> dict:
     """API 5xx and latency, function errors and throttles, DynamoDB throttling, SES reputation."""
     api = {"ApiName": API_NAME, "Stage": API_STAGE}
     found = {
+        # Created when no AlarmTopicArn is given. Not KMS-encrypted: CloudWatch cannot publish to a
+        # topic encrypted with the AWS-managed SNS key (alarm messages hold no personal data).
+        "AlarmTopic": {"Type": "AWS::SNS::Topic", "Condition": "CreateAlarmTopic",
+                       "Properties": {"DisplayName": "Partner Pulse alarms"}},
         "ApiServerErrorsAlarm": _alarm("API answered 5xx (any, 5 min)", "AWS/ApiGateway", "5XXError", api, 0),
         "ApiLatencyAlarm": _alarm("API p90 latency above 3 s for 15 min", "AWS/ApiGateway", "Latency", api, 3000,
                                   extended="p90", periods=3),

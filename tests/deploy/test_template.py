@@ -1,6 +1,8 @@
 """The merge template: resources rendered from the code's own definitions, stage differences, references."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from chalice import Chalice, CognitoUserPoolAuthorizer
 from chalice.package import TemplateDeepMerger
@@ -114,3 +116,24 @@ def test_every_accept_type_is_binary_so_xlsx_arrives_as_bytes():
     body = merge_template("dev", authorizers=[], binary_types=["application/octet-stream"])[
         "Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     assert body["x-amazon-apigateway-binary-media-types"] == ["application/octet-stream", "*/*"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_every_reference_of_the_merge_template_exists(stage):
+    """Every Ref/GetAtt/Sub name points at a parameter, a resource of the merge template or one Chalice
+    creates (functions, roles, RestAPI, its stage), or a pseudo parameter."""
+    import re
+
+    from deploy import names
+    from deploy.functions import FUNCTIONS
+
+    template = merge_template(stage)
+    known = set(template["Parameters"]) | set(template["Resources"]) | {"RestAPI", "RestAPIapiStage"}
+    known |= {names.function_id(s.name) for s in FUNCTIONS} | {names.role_id(s.name) for s in FUNCTIONS}
+    text = json.dumps(template)
+    refs = set(re.findall(r'"Ref": "([^"]+)"', text)) | set(re.findall(r'"Fn::GetAtt": \["([^"]+)"', text))
+    refs |= {m.split(".")[0] for m in re.findall(r"\$\{([^}]+)\}", text)}
+    refs |= set(re.findall(r'"DependsOn": "([^"]+)"', text))
+    missing = {r for r in refs if not r.startswith("AWS::") and r not in known}
+    missing -= {"Domain", "Stage"}  # Fn::Sub variables defined in place
+    assert missing == set()
