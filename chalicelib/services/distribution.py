@@ -36,7 +36,7 @@ from chalicelib.mail.mailer import DELIVERED, NOT_DELIVERED, MailRejected, MailU
 from chalicelib.mail.message import UnsafeAddress, build_message, mailbox, parse_sender
 from chalicelib.security.tokens import InvitationClaims
 
-from .invitations import create_invitations, survey_url
+from .invitations import audience_partners, create_invitations, survey_url
 from .ports import Repositories
 
 REACHED_STATES = {"sent", "opened", "started", "submitted"}
@@ -154,7 +154,7 @@ def send_invitations(d: Distribution, wave_id: str, now: datetime, *, tiers: lis
 def _would_invite(d: Distribution, wave_id: str, now: datetime, tiers, regions):
     """The (invitation, partner, contact) triples create_invitations would return, unwritten."""
     targets = []
-    for partner in d.repos.partners.all():
+    for partner in audience_partners(d.repos.waves.get(wave_id), d.repos.partners.all()):
         if (tiers and partner.tier not in tiers) or (regions and partner.region not in regions):
             continue
         for contact in partner.contacts:
@@ -243,6 +243,8 @@ def _records_by_invitation(d: Distribution, wave_id: str) -> dict[str, dict]:
 
 
 def _blocked(invitation: Invitation, contact: Contact, opted_out: set[str], suppressed: set[str]) -> str | None:
+    if invitation.state == "cancelled":
+        return "cancelled"
     if invitation.invitation_id in opted_out:
         return "opted out"
     if contact.email in suppressed:
