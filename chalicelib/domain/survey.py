@@ -24,6 +24,7 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SURVEY_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 REPORTING_MODES = ("aggregate", "identified")
+LAYOUTS = ("single", "pages")  # pages: one section per page with a progress bar
 
 LocalizedText = dict[str, str]
 # End labels of an NPS question without its own labels, in the languages we ship.
@@ -100,6 +101,7 @@ class Survey:
     # answers with identity and follow up, but only for contacts who answered the consent question "yes".
     reporting: str = "aggregate"
     consent_question: str | None = None
+    layout: str = "single"  # "pages": one section per page with a progress bar
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def visible_questions(self, partner: dict | None, answers: dict) -> list[Question]:
@@ -115,6 +117,17 @@ class Survey:
                 if question.id in answers:
                     seen[question.id] = answers[question.id]
         return shown
+
+    def shown_answers(self, partner: dict | None, answers: dict) -> dict:
+        """``answers`` without those to questions the logic hides (answers may be raw form values)."""
+        shown = {q.id for q in self.visible_questions(partner, answers)}
+        known = self.questions_by_id()
+        return {k: v for k, v in answers.items() if k in shown or k not in known}
+
+    def visible_sections(self, partner: dict | None, answers: dict) -> list[Section]:
+        """Sections (pages) shown: their own condition holds and they have a shown question."""
+        shown = {q.id for q in self.visible_questions(partner, answers)}
+        return [s for s in self.sections if any(q.id in shown for q in s.questions)]
 
     def estimated_minutes(self) -> int:
         """Minutes to answer every question (rounded up, at least 1)."""
@@ -296,7 +309,7 @@ def parse_survey_definition(data: Any) -> Survey:
     if not isinstance(data, dict):
         raise InvalidInput(FieldProblem("(root)", "a survey definition must be a mapping"))
     for key in sorted(set(data) - {"id", "version", "title", "intro", "languages", "sections",
-                                   "reporting", "consent_question"}):
+                                   "reporting", "consent_question", "layout"}):
         c.add(key, "unknown key")
     survey_id = data.get("id")
     if not isinstance(survey_id, str) or not SURVEY_ID.match(survey_id):
@@ -353,11 +366,15 @@ def parse_survey_definition(data: Any) -> Survey:
     if not c.problems:
         sections = _parse_logic(c, sections, raw_logic)
     reporting, consent_question = _parse_reporting(c, data, sections)
+    layout = data.get("layout", "single")
+    if layout not in LAYOUTS:
+        c.add("layout", "must be 'pages' (one section per page) or 'single' (everything on one page)")
+        layout = "single"
     if c.problems:
         raise InvalidInput(c.problems, summary=f"survey definition has {len(c.problems)} problem(s)")
     survey = Survey(id=survey_id, version=version, title=title, intro=intro,
                     languages=langs, sections=tuple(sections),
-                    reporting=reporting, consent_question=consent_question)
+                    reporting=reporting, consent_question=consent_question, layout=layout)
     return Survey(**{**survey.__dict__, "raw": survey_to_dict(survey)})
 
 
@@ -469,6 +486,8 @@ def survey_to_dict(survey: Survey) -> dict:
         out["reporting"] = survey.reporting
     if survey.consent_question:
         out["consent_question"] = survey.consent_question
+    if survey.layout != "single":
+        out["layout"] = survey.layout
     return out
 
 
