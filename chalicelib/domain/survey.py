@@ -102,6 +102,9 @@ class Survey:
     reporting: str = "aggregate"
     consent_question: str | None = None
     layout: str = "single"  # "pages": one section per page with a progress bar
+    # invitation/reminder e-mail wording: {kind: {"subject": LocalizedText, "body": LocalizedText}}
+    messages: dict = field(default_factory=dict)
+    default_language: str = "en"  # for contacts whose language the survey does not offer
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def visible_questions(self, partner: dict | None, answers: dict) -> list[Question]:
@@ -117,6 +120,23 @@ class Survey:
                 if question.id in answers:
                     seen[question.id] = answers[question.id]
         return shown
+
+    def language_for(self, requested: str | None) -> str:
+        """``requested`` if the survey offers it (or its base language), else the default language."""
+        tag = (requested or "").strip()
+        for candidate in (tag, tag.split("-")[0].lower()):
+            if candidate in self.languages:
+                return candidate
+        return self.default_language
+
+    def message(self, kind: str, part: str, language: str) -> str | None:
+        """The survey's own subject or body of an e-mail kind in ``language``.
+
+        None when the survey has no such text in that language: the product's wording in that
+        language is used then, never a mix of two languages in one e-mail.
+        """
+        text = (self.messages.get(kind) or {}).get(part)
+        return text.get(language) if text else None
 
     def shown_answers(self, partner: dict | None, answers: dict) -> dict:
         """``answers`` without those to questions the logic hides (answers may be raw form values)."""
@@ -309,7 +329,8 @@ def parse_survey_definition(data: Any) -> Survey:
     if not isinstance(data, dict):
         raise InvalidInput(FieldProblem("(root)", "a survey definition must be a mapping"))
     for key in sorted(set(data) - {"id", "version", "title", "intro", "languages", "sections",
-                                   "reporting", "consent_question", "layout"}):
+                                   "reporting", "consent_question", "layout", "messages",
+                                   "default_language"}):
         c.add(key, "unknown key")
     survey_id = data.get("id")
     if not isinstance(survey_id, str) or not SURVEY_ID.match(survey_id):
@@ -366,6 +387,11 @@ def parse_survey_definition(data: Any) -> Survey:
     if not c.problems:
         sections = _parse_logic(c, sections, raw_logic)
     reporting, consent_question = _parse_reporting(c, data, sections)
+    default_language = data.get("default_language", "en")
+    if default_language not in langs:
+        c.add("default_language", f"must be one of the survey's languages {list(langs)}")
+        default_language = "en"
+    messages = _parse_messages(c, data.get("messages"), langs)
     layout = data.get("layout", "single")
     if layout not in LAYOUTS:
         c.add("layout", "must be 'pages' (one section per page) or 'single' (everything on one page)")
@@ -374,7 +400,8 @@ def parse_survey_definition(data: Any) -> Survey:
         raise InvalidInput(c.problems, summary=f"survey definition has {len(c.problems)} problem(s)")
     survey = Survey(id=survey_id, version=version, title=title, intro=intro,
                     languages=langs, sections=tuple(sections),
-                    reporting=reporting, consent_question=consent_question, layout=layout)
+                    reporting=reporting, consent_question=consent_question, layout=layout,
+                    messages=messages, default_language=default_language)
     return Survey(**{**survey.__dict__, "raw": survey_to_dict(survey)})
 
 
@@ -420,6 +447,42 @@ def _parse_logic(c: _Collector, sections: list[Section], raw_logic: dict) -> lis
         c.add(path, f"refers to '{ref}', which does not come before this question "
                     "(logic may only look back at earlier answers)")
     return parsed
+
+
+MESSAGE_KINDS = ("invitation", "reminder")
+MESSAGE_FIELDS = {"partner": "Nordwave", "name": "Lena", "closes": "31 May", "survey": "Survey",
+                  "minutes": "5 minutes", "sender": "Team"}
+
+
+def _parse_messages(c: _Collector, data: Any, langs: tuple[str, ...]) -> dict:
+    """``messages: {invitation|reminder: {subject, body}}``, each text in the survey's languages."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        c.add("messages", "must be a mapping: {invitation: {subject, body}, reminder: {subject, body}}")
+        return {}
+    out: dict = {}
+    for kind, parts in data.items():
+        if kind not in MESSAGE_KINDS:
+            c.add(f"messages.{kind}", f"unknown message; use {' or '.join(MESSAGE_KINDS)}")
+            continue
+        if not isinstance(parts, dict) or not parts or set(parts) - {"subject", "body"}:
+            c.add(f"messages.{kind}", "must be a mapping with subject and/or body")
+            continue
+        out[kind] = {}
+        for part, value in parts.items():
+            path = f"messages.{kind}.{part}"
+            text = c.text(value, path, langs)
+            for lang, words in (text or {}).items():
+                try:
+                    words.format_map(MESSAGE_FIELDS)
+                except (KeyError, ValueError, IndexError, AttributeError) as error:
+                    c.add(f"{path}.{lang}", f"has an unknown placeholder or brace ({error}); use "
+                                            + ", ".join(f"{{{k}}}" for k in MESSAGE_FIELDS))
+                if part == "subject" and ("\n" in words or len(words) > 200):
+                    c.add(f"{path}.{lang}", "a subject is one line of at most 200 characters")
+            out[kind][part] = text or {}
+    return out
 
 
 def _parse_reporting(c: _Collector, data: dict, sections: list[Section]) -> tuple[str, str | None]:
@@ -488,6 +551,10 @@ def survey_to_dict(survey: Survey) -> dict:
         out["consent_question"] = survey.consent_question
     if survey.layout != "single":
         out["layout"] = survey.layout
+    if survey.messages:
+        out["messages"] = survey.messages
+    if survey.default_language != "en":
+        out["default_language"] = survey.default_language
     return out
 
 
@@ -501,6 +568,9 @@ def missing_translations(survey: Survey) -> list[tuple[str, str]]:
 
     check("title", survey.title)
     check("intro", survey.intro)
+    for kind, parts in survey.messages.items():
+        for part, text in parts.items():
+            check(f"messages.{kind}.{part}", text)
     for s, section in enumerate(survey.sections):
         check(f"sections[{s}].title", section.title)
         check(f"sections[{s}].description", section.description)

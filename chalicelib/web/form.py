@@ -90,7 +90,9 @@ def html_errors(depth: int):
 
 def _language(view, requested: str | None) -> str:
     stored = view.response.language if view.response else None
-    return negotiate([requested, stored, view.invitation.language], view.survey.languages)
+    # A contact whose language the survey lacks gets the survey's default language (as in the e-mail).
+    return negotiate([requested, stored, view.invitation.language, view.survey.default_language],
+                     view.survey.languages)
 
 
 def _partner(view) -> dict:
