@@ -173,6 +173,8 @@ def seed_demo(repos, tokens, base_url: str, links_file: Path, *, force: bool = F
         apply_program(repos, program, now)
     definition = yaml.safe_load((project_root() / "examples" / "partner-experience.yaml").read_text("utf-8"))
     survey, _ = publish_survey(repos, definition, now)
+    # a short paged survey with logic, N/A and a matrix, ready for a targeted wave (README)
+    publish_survey(repos, yaml.safe_load((project_root() / "examples" / "pulse-logic.yaml").read_text("utf-8")), now)
     partners = make_partners(rng)
     repos.partners.put_many(partners, iso(now))
     waves = [
