@@ -99,3 +99,27 @@ def test_catalogue_orders_and_labels_segments_for_views():
     assert catalogue_label(None, "tier", "platinum") == "platinum"
     top_first = sorted(["gold", "silver", "platinum"], key=catalogue_sort_key(catalogue, "tier", reverse=True))
     assert top_first == ["platinum", "gold", "silver"]
+
+
+def test_survey_tags_and_partner_conditions_must_exist_in_the_program():
+    from chalicelib.domain.survey import parse_survey_definition
+    from chalicelib.services.program import survey_program_problems
+    from tests.builders import survey_definition
+
+    definition = survey_definition()
+    definition["sections"][1]["show_if"] = {"partner": "tier", "in": ["gold", "platinum"]}
+    survey = parse_survey_definition(definition)
+    assert survey_program_problems(survey, parse_program_definition(
+        {**METAL_PROGRAM, "programs": ["partner_connect"]})) == []
+    found = [(p.field, p.message.split(" is ")[0]) for p in survey_program_problems(survey, DEFAULT_PROGRAM)]
+    assert found == [("sections[1].show_if", "partner tier 'gold'"), ("sections[1].show_if", "partner tier 'platinum'")]
+
+
+def test_default_nps_end_labels_are_translated():
+    from chalicelib.domain.survey import parse_survey_definition
+    from tests.builders import survey_definition
+
+    survey = parse_survey_definition(survey_definition())  # languages en, es; the NPS has no labels
+    nps = survey.question("q_nps")
+    assert nps.low_label == {"en": "Not at all likely", "es": "Nada probable"}
+    assert nps.high_label["es"] == "Muy probable"
