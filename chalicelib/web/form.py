@@ -113,14 +113,16 @@ def _pages(view, answers: dict) -> list:
 
 
 def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
-               problems=None, saved: bool = False, current: str | None = None) -> Response:
+               problems=None, saved: bool = False, current: str | None = None,
+               answers: dict | None = None) -> Response:
     t = Translator(language)
     submitted = bool(view.response and view.response.is_submitted)
     stored = view.response.answers if view.response else {}
     if values is None:
         values = stored
     partner = _partner(view)
-    answers = {**stored, **{k: v for k, v in values.items() if "." not in k}} if values is not stored else stored
+    if answers is None:  # what the logic sees: typed answers (posted strings only when nothing better)
+        answers = {**stored, **{k: v for k, v in values.items() if "." not in k}} if values is not stored else stored
     sections = section_views(view.survey, language, values, partner, _labels(), answers=answers)
     summary = attach_errors(sections, view.survey, problems or [], t)
     paged = view.survey.layout == "pages"
@@ -221,8 +223,9 @@ def post_form(token):
         except InvalidInput as error:
             counter.record(claims.invitation_id, time.time())
             shown = negotiate([post.language, language], view.survey.languages)
+            stored = dict(view.response.answers) if view.response else {}
             return _form_page(page, view, shown, status=400, values=_redisplay(view, post),
-                              problems=error.problems, current=post.page)
+                              problems=error.problems, current=post.page, answers={**stored, **post.answers})
         except HttpProblem as error:
             counter.record(claims.invitation_id, time.time())
             return page.message(error.status, "badrequest", language)
@@ -268,25 +271,23 @@ def _answers_of_post(view, post) -> tuple[dict, str | None]:
     merged.update({k: v for k, v in post.answers.items() if k in own or k not in survey.questions_by_id()})
     merged = survey.shown_answers(partner, merged)
     pages = [s.id for s in survey.visible_sections(partner, merged)]
-    if post.action == form_body.NEXT:
-        shown = {q.id for q in survey.visible_questions(partner, merged)}
-        missing = [FieldProblem(f"answers.{q.id}", "is required") for q in section.questions
-                   if q.required and q.id in shown and merged.get(q.id) in (None, "", [], {})]
-        if missing:
-            raise InvalidInput(missing)
     here = pages.index(section.id) if section.id in pages else 0
-    if post.action == form_body.NEXT:
-        # Without JavaScript a page cannot react to its own answers: when this post revealed
-        # questions on this page, show the page again with them instead of moving on.
-        stored = dict(view.response.answers) if view.response else {}
-        before = {q.id for q in survey.visible_questions(partner, stored)}
-        now = {q.id for q in survey.visible_questions(partner, merged)}
-        if any(qid in now and qid not in before and qid not in merged for qid in own):
-            return merged, section.id
-        return merged, pages[min(here + 1, len(pages) - 1)] if pages else None
     if post.action == form_body.BACK:
         return merged, pages[max(here - 1, 0)] if pages else None
-    return merged, section.id
+    if post.action != form_body.NEXT:
+        return merged, section.id
+    # Without JavaScript a page cannot react to its own answers: when this post revealed
+    # questions on this page, show the page again with them instead of moving on.
+    stored = dict(view.response.answers) if view.response else {}
+    before = {q.id for q in survey.visible_questions(partner, stored)}
+    shown = {q.id for q in survey.visible_questions(partner, merged)}
+    if any(qid in shown and qid not in before and qid not in merged for qid in own):
+        return merged, section.id
+    missing = [FieldProblem(f"answers.{q.id}", "is required") for q in section.questions
+               if q.required and q.id in shown and merged.get(q.id) in (None, "", [], {})]
+    if missing:
+        raise InvalidInput(missing)
+    return merged, pages[min(here + 1, len(pages) - 1)] if pages else None
 
 
 @form.route("/static/{name}", methods=["GET", "HEAD"])
