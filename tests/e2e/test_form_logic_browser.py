@@ -2,6 +2,8 @@
 without (the server evaluates the logic page by page), at desktop width and at 360 px."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import yaml
 
@@ -10,6 +12,7 @@ from tests.e2e.conftest import ROOT, axe_violations
 pytestmark = pytest.mark.browser
 LOGIC_SURVEY = ROOT / "examples" / "pulse-logic.yaml"
 DOCS_IMAGES = ROOT / "docs" / "images"
+UPDATE_DOCS = os.environ.get("PULSE_DOCS_SCREENSHOTS") == "1"  # refresh docs/images/form-logic-*.png
 EXPECTED = {"q_nps": 3, "q_fix_first": "Faster payouts", "q_programs_used": ["technical_assessment"],
             "q_sat_ta": "na", "q_experience": {"portal": 4, "support": "na", "payouts": 2}}
 
@@ -68,7 +71,8 @@ def test_with_javascript_questions_appear_live_and_pages_keep_answers(live_serve
         page.fill("#q_payouts_why-input", "Claims take 90 days")
         assert axe_violations(page, "logic-matrix") == []
         page.screenshot(path=str(artifacts / "form-logic-desktop.png"), full_page=True)
-        page.screenshot(path=str(DOCS_IMAGES / "form-logic-desktop.png"), full_page=True)
+        if UPDATE_DOCS:
+            page.screenshot(path=str(DOCS_IMAGES / "form-logic-desktop.png"), full_page=True)
         click(page, "submit")
         assert page.url == f"{url}/thanks"
         assert live_server.stored(link).answers == {**EXPECTED, "q_payouts_why": "Claims take 90 days"}
@@ -108,7 +112,8 @@ def test_without_javascript_at_360px_the_server_applies_the_logic_page_by_page(l
         # the matrix row headers keep their table semantics for screen readers
         assert page.locator("table.matrix-table tbody th[scope=row]").count() == 3
         page.screenshot(path=str(artifacts / "form-logic-360.png"), full_page=True)
-        page.screenshot(path=str(DOCS_IMAGES / "form-logic-360.png"), full_page=True)
+        if UPDATE_DOCS:
+            page.screenshot(path=str(DOCS_IMAGES / "form-logic-360.png"), full_page=True)
         click(page, "submit")
         assert page.url == f"{url}/thanks"
         assert live_server.stored(link).answers == EXPECTED
