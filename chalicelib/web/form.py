@@ -217,6 +217,11 @@ def post_form(token):
             if post.switch_to:  # the language switcher (with JavaScript): keep answers, store nothing
                 shown = negotiate([post.switch_to, post.language, language], view.survey.languages)
                 return _form_page(page, view, shown, values=post.raw, current=post.page)
+            if post.action == form_body.STAY:  # implicit submission (Enter): nothing is sent on
+                stored = dict(view.response.answers) if view.response else {}
+                return _form_page(page, view, negotiate([post.language, language], view.survey.languages),
+                                  values=_redisplay(view, post), current=post.page,
+                                  answers={**stored, **post.answers})
             answers, target = _answers_of_post(view, post)
             body = {**post.submission_body(language), "answers": answers}
             result = submissions.submit_response(repos, tokens, token, body, _now())
@@ -278,10 +283,12 @@ def _answers_of_post(view, post) -> tuple[dict, str | None]:
         return merged, section.id
     # Without JavaScript a page cannot react to its own answers: when this post revealed
     # questions on this page, show the page again with them instead of moving on.
-    stored = dict(view.response.answers) if view.response else {}
-    before = {q.id for q in survey.visible_questions(partner, stored)}
+    if post.shown is not None:  # what the page showed when it was sent
+        before = set(post.shown)
+    else:
+        before = {q.id for q in survey.visible_questions(partner, dict(view.response.answers) if view.response else {})}
     shown = {q.id for q in survey.visible_questions(partner, merged)}
-    if any(qid in shown and qid not in before and qid not in merged for qid in own):
+    if any(qid in shown and qid not in before for qid in own):
         return merged, section.id
     missing = [FieldProblem(f"answers.{q.id}", "is required") for q in section.questions
                if q.required and q.id in shown and merged.get(q.id) in (None, "", [], {})]

@@ -18,8 +18,10 @@ LANGUAGE_FIELD = "_lang"
 ACTION_FIELD = "_action"
 SWITCH_FIELD = "_switch"  # change language, keeping what was typed (nothing is stored)
 PAGE_FIELD = "_page"  # the section (page) the post comes from, paged layout only
+SHOWN_FIELD = "_shown"  # the questions the page showed (space-separated ids), paged layout only
 SAVE, SUBMIT, NEXT, BACK = "save", "submit", "next", "back"
-CONTROL_FIELDS = (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD, PAGE_FIELD)
+STAY = "stay"  # Enter pressed in a field without JavaScript: show the page again, store nothing
+CONTROL_FIELDS = (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD, PAGE_FIELD, SHOWN_FIELD)
 MAX_FIELDS = 500
 _INTEGER = re.compile(r"^\s*-?\d{1,6}\s*$")
 
@@ -35,6 +37,7 @@ class FormPost:
     switch_to: str | None = None
     action: str = SUBMIT
     page: str | None = None
+    shown: tuple[str, ...] | None = None
 
     def submission_body(self, fallback_language: str) -> dict:
         """The body ``submit_response`` expects (``final`` false = save and finish later)."""
@@ -90,8 +93,9 @@ def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
         answers[name] = _convert(question.type if question else None, values)
     language = (fields.get(LANGUAGE_FIELD) or [None])[0]
     action = (fields.get(ACTION_FIELD) or [SUBMIT])[0]
-    action = action if action in (SAVE, SUBMIT, NEXT, BACK) else SUBMIT
+    action = action if action in (SAVE, SUBMIT, NEXT, BACK, STAY) else SUBMIT
     switch_to = (fields.get(SWITCH_FIELD) or [None])[0]
     page = (fields.get(PAGE_FIELD) or [None])[0]
+    shown = fields.get(SHOWN_FIELD)
     return FormPost(answers=answers, raw=raw, language=language, final=action == SUBMIT, switch_to=switch_to,
-                    action=action, page=page)
+                    action=action, page=page, shown=tuple(shown[0].split()) if shown else None)

@@ -90,18 +90,22 @@
     return (!("min" in c) || value >= c.min) && (!("max" in c) || value <= c.max);
   };
   var wraps = document.querySelectorAll(".q-wrap");
+  var shownField = document.getElementById("shown-questions");
   var applyLogic = function () {
+    var shownIds = [];
     Array.prototype.forEach.call(wraps, function (wrap) {
       var section = wrap.closest("section");
       var own = wrap.getAttribute("data-show-if");
       var sectionRule = section ? section.getAttribute("data-show-if") : null;
       var show = holds(own ? JSON.parse(own) : null) && holds(sectionRule ? JSON.parse(sectionRule) : null);
       wrap.hidden = !show;
+      if (show) { shownIds.push(wrap.id.replace(/^wrap-/, "")); }
       // A hidden question's inputs are disabled, so the form never sends an answer to it.
       Array.prototype.forEach.call(wrap.querySelectorAll("input, textarea"), function (input) {
         input.disabled = !show;
       });
     });
+    if (shownField) { shownField.value = shownIds.join(" "); }
   };
   if (wraps.length) {
     form.addEventListener("change", applyLogic);
