@@ -38,10 +38,26 @@ def question_specs(survey: Any) -> list[QuestionSpec]:
         from chalicelib.domain.survey import parse_survey_definition
 
         survey = parse_survey_definition(survey)
-    return [QuestionSpec(id=q.id, type=q.type, scale=q.scale if q.type == "rating" else None,
-                         options=tuple(q.option_ids()), program=q.program, topic=q.topic,
-                         text=(q.text or {}).get("en", ""))
-            for q in survey.questions()]
+    specs = []
+    for q in survey.questions():
+        if q.type == "matrix":  # each row is analysed like a rating item: "<question>.<row>"
+            specs.extend(QuestionSpec(id=f"{q.id}.{item.id}", type="rating", scale=q.scale, program=q.program,
+                                      topic=q.topic, text=f"{(q.text or {}).get('en', '')} {item.label.get('en', '')}")
+                         for item in q.items)
+            continue
+        specs.append(QuestionSpec(id=q.id, type=q.type, scale=q.scale if q.type == "rating" else None,
+                                  options=tuple(q.option_ids()), program=q.program, topic=q.topic,
+                                  text=(q.text or {}).get("en", "")))
+    return specs
+
+
+def _answer_items(answers: dict, specs: dict):
+    """(question id, answer) pairs with matrix answers split into their rows; N/A left out of scores."""
+    for question_id, answer in answers.items():
+        if isinstance(answer, dict):
+            yield from ((f"{question_id}.{row}", value) for row, value in answer.items())
+        else:
+            yield question_id, answer
 
 
 def field_of(record: Any, name: str, default: Any = None) -> Any:
@@ -93,9 +109,11 @@ def tidy_responses(responses: Iterable[Any], survey: Any, include_partial: bool 
                 "partner_id": field_of(record, "partner_id"), "contact_id": field_of(record, "contact_id"),
                 "language": field_of(record, "language") or "en"}
         attributes = _partner_attributes(field_of(record, "partner"))
-        for question_id, answer in (field_of(record, "answers") or {}).items():
+        for question_id, answer in _answer_items(field_of(record, "answers") or {}, specs):
             spec = specs.get(question_id)
             if spec is None or answer is None or answer == "" or answer == []:
+                continue
+            if spec.type in SCALE_TYPES and answer == "na":  # "not applicable": stored, never scored
                 continue
             row = {**base, "question_id": question_id, "question_type": spec.type,
                    "program": spec.program, "topic": spec.topic, "value": np.nan, "text": None,

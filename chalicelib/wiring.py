@@ -38,6 +38,7 @@ def repositories():
     from chalicelib.services.ports import Repositories
     from chalicelib.storage.invitations import DynamoInvitationRepository
     from chalicelib.storage.partners import DynamoPartnerRepository
+    from chalicelib.storage.programs import DynamoProgramRepository
     from chalicelib.storage.responses import DynamoResponseRepository
     from chalicelib.storage.surveys import DynamoSurveyRepository
     from chalicelib.storage.waves import DynamoWaveRepository
@@ -46,7 +47,7 @@ def repositories():
     return Repositories(
         surveys=DynamoSurveyRepository(t), partners=DynamoPartnerRepository(t),
         waves=DynamoWaveRepository(t), invitations=DynamoInvitationRepository(t),
-        responses=DynamoResponseRepository(t), health=t,
+        responses=DynamoResponseRepository(t), health=t, programs=DynamoProgramRepository(t),
     )
 
 

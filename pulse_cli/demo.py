@@ -21,6 +21,7 @@ from chalicelib.domain.responses import PARTIAL, SUBMITTED, Response
 from chalicelib.domain.waves import CLOSED, OPEN, Wave, iso
 from chalicelib.services.catalogue import publish_survey
 from chalicelib.services.invitations import create_invitations
+from chalicelib.services.program import apply_program
 
 from .demo_comments import COMMENTS, EXTRA_TOPICS, RATING_TOPICS
 from .stage import project_root
@@ -167,8 +168,13 @@ def seed_demo(repos, tokens, base_url: str, links_file: Path, *, force: bool = F
         return "demo data not loaded: the database already has partners (use --force to add anyway)"
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     rng = random.Random(SEED)
+    if getattr(repos, "programs", None) is not None:
+        program = yaml.safe_load((project_root() / "examples" / "program.yaml").read_text("utf-8"))
+        apply_program(repos, program, now)
     definition = yaml.safe_load((project_root() / "examples" / "partner-experience.yaml").read_text("utf-8"))
     survey, _ = publish_survey(repos, definition, now)
+    # a short paged survey with logic, N/A and a matrix, ready for a targeted wave (README)
+    publish_survey(repos, yaml.safe_load((project_root() / "examples" / "pulse-logic.yaml").read_text("utf-8")), now)
     partners = make_partners(rng)
     repos.partners.put_many(partners, iso(now))
     waves = [

@@ -74,18 +74,35 @@ def _print_report(report, noun: str) -> None:
         click.secho(f"  stopped: {report.stopped}", fg="yellow")
 
 
+CONFIRM_ABOVE = 5  # more e-mails than this need --yes or an interactive "y"
+
+
 @click.command("send")
 @click.option("--wave", "wave_id", required=True)
 @click.option("--tier", multiple=True, help="Only this tier (repeatable).")
 @click.option("--region", multiple=True, help="Only this region (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent, by segment; send and write nothing.")
 @click.option("--resend-in-doubt", is_flag=True, help="Resend interrupted sends the transport cannot confirm.")
+@click.option("--yes", is_flag=True, help=f"Send without asking (asked when more than {CONFIRM_ABOVE} e-mails).")
 @report_errors
-def invitations_send(wave_id: str, tier: tuple, region: tuple, dry_run: bool, resend_in_doubt: bool) -> None:
-    """E-mail every matching contact their invitation link (once; re-running is safe)."""
+def invitations_send(wave_id: str, tier: tuple, region: tuple, dry_run: bool, resend_in_doubt: bool,
+                     yes: bool) -> None:
+    """E-mail every contact of the wave's audience their invitation link (once; re-running is safe)."""
+    from chalicelib.services.catalogue import get_wave
     from chalicelib.services.distribution import send_invitations
 
     d = _distribution(resend_in_doubt)
+    get_wave(d.repos, wave_id)
+    if not dry_run:
+        plan = send_invitations(d, wave_id, _now(), tiers=list(tier), regions=list(region), dry_run=True)
+        count = len(plan.planned)
+        partners = len({m.partner.partner_id for m in plan.planned})
+        click.echo(f"{count} invitation e-mail(s) will go out to {partners} partner(s) for wave {wave_id}")
+        if count > CONFIRM_ABOVE and not yes:
+            try:
+                click.confirm(f"Send {count} e-mails now?", abort=True)
+            except click.Abort:
+                raise click.ClickException("not confirmed: nothing sent (add --yes to skip the question)") from None
     report = _run_with_progress("sending invitations", lambda progress: send_invitations(
         d, wave_id, _now(), tiers=list(tier), regions=list(region), dry_run=dry_run, progress=progress))
     _print_report(report, "invitation")

@@ -15,9 +15,13 @@ def report_errors(command):
         try:
             return command(*args, **kwargs)
         except InvalidInput as error:
-            click.secho(f"error: {error.summary}", fg="red", err=True)
-            for problem in error.problems:
-                click.echo(f"  {problem.field}: {problem.message}", err=True)
+            only = error.problems[0] if len(error.problems) == 1 else None
+            if only is not None and error.summary == f"{only.field}: {only.message}":
+                click.secho(f"error: {error.summary}", fg="red", err=True)  # once, not twice
+            else:
+                click.secho(f"error: {error.summary}", fg="red", err=True)
+                for problem in error.problems:
+                    click.echo(f"  {problem.field}: {problem.message}", err=True)
             raise SystemExit(2) from None
         except StorageUnavailable as error:
             click.secho(f"error: {error} (is DynamoDB Local running? start it with `make run`)",

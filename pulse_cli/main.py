@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import report_errors
-from .files import load_definition, read_text
+from .files import load_definition, located_problems, read_text
 from .stage import apply_stage
 
 
@@ -36,14 +36,42 @@ def survey() -> None:
     """Survey definitions (YAML or JSON files)."""
 
 
+def _program_for_validation(program_file: Path | None):
+    """The program a survey is checked against: --program FILE, else the applied one."""
+    from chalicelib.domain.errors import StorageUnavailable
+    from chalicelib.services.program import current_program
+
+    from .program import load_program_file
+
+    if program_file is not None:
+        return load_program_file(program_file)
+    try:
+        return current_program(_repos())
+    except StorageUnavailable:
+        click.secho("note: database not reachable; program tags not checked (use --program FILE)",
+                    fg="yellow", err=True)
+        return None
+
+
 @survey.command("validate")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--program", "program_file", type=click.Path(path_type=Path),
+              help="Check program tags against this program file (default: the applied program).")
 @report_errors
-def survey_validate(file: Path) -> None:
-    """Check a definition file and list every problem with its path."""
-    from chalicelib.domain.survey import parse_survey_definition
+def survey_validate(file: Path, program_file: Path | None) -> None:
+    """Check a definition file and list every problem with its file, line and column."""
+    from chalicelib.domain.survey import missing_translations, parse_survey_definition
+    from chalicelib.services.program import check_survey_against_program
 
-    definition = parse_survey_definition(load_definition(file))
+    with located_problems(file):
+        definition = parse_survey_definition(load_definition(file))
+    program = _program_for_validation(program_file)
+    if program is not None:
+        with located_problems(file):
+            check_survey_against_program(definition, program)
+    for path, language in missing_translations(definition):
+        click.secho(f"warning: {path}: no '{language}' translation (falls back to the default language)",
+                    fg="yellow", err=True)
     questions = definition.questions()
     click.echo(f"ok: {definition.id} version {definition.version}: {len(definition.sections)} sections, "
                f"{len(questions)} questions, languages {', '.join(definition.languages)}")
@@ -56,7 +84,8 @@ def survey_create(file: Path) -> None:
     """Publish a definition version (immutable once published)."""
     from chalicelib.services.catalogue import publish_survey
 
-    definition, outcome = publish_survey(_repos(), load_definition(file), _now())
+    with located_problems(file):
+        definition, outcome = publish_survey(_repos(), load_definition(file), _now())
     verb = "published" if outcome == "created" else "already published (identical)"
     click.echo(f"{definition.id} version {definition.version} {verb}")
 
@@ -92,25 +121,78 @@ def wave() -> None:
 @click.option("--wave", "wave_id", required=True, help="Wave id, e.g. px-2026-h1.")
 @click.option("--closes", required=True, help="Closing date (YYYY-MM-DD, end of day UTC) or ISO date-time.")
 @click.option("--version", type=int, help="Survey version (default: the latest).")
+@click.option("--audience", "audience_file", type=click.Path(path_type=Path),
+              help="CSV with a partner_id column: only these partners are invited.")
+@click.option("--tier", multiple=True, help="Only partners of this tier (repeatable).")
+@click.option("--region", multiple=True, help="Only partners of this region (repeatable).")
+@click.option("--program", multiple=True, help="Only partners in this incentive program (repeatable).")
 @report_errors
-def wave_open(survey_id: str, wave_id: str, closes: str, version: int | None) -> None:
-    """Open a wave of SURVEY_ID."""
-    from chalicelib.services.catalogue import open_wave
+def wave_open(survey_id: str, wave_id: str, closes: str, version: int | None, audience_file: Path | None,
+              tier: tuple, region: tuple, program: tuple) -> None:
+    """Open a wave of SURVEY_ID for an audience (default: the whole partner directory)."""
+    from chalicelib.domain.waves import parse_audience_csv
+    from chalicelib.services.catalogue import open_wave, resolve_audience
 
-    opened = open_wave(_repos(), survey_id, wave_id, closes, _now(), version)
+    repos = _repos()
+    partner_ids = None
+    if audience_file is not None:
+        with located_problems(audience_file):
+            partner_ids = parse_audience_csv(read_text(audience_file))
+    audience = resolve_audience(repos, partner_ids=partner_ids,
+                                source=f"file {audience_file.name}" if audience_file else None,
+                                tiers=tier, regions=region, programs=program)
+    opened = open_wave(repos, survey_id, wave_id, closes, _now(), version, audience=audience)
+    who = "the whole partner directory" if audience is None else \
+        f"{len(audience['partner_ids'])} partner(s) from {audience['source']}" + \
+        ("".join(f", {k} {'|'.join(v)}" for k, v in audience["filters"].items()))
     click.echo(f"wave {opened.wave_id} open: {opened.survey_id} v{opened.survey_version}, "
-               f"closes {opened.closes_at}")
+               f"closes {opened.closes_at}; audience: {who}")
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Ask before a consequential step unless --yes; no answer (or no terminal) changes nothing."""
+    if yes:
+        return
+    try:
+        click.confirm(question, abort=True)
+    except click.Abort:
+        raise click.ClickException("not confirmed: nothing changed (add --yes to skip the question)") from None
 
 
 @wave.command("close")
 @click.option("--wave", "wave_id", required=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @report_errors
-def wave_close(wave_id: str) -> None:
-    """Close a wave now: links stop accepting answers."""
-    from chalicelib.services.catalogue import close_wave
+def wave_close(wave_id: str, yes: bool) -> None:
+    """Close a wave now: links stop accepting answers (undo with `wave extend --closes`)."""
+    from chalicelib.services.catalogue import close_wave, get_wave
 
-    closed = close_wave(_repos(), wave_id, _now())
+    repos = _repos()
+    current = get_wave(repos, wave_id)
+    if current.status == "closed":
+        click.echo(f"wave {wave_id} was already closed")
+        return
+    invitations = repos.invitations.for_wave(wave_id)
+    submitted = sum(i.state == "submitted" for i in invitations)
+    _confirm(f"Close wave {wave_id} now ({len(invitations)} invitations, {submitted} submitted; it was "
+             f"to close {current.closes_at})? Open links stop accepting answers.", yes)
+    closed = close_wave(repos, wave_id, _now())
     click.echo(f"wave {wave_id} closed" if closed else f"wave {wave_id} was already closed")
+
+
+@wave.command("extend")
+@click.option("--wave", "wave_id", required=True)
+@click.option("--closes", required=True, help="New closing date (YYYY-MM-DD) or ISO date-time.")
+@report_errors
+def wave_extend(wave_id: str, closes: str) -> None:
+    """Move the closing date (a closed wave opens again until then)."""
+    from chalicelib.services.catalogue import extend_wave, get_wave
+
+    repos = _repos()
+    before = get_wave(repos, wave_id)
+    after = extend_wave(repos, wave_id, closes, _now())
+    reopened = " (reopened)" if before.status == "closed" else ""
+    click.echo(f"wave {wave_id} now closes {after.closes_at}{reopened}")
 
 
 @cli.group()
@@ -122,27 +204,57 @@ def invitations() -> None:
 @click.option("--wave", "wave_id", required=True)
 @click.option("--tier", multiple=True, help="Only this tier (repeatable).")
 @click.option("--region", multiple=True, help="Only this region (repeatable).")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="CSV of links to write.")
+@click.option("--out", type=click.Path(path_type=Path), help="CSV of links to write (optional).")
 @report_errors
-def invitations_create(wave_id: str, tier: tuple, region: tuple, out: Path) -> None:
-    """Create one unique link per contact (idempotent) and write them all to --out."""
+def invitations_create(wave_id: str, tier: tuple, region: tuple, out: Path | None) -> None:
+    """Create one unique link per contact of the wave's audience (idempotent)."""
     from chalicelib import wiring
+    from chalicelib.services.catalogue import get_wave
     from chalicelib.services.invitations import create_invitations
 
     repos = _repos()
+    get_wave(repos, wave_id)
     links = create_invitations(repos, wiring.invitation_tokens(), wave_id,
                                wiring.settings().public_base_url, _now(), list(tier), list(region))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["partner_id", "partner_name", "tier", "region", "contact_name",
-                         "contact_email", "language", "url"])
-        for link in links:
-            writer.writerow([link.partner.partner_id, link.partner.name, link.partner.tier,
-                             link.partner.region, link.contact.name, link.contact.email,
-                             link.contact.language, link.url])
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["partner_id", "partner_name", "tier", "region", "contact_name",
+                             "contact_email", "language", "url"])
+            cancelled = {i.invitation_id for i in repos.invitations.for_wave(wave_id) if i.state == "cancelled"}
+            for link in links:
+                if link.invitation.invitation_id in cancelled:
+                    continue
+                writer.writerow([link.partner.partner_id, link.partner.name, link.partner.tier,
+                                 link.partner.region, link.contact.name, link.contact.email,
+                                 link.contact.language, link.url])
     new = sum(link.new for link in links)
-    click.echo(f"{new} new invitations, {len(links) - new} existing; {len(links)} links written to {out}")
+    partners_count = len({link.partner.partner_id for link in links})
+    where = f"; {len(links)} links written to {out}" if out is not None else ""
+    click.echo(f"{new} new invitations, {len(links) - new} existing "
+               f"({partners_count} partner(s), {len(links)} contact(s)){where}")
+
+
+@invitations.command("cancel")
+@click.option("--wave", "wave_id", required=True)
+@click.option("--partner", "partner_id", help="Cancel the unsent invitations of this partner.")
+@click.option("--contact", help="Cancel the unsent invitation of this contact (e-mail or contact id).")
+@click.option("--all-unsent", is_flag=True, help="Cancel every invitation not yet e-mailed.")
+@report_errors
+def invitations_cancel(wave_id: str, partner_id: str | None, contact: str | None, all_unsent: bool) -> None:
+    """Cancel invitations before they are sent (sent ones cannot be recalled)."""
+    from chalicelib import wiring
+    from chalicelib.services.catalogue import get_wave
+    from chalicelib.services.invitations import cancel_invitations
+
+    repos = _repos()
+    get_wave(repos, wave_id)
+    cancelled, refused = cancel_invitations(repos, wiring.distribution().sends, wave_id, partner_id=partner_id,
+                                            contact=contact, all_unsent=all_unsent)
+    click.echo(f"cancelled {len(cancelled)} invitation(s) of wave {wave_id}")
+    if refused:
+        click.secho(f"  not cancelled: {len(refused)} already e-mailed or in use", fg="yellow")
 
 
 @cli.group()
@@ -196,3 +308,9 @@ from .review import snapshot, staff  # noqa: E402
 
 cli.add_command(staff)
 cli.add_command(snapshot)
+from .program import program  # noqa: E402
+
+cli.add_command(program)
+from .listing import install_listing_commands  # noqa: E402
+
+install_listing_commands(cli)

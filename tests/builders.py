@@ -62,6 +62,7 @@ def make_partner(partner_id: str = "P001", contacts: int = 1, **overrides) -> Pa
 def make_repositories(table) -> Repositories:
     from chalicelib.storage.invitations import DynamoInvitationRepository
     from chalicelib.storage.partners import DynamoPartnerRepository
+    from chalicelib.storage.programs import DynamoProgramRepository
     from chalicelib.storage.responses import DynamoResponseRepository
     from chalicelib.storage.surveys import DynamoSurveyRepository
     from chalicelib.storage.waves import DynamoWaveRepository
@@ -69,7 +70,8 @@ def make_repositories(table) -> Repositories:
     return Repositories(
         surveys=DynamoSurveyRepository(table), partners=DynamoPartnerRepository(table),
         waves=DynamoWaveRepository(table), invitations=DynamoInvitationRepository(table),
-        responses=DynamoResponseRepository(table), health=table)
+        responses=DynamoResponseRepository(table), health=table,
+        programs=DynamoProgramRepository(table))
 
 
 def given_open_wave(table, tokens, partners: list[Partner] | None = None, wave_id: str = "w-test",

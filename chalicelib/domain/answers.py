@@ -4,12 +4,41 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import FieldProblem, InvalidInput
+from .logic import NA
 from .survey import Question, Survey
+
+
+def _validate_scale(question: Question, value: Any) -> tuple[Any, str | None]:
+    low, high = question.value_range
+    if value == NA and question.na_option:
+        return NA, None
+    na = " or 'na' (not applicable)" if question.na_option else ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, f"must be a whole number from {low} to {high}{na}"
+    if not low <= value <= high:
+        return None, f"must be from {low} to {high}{na}"
+    return value, None
 
 
 def _validate_one(question: Question, value: Any, field: str) -> tuple[Any, str | None]:
     """Return (normalised value, problem message or None)."""
+    if question.type == "matrix":
+        if not isinstance(value, dict):
+            return None, "must be an object of row id to rating"
+        unknown = [k for k in value if k not in question.item_ids()]
+        if unknown:
+            return None, f"unknown row(s) {', '.join(map(str, unknown[:5]))}; rows: {', '.join(question.item_ids())}"
+        clean = {}
+        for item in question.item_ids():
+            if item in value and not _is_blank(value[item]):
+                normalised, problem = _validate_scale(question, value[item])
+                if problem:
+                    return None, f"row {item} {problem}"
+                clean[item] = normalised
+        return clean, None
     if question.type in ("nps", "rating"):
+        if value == NA and question.na_option:
+            return NA, None
         low, high = question.value_range
         if isinstance(value, bool) or not isinstance(value, int):
             return None, f"must be a whole number from {low} to {high}"
@@ -41,14 +70,17 @@ def _validate_one(question: Question, value: Any, field: str) -> tuple[Any, str 
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or value == [] or value == {} or (isinstance(value, str) and not value.strip())
 
 
-def validate_answers(survey: Survey, answers: Any, *, partial: bool = False) -> dict[str, Any]:
+def validate_answers(survey: Survey, answers: Any, *, partial: bool = False,
+                     partner: dict | None = None) -> dict[str, Any]:
     """Validate ``answers`` (question id -> value) and return the normalised answers.
 
     Blank answers are dropped. With ``partial`` (save and finish later), required
-    questions may be missing. Raises InvalidInput listing every problem.
+    questions may be missing. ``partner`` (the partner's attributes) feeds the survey logic:
+    a question hidden by ``show_if`` is never required, and an answer to it is refused.
+    Raises InvalidInput listing every problem.
     """
     if not isinstance(answers, dict):
         raise InvalidInput(FieldProblem("answers", "must be an object of question id to answer"))
@@ -66,13 +98,21 @@ def validate_answers(survey: Survey, answers: Any, *, partial: bool = False) -> 
         normalised, problem = _validate_one(question, value, field)
         if problem:
             problems.append(FieldProblem(field, problem))
-        else:
+        elif not _is_blank(normalised):
             clean[qid] = normalised
+    visible = {q.id for q in survey.visible_questions(partner, clean)}
+    for qid in list(clean):
+        if qid not in visible:
+            problems.append(FieldProblem(f"answers.{qid}", "is hidden by the survey's logic for this partner "
+                                                           "and these answers; leave it out"))
+            del clean[qid]
     if not partial:
         for question in survey.questions():
-            if question.required and question.id not in clean and question.id not in answers:
-                problems.append(FieldProblem(f"answers.{question.id}", "is required"))
-            elif question.required and question.id in answers and _is_blank(answers[question.id]):
+            if not question.required or question.id not in visible:
+                continue
+            value = clean.get(question.id)
+            missing = value is None or (question.type == "matrix" and len(value) < len(question.items))
+            if missing and not any(p.field == f"answers.{question.id}" for p in problems):
                 problems.append(FieldProblem(f"answers.{question.id}", "is required"))
     if problems:
         raise InvalidInput(problems)

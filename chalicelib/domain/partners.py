@@ -72,7 +72,8 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in re.split(r"[;|]", value) if part.strip()))
 
 
-def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem]) -> Partner | None:
+def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem],
+               types_allowed=None, programs_allowed=None) -> Partner | None:
     before = len(problems)
 
     def bad(column: str, message: str) -> None:
@@ -99,6 +100,9 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
     types = tuple(t.lower().replace(" ", "_") for t in _split(cell.get("partner_types", "")))
     if not types or not all(TAG.match(t) for t in types):
         bad("partner_types", "must list one or more types separated by ';' (e.g. reseller;cloud)")
+    elif types_allowed is not None and any(t not in types_allowed for t in types):
+        unknown = next(t for t in types if t not in types_allowed)
+        bad("partner_types", f"'{unknown}' is not one of {', '.join(types_allowed)}")
     transacting_word = cell.get("transacting", "").lower()
     if transacting_word not in TRUE_WORDS | FALSE_WORDS:
         bad("transacting", "must be yes or no")
@@ -115,6 +119,9 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
     programs = _split(cell.get("programs", ""))
     if not all(TAG.match(p) for p in programs):
         bad("programs", "must be identifiers such as proof_of_concept separated by ';'")
+    elif programs_allowed is not None and any(p not in programs_allowed for p in programs):
+        unknown = next(p for p in programs if p not in programs_allowed)
+        bad("programs", f"'{unknown}' is not one of {', '.join(programs_allowed)}")
     for column in ("account_manager_email", "contact_email"):
         if not EMAIL.match(cell.get(column, "")):
             bad(column, "is not a valid e-mail address")
@@ -133,10 +140,13 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
     )
 
 
-def parse_partner_csv(text: str, tiers=DEFAULT_TIERS, regions=DEFAULT_REGIONS) -> list[Partner]:
+def parse_partner_csv(text: str, tiers=DEFAULT_TIERS, regions=DEFAULT_REGIONS, *,
+                      partner_types=None, programs=None) -> list[Partner]:
     """Parse a directory CSV (one row per contact) into partners with their contacts.
 
-    All-or-nothing: raises InvalidInput naming every bad line and column.
+    ``tiers``/``regions`` (and, when given, ``partner_types``/``programs``) are the allowed
+    ids, normally from the applied program. All-or-nothing: raises InvalidInput naming every
+    bad line and column.
     """
     if not text.strip():
         raise InvalidInput(FieldProblem("line 1", "the file is empty"))
@@ -145,13 +155,19 @@ def parse_partner_csv(text: str, tiers=DEFAULT_TIERS, regions=DEFAULT_REGIONS) -
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InvalidInput(FieldProblem("line 1", f"missing column(s): {', '.join(missing)}"))
+        first_line = text.lstrip("\ufeff").splitlines()[0]
+        hint = ""
+        for name, sep in (("semicolons", ";"), ("tabs", "\t")):
+            if len(header) <= 1 and first_line.count(sep) >= 3:
+                hint = (f"; the header is separated by {name}: save the file as comma-separated CSV "
+                        "(in Excel: 'CSV UTF-8 (Comma delimited)')")
+        raise InvalidInput(FieldProblem("line 1", f"missing column(s): {', '.join(missing)}{hint}"))
     problems: list[FieldProblem] = []
     partners: dict[str, Partner] = {}
     seen_emails: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
-        partner = _parse_row(row, line, tiers, regions, problems)
+        partner = _parse_row(row, line, tiers, regions, problems, partner_types, programs)
         if partner is None:
             continue
         contact = partner.contacts[0]

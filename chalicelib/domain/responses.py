@@ -15,7 +15,7 @@ class Invitation:
     contact_id: str
     language: str
     created_at: str
-    state: str = "created"  # created -> sent -> opened -> started -> submitted
+    state: str = "created"  # created -> sent -> opened -> started -> submitted; created -> cancelled
 
 
 @dataclass(frozen=True)

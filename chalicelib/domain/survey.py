@@ -6,12 +6,17 @@ found is reported with its path, e.g. ``sections[1].questions[0].scale``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import FieldProblem, InvalidInput
+from .logic import ConditionChecker, combine, evaluate, find_cycle, references
 
-QUESTION_TYPES = ("nps", "rating", "single_choice", "multi_choice", "text")
+QUESTION_TYPES = ("nps", "rating", "single_choice", "multi_choice", "text", "matrix")
+SCALE_TYPES = ("nps", "rating", "matrix")
+PIPE = re.compile(r"\{partner\.([a-z_]+)\}")
+PIPE_FIELDS = ("name", "tier", "region")
+SECONDS_PER = {"nps": 10, "rating": 8, "single_choice": 10, "multi_choice": 15, "text": 45}
 RATING_SCALES = (5, 7)
 DEFAULT_TEXT_LIMIT = 2000
 MAX_TEXT_LIMIT = 5000  # keeps a response item far below DynamoDB's 400 KB
@@ -19,8 +24,18 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SURVEY_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 REPORTING_MODES = ("aggregate", "identified")
+LAYOUTS = ("single", "pages")  # pages: one section per page with a progress bar
 
 LocalizedText = dict[str, str]
+# End labels of an NPS question without its own labels, in the languages we ship.
+DEFAULT_NPS_LABELS = {
+    "low": {"en": "Not at all likely", "es": "Nada probable", "de": "Sehr unwahrscheinlich",
+            "fr": "Pas du tout probable", "pt": "Nada provável", "pt-BR": "Nada provável",
+            "it": "Per niente probabile", "ja": "まったく薦めない", "nl": "Helemaal niet waarschijnlijk"},
+    "high": {"en": "Extremely likely", "es": "Muy probable", "de": "Äußerst wahrscheinlich",
+             "fr": "Extrêmement probable", "pt": "Extremamente provável", "pt-BR": "Extremamente provável",
+             "it": "Estremamente probabile", "ja": "非常に薦めたい", "nl": "Zeer waarschijnlijk"},
+}
 
 
 @dataclass(frozen=True)
@@ -43,16 +58,24 @@ class Question:
     max_length: int | None = None  # text only
     program: str | None = None
     topic: str | None = None
+    show_if: dict | None = None  # the question's own condition (normalised)
+    na_option: bool = False  # rating/matrix: offer "Not applicable" (stored as "na")
+    items: tuple[Option, ...] = ()  # matrix rows, all on the one scale
+    # the question's own condition combined with its section's: when it is asked at all
+    eligibility: dict | None = field(default=None, compare=False)
 
     def option_ids(self) -> list[str]:
         return [option.id for option in self.options]
+
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
 
     @property
     def value_range(self) -> tuple[int, int] | None:
         """Inclusive range of a scale question, None for other types."""
         if self.type == "nps":
             return (0, 10)
-        if self.type == "rating":
+        if self.type in ("rating", "matrix"):
             return (1, self.scale or 5)
         return None
 
@@ -63,6 +86,7 @@ class Section:
     title: LocalizedText
     questions: tuple[Question, ...]
     description: LocalizedText | None = None
+    show_if: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +101,59 @@ class Survey:
     # answers with identity and follow up, but only for contacts who answered the consent question "yes".
     reporting: str = "aggregate"
     consent_question: str | None = None
+    layout: str = "single"  # "pages": one section per page with a progress bar
+    # invitation/reminder e-mail wording: {kind: {"subject": LocalizedText, "body": LocalizedText}}
+    messages: dict = field(default_factory=dict)
+    default_language: str = "en"  # for contacts whose language the survey does not offer
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def visible_questions(self, partner: dict | None, answers: dict) -> list[Question]:
+        """The questions shown to this partner given these answers, in order.
+
+        A condition sees only answers to questions that are themselves shown.
+        """
+        shown: list[Question] = []
+        seen: dict = {}
+        for question in self.questions():
+            if evaluate(question.eligibility, seen, partner):
+                shown.append(question)
+                if question.id in answers:
+                    seen[question.id] = answers[question.id]
+        return shown
+
+    def language_for(self, requested: str | None) -> str:
+        """``requested`` if the survey offers it (or its base language), else the default language."""
+        tag = (requested or "").strip()
+        for candidate in (tag, tag.split("-")[0].lower()):
+            if candidate in self.languages:
+                return candidate
+        return self.default_language
+
+    def message(self, kind: str, part: str, language: str) -> str | None:
+        """The survey's own subject or body of an e-mail kind in ``language``.
+
+        None when the survey has no such text in that language: the product's wording in that
+        language is used then, never a mix of two languages in one e-mail.
+        """
+        text = (self.messages.get(kind) or {}).get(part)
+        return text.get(language) if text else None
+
+    def shown_answers(self, partner: dict | None, answers: dict) -> dict:
+        """``answers`` without those to questions the logic hides (answers may be raw form values)."""
+        shown = {q.id for q in self.visible_questions(partner, answers)}
+        known = self.questions_by_id()
+        return {k: v for k, v in answers.items() if k in shown or k not in known}
+
+    def visible_sections(self, partner: dict | None, answers: dict) -> list[Section]:
+        """Sections (pages) shown: their own condition holds and they have a shown question."""
+        shown = {q.id for q in self.visible_questions(partner, answers)}
+        return [s for s in self.sections if any(q.id in shown for q in s.questions)]
+
+    def estimated_minutes(self) -> int:
+        """Minutes to answer every question (rounded up, at least 1)."""
+        seconds = sum(SECONDS_PER.get(q.type, 8) if q.type != "matrix" else 8 * len(q.items)
+                      for q in self.questions())
+        return max(1, -(-seconds // 60))
 
     def contact_consented(self, answers: dict) -> bool:
         """True when identified follow-up is allowed for a response with these answers."""
@@ -134,6 +210,10 @@ class _Collector:
             elif not isinstance(text, str) or not text.strip():
                 self.add(f"{path}.{lang}", "must be a non-empty string")
             else:
+                for name in PIPE.findall(text):
+                    if name not in PIPE_FIELDS:
+                        self.add(f"{path}.{lang}", f"{{partner.{name}}} is not one of "
+                                                   + ", ".join(f"{{partner.{f}}}" for f in PIPE_FIELDS))
                 result[lang] = text.strip()
         return result
 
@@ -148,7 +228,7 @@ class _Collector:
 
 
 _QUESTION_KEYS = {"id", "type", "text", "required", "help", "scale", "labels", "options",
-                  "max_length", "program", "topic"}
+                  "max_length", "program", "topic", "show_if", "na_option", "items"}
 
 
 def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...], seen: set[str]):
@@ -174,7 +254,30 @@ def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...],
         if value is not None and (not isinstance(value, str) or not IDENTIFIER.match(value)):
             c.add(f"{path}.{tag}", "must be a lowercase identifier such as 'proof_of_concept'")
         kwargs[tag] = value
-    if qtype == "rating":
+    na_option = data.get("na_option", False)
+    if not isinstance(na_option, bool):
+        c.add(f"{path}.na_option", "must be true or false")
+    elif na_option and qtype not in ("rating", "matrix"):
+        c.add(f"{path}.na_option", "only rating and matrix questions offer 'Not applicable'")
+    kwargs["na_option"] = na_option is True
+    if qtype == "matrix":
+        items = data.get("items")
+        if not isinstance(items, list) or not items:
+            c.add(f"{path}.items", "a matrix needs a list of items (rows), each {id, label}")
+            items = []
+        seen_items: set[str] = set()
+        parsed_items = []
+        for i, item in enumerate(items):
+            ipath = f"{path}.items[{i}]"
+            if not isinstance(item, dict):
+                c.add(ipath, "must be a mapping with id and label")
+                continue
+            iid = c.identifier(item.get("id"), f"{ipath}.id", seen_items)
+            parsed_items.append(Option(iid, c.text(item.get("label"), f"{ipath}.label", langs) or {}))
+        kwargs["items"] = tuple(parsed_items)
+    elif "items" in data:
+        c.add(f"{path}.items", "only matrix questions have items")
+    if qtype in ("rating", "matrix"):
         scale = data.get("scale", 5)
         if scale not in RATING_SCALES:
             c.add(f"{path}.scale", "must be 5 or 7")
@@ -187,8 +290,9 @@ def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...],
             kwargs["high_label"] = c.text(labels.get("high"), f"{path}.labels.high", langs)
     elif qtype == "nps":
         labels = data.get("labels") or {}
-        kwargs["low_label"] = c.text(labels.get("low", "Not at all likely"), f"{path}.labels.low", langs)
-        kwargs["high_label"] = c.text(labels.get("high", "Extremely likely"), f"{path}.labels.high", langs)
+        for end in ("low", "high"):
+            default = {lang: text for lang, text in DEFAULT_NPS_LABELS[end].items() if lang in langs}
+            kwargs[f"{end}_label"] = c.text(labels.get(end, default), f"{path}.labels.{end}", langs)
     elif "labels" in data:
         c.add(f"{path}.labels", "only nps and rating questions have labels")
     if qtype in ("single_choice", "multi_choice"):
@@ -225,7 +329,8 @@ def parse_survey_definition(data: Any) -> Survey:
     if not isinstance(data, dict):
         raise InvalidInput(FieldProblem("(root)", "a survey definition must be a mapping"))
     for key in sorted(set(data) - {"id", "version", "title", "intro", "languages", "sections",
-                                   "reporting", "consent_question"}):
+                                   "reporting", "consent_question", "layout", "messages",
+                                   "default_language"}):
         c.add(key, "unknown key")
     survey_id = data.get("id")
     if not isinstance(survey_id, str) or not SURVEY_ID.match(survey_id):
@@ -252,12 +357,13 @@ def parse_survey_definition(data: Any) -> Survey:
     section_ids: set[str] = set()
     question_ids: set[str] = set()
     sections = []
+    raw_logic: dict[tuple, Any] = {}
     for s, section in enumerate(sections_data):
         spath = f"sections[{s}]"
         if not isinstance(section, dict):
             c.add(spath, "must be a mapping")
             continue
-        for key in sorted(set(section) - {"id", "title", "description", "questions"}):
+        for key in sorted(set(section) - {"id", "title", "description", "questions", "show_if"}):
             c.add(f"{spath}.{key}", "unknown key")
         sid = c.identifier(section.get("id"), f"{spath}.id", section_ids)
         questions_data = section.get("questions")
@@ -274,13 +380,109 @@ def parse_survey_definition(data: Any) -> Survey:
             description=c.text(section.get("description"), f"{spath}.description", langs, required=False),
             questions=tuple(q for q in questions if q is not None),
         ))
+        raw_logic[("section", s)] = section.get("show_if")
+        for i, q in enumerate(questions_data):
+            if isinstance(q, dict) and q.get("show_if") is not None:
+                raw_logic[("question", s, i)] = q["show_if"]
+    if not c.problems:
+        sections = _parse_logic(c, sections, raw_logic)
     reporting, consent_question = _parse_reporting(c, data, sections)
+    default_language = data.get("default_language", "en")
+    if default_language not in langs:
+        c.add("default_language", f"must be one of the survey's languages {list(langs)}")
+        default_language = "en"
+    messages = _parse_messages(c, data.get("messages"), langs)
+    layout = data.get("layout", "single")
+    if layout not in LAYOUTS:
+        c.add("layout", "must be 'pages' (one section per page) or 'single' (everything on one page)")
+        layout = "single"
     if c.problems:
         raise InvalidInput(c.problems, summary=f"survey definition has {len(c.problems)} problem(s)")
     survey = Survey(id=survey_id, version=version, title=title, intro=intro,
                     languages=langs, sections=tuple(sections),
-                    reporting=reporting, consent_question=consent_question)
+                    reporting=reporting, consent_question=consent_question, layout=layout,
+                    messages=messages, default_language=default_language)
     return Survey(**{**survey.__dict__, "raw": survey_to_dict(survey)})
+
+
+def _parse_logic(c: _Collector, sections: list[Section], raw_logic: dict) -> list[Section]:
+    """Check every ``show_if`` (look back only, no cycles) and attach the normalised conditions."""
+    questions = {q.id: q for section in sections for q in section.questions}
+    order = {qid: i for i, qid in enumerate(questions)}
+    checker = ConditionChecker(questions, order, c.problems)
+    owners: list[tuple[str, str, str]] = []  # (owner question id, path, referenced id) looking forward
+    parsed = []
+    for s, section in enumerate(sections):
+        first = order[section.questions[0].id] if section.questions else 0
+        before = len(checker.forward)
+        section_condition = None
+        if raw_logic.get(("section", s)) is not None:
+            section_condition = checker.check(raw_logic[("section", s)], f"sections[{s}].show_if", first)
+        section_forward = checker.forward[before:]
+        new_questions = []
+        for i, question in enumerate(section.questions):
+            path = f"sections[{s}].questions[{i}].show_if"
+            start = len(checker.forward)
+            condition = None
+            if raw_logic.get(("question", s, i)) is not None:
+                condition = checker.check(raw_logic[("question", s, i)], path, order[question.id])
+            owners.extend((question.id, p, ref) for p, ref in checker.forward[start:])
+            owners.extend((question.id, p, ref) for p, ref in section_forward)
+            new_questions.append(replace(question, show_if=condition,
+                                         eligibility=combine(section_condition, condition)))
+        parsed.append(replace(section, show_if=section_condition, questions=tuple(new_questions)))
+    graph = {q.id: references(q.eligibility) for section in parsed for q in section.questions}
+    cycles_seen: set[frozenset] = set()
+    paths_done: set[str] = set()
+    for owner, path, ref in owners:
+        if path in paths_done:
+            continue  # one message per problem (a section's condition is shared by its questions)
+        paths_done.add(path)
+        cycle = find_cycle(graph, owner)
+        if cycle and ref in cycle:
+            if frozenset(cycle) not in cycles_seen:
+                cycles_seen.add(frozenset(cycle))
+                c.add(path, "forms a cycle: " + " → ".join(cycle))
+            continue
+        c.add(path, f"refers to '{ref}', which does not come before this question "
+                    "(logic may only look back at earlier answers)")
+    return parsed
+
+
+MESSAGE_KINDS = ("invitation", "reminder")
+MESSAGE_FIELDS = {"partner": "Nordwave", "name": "Lena", "closes": "31 May", "survey": "Survey",
+                  "minutes": "5 minutes", "sender": "Team"}
+
+
+def _parse_messages(c: _Collector, data: Any, langs: tuple[str, ...]) -> dict:
+    """``messages: {invitation|reminder: {subject, body}}``, each text in the survey's languages."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        c.add("messages", "must be a mapping: {invitation: {subject, body}, reminder: {subject, body}}")
+        return {}
+    out: dict = {}
+    for kind, parts in data.items():
+        if kind not in MESSAGE_KINDS:
+            c.add(f"messages.{kind}", f"unknown message; use {' or '.join(MESSAGE_KINDS)}")
+            continue
+        if not isinstance(parts, dict) or not parts or set(parts) - {"subject", "body"}:
+            c.add(f"messages.{kind}", "must be a mapping with subject and/or body")
+            continue
+        out[kind] = {}
+        for part, value in parts.items():
+            path = f"messages.{kind}.{part}"
+            text = c.text(value, path, langs)
+            for lang, words in (text or {}).items():
+                try:
+                    words.format_map(MESSAGE_FIELDS)
+                except (KeyError, ValueError, IndexError, AttributeError) as error:
+                    c.add(f"{path}.{lang}", f"has an unknown placeholder or brace ({error}); use "
+                                            + ", ".join(f"{{{k}}}" for k in MESSAGE_FIELDS))
+                if part == "subject" and ("\n" in words or len(words) > 200):
+                    c.add(f"{path}.{lang}", "a subject is one line of at most 200 characters")
+            out[kind][part] = text or {}
+    return out
 
 
 def _parse_reporting(c: _Collector, data: dict, sections: list[Section]) -> tuple[str, str | None]:
@@ -311,10 +513,16 @@ def survey_to_dict(survey: Survey) -> dict:
         out: dict[str, Any] = {"id": q.id, "type": q.type, "text": q.text, "required": q.required}
         if q.help:
             out["help"] = q.help
-        if q.type == "rating":
+        if q.type in ("rating", "matrix"):
             out["scale"] = q.scale
-        if q.type in ("rating", "nps"):
+        if q.type in ("rating", "nps", "matrix"):
             out["labels"] = {"low": q.low_label, "high": q.high_label}
+        if q.items:
+            out["items"] = [{"id": o.id, "label": o.label} for o in q.items]
+        if q.na_option:
+            out["na_option"] = True
+        if q.show_if:
+            out["show_if"] = q.show_if
         if q.options:
             out["options"] = [{"id": o.id, "label": o.label} for o in q.options]
         if q.type == "text":
@@ -330,6 +538,7 @@ def survey_to_dict(survey: Survey) -> dict:
         "sections": [
             {"id": s.id, "title": s.title,
              **({"description": s.description} if s.description else {}),
+             **({"show_if": s.show_if} if s.show_if else {}),
              "questions": [question(q) for q in s.questions]}
             for s in survey.sections
         ],
@@ -340,4 +549,55 @@ def survey_to_dict(survey: Survey) -> dict:
         out["reporting"] = survey.reporting
     if survey.consent_question:
         out["consent_question"] = survey.consent_question
+    if survey.layout != "single":
+        out["layout"] = survey.layout
+    if survey.messages:
+        out["messages"] = survey.messages
+    if survey.default_language != "en":
+        out["default_language"] = survey.default_language
     return out
+
+
+def missing_translations(survey: Survey) -> list[tuple[str, str]]:
+    """(path, language) of every user-visible text lacking one of the survey's languages."""
+    out: list[tuple[str, str]] = []
+
+    def check(path: str, text: LocalizedText | None) -> None:
+        if text:
+            out.extend((path, lang) for lang in survey.languages if lang not in text)
+
+    check("title", survey.title)
+    check("intro", survey.intro)
+    for kind, parts in survey.messages.items():
+        for part, text in parts.items():
+            check(f"messages.{kind}.{part}", text)
+    for s, section in enumerate(survey.sections):
+        check(f"sections[{s}].title", section.title)
+        check(f"sections[{s}].description", section.description)
+        for q, question in enumerate(section.questions):
+            path = f"sections[{s}].questions[{q}]"
+            check(f"{path}.text", question.text)
+            check(f"{path}.help", question.help)
+            check(f"{path}.labels.low", question.low_label)
+            check(f"{path}.labels.high", question.high_label)
+            for o, option in enumerate(question.options):
+                check(f"{path}.options[{o}].label", option.label)
+    return out
+
+
+def pipe(text: str, partner: dict | None, labels=None) -> str:
+    """Replace ``{partner.name}``, ``{partner.tier}``, ``{partner.region}`` in a shown text.
+
+    ``labels(dimension, value)`` turns ids into the program's labels; unknown values stay empty.
+    """
+    if "{partner." not in text:
+        return text
+    partner = partner or {}
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        raw = partner.get(name)
+        if raw is None:
+            return ""
+        return labels(name, raw) if labels and name in ("tier", "region") else str(raw)
+    return PIPE.sub(value, text)

@@ -42,6 +42,13 @@ class Wave:
     opens_at: str
     closes_at: str
     closed_at: str | None = None
+    # Who is invited: None = the whole directory (waves opened before audiences existed);
+    # else {"source": "file x.csv" | "filters", "filters": {...}, "partner_ids": [...]}, fixed at opening.
+    audience: dict | None = None
+
+    def in_audience(self, partner_id: str) -> bool:
+        """True when the wave's audience includes this partner."""
+        return self.audience is None or partner_id in set(self.audience.get("partner_ids") or [])
 
     def accepts_answers(self, now: datetime) -> bool:
         return self.status == OPEN and iso(now) < self.closes_at
@@ -50,3 +57,39 @@ class Wave:
     def closed_on(self) -> str:
         """When answers stopped (or will stop) being accepted."""
         return self.closed_at or self.closes_at
+
+
+MAX_AUDIENCE = 20000  # partner ids kept on the wave item (well under DynamoDB's 400 KB)
+
+
+def parse_audience_csv(text: str) -> list[str]:
+    """Partner ids of an audience CSV (a ``partner_id`` column; other columns ignored)."""
+    import csv
+    import io
+
+    from .partners import PARTNER_ID
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    if "partner_id" not in header:
+        first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+        hint = "; the header looks separated by semicolons: save as comma-separated CSV" \
+            if ";" in first and len(header) <= 1 else ""
+        raise InvalidInput(FieldProblem("line 1", f"the audience file needs a partner_id column{hint}"))
+    ids: list[str] = []
+    problems = []
+    for row in reader:
+        value = (row.get("partner_id") or "").strip()
+        if not PARTNER_ID.match(value):
+            problems.append(FieldProblem(f"line {reader.line_num}, column partner_id",
+                                         "must be letters, digits, '-' or '_' (1-64)"))
+        elif value not in ids:
+            ids.append(value)
+    if not ids and not problems:
+        problems.append(FieldProblem("line 2", "the audience file lists no partners"))
+    if len(ids) > MAX_AUDIENCE:
+        problems.append(FieldProblem("partner_id", f"lists {len(ids)} partners; the limit is {MAX_AUDIENCE}"))
+    if problems:
+        raise InvalidInput(problems, summary=f"{len(problems)} problem(s) in the audience file")
+    return ids

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from .message import MessageParts
-from .texts import TEXTS, choose_language, format_date
+from .texts import TEXTS, choose_language, format_date, minutes_text
 
 KINDS = ("invitation", "reminder", "finish")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,6 +36,11 @@ class MailContext:
     closes_at: datetime
     survey_url: str
     unsubscribe_url: str
+    survey_title: str = "Partner survey"
+    minutes: int = 10  # estimated from the survey's questions
+    sender_name: str = "Partner Program Team"  # from the applied program
+    subject: str | None = None  # the survey's own subject for this kind and language
+    body: str | None = None  # the survey's own body for this kind and language
 
 
 def render(kind: str, language: str, context: MailContext) -> tuple[str, MessageParts]:
@@ -48,14 +53,15 @@ def render(kind: str, language: str, context: MailContext) -> tuple[str, Message
     lang = choose_language(language)
     words = TEXTS[lang]
     values = {"partner": context.partner_name, "name": context.contact_name,
-              "closes": format_date(context.closes_at, lang)}
-    subject = words[f"{kind}_subject"].format_map(values)
+              "closes": format_date(context.closes_at, lang), "survey": context.survey_title,
+              "minutes": minutes_text(context.minutes, lang), "sender": context.sender_name}
+    subject = (context.subject or words[f"{kind}_subject"]).format_map(values)
     variables = {
         "language": lang, "subject": subject,
         "greeting": words["greeting"].format_map(values),
-        "body": words[f"{kind}_body"].format_map(values),
+        "body": (context.body or words[f"{kind}_body"]).format_map(values),
         "button": words[f"{kind}_button"],
-        "personal_link": words["personal_link"], "signature": words["signature"],
+        "personal_link": words["personal_link"], "signature": words["signature"].format_map(values),
         "unsubscribe_note": words["unsubscribe_note"], "unsubscribe_link": words["unsubscribe_link"],
         "survey_url": context.survey_url, "unsubscribe_url": context.unsubscribe_url,
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.domain.program import catalogue_label, catalogue_sort_key
+
 MARKER = "suppressed"
 HIDDEN = "not shown"  # the wording a reader sees for a suppressed value
 TOP_THEMES = 3
@@ -108,7 +110,10 @@ def _breakdown(doc: dict, dimension: str) -> list[dict]:
     for breakdown in doc.get("breakdowns", []):
         if breakdown["by"] == [dimension]:
             cells = breakdown["cells"]
-            if dimension == "tier":
+            if dimension == "tier" and doc.get("program"):  # the applied program's order, top tier first
+                key = catalogue_sort_key(doc["program"], "tier", reverse=True)
+                cells = sorted(cells, key=lambda cell: key(cell["segment"]["tier"]))
+            elif dimension == "tier":
                 def rank(cell):
                     tier = cell["segment"]["tier"]
                     return (TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER), str(tier))
@@ -201,19 +206,21 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
     threshold = doc["suppression"]["threshold"]
     overall = doc["overall"]
     overall_row = _segment_row(overall, "All partners", previous, revenue.get("overall"))
-    tiers = [_segment_row(c, c["segment"]["tier"], previous,
-                          (revenue.get("tier") or {}).get(c["segment"]["tier"]))
+    catalogue = doc.get("program")  # the applied program's labels (ids when absent)
+    tiers = [{**_segment_row(c, catalogue_label(catalogue, "tier", c["segment"]["tier"]), previous,
+                             (revenue.get("tier") or {}).get(c["segment"]["tier"])), "id": c["segment"]["tier"]}
              for c in _breakdown(doc, "tier")]
-    regions = [_segment_row(c, c["segment"]["region"], previous) for c in _breakdown(doc, "region")]
+    regions = [_segment_row(c, catalogue_label(catalogue, "region", c["segment"]["region"]), previous)
+               for c in _breakdown(doc, "region")]
     drivers = _drivers(doc)
     per_tier = []
     for row in tiers:
-        tier = row["label"]
+        tier = row["id"]
         if row["suppressed"]:
-            per_tier.append({"tier": tier, "suppressed": True, "themes": [], "drivers": None})
+            per_tier.append({"tier": row["label"], "suppressed": True, "themes": [], "drivers": None})
             continue
         themes = themes_for(comments, tier, comment_threshold)
-        per_tier.append({"tier": tier, "suppressed": False, "themes_suppressed": themes["suppressed"],
+        per_tier.append({"tier": row["label"], "suppressed": False, "themes_suppressed": themes["suppressed"],
                          "themes": themes["themes"],
                          "drivers": drivers.get(tier, {"available": False, "items": []})})
     headline_nps = overall_row["nps"]

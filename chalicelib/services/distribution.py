@@ -36,7 +36,7 @@ from chalicelib.mail.mailer import DELIVERED, NOT_DELIVERED, MailRejected, MailU
 from chalicelib.mail.message import UnsafeAddress, build_message, mailbox, parse_sender
 from chalicelib.security.tokens import InvitationClaims
 
-from .invitations import create_invitations, survey_url
+from .invitations import audience_partners, create_invitations, survey_url
 from .ports import Repositories
 
 REACHED_STATES = {"sent", "opened", "started", "submitted"}
@@ -124,6 +124,7 @@ def send_invitations(d: Distribution, wave_id: str, now: datetime, *, tiers: lis
     if not wave.accepts_answers(now):
         raise WaveClosed(wave.closed_on)
     report = SendReport(wave_id, "invitations", dry_run=dry_run)
+    survey = d.repos.surveys.get(wave.survey_id, wave.survey_version)  # its languages decide the mail's
     if dry_run:
         targets = _would_invite(d, wave_id, now, tiers, regions)
     else:
@@ -145,7 +146,7 @@ def send_invitations(d: Distribution, wave_id: str, now: datetime, *, tiers: lis
             report.skipped[reason] += 1
             continue
         report.planned.append(PlannedMail(invitation, partner, contact, INVITATION_KIND, "invitation",
-                                          invitation.language or contact.language))
+                                          survey.language_for(invitation.language or contact.language)))
     if not dry_run:
         _deliver_all(d, report, wave, records, now, progress)
     return report
@@ -154,7 +155,7 @@ def send_invitations(d: Distribution, wave_id: str, now: datetime, *, tiers: lis
 def _would_invite(d: Distribution, wave_id: str, now: datetime, tiers, regions):
     """The (invitation, partner, contact) triples create_invitations would return, unwritten."""
     targets = []
-    for partner in d.repos.partners.all():
+    for partner in audience_partners(d.repos.waves.get(wave_id), d.repos.partners.all()):
         if (tiers and partner.tier not in tiers) or (regions and partner.region not in regions):
             continue
         for contact in partner.contacts:
@@ -243,6 +244,8 @@ def _records_by_invitation(d: Distribution, wave_id: str) -> dict[str, dict]:
 
 
 def _blocked(invitation: Invitation, contact: Contact, opted_out: set[str], suppressed: set[str]) -> str | None:
+    if invitation.state == "cancelled":
+        return "cancelled"
     if invitation.invitation_id in opted_out:
         return "opted out"
     if contact.email in suppressed:
@@ -253,12 +256,14 @@ def _blocked(invitation: Invitation, contact: Contact, opted_out: set[str], supp
 def _deliver_all(d: Distribution, report: SendReport, wave, records: dict, now: datetime, progress,
                  should_stop=None) -> None:
     """Deliver every planned mail; ``progress(done, total)`` is called after each one."""
+    setup = mail_setup(d, wave) if report.planned else None
     for done, mail in enumerate(report.planned, start=1):
         if should_stop and should_stop():
             report.stopped = f"time limit: {len(report.planned) - done + 1} left for the next run"
             return
         try:
-            _deliver(d, report, mail, wave, records.get(mail.invitation.invitation_id, {}).get(mail.kind), now)
+            _deliver(d, report, mail, wave, records.get(mail.invitation.invitation_id, {}).get(mail.kind), now,
+                     setup)
         except MailUnavailable as error:
             report.stopped = str(error)
             return
@@ -266,9 +271,10 @@ def _deliver_all(d: Distribution, report: SendReport, wave, records: dict, now: 
             progress(done, len(report.planned))
 
 
-def _deliver(d: Distribution, report: SendReport, mail: PlannedMail, wave, existing, now: datetime) -> None:
+def _deliver(d: Distribution, report: SendReport, mail: PlannedMail, wave, existing, now: datetime,
+             setup: MailSetup | None = None) -> None:
     try:
-        outgoing = compose_mail(d, mail, wave, now)
+        outgoing = compose_mail(d, mail, wave, now, setup)
     except UnsafeAddress as error:
         report.failed.append((mail.key, str(error)))
         return
@@ -324,18 +330,53 @@ def unsubscribe_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/u/{token}"
 
 
-def compose_mail(d: Distribution, mail: PlannedMail, wave, now: datetime) -> OutgoingMail:
-    """Render and build the message of one planned e-mail (no side effects)."""
+@dataclass(frozen=True)
+class MailSetup:
+    """What every e-mail of a wave shares: its survey and the program's sender name."""
+
+    survey: object | None = None
+    sender_name: str | None = None
+
+
+def mail_setup(d: Distribution, wave) -> MailSetup:
+    """Read the wave's survey and the applied program once per run."""
+    from .program import current_program
+
+    return MailSetup(survey=d.repos.surveys.get(wave.survey_id, wave.survey_version),
+                     sender_name=current_program(d.repos).sender_name)
+
+
+def compose_mail(d: Distribution, mail: PlannedMail, wave, now: datetime,
+                 setup: MailSetup | None = None) -> OutgoingMail:
+    """Render and build the message of one planned e-mail (no side effects).
+
+    Wording comes from the survey (its ``messages``, title and estimated duration) in the
+    contact's language when the survey offers it, else in the survey's default language.
+    """
+    from chalicelib.domain.survey import localized
+
+    setup = setup or mail_setup(d, wave)
+    survey = setup.survey
     invitation = mail.invitation
     token = d.invitation_tokens.issue(InvitationClaims(invitation.invitation_id, invitation.partner_id,
                                                        invitation.wave_id))
     unsubscribe = unsubscribe_url(d.base_url, d.unsubscribe_tokens.issue(invitation.invitation_id,
                                                                           invitation.wave_id))
-    language, parts = render(mail.wording, mail.language, MailContext(
+    wanted = survey.language_for(mail.language) if survey else mail.language
+    kind = "invitation" if mail.wording == "invitation" else "reminder"
+    extra = {}
+    if survey is not None:
+        extra = {"survey_title": localized(survey.title, wanted), "minutes": survey.estimated_minutes(),
+                 "subject": survey.message(kind, "subject", wanted), "body": survey.message(kind, "body", wanted)}
+        if mail.wording == "finish":  # "finish your saved survey" keeps its own words unless the survey says
+            extra["body"] = None if not survey.message("reminder", "body", wanted) else extra["body"]
+    language, parts = render(mail.wording, wanted, MailContext(
         partner_name=mail.partner.name, contact_name=mail.contact.name,
         closes_at=parse_instant(wave.closes_at), survey_url=survey_url(d.base_url, token),
-        unsubscribe_url=unsubscribe))
+        unsubscribe_url=unsubscribe, sender_name=setup.sender_name or "Partner Program Team", **extra))
     sender = parse_sender(d.sender)
+    if setup.sender_name:
+        sender = mailbox(setup.sender_name, f"{sender.username}@{sender.domain}")
     message = build_message(
         sender=sender, recipient=mailbox(mail.contact.name, mail.contact.email), parts=parts,
         message_id=f"<{mail.kind.replace('#', '-').lower()}.{invitation.invitation_id}@{sender.domain}>",

@@ -25,6 +25,53 @@ def survey_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{token}"
 
 
+def audience_partners(wave, partners: list[Partner]) -> list[Partner]:
+    """The partners of the directory in a wave's audience (all of them when it has none)."""
+    return [p for p in partners if wave.in_audience(p.partner_id)]
+
+
+def cancel_invitations(repos: Repositories, sends, wave_id: str, *, partner_id: str | None = None,
+                       contact: str | None = None, all_unsent: bool = False) -> tuple[list, list]:
+    """Cancel unsent invitations of a wave (by partner, by contact e-mail or id, or all unsent).
+
+    Returns (cancelled, refused) invitations; an invitation already e-mailed or used is refused.
+    """
+    from chalicelib.domain.errors import FieldProblem, InvalidInput
+    from chalicelib.domain.suggest import did_you_mean
+
+    if sum(bool(x) for x in (partner_id, contact, all_unsent)) != 1:
+        raise InvalidInput(FieldProblem("cancel", "give exactly one of --partner, --contact or --all-unsent"))
+    invitations = repos.invitations.for_wave(wave_id)
+    if partner_id:
+        chosen = [i for i in invitations if i.partner_id == partner_id]
+        if not chosen:
+            raise InvalidInput(FieldProblem("--partner", f"no invitation of partner {partner_id} in wave {wave_id}"
+                                            + did_you_mean(partner_id, {i.partner_id for i in invitations})))
+    elif contact:
+        wanted = contact.strip().lower()
+        ids = {wanted}
+        if "@" in wanted:
+            from chalicelib.domain.partners import contact_id_for
+
+            ids.add(contact_id_for(wanted).lower())
+        chosen = [i for i in invitations if i.contact_id.lower() in ids]
+        if not chosen:
+            raise InvalidInput(FieldProblem("--contact", f"no invitation for {contact} in wave {wave_id}"))
+    else:
+        chosen = [i for i in invitations if i.state == "created"]
+    sent = {r.invitation_id for r in sends.sends_for_wave(wave_id)} if sends is not None else set()
+    cancelled, refused = [], []
+    for invitation in chosen:
+        if invitation.state == "cancelled":
+            continue
+        if invitation.invitation_id in sent or invitation.state != "created" \
+                or not repos.invitations.cancel(invitation.invitation_id):
+            refused.append(invitation)
+        else:
+            cancelled.append(invitation)
+    return cancelled, refused
+
+
 def create_invitations(repos: Repositories, tokens, wave_id: str, base_url: str, now: datetime,
                        tiers: list[str] | None = None, regions: list[str] | None = None) -> list[InvitationLink]:
     """Create missing invitations for matching contacts; return links for all of them.
@@ -33,7 +80,7 @@ def create_invitations(repos: Repositories, tokens, wave_id: str, base_url: str,
     the same ids and stores nothing new.
     """
     wave = repos.waves.get(wave_id)
-    matching = [p for p in repos.partners.all()
+    matching = [p for p in audience_partners(wave, repos.partners.all())
                 if (not tiers or p.tier in tiers) and (not regions or p.region in regions)]
     wanted: list[tuple[Invitation, Partner, Contact]] = []
     for partner in matching:

@@ -15,3 +15,4 @@ class Repositories:
     invitations: Any
     responses: Any
     health: Any = None
+    programs: Any = None  # the applied partner program; None: always the default

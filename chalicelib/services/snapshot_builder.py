@@ -166,7 +166,8 @@ def load_wave_data(repos, wave_id: str, partners):
     responses = list(repos.responses.for_wave(wave_id))
     tidy = tidy_responses(responses, survey)
     respondents = respondents_from_tidy(tidy, survey)
-    invitations = invitation_frame(repos.invitations.for_wave(wave_id), partners)
+    invitations = invitation_frame([i for i in repos.invitations.for_wave(wave_id) if i.state != "cancelled"],
+                                   partners)
     meta = {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
             "opens_at": wave.opens_at, "closes_at": wave.closes_at}
     return WaveData(wave_id=wave_id, respondents=respondents, invitations=invitations, meta=meta), \
@@ -190,12 +191,16 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     previous = load_wave_data(repos, previous_id, partners)[0] if previous_id else None
     comments = score_comments(responses, survey, corrections)
     parts: dict[str, object] = {"comments": comments}
+    from .program import current_program
+
+    catalogue = current_program(repos).catalogue()  # ids, labels and order for views and report
     for scope in [None, *_scopes(current.respondents)]:
         name = str(scope) if scope else "all"
         prev = _filtered(previous, scope) if previous is not None else None
         parts[f"scorecard:{name}"] = build_scorecard(
             _filtered(current, scope), specs, BREAKDOWNS, previous=prev,
             threshold=thresholds.scores, drivers_by="tier")
+        parts[f"scorecard:{name}"]["program"] = catalogue
         scoped = [c for c in comments if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = comment_summary(scoped, thresholds.comments)
     parts["themes"] = _theme_labels()

@@ -84,8 +84,8 @@ def _build_response(view: InvitationView, request: dict, now: str) -> Response:
     language = validate_language(view.survey, request["language"])
     # Once submitted, a response stays complete: a later partial save must be complete too.
     final = request["final"] or bool(existing and existing.is_submitted)
-    answers = validate_answers(view.survey, request["answers"], partial=not final)
     snapshot = view.partner.snapshot() if view.partner else (existing.partner if existing else {})
+    answers = validate_answers(view.survey, request["answers"], partial=not final, partner=snapshot)
     base = existing or Response(
         invitation_id=view.invitation.invitation_id, wave_id=view.wave.wave_id,
         survey_id=view.survey.id, survey_version=view.survey.version,

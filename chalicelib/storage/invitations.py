@@ -49,3 +49,9 @@ class DynamoInvitationRepository:
     def put_many(self, invitations: list[Invitation]) -> int:
         """Overwrite invitations (bulk loads such as the demo); not for the request path."""
         return self.table.batch_put([invitation_to_item(i) for i in invitations])
+
+    def cancel(self, invitation_id: str) -> bool:
+        """Mark an unsent invitation cancelled; False when it was sent or used meanwhile."""
+        pk, sk = invitation_key(invitation_id)
+        return self.table.update(pk, sk, "SET #state = :cancelled", {":cancelled": "cancelled", ":created": "created"},
+                                 condition="#state = :created", names={"#state": "state"})

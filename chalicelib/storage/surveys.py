@@ -1,4 +1,7 @@
-"""Survey definitions. Item: PK ``SURVEY#<id>``, SK ``VERSION#<000003>``; immutable once written."""
+"""Survey definitions. Item: PK ``SURVEY#<id>``, SK ``VERSION#<000003>``; immutable once written.
+
+GSI1 ``SURVEYS`` / ``SURVEY#<id>#VERSION#<000003>`` lists every published version (``survey list``).
+"""
 from __future__ import annotations
 
 import json
@@ -22,6 +25,7 @@ class DynamoSurveyRepository:
         """Store a version; 'created', 'unchanged' (same content) or VersionConflict."""
         definition_json = json.dumps(survey.to_dict(), sort_keys=True, ensure_ascii=False)
         item = {"PK": f"SURVEY#{survey.id}", "SK": _sk(survey.version), "type": "survey_version",
+                "GSI1PK": "SURVEYS", "GSI1SK": f"SURVEY#{survey.id}#{_sk(survey.version)}",
                 "survey_id": survey.id, "version": survey.version,
                 "definition": definition_json, "published_at": now}
         if self.table.put(item, condition="attribute_not_exists(PK)"):
@@ -48,3 +52,8 @@ class DynamoSurveyRepository:
         survey = parse_survey_definition(json.loads(item["definition"]))
         self._versions[(survey.id, survey.version)] = survey
         return survey
+
+    def versions(self) -> list[dict]:
+        """Every published version: survey_id, version, published_at (by id, then version)."""
+        return [{"survey_id": i["survey_id"], "version": i["version"], "published_at": i.get("published_at")}
+                for i in self.table.query_all("SURVEYS", index="GSI1")]

@@ -6,7 +6,7 @@ from chalicelib.domain.waves import CLOSED, OPEN, Wave
 
 from .table import DynamoTable
 
-FIELDS = ("wave_id", "survey_id", "survey_version", "status", "opens_at", "closes_at", "closed_at")
+FIELDS = ("wave_id", "survey_id", "survey_version", "status", "opens_at", "closes_at", "closed_at", "audience")
 
 
 def wave_key(wave_id: str) -> tuple[str, str]:
@@ -41,6 +41,14 @@ class DynamoWaveRepository:
             pk, sk, "SET #status = :closed, closed_at = :now",
             {":closed": CLOSED, ":now": now, ":open": OPEN},
             condition="#status = :open", names={"#status": "status"})
+
+    def extend(self, wave_id: str, closes_at: str) -> bool:
+        """Set a new closing instant; reopens a closed wave. False when the wave does not exist."""
+        pk, sk = wave_key(wave_id)
+        return self.table.update(
+            pk, sk, "SET #status = :open, closes_at = :closes REMOVE closed_at",
+            {":open": OPEN, ":closes": closes_at}, condition="attribute_exists(PK)",
+            names={"#status": "status"})
 
     def waves_of_survey(self, survey_id: str) -> list[Wave]:
         """Waves of a survey, oldest first."""

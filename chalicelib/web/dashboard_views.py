@@ -4,6 +4,7 @@ Pure functions over the documents of ``services.results`` (no HTTP, no storage).
 """
 from __future__ import annotations
 
+from chalicelib.domain.program import catalogue_label, catalogue_sort_key
 from chalicelib.services.results import MARKER, breakdown
 
 from . import charts
@@ -14,19 +15,24 @@ def _est(cell: dict, key: str = "nps") -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _label(segment: dict) -> str:
-    return " / ".join(str(v) for v in segment.values()) or "all partners"
+def _label(segment: dict, catalogue: dict | None = None) -> str:
+    return " / ".join(catalogue_label(catalogue, k, v) for k, v in segment.items()) or "all partners"
 
 
 def segment_rows(doc: dict, dim: str) -> list[dict]:
     """Per segment: respondents, response rate, NPS with interval, change vs previous wave."""
     rows = []
-    for cell in breakdown(doc, dim):
+    catalogue = doc.get("program")
+    cells = breakdown(doc, dim)
+    if catalogue:  # the program's order (top tier first), labels instead of ids
+        key = catalogue_sort_key(catalogue, dim, reverse=dim == "tier")
+        cells = sorted(cells, key=lambda c: key(c["segment"].get(dim)))
+    for cell in cells:
         nps = _est(cell)
         vs = cell.get("vs_previous")
         change = vs.get("nps") if isinstance(vs, dict) else None
         rows.append({
-            "label": _label(cell["segment"]), "suppressed": bool(cell.get("suppressed")),
+            "label": _label(cell["segment"], catalogue), "suppressed": bool(cell.get("suppressed")),
             "respondents": cell.get("respondents"), "invited": cell.get("invited"),
             "response_rate": cell.get("response_rate") if cell.get("response_rate") != MARKER else None,
             "value": nps["value"] if nps else None, "low": nps["ci_low"] if nps else None,

@@ -7,10 +7,12 @@ never write anything. Repeated bad posts per invitation are rate limited (429).
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import time
 import traceback
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -20,6 +22,7 @@ from chalicelib import wiring
 from chalicelib.domain.errors import (
     AlreadySubmitted,
     ConcurrentUpdate,
+    FieldProblem,
     InvalidInput,
     NotFound,
     StorageUnavailable,
@@ -87,23 +90,63 @@ def html_errors(depth: int):
 
 def _language(view, requested: str | None) -> str:
     stored = view.response.language if view.response else None
-    return negotiate([requested, stored, view.invitation.language], view.survey.languages)
+    # A contact whose language the survey lacks gets the survey's default language (as in the e-mail).
+    return negotiate([requested, stored, view.invitation.language, view.survey.default_language],
+                     view.survey.languages)
+
+
+def _partner(view) -> dict:
+    return view.partner.snapshot() | {"name": view.partner.name} if view.partner else {}
+
+
+def _labels():
+    """Program labels for piping ``{partner.tier}`` (read only when a text asks for them)."""
+    def label(dimension: str, value: str) -> str:
+        from chalicelib.services.program import current_program
+
+        return current_program(wiring.repositories()).label(dimension, value)
+    return label
+
+
+def _pages(view, answers: dict) -> list:
+    return view.survey.visible_sections(_partner(view), view.survey.shown_answers(_partner(view), answers))
 
 
 def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
-               problems=None, saved: bool = False) -> Response:
+               problems=None, saved: bool = False, current: str | None = None,
+               answers: dict | None = None) -> Response:
     t = Translator(language)
     submitted = bool(view.response and view.response.is_submitted)
+    stored = view.response.answers if view.response else {}
     if values is None:
-        values = view.response.answers if view.response else {}
-    sections = section_views(view.survey, language, values)
+        values = stored
+    partner = _partner(view)
+    if answers is None:  # what the logic sees: typed answers (posted strings only when nothing better)
+        answers = {**stored, **{k: v for k, v in values.items() if "." not in k}} if values is not stored else stored
+    sections = section_views(view.survey, language, values, partner, _labels(), answers=answers)
     summary = attach_errors(sections, view.survey, problems or [], t)
+    paged = view.survey.layout == "pages"
+    position, total, shown_sections = 1, len(sections), sections
+    if paged:
+        pages = [s.id for s in _pages(view, answers)] or [sections[0].id]
+        if problems:  # show the page of the first question with an error
+            first = next((s.id for s in sections for q in s.questions if q.error and s.id in pages), None)
+            current = first or current
+        current = current if current in pages else pages[0]
+        position, total = pages.index(current) + 1, len(pages)
+        shown_sections = [s for s in sections if s.id == current]
+        summary = [item if any(q.input_id == item.target for q in shown_sections[0].questions)
+                   else replace(item, target=None) for item in summary]
     body = render(
         "form.html", t=t, lang=language, static=page.static, form_url=page.form_url,
         survey_title=localized(view.survey.title, language), intro=localized(view.survey.intro, language),
         languages=[(code, language_name(code)) for code in view.survey.languages],
-        sections=sections, summary=summary, saved=saved, submitted=submitted,
-        closes=view.wave.closed_on[:10])
+        sections=shown_sections, summary=summary, saved=saved, submitted=submitted,
+        closes=view.wave.closed_on[:10], paged=paged, position=position, total=total,
+        page_id=shown_sections[0].id if paged else None,
+        known=json.dumps({"answers": answers, "partner": {k: partner.get(k) for k in
+                                                          ("tier", "region", "programs", "partner_types")}},
+                         default=str, separators=(",", ":")))
     return html_response(status, body, head=page.head)
 
 
@@ -128,7 +171,7 @@ def show_form(token):
     language = _language(view, page.query("lang"))
     if not view.is_open(_now()):
         return page.message(410, "closed", language, closed=view.wave.closed_on[:10])
-    return _form_page(page, view, language, saved=page.query("saved") == "1")
+    return _form_page(page, view, language, saved=page.query("saved") == "1", current=page.query("page"))
 
 
 @form.route("/s/{token}/thanks", methods=["GET", "HEAD"])
@@ -173,12 +216,21 @@ def post_form(token):
             post = form_body.parse_survey_post(fields, view.survey)
             if post.switch_to:  # the language switcher (with JavaScript): keep answers, store nothing
                 shown = negotiate([post.switch_to, post.language, language], view.survey.languages)
-                return _form_page(page, view, shown, values=post.raw)
-            result = submissions.submit_response(repos, tokens, token, post.submission_body(language), _now())
+                return _form_page(page, view, shown, values=post.raw, current=post.page)
+            if post.action == form_body.STAY:  # implicit submission (Enter): nothing is sent on
+                stored = dict(view.response.answers) if view.response else {}
+                return _form_page(page, view, negotiate([post.language, language], view.survey.languages),
+                                  values=_redisplay(view, post), current=post.page,
+                                  answers={**stored, **post.answers})
+            answers, target = _answers_of_post(view, post)
+            body = {**post.submission_body(language), "answers": answers}
+            result = submissions.submit_response(repos, tokens, token, body, _now())
         except InvalidInput as error:
             counter.record(claims.invitation_id, time.time())
             shown = negotiate([post.language, language], view.survey.languages)
-            return _form_page(page, view, shown, status=400, values=post.raw, problems=error.problems)
+            stored = dict(view.response.answers) if view.response else {}
+            return _form_page(page, view, shown, status=400, values=_redisplay(view, post),
+                              problems=error.problems, current=post.page, answers={**stored, **post.answers})
         except HttpProblem as error:
             counter.record(claims.invitation_id, time.time())
             return page.message(error.status, "badrequest", language)
@@ -190,8 +242,59 @@ def post_form(token):
         return page.message(409, "conflict", language)
     except StorageUnavailable as error:
         return page.message(503, "unavailable", headers={"Retry-After": str(error.retry_after)})
-    target = page.form_url + ("/thanks" if result.response.is_submitted else "?saved=1")
+    if result.response.is_submitted and post.action == form_body.SUBMIT:
+        target = page.form_url + "/thanks"
+    elif target:
+        saved = "&saved=1" if post.action == form_body.SAVE else ""
+        target = page.form_url + "?page=" + quote(target, safe="") + saved
+    else:
+        target = page.form_url + "?saved=1"
     return Response(body="", status_code=303, headers={"Location": target, "Cache-Control": "no-store"})
+
+
+def _redisplay(view, post) -> dict:
+    """What to show after a refused post: stored answers with this page's posted strings on top."""
+    stored = dict(view.response.answers) if view.response else {}
+    return {**stored, **post.raw}
+
+
+def _answers_of_post(view, post) -> tuple[dict, str | None]:
+    """The answers to store for a post, and the page to show next (paged layout).
+
+    One page posts only its own questions: they replace the stored answers of that page.
+    The server evaluates the logic: answers to questions now hidden are left out, so the form
+    never stores (or is refused for) an answer the partner should not have been asked.
+    """
+    survey, partner = view.survey, _partner(view)
+    section = next((s for s in survey.sections if s.id == post.page), None)
+    if survey.layout != "pages" or section is None:
+        return survey.shown_answers(partner, post.answers), None
+    merged = dict(view.response.answers) if view.response else {}
+    own = {q.id for q in section.questions}
+    for qid in own:
+        merged.pop(qid, None)
+    merged.update({k: v for k, v in post.answers.items() if k in own or k not in survey.questions_by_id()})
+    merged = survey.shown_answers(partner, merged)
+    pages = [s.id for s in survey.visible_sections(partner, merged)]
+    here = pages.index(section.id) if section.id in pages else 0
+    if post.action == form_body.BACK:
+        return merged, pages[max(here - 1, 0)] if pages else None
+    if post.action != form_body.NEXT:
+        return merged, section.id
+    # Without JavaScript a page cannot react to its own answers: when this post revealed
+    # questions on this page, show the page again with them instead of moving on.
+    if post.shown is not None:  # what the page showed when it was sent
+        before = set(post.shown)
+    else:
+        before = {q.id for q in survey.visible_questions(partner, dict(view.response.answers) if view.response else {})}
+    shown = {q.id for q in survey.visible_questions(partner, merged)}
+    if any(qid in shown and qid not in before for qid in own):
+        return merged, section.id
+    missing = [FieldProblem(f"answers.{q.id}", "is required") for q in section.questions
+               if q.required and q.id in shown and merged.get(q.id) in (None, "", [], {})]
+    if missing:
+        raise InvalidInput(missing)
+    return merged, pages[min(here + 1, len(pages) - 1)] if pages else None
 
 
 @form.route("/static/{name}", methods=["GET", "HEAD"])

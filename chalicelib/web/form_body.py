@@ -17,7 +17,11 @@ from .errors import HttpProblem
 LANGUAGE_FIELD = "_lang"
 ACTION_FIELD = "_action"
 SWITCH_FIELD = "_switch"  # change language, keeping what was typed (nothing is stored)
-SAVE, SUBMIT = "save", "submit"
+PAGE_FIELD = "_page"  # the section (page) the post comes from, paged layout only
+SHOWN_FIELD = "_shown"  # the questions the page showed (space-separated ids), paged layout only
+SAVE, SUBMIT, NEXT, BACK = "save", "submit", "next", "back"
+STAY = "stay"  # Enter pressed in a field without JavaScript: show the page again, store nothing
+CONTROL_FIELDS = (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD, PAGE_FIELD, SHOWN_FIELD)
 MAX_FIELDS = 500
 _INTEGER = re.compile(r"^\s*-?\d{1,6}\s*$")
 
@@ -31,6 +35,9 @@ class FormPost:
     language: str | None = None
     final: bool = True
     switch_to: str | None = None
+    action: str = SUBMIT
+    page: str | None = None
+    shown: tuple[str, ...] | None = None
 
     def submission_body(self, fallback_language: str) -> dict:
         """The body ``submit_response`` expects (``final`` false = save and finish later)."""
@@ -58,9 +65,9 @@ def _convert(question_type: str | None, values: list[str]):
     if len(values) != 1:
         return values  # a single-valued question sent twice: validation reports it
     value = values[0]
-    if question_type in ("nps", "rating") and _INTEGER.match(value):
+    if question_type in ("nps", "rating", "matrix") and _INTEGER.match(value):
         return int(value)
-    return value
+    return value  # "na" (not applicable) stays text; validation decides
 
 
 def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
@@ -73,12 +80,22 @@ def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
     answers: dict = {}
     raw: dict[str, list[str]] = {}
     for name, values in fields.items():
-        if name in (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD):
+        if name in CONTROL_FIELDS:
             continue
-        question = questions.get(name)
         raw[name] = values
+        qid, _, row = name.partition(".")
+        question = questions.get(qid)
+        if row and question is not None and question.type == "matrix":  # q_matrix.portal=4
+            answers.setdefault(qid, {})
+            if isinstance(answers[qid], dict):
+                answers[qid][row] = _convert("matrix", values)
+            continue
         answers[name] = _convert(question.type if question else None, values)
     language = (fields.get(LANGUAGE_FIELD) or [None])[0]
     action = (fields.get(ACTION_FIELD) or [SUBMIT])[0]
+    action = action if action in (SAVE, SUBMIT, NEXT, BACK, STAY) else SUBMIT
     switch_to = (fields.get(SWITCH_FIELD) or [None])[0]
-    return FormPost(answers=answers, raw=raw, language=language, final=action != SAVE, switch_to=switch_to)
+    page = (fields.get(PAGE_FIELD) or [None])[0]
+    shown = fields.get(SHOWN_FIELD)
+    return FormPost(answers=answers, raw=raw, language=language, final=action == SUBMIT, switch_to=switch_to,
+                    action=action, page=page, shown=tuple(shown[0].split()) if shown else None)

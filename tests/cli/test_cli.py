@@ -36,11 +36,12 @@ def test_survey_validate_reports_problems_with_paths(pulse, tmp_path):
                    "    questions:\n      - {id: q, type: nps}\n")
     result = pulse("survey", "validate", str(bad))
     assert result.exit_code == 2
-    assert "sections[0].questions[0].text: is required" in result.output
+    assert f"{bad}:8:9: sections[0].questions[0].text: is required" in result.output
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: px\nversion: [1\n")
     result = pulse("survey", "validate", str(broken))
-    assert result.exit_code == 2 and "line" in result.output
+    assert result.exit_code == 2 and f"{broken}:3:1: expected ',' or ']'" in result.output
+    assert result.output.count("expected") == 1  # once, not twice
 
 
 def test_full_admin_flow_is_idempotent(pulse, local_table, tmp_path):
@@ -62,7 +63,7 @@ def test_full_admin_flow_is_idempotent(pulse, local_table, tmp_path):
     assert "0 new invitations, 2 existing" in second.output
     assert {row["url"] for row in csv.DictReader(links.open())} <= set(urls)
     assert len(make_repositories(local_table).invitations.for_wave("px-test")) == 4
-    assert "closed" in pulse("wave", "close", "--wave", "px-test").output
+    assert "closed" in pulse("wave", "close", "--wave", "px-test", "--yes").output
     assert "already closed" in pulse("wave", "close", "--wave", "px-test").output
 
 

@@ -13,9 +13,10 @@ from chalicelib.security.unsubscribe_tokens import UnsubscribeTokens
 from chalicelib.services.distribution import Distribution, SendPolicy
 from chalicelib.storage.sends import DynamoSendRepository
 from chalicelib.storage.suppressions import DynamoSuppressionRepository
-from tests.builders import TEST_SECRET, given_open_wave, make_partner
+from tests.builders import TEST_SECRET, given_open_wave, make_partner, survey_definition
 
 BASE_URL = "https://pulse.example.test"
+MULTILINGUAL = survey_definition(languages=["en", "es", "ja", "de"])
 SENDER = "Partner Pulse <pulse@vendor.example>"
 
 
@@ -73,6 +74,7 @@ def world(moto_table, tokens, outbox_dir):
     """An open wave of 2 partners x 2 contacts (en, es / de, ja), sending to the outbox."""
     partners = [partner_with_languages("P001", ["en", "es"]),
                 partner_with_languages("P002", ["de", "ja"], tier="principal", region="APJ")]
-    repos, links = given_open_wave(moto_table, tokens, partners)
+    # the survey offers every contact's language (a language it lacks falls back to its default)
+    repos, links = given_open_wave(moto_table, tokens, partners, definition=MULTILINGUAL)
     d = make_distribution(moto_table, tokens, OutboxMailer(outbox_dir))
     return d, links

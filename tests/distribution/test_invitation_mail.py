@@ -12,7 +12,7 @@ from chalicelib.services.catalogue import close_wave
 from chalicelib.services.distribution import send_invitations
 from tests.builders import NOW, TEST_SECRET, given_open_wave
 
-from .conftest import BASE_URL, bodies, make_distribution, partner_with_languages, read_outbox
+from .conftest import BASE_URL, MULTILINGUAL, bodies, make_distribution, partner_with_languages, read_outbox
 
 
 def test_sending_twice_sends_each_contact_one_invitation(world, outbox_dir):
@@ -60,7 +60,7 @@ def test_each_eml_parses_and_carries_that_contacts_own_links(world, outbox_dir, 
 
 def test_language_follows_the_contact_with_fallback_to_english(moto_table, tokens, outbox_dir):
     partner = partner_with_languages("P001", ["es", "ja", "de", "pt-BR", "en"])
-    given_open_wave(moto_table, tokens, [partner])
+    given_open_wave(moto_table, tokens, [partner], definition=MULTILINGUAL)
     d = make_distribution(moto_table, tokens, OutboxMailer(outbox_dir))
 
     send_invitations(d, "w-test", NOW)
@@ -72,6 +72,14 @@ def test_language_follows_the_contact_with_fallback_to_english(moto_table, token
     assert subjects["de"][1] == "de" and "Partnerprogramm" in subjects["de"][0]
     assert subjects["pt-br"][1] == "en" and "partner program" in subjects["pt-br"][0]
     assert subjects["en"][1] == "en"
+
+
+def test_a_language_the_survey_lacks_gets_the_surveys_default(moto_table, tokens, outbox_dir):
+    partner = partner_with_languages("P001", ["ja", "es"])
+    given_open_wave(moto_table, tokens, [partner])  # the survey offers en and es only
+    send_invitations(make_distribution(moto_table, tokens, OutboxMailer(outbox_dir)), "w-test", NOW)
+    languages = {m["To"].addresses[0].addr_spec.split(".")[0]: m["Content-Language"] for m in read_outbox(outbox_dir)}
+    assert languages == {"ja": "en", "es": "es"}
 
 
 def test_closing_date_is_written_in_the_contacts_language(world, outbox_dir):

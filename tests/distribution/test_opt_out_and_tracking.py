@@ -154,3 +154,12 @@ def test_opened_never_moves_a_started_invitation_back(world):
                     {"answers": {"q_nps": 5}, "language": "en", "final": False}, NOW)
     assert record_opened(d.repos, d.sends, d.invitation_tokens, token, NOW) is False
     assert d.repos.invitations.get(links[0].invitation.invitation_id).state == "started"
+
+
+def test_unsubscribe_page_uses_the_forms_stylesheet(client_world, outbox_dir):
+    client, _, links = client_world
+    path = unsubscribe_path(outbox_dir, links[0].contact.email)
+    page = client.http.get(path)
+    assert b'<link rel="stylesheet" href="../static/form.css">' in page.body and b'class="button"' in page.body
+    assert path.count("/") == 2  # /u/<token>: ../static/form.css is /static/form.css
+    assert client.http.get("/static/form.css").status_code == 200

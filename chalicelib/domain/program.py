@@ -1,0 +1,243 @@
+"""The partner program: tiers, regions, partner types, incentive programs and their labels.
+
+A program definition is a plain mapping (loaded from YAML or JSON by the caller), versioned
+like a survey. Problems are reported with their path, e.g. ``tiers[2].order``. When no
+program has been applied, :data:`DEFAULT_PROGRAM` (the demo's model) is used.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import FieldProblem, InvalidInput
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+REGION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
+DIMENSIONS = ("tier", "region", "partner_type", "program")
+PROGRAM_KEYS = {"version", "name", "sender_name", "revenue_currency", "tiers", "regions",
+                "partner_types", "programs", "themes"}
+MAX_SENDER_NAME = 80
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a dimension: its id (stored) and label (shown)."""
+
+    id: str
+    label: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Program:
+    version: int
+    name: str
+    sender_name: str
+    revenue_currency: str
+    tiers: tuple[Choice, ...]
+    regions: tuple[Choice, ...]
+    partner_types: tuple[Choice, ...]
+    programs: tuple[Choice, ...]
+    themes: dict = field(default_factory=dict, compare=False)
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def choices(self, dimension: str) -> tuple[Choice, ...]:
+        """The allowed values of ``tier``, ``region``, ``partner_type`` or ``program``, in order."""
+        return {"tier": self.tiers, "region": self.regions, "partner_type": self.partner_types,
+                "program": self.programs}[_dimension(dimension)]
+
+    def ids(self, dimension: str) -> tuple[str, ...]:
+        return tuple(choice.id for choice in self.choices(dimension))
+
+    def label(self, dimension: str, value: str) -> str:
+        """The label of a value; an unknown value (from an older program) is shown as its id."""
+        return next((c.label for c in self.choices(dimension) if c.id == value), str(value))
+
+    def sort_key(self, dimension: str):
+        """Key function ordering values as the program lists them; unknown values last, by name."""
+        rank = {choice.id: i for i, choice in enumerate(self.choices(dimension))}
+        return lambda value: (rank.get(value, len(rank)), str(value))
+
+    def catalogue(self) -> dict:
+        """Ids, labels and order of every dimension, for analysis, dashboard and report."""
+        return {dimension: [{"id": c.id, "label": c.label} for c in self.choices(dimension)]
+                for dimension in DIMENSIONS}
+
+    def to_dict(self) -> dict:
+        return self.raw
+
+
+def _dimension(name: str) -> str:
+    aliases = {"tiers": "tier", "regions": "region", "partner_types": "partner_type",
+               "type": "partner_type", "types": "partner_type", "programs": "program"}
+    return aliases.get(name, name)
+
+
+def _choices(problems: list[FieldProblem], data: Any, key: str, pattern: re.Pattern,
+             with_order: bool) -> tuple[Choice, ...]:
+    if not isinstance(data, list) or not data:
+        problems.append(FieldProblem(key, "must be a non-empty list of {id, label}"))
+        return ()
+    seen: set[str] = set()
+    orders: dict[int, str] = {}
+    out = []
+    for i, entry in enumerate(data):
+        path = f"{key}[{i}]"
+        if isinstance(entry, str):
+            entry = {"id": entry}
+        if not isinstance(entry, dict):
+            problems.append(FieldProblem(path, "must be a mapping with id and label"))
+            continue
+        allowed = {"id", "label", "order"} if with_order else {"id", "label"}
+        for extra in sorted(set(entry) - allowed, key=str):
+            problems.append(FieldProblem(f"{path}.{extra}", "unknown key"))
+        cid = entry.get("id")
+        if not isinstance(cid, str) or not pattern.match(cid):
+            hint = ("letters, digits, '-' or '_', starting with a letter" if pattern is REGION_ID
+                    else "lowercase letters, digits or _ and start with a letter")
+            problems.append(FieldProblem(f"{path}.id", f"must be {hint}"))
+            continue
+        if cid in seen:
+            problems.append(FieldProblem(f"{path}.id", f"duplicate id '{cid}'"))
+            continue
+        seen.add(cid)
+        label = entry.get("label", cid)
+        if not isinstance(label, str) or not label.strip() or len(label) > 80:
+            problems.append(FieldProblem(f"{path}.label", "must be a non-empty string of at most 80 characters"))
+            label = cid
+        order = i + 1
+        if with_order:
+            order = entry.get("order", i + 1)
+            if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+                problems.append(FieldProblem(f"{path}.order", "must be a whole number of 1 or more"))
+                order = i + 1
+            elif order in orders:
+                problems.append(FieldProblem(f"{path}.order", f"is the same as tier '{orders[order]}'"))
+            orders[order] = cid
+        out.append(Choice(cid, label.strip(), order))
+    return tuple(sorted(out, key=lambda c: c.order)) if with_order else tuple(out)
+
+
+def _check_themes(problems: list[FieldProblem], themes: Any) -> dict:
+    """The comment analysis owns the theme format; here only its outline is checked."""
+    if themes is None:
+        return {}
+    if not isinstance(themes, dict):
+        problems.append(FieldProblem("themes", "must be a mapping of theme id to {label, phrases}"))
+        return {}
+    for theme_id, theme in themes.items():
+        path = f"themes.{theme_id}"
+        if not isinstance(theme_id, str) or not IDENTIFIER.match(theme_id):
+            problems.append(FieldProblem(path, "theme id must be lowercase letters, digits or _"))
+        if not isinstance(theme, dict):
+            problems.append(FieldProblem(path, "must be a mapping with label and phrases"))
+            continue
+        label = theme.get("label")
+        if not (isinstance(label, str) and label.strip()) and not (
+                isinstance(label, dict) and label and all(isinstance(v, str) for v in label.values())):
+            problems.append(FieldProblem(f"{path}.label", "must be a string or a mapping of language to string"))
+        phrases = theme.get("phrases")
+        if isinstance(phrases, list):  # one list for every language
+            phrases = {"en": phrases}
+        if not isinstance(phrases, dict) or not phrases:
+            problems.append(FieldProblem(f"{path}.phrases", "must be a mapping of language to a list of phrases"))
+            continue
+        for lang, words in phrases.items():
+            if not isinstance(lang, str) or not LANGUAGE_TAG.match(lang):
+                problems.append(FieldProblem(f"{path}.phrases.{lang}", "is not a language tag such as 'en'"))
+            elif not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+                problems.append(FieldProblem(f"{path}.phrases.{lang}", "must be a non-empty list of phrases"))
+    return themes
+
+
+def parse_program_definition(data: Any) -> Program:
+    """Validate a program mapping and return the Program, or raise InvalidInput naming every problem."""
+    if not isinstance(data, dict):
+        raise InvalidInput(FieldProblem("(root)", "a program definition must be a mapping"))
+    problems: list[FieldProblem] = [FieldProblem(str(key), "unknown key")
+                                    for key in sorted(set(data) - PROGRAM_KEYS, key=str)]
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.append(FieldProblem("version", "must be a whole number of 1 or more"))
+    name = data.get("name", "Partner program")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(FieldProblem("name", "must be a non-empty string"))
+        name = "Partner program"
+    sender = data.get("sender_name", "Partner Program Team")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_NAME \
+            or any(ch in sender for ch in '<>"\r\n@'):
+        problems.append(FieldProblem("sender_name", f"must be a plain name of at most {MAX_SENDER_NAME} "
+                                                    "characters without < > \" @ or line breaks"))
+        sender = "Partner Program Team"
+    currency = data.get("revenue_currency", "USD")
+    if not isinstance(currency, str) or not CURRENCY.match(currency):
+        problems.append(FieldProblem("revenue_currency", "must be a three-letter ISO currency code such as USD"))
+        currency = "USD"
+    tiers = _choices(problems, data.get("tiers"), "tiers", IDENTIFIER, with_order=True)
+    regions = _choices(problems, data.get("regions"), "regions", REGION_ID, with_order=False)
+    types = _choices(problems, data.get("partner_types"), "partner_types", IDENTIFIER, with_order=False)
+    programs = _choices(problems, data.get("programs"), "programs", IDENTIFIER, with_order=False)
+    themes = _check_themes(problems, data.get("themes"))
+    if problems:
+        raise InvalidInput(problems, summary=f"program definition has {len(problems)} problem(s)")
+    program = Program(version=version, name=name.strip(), sender_name=sender.strip(),
+                      revenue_currency=currency, tiers=tiers, regions=regions,
+                      partner_types=types, programs=programs, themes=themes)
+    return Program(**{**program.__dict__, "raw": program_to_dict(program)})
+
+
+def program_to_dict(program: Program) -> dict:
+    """Normalised mapping of a program: the stored form, parseable again."""
+    def plain(choices: tuple[Choice, ...]) -> list[dict]:
+        return [{"id": c.id, "label": c.label} for c in choices]
+
+    out = {"version": program.version, "name": program.name, "sender_name": program.sender_name,
+           "revenue_currency": program.revenue_currency,
+           "tiers": [{"id": c.id, "label": c.label, "order": c.order} for c in program.tiers],
+           "regions": plain(program.regions), "partner_types": plain(program.partner_types),
+           "programs": plain(program.programs)}
+    if program.themes:
+        out["themes"] = program.themes
+    return out
+
+
+DEFAULT_DEFINITION: dict = {
+    "version": 1,
+    "name": "Partner program",
+    "sender_name": "Partner Program Team",
+    "revenue_currency": "USD",
+    "tiers": [{"id": "enrolled", "label": "Enrolled", "order": 1},
+              {"id": "advanced", "label": "Advanced", "order": 2},
+              {"id": "principal", "label": "Principal", "order": 3}],
+    "regions": [{"id": "AMER", "label": "Americas"}, {"id": "EMEA", "label": "Europe, Middle East & Africa"},
+                {"id": "APJ", "label": "Asia Pacific & Japan"}, {"id": "LATAM", "label": "Latin America"}],
+    "partner_types": [{"id": "reseller", "label": "Reseller"},
+                      {"id": "service_provider", "label": "Service provider"},
+                      {"id": "cloud", "label": "Cloud"}, {"id": "services", "label": "Services"},
+                      {"id": "managed_services", "label": "Managed services"}],
+    "programs": [{"id": "technical_assessment", "label": "Technical assessment"},
+                 {"id": "proof_of_concept", "label": "Proof of concept"},
+                 {"id": "partner_to_partner", "label": "Partner-to-partner"},
+                 {"id": "partner_connect", "label": "Partner Connect"}],
+}
+DEFAULT_PROGRAM = parse_program_definition(DEFAULT_DEFINITION)
+
+
+def catalogue_label(catalogue: dict | None, dimension: str, value) -> str:
+    """Label of ``value`` in a :meth:`Program.catalogue` mapping; the value itself when unknown."""
+    for entry in (catalogue or {}).get(_dimension(dimension), []):
+        if entry["id"] == value:
+            return entry["label"]
+    return str(value)
+
+
+def catalogue_sort_key(catalogue: dict | None, dimension: str, reverse: bool = False):
+    """Key function ordering values as a catalogue lists them (``reverse``: top tier first); unknown last."""
+    ids = [entry["id"] for entry in (catalogue or {}).get(_dimension(dimension), [])]
+    if reverse:
+        ids.reverse()
+    rank = {value: i for i, value in enumerate(ids)}
+    return lambda value: (rank.get(value, len(rank)), str(value))

@@ -1,0 +1,68 @@
+"""``pulse program validate|apply|show``: the partner program (tiers, regions, types, programs)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import yaml
+
+from .errors import report_errors
+from .files import load_definition, located_problems
+
+
+def _repos():
+    from chalicelib import wiring
+
+    wiring.reset()
+    return wiring.repositories()
+
+
+def load_program_file(file: Path):
+    """Parse and validate a program file; problems carry file, line and column."""
+    from chalicelib.domain.program import parse_program_definition
+
+    with located_problems(file):
+        return parse_program_definition(load_definition(file))
+
+
+@click.group()
+def program() -> None:
+    """The partner program: tiers, regions, partner types, incentive programs, themes."""
+
+
+@program.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+@report_errors
+def program_validate(file: Path) -> None:
+    """Check a program file and list every problem with its line and column."""
+    p = load_program_file(file)
+    click.echo(f"ok: program version {p.version}: {len(p.tiers)} tiers, {len(p.regions)} regions, "
+               f"{len(p.partner_types)} partner types, {len(p.programs)} incentive programs, "
+               f"{len(p.themes)} themes")
+
+
+@program.command("apply")
+@click.argument("file", type=click.Path(path_type=Path))
+@report_errors
+def program_apply(file: Path) -> None:
+    """Make a program version the one in use (versions are immutable once applied)."""
+    from chalicelib.services.program import apply_program
+
+    load_program_file(file)
+    applied, outcome = apply_program(_repos(), load_definition(file), datetime.now(UTC))
+    verb = "applied" if outcome == "created" else "already applied (identical)"
+    click.echo(f"program version {applied.version} {verb}")
+
+
+@program.command("show")
+@report_errors
+def program_show() -> None:
+    """Print the program in use (YAML); the default model when none was applied."""
+    from chalicelib.services.program import current_program
+
+    repos = _repos()
+    applied = repos.programs.current()
+    p = applied or current_program(repos)
+    click.echo(f"# program version {p.version}" + ("" if applied else " (default: none applied)"))
+    click.echo(yaml.safe_dump(p.to_dict(), sort_keys=False, allow_unicode=True).rstrip())
