@@ -105,13 +105,43 @@ _PRIME = 0x01000193
 _MIX = 0x9E3779B1
 
 
-def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5):
+_LEXICON: dict[str, float] = {}
+
+
+def textblob_lexicon() -> dict[str, float]:
+    """Word -> polarity of TextBlob's bundled Pattern lexicon (one-word entries with a polarity)."""
+    if not _LEXICON:
+        from textblob.en import sentiment as pattern_lexicon
+
+        for word, senses in pattern_lexicon.items():
+            values = [v[0] for v in senses.values() if v and v[0]]
+            if " " not in word and values:
+                _LEXICON[word] = sum(values) / len(values)
+        _LEXICON.setdefault("", 0.0)
+    return _LEXICON
+
+
+def lexicon_tokens(text: str) -> list[str]:
+    """Evidence tokens from TextBlob's lexicon: one ``__lex_pos__``/``__lex_neg__`` per polar word
+    (negated words flip), ``__lex_none__`` when the text has no polar word. English only."""
+    lexicon = textblob_lexicon()
+    out = []
+    for token in word_tokens(text):
+        negated = token.startswith("NOT_")
+        value = lexicon.get(token[4:] if negated else token, 0.0)
+        if abs(value) >= 0.1:
+            out.append("__lex_pos__" if (value > 0) != negated else "__lex_neg__")
+    return out or ["__lex_none__"]
+
+
+def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5, lexicon: bool = False):
     """Hashed n-gram occurrences of a batch of *model texts* (see ``for_model``).
 
     Returns ``(doc, bucket)``: two int64 arrays with one entry per feature occurrence. Character
     n-grams (``low``..``high`` within space-padded words; 1..3 over the whole text for Japanese) are
     hashed in numpy; word unigrams and bigrams (with negation marks) with CRC-32. Training and
-    inference call this same function, so they see identical features.
+    inference call this same function, so they see identical features. ``lexicon`` adds the
+    TextBlob-lexicon evidence tokens (``lexicon_tokens``; the English model uses them).
     """
     import zlib
 
@@ -122,7 +152,7 @@ def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: in
     for i, text in enumerate(texts):
         (japanese if is_japanese_script(text) else spaced).append(i)
         if words:
-            feats = word_features(text)
+            feats = word_features(text) + (lexicon_tokens(text) if lexicon else [])
             if feats:
                 docs.append(np.full(len(feats), i, dtype=np.int64))
                 buckets.append(np.fromiter((zlib.crc32(f.encode("utf-8", "replace")) for f in feats),

@@ -161,7 +161,8 @@ def refresh(wave_id, identity):
     review, stores = wiring.review_settings(), _stores()
     summary = results.refresh_snapshot(
         wiring.repositories(), stores.snapshots, stores.corrections, stores.followups, wave_id,
-        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, _now())
+        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, _now(),
+        enrichments=getattr(stores, "enrichments", None))
     return json_response(200, summary)
 
 
