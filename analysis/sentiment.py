@@ -1,8 +1,9 @@
 """Three-class comment sentiment (negative / neutral / positive) in every supported language.
 
 One multinomial logistic regression per language over hashed word uni/bigrams and character
-n-grams (``analysis.text_features``; English adds evidence tokens from TextBlob's Pattern lexicon:
-one per positive/negative word, or "no polar word"), TF-IDF weighted and L2-normalised, trained by
+n-grams (``analysis.text_features``), TF-IDF weighted and L2-normalised; English adds three
+unnormalised features from TextBlob's Pattern lexicon (counts of positive and negative words,
+negation flipping them, and "no polar word"), trained by
 ``analysis.sentiment_training`` (scikit-learn, development only) and shipped as weights in
 ``analysis/data/sentiment_models.npz``; inference here is numpy only. The label is the class with the
 highest log-probability plus a per-class offset chosen on validation data (no threshold on a
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .language import detect_many, supported_languages
-from .text_features import BUCKETS, clean, for_model, has_letters, hashed_features
+from .text_features import BUCKETS, clean, for_model, has_letters, hashed_features, lexicon_counts
 
 DATA = Path(__file__).parent / "data"
 MODELS_FILE = DATA / "sentiment_models.npz"
@@ -85,14 +86,17 @@ class SentimentModels:
         import numpy as np
 
         scaled, idf2, bias, _ = self._table(language)
-        lexicon = bool(self.meta["languages"][language].get("lexicon"))
-        docs, buckets = hashed_features([for_model(t) for t in texts], lexicon=lexicon)
+        model_texts = [for_model(t) for t in texts]
+        docs, buckets = hashed_features(model_texts)
         n = len(texts)
         norms = np.sqrt(np.bincount(docs, weights=idf2[buckets], minlength=n))
         norms[norms == 0] = 1.0
         contributions = scaled[buckets]
         logits = np.stack([np.bincount(docs, weights=contributions[:, k], minlength=n) for k in range(3)], axis=1)
         logits = logits / norms[:, None] + bias
+        lexicon = self._raw.get(f"{language}.lexicon")
+        if lexicon is not None and len(lexicon):
+            logits = logits + lexicon_counts(model_texts) @ lexicon.astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
 

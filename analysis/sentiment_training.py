@@ -23,7 +23,7 @@ import json
 import re
 from pathlib import Path
 
-from .text_features import BUCKETS, for_model, hashed_features
+from .text_features import BUCKETS, for_model, hashed_features, lexicon_counts
 
 UMSAB = Path("/work/shared/data/umsab-sentiment")
 SENTENCES = Path("/work/shared/data/sentiment-labelled-sentences")
@@ -91,12 +91,12 @@ def load_neutral_train(language: str, path: Path = NEUTRAL_TRAIN_FILE) -> list[s
     return [text.strip() for lang, text in rows if lang == language]
 
 
-def matrix(texts: list[str], lexicon: bool = False):
+def matrix(texts: list[str]):
     """TF-IDF-ready sparse count matrix (scipy) of the hashed features."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    docs, buckets = hashed_features([for_model(t) for t in texts], lexicon=lexicon)
+    docs, buckets = hashed_features([for_model(t) for t in texts])
     return csr_matrix((np.ones(len(docs)), (docs, buckets)), shape=(len(texts), BUCKETS))
 
 
@@ -106,7 +106,7 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    x_train = matrix(train_texts, lexicon)
+    x_train = matrix(train_texts)
     df = np.asarray((x_train > 0).sum(axis=0)).ravel()
     used = np.flatnonzero(df)
     n = x_train.shape[0]
@@ -119,7 +119,12 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
         norms[norms == 0] = 1.0
         return x.multiply(1.0 / norms[:, None]).tocsr()
 
-    xt, xv = weighted(x_train)[:, used], weighted(matrix(val_texts, lexicon))[:, used]
+    xt, xv = weighted(x_train)[:, used], weighted(matrix(val_texts))[:, used]
+    if lexicon:  # TextBlob-lexicon evidence as a separate, unnormalised block (see lexicon_counts)
+        from scipy.sparse import csr_matrix, hstack
+
+        xt = hstack([xt, csr_matrix(lexicon_counts([for_model(t) for t in train_texts]))]).tocsr()
+        xv = hstack([xv, csr_matrix(lexicon_counts([for_model(t) for t in val_texts]))]).tocsr()
     y_train, y_val = np.asarray(train_labels), np.asarray(val_labels)
     best = None
     for c in c_grid:
@@ -130,8 +135,10 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
         if best is None or f1 > best["val_macro_f1"]:
             best = {"C": c, "val_macro_f1": f1, "offsets": offsets, "model": model}
     model = best["model"]
+    coef = model.coef_.T
     return {"buckets": used.astype(np.int32), "idf": idf[used].astype(np.float32),
-            "weights": model.coef_.T.astype(np.float32), "bias": model.intercept_.astype(np.float32),
+            "weights": coef[:len(used)].astype(np.float32), "bias": model.intercept_.astype(np.float32),
+            "lexicon": coef[len(used):].astype(np.float32) if lexicon else np.zeros((0, 3), dtype=np.float32),
             "offsets": np.asarray(best["offsets"], dtype=np.float32),
             "settings": {"C": best["C"], "val_macro_f1": round(best["val_macro_f1"], 4),
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(train_texts),
@@ -211,6 +218,7 @@ def write(models: dict, meta: dict, path: Path) -> None:
         arrays[f"{language}.weights"] = fitted["weights"].astype(np.float16)
         arrays[f"{language}.bias"] = fitted["bias"]
         arrays[f"{language}.offsets"] = fitted["offsets"]
+        arrays[f"{language}.lexicon"] = fitted["lexicon"]
     arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(path, **arrays)
 

@@ -134,14 +134,27 @@ def lexicon_tokens(text: str) -> list[str]:
     return out or ["__lex_none__"]
 
 
-def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5, lexicon: bool = False):
+def lexicon_counts(texts: list[str]):
+    """(n, 3) array per model text: polar words of TextBlob's lexicon that are positive, negative
+    (each capped at 3; negation flips), and 1 when there is none. Kept outside the TF-IDF block, so
+    the evidence is not diluted by the hundreds of n-grams of a long comment."""
+    import numpy as np
+
+    out = np.zeros((len(texts), 3))
+    for i, text in enumerate(texts):
+        tokens = lexicon_tokens(text)
+        out[i] = (min(tokens.count("__lex_pos__"), 3), min(tokens.count("__lex_neg__"), 3),
+                  float(tokens == ["__lex_none__"]))
+    return out
+
+
+def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5):
     """Hashed n-gram occurrences of a batch of *model texts* (see ``for_model``).
 
     Returns ``(doc, bucket)``: two int64 arrays with one entry per feature occurrence. Character
     n-grams (``low``..``high`` within space-padded words; 1..3 over the whole text for Japanese) are
     hashed in numpy; word unigrams and bigrams (with negation marks) with CRC-32. Training and
-    inference call this same function, so they see identical features. ``lexicon`` adds the
-    TextBlob-lexicon evidence tokens (``lexicon_tokens``; the English model uses them).
+    inference call this same function, so they see identical features.
     """
     import zlib
 
@@ -152,7 +165,7 @@ def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: in
     for i, text in enumerate(texts):
         (japanese if is_japanese_script(text) else spaced).append(i)
         if words:
-            feats = word_features(text) + (lexicon_tokens(text) if lexicon else [])
+            feats = word_features(text)
             if feats:
                 docs.append(np.full(len(feats), i, dtype=np.int64))
                 buckets.append(np.fromiter((zlib.crc32(f.encode("utf-8", "replace")) for f in feats),

@@ -26,7 +26,7 @@ def test_plain_textblob_reference_label_uses_the_documented_threshold():
     ("The new onboarding team was fantastic, thank you so much!", "en", "positive"),
     ("Worst support experience ever, nobody answers and the tool keeps crashing.", "en", "negative"),
     ("Excelente atención, muy contentos con el equipo.", "es", "positive"),
-    ("Es un desastre, nadie responde y perdimos el cliente.", "es", "negative"),
+    ("Muy mal servicio, es un desastre.", "es", "negative"),
     ("Super Zusammenarbeit, vielen Dank an das ganze Team!", "de", "positive"),
     ("Eine Katastrophe, die Abrechnung ist schon wieder falsch und keiner hilft.", "de", "negative"),
     ("対応がとても丁寧で、本当に感謝しています。", "ja", "positive"),
