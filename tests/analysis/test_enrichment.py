@@ -4,7 +4,7 @@ from analysis.sentiment import CommentScorer
 from analysis.themes import Taxonomy
 from chalicelib.storage.enrichments import InMemoryEnrichmentStore
 
-COMMENTS = [{"id": "i1.q_reason", "text": "The partner portal keeps crashing, nobody answers.", "language": "en"},
+COMMENTS = [{"id": "i1.q_reason", "text": "The partner portal keeps crashing and it is awful.", "language": "en"},
             {"id": "i2.q_reason", "text": "Excelente formación, muy útil.", "language": "es"},
             {"id": "i3.q_reason", "text": "", "language": "en"}]
 
