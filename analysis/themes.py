@@ -84,7 +84,7 @@ class Taxonomy:
         self.version = "themes-" + hashlib.sha256(json.dumps(
             [[t.id, t.label, sorted((k, list(v)) for k, v in t.phrases.items())] for t in themes],
             ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
-        self._patterns: dict[str | None, dict[str, re.Pattern]] = {}
+        self._patterns: dict[str | None, dict[str, tuple[re.Pattern, tuple[str, ...]]]] = {}
 
     @classmethod
     def load(cls, path: Path = THEMES_FILE) -> Taxonomy:
@@ -131,15 +131,16 @@ class Taxonomy:
             raise InvalidInput(problems)
         return cls(themes)
 
-    def _compiled(self, language: str | None) -> dict[str, re.Pattern]:
+    def _compiled(self, language: str | None) -> dict[str, tuple[re.Pattern, tuple[str, ...]]]:
         compiled = self._patterns.get(language)
         if compiled is None:
             compiled = {}
             for theme in self.themes:
                 pairs = [(lang, p) for lang, items in theme.phrases.items()
                          if language is None or lang in (language, ANY) for p in items]
-                if pairs:
-                    compiled[theme.id] = _compile(pairs)
+                if pairs:  # anchors: a phrase can only match where its first word occurs as a substring
+                    anchors = tuple(sorted({re.split(r"[\s-]+", p.strip())[0] for _, p in pairs}))
+                    compiled[theme.id] = (_compile(pairs), anchors)
             self._patterns[language] = compiled
         return compiled
 
@@ -153,8 +154,10 @@ class Taxonomy:
         if language is not None and not any(language in t.phrases for t in self.themes):
             patterns = self._compiled(None)  # a language without phrases: try them all
         names = language != "de"  # German capitalises every noun
-        return [theme_id for theme_id, pattern in patterns.items()
-                if any(not (names and _is_name(lowered, m)) for m in pattern.finditer(lowered))]
+        folded = lowered.lower()
+        return [theme_id for theme_id, (pattern, anchors) in patterns.items()
+                if any(a in folded for a in anchors)
+                and any(not (names and _is_name(lowered, m)) for m in pattern.finditer(lowered))]
 
     def covers(self, phrase: str) -> bool:
         """True when a taxonomy phrase occurs in ``phrase`` (so it is not a new theme)."""
