@@ -7,64 +7,119 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .sentiment import NOT_SCORED, TextBlobScorer
+from .sentiment import NOT_SCORED, CommentScorer
 from .suppression import MARKER, suppress_cells
-from .themes import Taxonomy, discover_phrases
+from .themes import Taxonomy
 
 COMMENT_THRESHOLD = 8
 EXAMPLES_PER_THEME = 3
 TOP_THEMES = 10
 
 
-def score_comments(texts: pd.Series, scorer: TextBlobScorer, taxonomy: Taxonomy,
+def score_comments(texts: pd.Series, scorer: CommentScorer, taxonomy: Taxonomy,
                    languages: pd.Series | None = None, progress=None) -> pd.DataFrame:
-    """One row per comment (same index): label, polarity, subjectivity, probability, language, themes."""
-    hints = languages.tolist() if languages is not None else [None] * len(texts)
+    """One row per comment (same index): label, polarity, subjectivity, probability, language, reason, themes.
+
+    Scored in one batch (each distinct text once; cached texts cost nothing); themes are matched in
+    the detected language.
+    """
+    hints = [h if isinstance(h, str) else None for h in (languages.tolist() if languages is not None
+                                                          else [None] * len(texts))]
+    values = ["" if not isinstance(t, str) else t for t in texts.tolist()]
+    sentiments = scorer.score_many(values, hints)
     rows = []
-    for text, hint in zip(texts.fillna("").astype(str).tolist(), hints, strict=True):
-        sentiment = scorer.score(text, hint if isinstance(hint, str) else None)
-        rows.append({**sentiment.to_dict(), "themes": tuple(taxonomy.match(text))})
+    for text, sentiment in zip(values, sentiments, strict=True):
+        rows.append({**sentiment.to_dict(), "themes": tuple(taxonomy.match(text, sentiment.language))})
         if progress is not None:
             progress()
     return pd.DataFrame(rows, index=texts.index,
-                        columns=["label", "polarity", "subjectivity", "probability", "language", "themes"])
+                        columns=["label", "polarity", "subjectivity", "probability", "language", "reason", "themes"])
+
+
+def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy: Taxonomy,
+                            enrichments: dict[str, dict] | None) -> pd.DataFrame:
+    """Like ``score_comments`` for tidy rows (``response_id``, ``question_id``, ``text``, ``language``),
+    but taking each comment's stored enrichment when it is current (same text, model and taxonomy
+    versions); only the others are scored."""
+    from .sentiment import text_key
+    from .text_features import clean
+
+    if not enrichments or "response_id" not in rows or "question_id" not in rows:
+        return score_comments(rows["text"], scorer, taxonomy, rows["language"] if "language" in rows else None)
+    columns = ["label", "polarity", "subjectivity", "probability", "language", "reason", "themes"]
+    found, missing = {}, []
+    for index, response_id, question_id, text in zip(rows.index, rows["response_id"], rows["question_id"],
+                                                     rows["text"], strict=True):
+        record = enrichments.get(f"{response_id}.{question_id}")
+        if (record and record.get("sentiment_version") == scorer.version
+                and record.get("taxonomy_version") == taxonomy.version
+                and record.get("text_sha") == text_key(clean(text))):
+            polarity = record.get("polarity")
+            found[index] = {"label": record["label"], "polarity": polarity,
+                            "subjectivity": None, "probability": record.get("probability"),
+                            "language": record["language"], "reason": record.get("reason"),
+                            "themes": tuple(record.get("themes") or ())}
+        else:
+            missing.append(index)
+    if missing:
+        part = rows.loc[missing]
+        scored = score_comments(part["text"], scorer, taxonomy, part["language"])
+        found.update(scored.to_dict("index"))
+    return pd.DataFrame([found[i] for i in rows.index], index=rows.index, columns=columns)
 
 
 def summarise_comments(comments: pd.DataFrame, scored: pd.DataFrame, text_column: str,
                        segment_column: str | None, taxonomy: Taxonomy,
                        threshold: int = COMMENT_THRESHOLD, top_phrases: int = 15) -> dict:
     """Per-segment summary: label counts, mean polarity, top themes (count, mean polarity,
-    examples) and discovered phrases, plus the same for all comments ("overall")."""
+    examples) and emerging topics per language, plus the same for all comments ("overall")."""
     data = scored.assign(text=comments[text_column].fillna("").astype(str))
     data = data[data["text"].str.strip() != ""]
     if segment_column:
         data = data.assign(segment=comments.loc[data.index, segment_column].fillna("(unknown)").astype(str))
-    overall = _summary(data, taxonomy, top_phrases) if len(data) >= threshold else _hidden(len(data) and "primary")
+    overall = (_summary(data, taxonomy, top_phrases, threshold) if len(data) >= threshold
+               else _hidden(len(data) and "primary"))
     out = {"threshold": threshold, "marker": MARKER, "comments": int(len(data)), "overall": overall, "segments": []}
     if segment_column and len(data):
         counts = data.groupby("segment").size().rename("n").reset_index()
         status = suppress_cells(counts, ["segment"], "n", threshold, total=len(data))
         for i, row in counts.iterrows():
             part = data[data["segment"] == row["segment"]]
-            body = _hidden(status[i]) if status[i] else _summary(part, taxonomy, top_phrases)
+            body = _hidden(status[i]) if status[i] else _summary(part, taxonomy, top_phrases, threshold)
             out["segments"].append({"segment": row["segment"], **body})
     return out
 
 
 def _hidden(reason) -> dict:
     return {"suppressed": reason or "primary", "comments": MARKER, "labels": MARKER, "mean_polarity": MARKER,
-            "themes": MARKER, "discovered": MARKER}
+            "themes": MARKER, "topics": MARKER}
+
+
+def distinct_quotes(texts: list[str], limit: int) -> list[str]:
+    """The first ``limit`` texts that differ once case, punctuation and spacing are ignored."""
+    import re
+
+    out, seen = [], set()
+    for text in texts:
+        key = re.sub(r"\W+", " ", str(text).lower()).strip()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(text)
+            if len(out) == limit:
+                break
+    return out
 
 
 def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
     """Per theme of scored comments (``themes``, ``polarity``, ``label``, ``probability``, ``text``):
-    count, mean polarity, negative/positive counts and the most typical examples, most frequent first."""
+    count, mean polarity, negative/positive counts and up to three distinct examples (the most
+    confidently labelled first), most frequent first."""
     exploded = part.explode("themes").dropna(subset=["themes"])
     themes = []
     for theme_id, group in exploded.groupby("themes"):
         polarity = group["polarity"].dropna()
-        examples = (group.assign(order=group["probability"].fillna(0.5)).sort_values(["order", "text"])
-                    ["text"].head(EXAMPLES_PER_THEME).tolist())
+        examples = distinct_quotes(group.assign(order=-group["probability"].fillna(0.0))
+                                   .sort_values(["order", "text"])["text"].tolist(), EXAMPLES_PER_THEME)
         themes.append({"theme": theme_id, "label": taxonomy.labels.get(theme_id, theme_id),
                        "comments": int(len(group)),
                        "mean_polarity": round(float(polarity.mean()), 4) if len(polarity) else None,
@@ -74,22 +129,35 @@ def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
     return sorted(themes, key=lambda t: (-t["comments"], t["theme"]))
 
 
-def _summary(part: pd.DataFrame, taxonomy: Taxonomy, top_phrases: int) -> dict:
+def _summary(part: pd.DataFrame, taxonomy: Taxonomy, top_topics: int, threshold: int = COMMENT_THRESHOLD) -> dict:
     scored = part[part["label"] != NOT_SCORED]
     labels = {label: int(n) for label, n in part["label"].value_counts().sort_index().items()}
     themes = theme_summaries(part, taxonomy)
-    english = part.loc[part["language"] == "en", "text"]
     return {"suppressed": False, "comments": int(len(part)), "labels": labels,
             "mean_polarity": round(float(scored["polarity"].mean()), 4) if len(scored) else None,
             "themes": themes[:TOP_THEMES],
-            "discovered": discover_phrases(english, taxonomy, top=top_phrases)}
+            "topics": topics_by_language(part, threshold)[:top_topics]}
+
+
+def topics_by_language(part: pd.DataFrame, threshold: int = COMMENT_THRESHOLD) -> list[dict]:
+    """Emerging topics (``analysis.topics``) of each language with at least ``threshold`` comments;
+    topics smaller than ``threshold`` comments are not reported."""
+    from .topics import emerging_topics
+
+    out = []
+    for language, group in part.groupby("language"):
+        if len(group) < threshold:
+            continue
+        out += emerging_topics(group["text"].tolist(), str(language), group["label"].tolist(),
+                               group["polarity"].tolist(), threshold=threshold)
+    return sorted(out, key=lambda t: (-t["comments"], t["language"] or "", t["label"]))
 
 
 def wave_comment_summaries(tidy: pd.DataFrame, text_questions: list[str], by: str = "tier",
-                           threshold: int = COMMENT_THRESHOLD, scorer: TextBlobScorer | None = None,
+                           threshold: int = COMMENT_THRESHOLD, scorer: CommentScorer | None = None,
                            taxonomy: Taxonomy | None = None) -> dict:
     """Per text question: the comment summary overall and per ``by`` segment (a snapshot column)."""
-    scorer = scorer or TextBlobScorer()
+    scorer = scorer or CommentScorer()
     taxonomy = taxonomy or Taxonomy.load()
     out = {}
     for question_id in text_questions:

@@ -1,104 +1,175 @@
-"""Sentiment evaluation on the UCI "Sentiment Labelled Sentences" data (and model training).
+"""Evaluation of what the product outputs: the three labels, per language, beside TextBlob and VADER.
 
-Split: a sentence is held out when int(sha256(sentence), 16) % 10 < 3 (about 30%), otherwise it
-is training data; the split depends only on the text, so it is reproducible and never mixes.
-The data set has no neutral sentences, so accuracy is measured on the positive/negative decision:
+Data (read from paths, never copied): the UMSAB validation splits (three classes, tweets; the models
+were fitted on the train splits and their settings chosen on these, so they are development
+figures, not test figures), all 3,000 UCI sentences (positive/negative only; not used in
+training), the held-out part of the hand-labelled Japanese sentences, and
+``analysis/data/neutral_business.txt`` (factual business statements written for this check, which
+should come out neutral).
 
-* plain TextBlob: polarity > 0 is positive;
-* VADER (reference only, dev dependency): compound > 0 is positive;
-* project: P(positive) >= 0.5 from the full labelling (model trained on the training part only,
-  contrast handling, domain lexicon); ``project_model_only`` leaves out contrast and lexicon.
+Every text goes through the product path (``CommentScorer.score_many`` with the data set's language
+as the form language), so language routing is part of the score: a ``not_scored`` comment counts as
+wrong. Baselines in the same run: plain TextBlob (polarity > 0.1 positive, < −0.1 negative) and VADER
+(compound ≥ 0.05 positive, ≤ −0.05 negative; VADER is a development dependency).
 
-Run ``python -m analysis.evaluation --data DIR [--write-model]``; ``--write-model`` stores the
-model trained on the training part in analysis/data/sentiment_model.json.
+    .venv/bin/pulse text evaluate [--umsab DIR] [--sentences DIR] [--json]
 """
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
-import math
 from pathlib import Path
 
-from .sentiment import MODEL_FILE, SentimentModel, TextBlobScorer, dense_features, textblob_score, tokens
+from .sentiment import LABELS, NOT_SCORED, CommentScorer, plain_label
+from .sentiment_training import (
+    SENTENCES,
+    UMSAB,
+    UMSAB_LANGUAGES,
+    is_held_out,
+    load_japanese,
+    load_sentences,
+    load_umsab,
+)
 
-DEFAULT_DATA = Path("/work/shared/data/sentiment-labelled-sentences")
-MIN_COUNT, L2 = 2, 1.0
+NEUTRAL_FILE = Path(__file__).parent / "data" / "neutral_business.txt"
+METHODS = ("product", "textblob", "vader")
 
 
-def load_sentences(directory: Path) -> list[tuple[str, str, int]]:
-    """(source, sentence, label) for every ``*_labelled.txt`` line ``sentence<TAB>label``."""
+def scores(pred: list[str], gold: list[str]) -> dict:
+    """Macro-F1 over the three labels, recall per class, accuracy and the not-scored share."""
+    out = {"n": len(gold)}
+    f1s = []
+    for label in LABELS:
+        tp = sum(1 for p, g in zip(pred, gold, strict=True) if p == label and g == label)
+        fp = sum(1 for p, g in zip(pred, gold, strict=True) if p == label and g != label)
+        fn = sum(1 for p, g in zip(pred, gold, strict=True) if p != label and g == label)
+        support = tp + fn
+        out[f"recall_{label}"] = round(tp / support, 4) if support else None
+        if support:
+            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    out["macro_f1"] = round(sum(f1s) / len(f1s), 4) if f1s else None
+    out["accuracy"] = round(sum(p == g for p, g in zip(pred, gold, strict=True)) / len(gold), 4) if gold else None
+    out["not_scored"] = round(sum(p == NOT_SCORED for p in pred) / len(pred), 4) if pred else None
+    return out
+
+
+def _baselines():
+    from textblob.en import sentiment as pattern_sentiment
+
+    def textblob(texts):
+        return [plain_label(pattern_sentiment(t)[0]) for t in texts]
+
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:  # reference only
+        return {"textblob": textblob}
+    analyzer = SentimentIntensityAnalyzer()
+
+    def vader(texts):
+        out = []
+        for t in texts:
+            c = analyzer.polarity_scores(t)["compound"]
+            out.append("positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral")
+        return out
+
+    return {"textblob": textblob, "vader": vader}
+
+
+def data_sets(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[tuple[str, str, list[str], list[str]]]:
+    """(name, language, texts, gold labels) of every evaluation set available."""
+    sets = []
+    for language in UMSAB_LANGUAGES:
+        if (umsab / UMSAB_LANGUAGES[language]).exists():
+            texts, labels, _ = load_umsab(umsab, language, "val")
+            sets.append((f"UMSAB val {language}", language, texts, [LABELS[k] for k in labels]))
+    rows = [r for r in load_japanese() if is_held_out(r[0])]
+    sets.append(("hand-labelled ja (held out)", "ja", [r[0] for r in rows], [LABELS[r[1]] for r in rows]))
+    if sentences.exists():
+        rows = load_sentences(sentences)
+        sets.append(("UCI sentences en (2-class, not trained on)", "en", [r[1] for r in rows],
+                     [LABELS[r[2]] for r in rows]))
+    neutral = [line.strip() for line in NEUTRAL_FILE.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")]
+    sets.append(("neutral business statements en", "en", neutral, ["neutral"] * len(neutral)))
+    return sets
+
+
+def evaluate(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[dict]:
+    """One row per data set and method (see module docstring)."""
+    scorer = CommentScorer()
+    baselines = _baselines()
     rows = []
-    for path in sorted(directory.glob("*_labelled.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if "\t" in line:
-                text, label = line.rsplit("\t", 1)
-                if label.strip() in ("0", "1") and text.strip():
-                    rows.append((path.stem.split("_")[0], text.strip(), int(label)))
+    for name, language, texts, gold in data_sets(umsab, sentences):
+        predictions = {"product": [s.label for s in scorer.score_many(texts, [language] * len(texts))]}
+        for method, predict in baselines.items():
+            predictions[method] = predict(texts)
+        for method in METHODS:
+            if method in predictions:
+                rows.append({"data": name, "language": language, "method": method,
+                             **scores(predictions[method], gold)})
     return rows
 
 
-def is_held_out(text: str) -> bool:
-    """The documented split: ~30% of sentences, chosen by the SHA-256 of the text."""
-    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 10 < 3
+def format_table(rows: list[dict]) -> str:
+    """Markdown table of the evaluation rows."""
+    def cell(value):
+        return "–" if value is None else f"{value:.3f}"
+
+    lines = ["| data | method | n | macro-F1 | recall neg | recall neu | recall pos | not scored |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        lines.append(f"| {r['data']} | {r['method']} | {r['n']} | {cell(r['macro_f1'])} | "
+                     f"{cell(r['recall_negative'])} | {cell(r['recall_neutral'])} | {cell(r['recall_positive'])} | "
+                     f"{cell(r['not_scored'])} |")
+    return "\n".join(lines)
 
 
-def split(rows):
-    train = [r for r in rows if not is_held_out(r[1])]
-    test = [r for r in rows if is_held_out(r[1])]
-    return train, test
+THEME_SAMPLE = Path(__file__).parent / "data" / "theme_precision_sample.tsv"
 
 
-def model_probability(model: SentimentModel, text: str) -> float:
-    polarity, subjectivity, assessments = textblob_score(text)
-    z, _ = model.logit(dense_features(polarity, subjectivity, assessments, text), tokens(text))
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+def theme_precision(umsab: Path = UMSAB, sentences: Path = SENTENCES, taxonomy=None) -> dict:
+    """Precision (and misses) of the theme matcher on the hand-judged sample.
 
+    Texts are re-read from the data folders by index; a match the current taxonomy makes that
+    differs from the judged one is counted as ``unjudged`` (re-judge after changing phrases).
+    """
+    from .themes import Taxonomy
 
-def evaluate(directory: Path = DEFAULT_DATA, write_model: bool = False) -> dict:
-    """Accuracy of plain TextBlob, VADER and the project's model on the held-out part."""
-    rows = load_sentences(directory)
-    train, test = split(rows)
-    model = SentimentModel.fit([r[1] for r in train], [r[2] for r in train], min_count=MIN_COUNT, l2=L2,
-                               meta={"trained_on": "UCI sentiment labelled sentences, training split "
-                                                   "(sha256 % 10 >= 3)", "train_size": len(train)})
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-        vader = SentimentIntensityAnalyzer()
-    except ImportError:  # reference only: reported as missing
-        vader = None
+    taxonomy = taxonomy or Taxonomy.load()
+    cache: dict[tuple, list[str]] = {}
 
-    def accuracy(predict, data):
-        return round(sum(int(predict(t)) == y for _, t, y in data) / len(data), 4) if data else None
+    def text_of(source, language, split, index):
+        key = (source, language, split)
+        if key not in cache:
+            if source == "umsab":
+                cache[key] = load_umsab(umsab, language, split)[0]
+            else:
+                cache[key] = [r[1] for r in load_sentences(sentences)]
+        return cache[key][index]
 
-    results = {"sentences": len(rows), "train": len(train), "held_out": len(test), "held_out_by_source": {}}
-    scorer = TextBlobScorer(model=model)
-    methods = {
-        "textblob_plain": lambda t: textblob_score(t)[0] > 0,
-        "vader": (lambda t: vader.polarity_scores(t)["compound"] > 0) if vader else None,
-        "project_model_only": lambda t: model_probability(model, t) >= 0.5,
-        "project": lambda t: scorer.probability(t) >= 0.5,
-    }
-    for name, predict in methods.items():
-        results[name] = accuracy(predict, test) if predict else None
-        if predict:
-            for source in sorted({r[0] for r in test}):
-                part = [r for r in test if r[0] == source]
-                results["held_out_by_source"].setdefault(source, {})[name] = accuracy(predict, part)
-    results["project_train_accuracy"] = accuracy(methods["project"], train)
-    if write_model:
-        model.save(MODEL_FILE)
-        results["model_written"] = str(MODEL_FILE)
-    return results
-
-
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--write-model", action="store_true")
-    args = parser.parse_args(argv)
-    print(json.dumps(evaluate(args.data, args.write_model), indent=2))
-
-
-if __name__ == "__main__":
-    main()
+    judged = right = unjudged = missed = negatives = 0
+    per_theme: dict[str, list[int]] = {}
+    for line in THEME_SAMPLE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, language, split, index, themes, verdict = line.split("\t")
+        if source == "umsab" and not (umsab / UMSAB_LANGUAGES[language]).exists():
+            continue
+        if source == "uci" and not sentences.exists():
+            continue
+        now = ",".join(taxonomy.match(text_of(source, language, split, int(index)), language)) or "-"
+        if now != themes:
+            unjudged += 1
+            continue
+        if themes == "-":
+            negatives += 1
+            missed += verdict.startswith("missed")
+            continue
+        judged += 1
+        right += verdict == "right"
+        for theme in themes.split(","):
+            per_theme.setdefault(theme, [0, 0])
+            per_theme[theme][0] += verdict == "right"
+            per_theme[theme][1] += 1
+    return {"sample": judged + negatives + unjudged, "matched": judged, "right": right,
+            "precision": round(right / judged, 4) if judged else None,
+            "per_theme": {t: {"right": r, "matched": n} for t, (r, n) in sorted(per_theme.items())},
+            "not_matched": negatives, "missed": missed, "unjudged": unjudged}

@@ -97,12 +97,13 @@ def review_stores():
     from types import SimpleNamespace
 
     from chalicelib.storage.corrections import DynamoCorrectionRepository
+    from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.followups import DynamoFollowupRepository
     from chalicelib.storage.snapshots import DynamoSnapshotStore
 
     t = table()
     return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
-                           followups=DynamoFollowupRepository(t))
+                           followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t))
 
 
 @cache
@@ -181,6 +182,7 @@ def reporting():
     from chalicelib.reports.archive import LocalReportArchive, S3ReportArchive
     from chalicelib.reports.delivery import OutboxReportMailer, SesReportMailer
     from chalicelib.services.reporting import Reporting
+    from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.report_runs import DynamoReportRunRepository
 
     rs, region = report_settings(), settings().region
@@ -190,7 +192,7 @@ def reporting():
     mailer = (SesReportMailer(session.client("ses", region_name=region), rs.sender) if rs.transport == "ses"
               else OutboxReportMailer(_local_path(rs.outbox_dir)))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
-                     mailer=mailer, settings=rs)
+                     mailer=mailer, settings=rs, enrichments=DynamoEnrichmentStore(table()))
 
 
 @cache

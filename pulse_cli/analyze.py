@@ -60,17 +60,17 @@ def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_thr
 
 @contextlib.contextmanager
 def _scorer(cache_path: Path | None, enabled: bool = True):
-    """A TextBlobScorer whose cache is read from and written back to a JSON file (None when not enabled)."""
+    """A CommentScorer whose cache is read from and written back to a JSON file (None when not enabled)."""
     if not enabled:
         yield None
         return
-    from analysis.sentiment import TextBlobScorer, load_cache, save_cache
+    from analysis.sentiment import CommentScorer, load_cache, save_cache
 
     if cache_path is None:
         from .stage import project_root
 
         cache_path = project_root() / ".local" / "sentiment-cache.json"
-    scorer = TextBlobScorer(cache=load_cache(cache_path))
+    scorer = CommentScorer(cache=load_cache(cache_path))
     yield scorer
     if scorer.engine_calls:
         try:
@@ -263,7 +263,7 @@ def text_analyze(file: Path, text_column: str, segment_column: str | None, out_d
     rows_path, summary_path = out_dir / "comments.csv", out_dir / "summary.json"
     with rows_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        extra = ["sentiment_label", "polarity", "subjectivity", "probability_positive", "language", "themes"]
+        extra = ["sentiment_label", "polarity", "subjectivity", "probability", "language", "themes"]
         writer.writerow([_safe(c) for c in frame.columns] + extra)
         for (_, row), (_, s) in zip(frame.iterrows(), scored.iterrows(), strict=True):
             writer.writerow([_safe(v) for v in row.tolist()] + [
@@ -274,3 +274,26 @@ def text_analyze(file: Path, text_column: str, segment_column: str | None, out_d
     labels = scored["label"].value_counts().to_dict()
     click.echo(f"{len(frame)} rows: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items()))
                + f"; wrote {rows_path} and {summary_path}")
+
+
+@text.command("evaluate")
+@click.option("--umsab", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="UMSAB data folder (default /work/shared/data/umsab-sentiment).")
+@click.option("--sentences", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="UCI sentiment-labelled-sentences folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON instead of a table.")
+@report_errors
+def text_evaluate(umsab: Path | None, sentences: Path | None, as_json: bool) -> None:
+    """Macro-F1 and per-class recall of the product's three labels per language, beside TextBlob and VADER."""
+    from analysis import evaluation
+
+    umsab, sentences = umsab or evaluation.UMSAB, sentences or evaluation.SENTENCES
+    rows = evaluation.evaluate(umsab, sentences)
+    themes = evaluation.theme_precision(umsab, sentences)
+    if as_json:
+        click.echo(json.dumps({"sentiment": rows, "themes": themes}, indent=2))
+        return
+    click.echo(evaluation.format_table(rows))
+    click.echo(f"\nthemes: precision {themes['precision']} ({themes['right']} of {themes['matched']} matches right) "
+               f"on {themes['sample']} hand-judged texts; {themes['missed']} of {themes['not_matched']} unmatched "
+               f"texts named a theme; {themes['unjudged']} matches not judged yet")

@@ -10,8 +10,12 @@ BREAKDOWNS = "tier,region"
 
 
 def load_report_inputs(repos, wave_id: str, threshold: int = 5, comment_threshold: int = 8,
-                       progress: bool = False) -> dict:
-    """Load the wave (and the previous wave of its survey) and compute the report inputs."""
+                       progress: bool = False, enrichments=None) -> dict:
+    """Load the wave (and the previous wave of its survey) and compute the report inputs.
+
+    ``enrichments`` (store of per-comment enrichments written by the results refresh) lets the
+    report reuse stored sentiment and themes instead of scoring comments again.
+    """
     from analysis.repository_loader import load_wave, previous_wave_id
 
     partners = repos.partners.all()
@@ -20,11 +24,12 @@ def load_report_inputs(repos, wave_id: str, threshold: int = 5, comment_threshol
     previous_id = previous_wave_id(repos, wave_id)
     if previous_id is not None:
         previous, _ = load_wave(repos, previous_id, progress=progress, partners=partners)
-    return compute_report_inputs(current, specs, previous, threshold, comment_threshold)
+    stored = enrichments.for_wave(wave_id) if enrichments is not None else None
+    return compute_report_inputs(current, specs, previous, threshold, comment_threshold, enrichments=stored)
 
 
 def compute_report_inputs(current, specs, previous=None, threshold: int = 5, comment_threshold: int = 8,
-                          scorer=None) -> dict:
+                          scorer=None, enrichments: dict | None = None) -> dict:
     """Scorecard by tier and region (with wave-over-wave tests), comments per tier, revenue coverage."""
     from analysis.scorecard import build_scorecard
 
@@ -33,7 +38,8 @@ def compute_report_inputs(current, specs, previous=None, threshold: int = 5, com
     comments = None
     text_questions = [s.id for s in specs if s.type == "text"]
     if text_questions and current.tidy is not None and len(current.tidy):
-        comments = comment_themes_by_tier(current.tidy, text_questions, comment_threshold, scorer=scorer)
+        comments = comment_themes_by_tier(current.tidy, text_questions, comment_threshold, scorer=scorer,
+                                          enrichments=enrichments)
     return {"scorecard": scorecard, "comments": comments, "revenue": revenue_coverage(current)}
 
 
@@ -60,7 +66,7 @@ def revenue_coverage(current) -> dict:
 
 
 def comment_themes_by_tier(tidy, text_questions: list[str], threshold: int = 8, scorer=None,
-                           taxonomy=None) -> dict:
+                           taxonomy=None, enrichments: dict | None = None) -> dict:
     """Per text question and tier: themes with comment counts, mean polarity and examples.
 
     The same scoring, taxonomy, suppression (primary + complementary at ``threshold`` comments)
@@ -68,18 +74,18 @@ def comment_themes_by_tier(tidy, text_questions: list[str], threshold: int = 8, 
     discovery (noun-phrase parsing of every comment: ~70% of its time, and not in the report).
     Output has the same shape: ``{question: {"segments": [{"segment", "suppressed", "themes"}]}}``.
     """
-    from analysis.comments import TOP_THEMES, score_comments, theme_summaries
-    from analysis.sentiment import TextBlobScorer
+    from analysis.comments import TOP_THEMES, scored_from_enrichments, theme_summaries
+    from analysis.sentiment import CommentScorer
     from analysis.suppression import MARKER, suppress_cells
     from analysis.themes import Taxonomy
 
-    scorer = scorer or TextBlobScorer()
+    scorer = scorer or CommentScorer()
     taxonomy = taxonomy or Taxonomy.load()
     out = {}
     for question_id in text_questions:
         rows = tidy[(tidy["question_id"] == question_id) & tidy["text"].notna()]
         rows = rows[rows["text"].astype(str).str.strip() != ""]
-        scored = score_comments(rows["text"], scorer, taxonomy, rows["language"])
+        scored = scored_from_enrichments(rows, scorer, taxonomy, enrichments)
         data = scored.assign(text=rows["text"].astype(str), tier=rows["tier"].fillna("(unknown)").astype(str))
         counts = data.groupby("tier").size().rename("n").reset_index()
         status = suppress_cells(counts, ["tier"], "n", threshold) if len(counts) else []

@@ -35,6 +35,7 @@ class Reporting:
     archive: object    # ReportArchive
     mailer: object     # ReportMailer
     settings: object   # ReportSettings
+    enrichments: object = None  # stored per-comment enrichments (DynamoEnrichmentStore), optional
 
 
 @dataclass
@@ -90,7 +91,8 @@ def build_report(inputs: dict, *, period: str, now: datetime, followups: FollowU
 def _inputs(ctx: Reporting, wave_id: str) -> dict:
     from chalicelib.reports.inputs import load_report_inputs
 
-    return load_report_inputs(ctx.repos, wave_id, ctx.settings.threshold, ctx.settings.comment_threshold)
+    return load_report_inputs(ctx.repos, wave_id, ctx.settings.threshold, ctx.settings.comment_threshold,
+                              enrichments=ctx.enrichments)
 
 
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:

@@ -32,13 +32,17 @@ class SnapshotMissing(NotFound):
 
 # -- refresh (heavy; imports the analysis engine lazily through the builder) ---------------------
 def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: str, thresholds,
-                     sla_days: int, now: datetime) -> dict:
-    """Recompute the wave's snapshot, store it, create missing follow-ups; returns a summary."""
+                     sla_days: int, now: datetime, enrichments=None) -> dict:
+    """Recompute the wave's snapshot, store it, create missing follow-ups; returns a summary.
+
+    ``enrichments`` (optional store of per-comment enrichments) lets unchanged comments skip scoring.
+    """
     from chalicelib.services import followups, snapshot_builder
 
     started = time.perf_counter()
     corrections = corrections_repo.for_wave(wave_id)
-    parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds)
+    parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
+                                                                       enrichments)
     version = now.strftime("%Y%m%dT%H%M%S%fZ")
     pointer = store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
     survey_nps = parts["scorecard:all"].get("nps_question")

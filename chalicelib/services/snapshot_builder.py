@@ -19,7 +19,7 @@ from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
 
 BREAKDOWNS = "tier,region,partner_type,program,tier:region"
 SUMMARY_DIMENSIONS = ("tier", "region")
-STRONGLY_NEGATIVE_PROBABILITY = 0.2
+STRONGLY_NEGATIVE_PROBABILITY = 0.6  # P(negative) of a negative label (three-class model)
 MARKER = "suppressed"
 
 
@@ -42,42 +42,73 @@ def _taxonomy():
     return Taxonomy.load()
 
 
-def score_comments(responses, survey, corrections: dict[str, dict]) -> list[dict]:
-    """Comment records of submitted responses: attributes, sentiment, themes, corrections applied."""
-    from analysis.sentiment import TextBlobScorer
+def score_comments(responses, survey, corrections: dict[str, dict], enrichments=None) -> list[dict]:
+    """Comment records of submitted responses: attributes, sentiment, themes, corrections applied.
+
+    Sentiment and themes come from the stored per-comment enrichments (``enrichments``: a store
+    with ``for_wave``/``put_many``, e.g. ``DynamoEnrichmentStore``); only new, edited or
+    out-of-date comments are scored, and those enrichments are written back.
+    """
+    from analysis.enrichment import enrich
+    from analysis.sentiment import CommentScorer
 
     text_questions = [q.id for q in survey.questions() if q.type == "text"]
     nps_id = next((q.id for q in survey.questions() if q.type == "nps"), None)
-    scorer, taxonomy = TextBlobScorer(), _taxonomy()
-    records = []
+    taxonomy = _taxonomy()
+    found = []
     for response in responses:
         if response.status != "submitted":
             continue
-        partner = response.partner or {}
         for qid in text_questions:
             text = (response.answers or {}).get(qid)
-            if not isinstance(text, str) or not text.strip():
-                continue
-            sentiment = scorer.score(text, response.language)
-            cid = comment_id(response.invitation_id, qid)
-            record = {
-                "id": cid, "wave_id": response.wave_id, "invitation_id": response.invitation_id,
-                "partner_id": response.partner_id,
-                "question_id": qid, "text": text, "language": response.language,
-                "tier": partner.get("tier"), "region": partner.get("region"),
-                "country": partner.get("country"),
-                "partner_types": list(partner.get("partner_types") or []),
-                "programs": list(partner.get("programs") or []),
-                "nps": (response.answers or {}).get(nps_id) if nps_id else None,
-                "label": sentiment.label, "probability": sentiment.probability,
-                "model_label": sentiment.label,
-                "themes": taxonomy.match(text) if taxonomy else [],
-                "corrected": None,
-            }
-            record["model_themes"] = list(record["themes"])
-            apply_correction(record, corrections.get(cid))
-            records.append(record)
+            if isinstance(text, str) and text.strip():
+                found.append((response, qid, text))
+    wave_ids = sorted({r.wave_id for r, _, _ in found})
+    stored = {}
+    for wave_id in wave_ids if enrichments is not None else []:
+        stored.update(enrichments.for_wave(wave_id))
+    comments = [{"id": comment_id(r.invitation_id, qid), "text": text, "language": r.language, "wave_id": r.wave_id}
+                for r, qid, text in found]
+    enriched, changed = enrich(comments, stored, CommentScorer(), taxonomy)
+    if enrichments is not None and changed:
+        wave_of = {c["id"]: c["wave_id"] for c in comments}
+        for wave_id in wave_ids:
+            enrichments.put_many(wave_id, [e for e in changed if wave_of[e["id"]] == wave_id])
+    records = []
+    for (response, qid, text), comment in zip(found, comments, strict=True):
+        partner = response.partner or {}
+        sentiment = enriched[comment["id"]]
+        cid = comment["id"]
+        record = {
+            "id": cid, "wave_id": response.wave_id, "invitation_id": response.invitation_id,
+            "partner_id": response.partner_id,
+            "question_id": qid, "text": text, "language": sentiment["language"], "form_language": response.language,
+            "tier": partner.get("tier"), "region": partner.get("region"),
+            "country": partner.get("country"),
+            "partner_types": list(partner.get("partner_types") or []),
+            "programs": list(partner.get("programs") or []),
+            "nps": (response.answers or {}).get(nps_id) if nps_id else None,
+            "label": sentiment["label"], "probability": sentiment["probability"],
+            "polarity": sentiment["polarity"], "not_scored_reason": sentiment.get("reason"),
+            "model_label": sentiment["label"], "model_version": sentiment["sentiment_version"],
+            "themes": list(sentiment["themes"]),
+            "corrected": None,
+        }
+        if record["label"] == "not_scored":
+            record["not_scored_text"] = not_scored_text(sentiment.get("reason"), sentiment["language"])
+        record["model_themes"] = list(record["themes"])
+        apply_correction(record, corrections.get(cid))
+        records.append(record)
     return records
+
+
+def not_scored_text(reason: str | None, language: str | None) -> str:
+    """Why a comment has no sentiment, in words ("not scored: language not supported (Korean)")."""
+    from analysis.language import language_name
+    from analysis.sentiment import NOT_SCORED_REASONS
+
+    words = NOT_SCORED_REASONS.get(reason or "", "no sentiment model")
+    return f"not scored: {words} ({language_name(language)})" if reason == "unsupported" else f"not scored: {words}"
 
 
 def apply_correction(record: dict, correction: dict | None) -> dict:
@@ -95,8 +126,8 @@ def is_strongly_negative(record: dict) -> bool:
         return False
     if record.get("corrected"):
         return True
-    probability = record.get("probability")
-    return probability is not None and probability <= STRONGLY_NEGATIVE_PROBABILITY
+    probability = record.get("probability")  # probability of the label given
+    return probability is not None and probability >= STRONGLY_NEGATIVE_PROBABILITY
 
 
 def comment_summary(records: list[dict], threshold: int) -> dict:
@@ -181,7 +212,7 @@ def previous_wave_id(repos, wave_id: str) -> str | None:
 
 
 def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
-                         thresholds: Thresholds) -> tuple[dict, list[dict], list]:
+                         thresholds: Thresholds, enrichments=None) -> tuple[dict, list[dict], list]:
     """(parts to store, comment records, responses) for one wave."""
     from analysis.scorecard import build_scorecard
 
@@ -189,7 +220,7 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     current, specs, survey, responses = load_wave_data(repos, wave_id, partners)
     previous_id = previous_wave_id(repos, wave_id)
     previous = load_wave_data(repos, previous_id, partners)[0] if previous_id else None
-    comments = score_comments(responses, survey, corrections)
+    comments = score_comments(responses, survey, corrections, enrichments)
     parts: dict[str, object] = {"comments": comments}
     from .program import current_program
 

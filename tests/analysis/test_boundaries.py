@@ -26,5 +26,6 @@ def test_cli_module_loads_without_pandas_or_textblob():
 
 def test_model_and_taxonomy_data_files_ship_with_the_package():
     data = ROOT / "analysis" / "data"
-    assert (data / "sentiment_model.json").is_file() and (data / "themes.yaml").is_file()
-    assert (data / "sentiment_lexicon.yaml").is_file()
+    assert (data / "sentiment_models.npz").is_file() and (data / "themes.yaml").is_file()
+    assert (data / "language_model.npz").is_file()
+    assert not (data / "sentiment_lexicon.yaml").exists()  # the demo-fitted lexicon is gone

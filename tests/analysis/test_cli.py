@@ -85,7 +85,7 @@ def test_text_analyze_writes_one_row_per_input_row_and_a_segment_summary(tmp_pat
     assert result.exit_code == 0, result.output
     lines = (out / "comments.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + 20
-    assert lines[0].endswith("sentiment_label,polarity,subjectivity,probability_positive,language,themes")
+    assert lines[0].endswith("sentiment_label,polarity,subjectivity,probability,language,themes")
     assert "negative" in lines[1] and "deal_registration;partner_portal" in lines[1]
     assert lines[-1].startswith("LATAM,\"'=HYPERLINK")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -53,3 +53,23 @@ def test_corrections_enter_the_aggregates_and_the_follow_up_queue_at_the_next_re
     assert rebuilt["label"] == "negative" and rebuilt["corrected"]["by"] == "rev@vendor.example"
     followup = stores.followups.get(SMALL_WAVE, comment["invitation_id"])
     assert followup is not None and "negative_comment" in followup["reasons"]
+
+
+def test_refresh_stores_each_comment_enrichment_once_and_the_next_refresh_does_no_model_work(small, monkeypatch):
+    from analysis.sentiment import SentimentModels
+    from chalicelib import wiring
+
+    stores = wiring.review_stores()
+    response = small.http.post(f"/api/v1/staff/waves/{SMALL_WAVE}/snapshot", headers=auth("admin"))
+    assert response.status_code == 200
+    stored = stores.enrichments.for_wave(SMALL_WAVE)
+    assert len(stored) == json.loads(response.body)["comments"] > 0
+    assert all(e["sentiment_version"].startswith("sentiment-") and e["label"] for e in stored.values())
+
+    def no_model_work(self, texts, language):
+        raise AssertionError(f"model asked to score {len(texts)} unchanged comments")
+
+    monkeypatch.setattr(SentimentModels, "predict", no_model_work)
+    again = small.http.post(f"/api/v1/staff/waves/{SMALL_WAVE}/snapshot", headers=auth("admin"))
+    assert again.status_code == 200
+    assert stores.enrichments.for_wave(SMALL_WAVE) == stored

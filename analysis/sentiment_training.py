@@ -1,0 +1,304 @@
+"""Train the per-language sentiment models (development only: needs scikit-learn).
+
+    .venv/bin/python -m analysis.sentiment_training --umsab /work/shared/data/umsab-sentiment \\
+        --sentences /work/shared/data/sentiment-labelled-sentences [--write]
+
+Per language: a multinomial logistic regression (scikit-learn, lbfgs) over hashed word uni/bigrams
+and character 2–5-grams (``analysis.text_features.hashed_features``), TF-IDF weighted and
+L2-normalised. Fitted on the UMSAB ``train`` split (English also gets TextBlob-lexicon evidence
+tokens; the UCI sentences are not used for training: with only positive/negative labels they
+pushed factual text away from neutral, so they serve as evaluation data only); en/es/de add the
+in-domain neutral sentences of ``analysis/data/neutral_business_train.tsv``; the regularisation
+``C`` and per-class decision offsets are chosen on the UMSAB ``val`` split by macro-F1 of the
+three labels. Japanese uses the hand-labelled sentences in
+``analysis/data/ja_sentiment_labelled.tsv`` (split by a hash of the text). ``--write`` stores the
+weights in ``analysis/data/sentiment_models.npz`` with the sha256 of every input file. Data files
+are read from the paths given; nothing is copied into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from .text_features import BUCKETS, for_model, hashed_features, lexicon_counts
+
+UMSAB = Path("/work/shared/data/umsab-sentiment")
+SENTENCES = Path("/work/shared/data/sentiment-labelled-sentences")
+JA_FILE = Path(__file__).parent / "data" / "ja_sentiment_labelled.tsv"
+NEUTRAL_TRAIN_FILE = Path(__file__).parent / "data" / "neutral_business_train.tsv"
+UMSAB_LANGUAGES = {"en": "english", "es": "spanish", "de": "german", "fr": "french", "pt": "portuguese",
+                   "it": "italian"}
+CLASSES = ("negative", "neutral", "positive")
+C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unescape(line: str) -> str:
+    """UMSAB lines carry literal ``\\uXXXX`` escapes (e.g. ``\\u2019``); decode them."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), line)
+
+
+def load_umsab(root: Path, language: str, split: str) -> tuple[list[str], list[int], list[Path]]:
+    """Texts and labels (0 negative, 1 neutral, 2 positive) of one UMSAB split."""
+    folder = root / UMSAB_LANGUAGES[language]
+    text_path, label_path = folder / f"{split}_text.txt", folder / f"{split}_labels.txt"
+    texts = [unescape(t) for t in text_path.read_text(encoding="utf-8").splitlines()]
+    labels = [int(x) for x in label_path.read_text(encoding="utf-8").split()]
+    if len(texts) != len(labels):
+        raise ValueError(f"{folder}: {len(texts)} texts but {len(labels)} labels in {split}")
+    return texts, labels, [text_path, label_path]
+
+
+def is_held_out(text: str) -> bool:
+    """The documented split of the UCI sentences and the Japanese set: sha256(text) % 10 < 3."""
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 10 < 3
+
+
+def load_sentences(root: Path) -> list[tuple[str, str, int]]:
+    """(source, sentence, label 0/2) of the UCI sentiment-labelled sentences."""
+    rows = []
+    for path in sorted(root.glob("*_labelled.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "\t" in line:
+                text, label = line.rsplit("\t", 1)
+                if label.strip() in ("0", "1") and text.strip():
+                    rows.append((path.stem.split("_")[0], text.strip(), 2 * int(label)))
+    return rows
+
+
+def load_japanese(path: Path = JA_FILE) -> list[tuple[str, int]]:
+    """(text, label) rows of the hand-labelled Japanese file (``label<TAB>text``)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, text = line.split("\t", 1)
+            rows.append((text.strip(), CLASSES.index(label.strip())))
+    return rows
+
+
+def load_neutral_train(language: str, path: Path = NEUTRAL_TRAIN_FILE) -> list[str]:
+    """In-domain neutral training sentences of one language (``language<TAB>text`` lines)."""
+    rows = [line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [text.strip() for lang, text in rows if lang == language]
+
+
+def matrix(texts: list[str]):
+    """TF-IDF-ready sparse count matrix (scipy) of the hashed features."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    docs, buckets = hashed_features([for_model(t) for t in texts])
+    return csr_matrix((np.ones(len(docs)), (docs, buckets)), shape=(len(texts), BUCKETS))
+
+
+def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID, sample_weight=None,
+                 lexicon: bool = False, class_weight="balanced") -> dict:
+    """Fit on train, choose C and the class offsets on validation; returns the model arrays and scores."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    x_train = matrix(train_texts)
+    df = np.asarray((x_train > 0).sum(axis=0)).ravel()
+    used = np.flatnonzero(df)
+    n = x_train.shape[0]
+    idf = np.zeros(BUCKETS)
+    idf[used] = np.log((1 + n) / (1 + df[used])) + 1.0
+
+    def weighted(x):
+        x = x.multiply(idf).tocsr()
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return x.multiply(1.0 / norms[:, None]).tocsr()
+
+    xt, xv = weighted(x_train)[:, used], weighted(matrix(val_texts))[:, used]
+    if lexicon:  # TextBlob-lexicon evidence as a separate, unnormalised block (see lexicon_counts)
+        from scipy.sparse import csr_matrix, hstack
+
+        xt = hstack([xt, csr_matrix(lexicon_counts([for_model(t) for t in train_texts]))]).tocsr()
+        xv = hstack([xv, csr_matrix(lexicon_counts([for_model(t) for t in val_texts]))]).tocsr()
+    y_train, y_val = np.asarray(train_labels), np.asarray(val_labels)
+    best = None
+    for c in c_grid:
+        model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+        model.fit(xt, y_train, sample_weight=sample_weight)
+        log_p = model.predict_log_proba(xv)
+        offsets, f1 = choose_offsets(log_p, y_val)
+        if best is None or f1 > best["val_macro_f1"]:
+            best = {"C": c, "val_macro_f1": f1, "offsets": offsets, "model": model}
+    model = best["model"]
+    coef = model.coef_.T
+    return {"buckets": used.astype(np.int32), "idf": idf[used].astype(np.float32),
+            "weights": coef[:len(used)].astype(np.float32), "bias": model.intercept_.astype(np.float32),
+            "lexicon": coef[len(used):].astype(np.float32) if lexicon else np.zeros((0, 3), dtype=np.float32),
+            "offsets": np.asarray(best["offsets"], dtype=np.float32),
+            "settings": {"C": best["C"], "val_macro_f1": round(best["val_macro_f1"], 4),
+                         "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(train_texts),
+                         "val_size": len(val_texts), "features": int(len(used)), "lexicon": lexicon}}
+
+
+def macro_f1(pred, gold) -> float:
+    """Macro-F1 over the three classes."""
+    scores = []
+    for k in range(3):
+        tp = sum(1 for p, g in zip(pred, gold, strict=True) if p == k and g == k)
+        fp = sum(1 for p, g in zip(pred, gold, strict=True) if p == k and g != k)
+        fn = sum(1 for p, g in zip(pred, gold, strict=True) if p != k and g == k)
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / 3
+
+
+def choose_offsets(log_p, gold) -> tuple[list[float], float]:
+    """Per-class additive offsets (negative and positive vs neutral) that maximise validation macro-F1."""
+    import numpy as np
+
+    grid = np.arange(-1.5, 1.51, 0.25)
+    best = ([0.0, 0.0, 0.0], macro_f1(list(log_p.argmax(axis=1)), list(gold)))
+    for neg in grid:
+        for pos in grid:
+            pred = (log_p + np.array([neg, 0.0, pos])).argmax(axis=1)
+            f1 = macro_f1(list(pred), list(gold))
+            if f1 > best[1] + 1e-9:
+                best = ([float(neg), 0.0, float(pos)], f1)
+    return best
+
+
+def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None) -> tuple[dict, dict]:
+    """Models per language and the metadata (settings, data sha256) to store beside them."""
+    languages = languages or [*UMSAB_LANGUAGES, "ja"]
+    models, meta = {}, {"format": "pulse.sentiment-models/1", "classes": list(CLASSES), "buckets": BUCKETS,
+                        "languages": {}}
+    for language in languages:
+        if language == "ja":
+            rows = load_japanese()
+            train_rows = [r for r in rows if not is_held_out(r[0])]
+            val_rows = [r for r in rows if is_held_out(r[0])]
+            fitted = fit_language([r[0] for r in train_rows], [r[1] for r in train_rows],
+                                  [r[0] for r in val_rows], [r[1] for r in val_rows])
+            sources = {"analysis/data/ja_sentiment_labelled.tsv": sha256_of(JA_FILE)}
+        else:
+            texts, labels, paths = load_umsab(umsab, language, "train")
+            val_texts, val_labels, val_paths = load_umsab(umsab, language, "val")
+            sources = {str(p): sha256_of(p) for p in paths + val_paths}
+            neutral = load_neutral_train(language)
+            if neutral:
+                texts, labels = texts + neutral, labels + [1] * len(neutral)
+                sources["analysis/data/neutral_business_train.tsv"] = sha256_of(NEUTRAL_TRAIN_FILE)
+            fitted = fit_language(texts, labels, val_texts, val_labels, lexicon=language == "en")
+        models[language] = fitted
+        meta["languages"][language] = {**fitted["settings"], "sources": sources}
+        print(language, json.dumps(fitted["settings"]))
+    return models, meta
+
+
+def write(models: dict, meta: dict, path: Path) -> None:
+    """Store the weights (float16) and metadata in one compressed npz; languages not retrained in
+    this run are kept from the existing file."""
+    import numpy as np
+
+    arrays = {}
+    if path.exists():
+        with np.load(path, allow_pickle=False) as old:
+            old_meta = json.loads(bytes(old["meta"]).decode("utf-8"))
+            for language, info in old_meta["languages"].items():
+                if language not in models:
+                    meta["languages"][language] = info
+                    arrays.update({k: old[k] for k in old.files if k.startswith(f"{language}.")})
+    for language, fitted in models.items():
+        arrays[f"{language}.buckets"] = fitted["buckets"]
+        arrays[f"{language}.idf"] = fitted["idf"].astype(np.float16)
+        arrays[f"{language}.weights"] = fitted["weights"].astype(np.float16)
+        arrays[f"{language}.bias"] = fitted["bias"]
+        arrays[f"{language}.offsets"] = fitted["offsets"]
+        arrays[f"{language}.lexicon"] = fitted["lexicon"]
+    arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(path, **arrays)
+
+
+def train_language_detector(umsab: Path = UMSAB, priors=(0.0, 2.0, 4.0, 6.0, 8.0, 12.0)) -> tuple[dict, dict]:
+    """Naive Bayes over hashed character 1–4-grams of the UMSAB training tweets per Latin language.
+
+    The form-language prior (nats) is chosen on the validation tweets: each validation tweet is
+    detected once with its own language as the form language and once with every other one, and the
+    prior with the best mean accuracy over both cases wins.
+    """
+    import numpy as np
+
+    from .language import LATIN_LANGUAGES
+
+    languages = list(LATIN_LANGUAGES)
+    counts = np.zeros((BUCKETS, len(languages)))
+    sources = {}
+    for k, language in enumerate(languages):
+        texts, _, paths = load_umsab(umsab, language, "train")
+        sources.update({str(p): sha256_of(p) for p in paths})
+        _, buckets = hashed_features([for_model(t) for t in texts], words=False, low=1, high=4)
+        counts[:, k] = np.bincount(buckets, minlength=BUCKETS)
+    alpha = 0.1
+    totals = counts.sum(axis=0) + alpha * BUCKETS
+    used = np.flatnonzero(counts.sum(axis=1))
+    log_p = np.log((counts[used] + alpha) / totals)
+    unseen = np.log(alpha / totals)
+    table = np.tile(unseen, (BUCKETS, 1))
+    table[used] = log_p
+    val = [(for_model(t), language) for language in languages for t in load_umsab(umsab, language, "val")[0]]
+    docs, buckets = hashed_features([t for t, _ in val], words=False, low=1, high=4)
+    rows = table[buckets]
+    scores = np.stack([np.bincount(docs, weights=rows[:, k], minlength=len(val)) for k in range(len(languages))],
+                      axis=1)
+    gold = np.array([languages.index(lang) for _, lang in val])
+    results = {}
+    for prior in priors:
+        same = (scores + prior * np.eye(len(languages))[gold]).argmax(axis=1) == gold
+        other = [((scores + prior * np.eye(len(languages))[h]).argmax(axis=1) == gold)[gold != h].mean()
+                 for h in range(len(languages))]
+        results[prior] = (float(same.mean()), float(np.mean(other)))
+    best = max(priors, key=lambda p: sum(results[p]))
+    meta = {"format": "pulse.language-model/1", "languages": languages, "hint_prior": best, "alpha": alpha,
+            "ngrams": "char 1-4 (hashed)", "sources": sources,
+            "validation": {str(p): {"form_language_right": round(a, 4), "form_language_wrong": round(b, 4)}
+                           for p, (a, b) in results.items()}}
+    print("language", json.dumps(meta["validation"]), "prior", best)
+    return {"buckets": used.astype(np.int32), "log_p": log_p.astype(np.float16),
+            "unseen": unseen.astype(np.float32)}, meta
+
+
+def write_language(arrays: dict, meta: dict, path: Path) -> None:
+    """Store the detector tables and metadata in one compressed npz."""
+    import numpy as np
+
+    np.savez_compressed(path, **arrays,
+                        meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8))
+
+
+def main(argv=None) -> None:
+    """Command line: train, print the validation scores, optionally write the model file."""
+    from .sentiment import MODELS_FILE
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--umsab", type=Path, default=UMSAB)
+    parser.add_argument("--sentences", type=Path, default=SENTENCES)
+    parser.add_argument("--languages", default=None, help="comma-separated subset, e.g. en,es")
+    parser.add_argument("--write", action="store_true", help=f"write {MODELS_FILE}")
+    args = parser.parse_args(argv)
+    from .language import LANGUAGE_FILE
+
+    arrays, language_meta = train_language_detector(args.umsab)
+    if args.write:
+        write_language(arrays, language_meta, LANGUAGE_FILE)
+    models, meta = train(args.umsab, args.sentences, args.languages.split(",") if args.languages else None)
+    if args.write:
+        write(models, meta, MODELS_FILE)
+        print(f"wrote {MODELS_FILE} ({MODELS_FILE.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()

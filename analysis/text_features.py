@@ -1,0 +1,215 @@
+"""Text clean-up and the n-gram features shared by the sentiment model and the language detector.
+
+Standard library only (numpy is not needed to extract features), so training and inference use the
+same code. Every function accepts any ``str``: unpaired surrogates become U+FFFD, control
+characters become spaces, and the text is NFKC-normalised (full-width Latin and half-width kana
+fold to one form), so nothing downstream raises on stored text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_SPACE = re.compile(r"\s+")
+# words (letters/digits, with inner apostrophes), or one symbol such as "!" or an emoji
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+_JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
+NEGATIONS = frozenset({
+    "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly", "cannot",
+    "don't", "can't", "won't", "isn't", "wasn't", "didn't", "doesn't", "aren't", "dont", "cant", "wont",
+    "isnt", "didnt", "doesnt",  # en
+    "nunca", "nada", "nadie", "ningún", "ninguna", "sin", "jamás", "tampoco",  # es (+ pt "nunca", "sem")
+    "nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals", "nichts", "ohne",  # de
+    "pas", "jamais", "rien", "personne", "sans", "aucun", "aucune",  # fr
+    "não", "nao", "sem", "nenhum", "nenhuma",  # pt
+    "non", "mai", "niente", "nessuno", "senza",  # it
+})
+_CLAUSE_END = frozenset(".!?;,:")
+
+
+def clean(text) -> str:
+    """Any value as safe text: str, surrogates repaired, control characters removed, NFKC, trimmed."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: pair what pairs, replace the rest
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = _CONTROL.sub(" ", text)
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def for_model(text: str) -> str:
+    """Lower-case cleaned text with URLs and @handles replaced by placeholders."""
+    text = _HANDLE.sub(" @user ", _URL.sub(" http ", clean(text)))
+    return _SPACE.sub(" ", text.lower()).strip()
+
+
+def has_letters(text: str) -> bool:
+    """True when the text has at least one letter (of any script)."""
+    return any(ch.isalpha() for ch in text)
+
+
+def is_japanese_script(text: str) -> bool:
+    """True when the text contains kana or CJK ideographs."""
+    return bool(_JA.search(text))
+
+
+def word_tokens(text: str) -> list[str]:
+    """Word tokens of model text; words after a negation (until punctuation) get a ``NOT_`` prefix."""
+    out, negated = [], False
+    for token in _TOKEN.findall(text):
+        if token in _CLAUSE_END:
+            negated = False
+            out.append(token)
+            continue
+        if token in NEGATIONS:
+            negated = True
+            out.append(token)
+            continue
+        out.append("NOT_" + token if negated and token[0].isalnum() else token)
+    return out
+
+
+def word_features(text: str) -> list[str]:
+    """Word unigrams and bigrams of model text (Japanese: none; its char n-grams carry the words)."""
+    if is_japanese_script(text):
+        return []
+    words = word_tokens(text)
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def char_features(text: str, low: int = 2, high: int = 5) -> list[str]:
+    """Character n-grams: within space-padded words for spaced scripts, over the whole text for Japanese."""
+    if is_japanese_script(text):
+        compact = "".join(text.split())
+        padded = f" {compact} "
+        return [padded[i:i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
+    out = []
+    for word in text.split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if n > size:
+                break
+            out.extend(padded[i:i + n] for i in range(size - n + 1))
+    return out
+
+
+# --- hashed features in numpy (used by the sentiment model and the language detector) ---------------
+BUCKETS = 1 << 20
+_PRIME = 0x01000193
+_MIX = 0x9E3779B1
+
+
+_LEXICON: dict[str, float] = {}
+
+
+def textblob_lexicon() -> dict[str, float]:
+    """Word -> polarity of TextBlob's bundled Pattern lexicon (one-word entries with a polarity)."""
+    if not _LEXICON:
+        from textblob.en import sentiment as pattern_lexicon
+
+        for word, senses in pattern_lexicon.items():
+            values = [v[0] for v in senses.values() if v and v[0]]
+            if " " not in word and values:
+                _LEXICON[word] = sum(values) / len(values)
+        _LEXICON.setdefault("", 0.0)
+    return _LEXICON
+
+
+def lexicon_tokens(text: str) -> list[str]:
+    """Evidence tokens from TextBlob's lexicon: one ``__lex_pos__``/``__lex_neg__`` per polar word
+    (negated words flip), ``__lex_none__`` when the text has no polar word. English only."""
+    lexicon = textblob_lexicon()
+    out = []
+    for token in word_tokens(text):
+        negated = token.startswith("NOT_")
+        value = lexicon.get(token[4:] if negated else token, 0.0)
+        if abs(value) >= 0.1:
+            out.append("__lex_pos__" if (value > 0) != negated else "__lex_neg__")
+    return out or ["__lex_none__"]
+
+
+def lexicon_counts(texts: list[str]):
+    """(n, 3) array per model text: polar words of TextBlob's lexicon that are positive, negative
+    (each capped at 3; negation flips), and 1 when there is none. Kept outside the TF-IDF block, so
+    the evidence is not diluted by the hundreds of n-grams of a long comment."""
+    import numpy as np
+
+    out = np.zeros((len(texts), 3))
+    for i, text in enumerate(texts):
+        tokens = lexicon_tokens(text)
+        out[i] = (min(tokens.count("__lex_pos__"), 3), min(tokens.count("__lex_neg__"), 3),
+                  float(tokens == ["__lex_none__"]))
+    return out
+
+
+def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5):
+    """Hashed n-gram occurrences of a batch of *model texts* (see ``for_model``).
+
+    Returns ``(doc, bucket)``: two int64 arrays with one entry per feature occurrence. Character
+    n-grams (``low``..``high`` within space-padded words; 1..3 over the whole text for Japanese) are
+    hashed in numpy; word unigrams and bigrams (with negation marks) with CRC-32. Training and
+    inference call this same function, so they see identical features.
+    """
+    import zlib
+
+    import numpy as np
+
+    docs, buckets = [], []
+    spaced, japanese = [], []
+    for i, text in enumerate(texts):
+        (japanese if is_japanese_script(text) else spaced).append(i)
+        if words:
+            feats = word_features(text)
+            if feats:
+                docs.append(np.full(len(feats), i, dtype=np.int64))
+                buckets.append(np.fromiter((zlib.crc32(f.encode("utf-8", "replace")) for f in feats),
+                                           dtype=np.int64, count=len(feats)))
+    for members, lo, hi, whole in ((spaced, low, high, False), (japanese, 1, 3, True)):
+        if members:
+            d, b = _char_ngrams([texts[i] for i in members], lo, hi, whole)
+            docs.append(np.asarray(members, dtype=np.int64)[d])
+            buckets.append(b)
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(docs), np.concatenate(buckets) % BUCKETS
+
+
+def _char_ngrams(texts: list[str], low: int, high: int, whole: bool):
+    """(local doc index, hash) of character n-grams; ``whole`` ignores word boundaries (Japanese)."""
+    import numpy as np
+
+    joined = "\x00" + "\x00".join((" " + ("".join(t.split()) if whole else t) + " ") for t in texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
+    size = len(codes)
+    doc_of = np.cumsum(codes == 0) - 1  # separator i starts doc i
+    barrier = (codes == 0).astype(np.int64)
+    space = (codes == 32).astype(np.int64)
+    cum_barrier = np.concatenate([[0], np.cumsum(barrier)])
+    cum_space = np.concatenate([[0], np.cumsum(space)])
+    out_doc, out_hash = [], []
+    mask64 = np.uint64(0xFFFFFFFF)
+    for n in range(low, high + 1):
+        if size < n:
+            break
+        starts = np.arange(size - n + 1)
+        ends = starts + n
+        ok = (cum_barrier[ends] - cum_barrier[starts]) == 0  # no separator inside
+        if not whole and n > 2:  # char_wb: no space strictly inside the n-gram
+            ok &= (cum_space[ends - 1] - cum_space[starts + 1]) == 0
+        if not whole and n == 1:
+            ok &= codes[starts] != 32
+        starts = starts[ok]
+        h = np.full(len(starts), np.uint64(n * _MIX & 0xFFFFFFFF), dtype=np.uint64)
+        for k in range(n):
+            h = ((h ^ codes[starts + k]) * np.uint64(_PRIME)) & mask64
+        out_doc.append(doc_of[starts])
+        out_hash.append((h ^ np.uint64(0x5bd1e995)).astype(np.int64))
+    if not out_doc:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_doc).astype(np.int64), np.concatenate(out_hash)
