@@ -9,6 +9,7 @@ from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
+from chalicelib.web.request_guard import install_request_guard
 from chalicelib.web.security_headers import install_security_headers
 from chalicelib.web.staff_api import EXPORT_BINARY_TYPES, staff_api
 
@@ -20,6 +21,7 @@ app.register_blueprint(reminder_jobs)
 app.register_blueprint(staff_api)
 app.register_blueprint(dashboard)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
+install_request_guard(app)
 install_security_headers(app)
 configure_logging(app)
 

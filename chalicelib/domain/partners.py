@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .errors import FieldProblem, InvalidInput
+from .text import repair_text, text_problem
 
 DEFAULT_TIERS = ("enrolled", "advanced", "principal")
 DEFAULT_REGIONS = ("AMER", "EMEA", "APJ", "LATAM")
@@ -79,6 +80,11 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
         problems.append(FieldProblem(f"line {line}, column {column}", message))
 
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for column, value in cell.items():  # valid Unicode, no control characters (chalicelib/domain/text.py)
+        problem = text_problem(column) or text_problem(value)
+        if problem:
+            bad(repair_text(column), problem)
+            cell[column] = ""
     if None in row:
         bad("(extra)", "row has more cells than the header")
     pid = cell.get("partner_id", "")
