@@ -58,8 +58,10 @@ def check_id(value, field: str) -> str:
 def path_problem(params: dict | None) -> str | None:
     """The first path parameter that cannot name anything (-> 404), or None."""
     for name, value in (params or {}).items():
-        if name == "token":
-            continue  # verified (and answered with one identical 404) by the token readers
+        if name == "token":  # the token readers answer one identical 404 for any well-formed text
+            if not isinstance(value, str) or text_problem(value):
+                return name
+            continue
         rule = PATH_RULES.get(name)
         if not isinstance(value, str) or len(value) > MAX_PATH_PARAM or text_problem(value) \
                 or (rule is not None and not rule.match(value)):

@@ -15,18 +15,27 @@ COMMENTS = ["Great portal", "Slow payouts", "Deal registration is slow", "Suppor
 
 
 def table_dump(table, skip_prefixes: tuple[str, ...] = ("RATELIMIT#",)) -> dict:
-    """Every item of the table (key -> item), minus bookkeeping that changes on purpose."""
-    items, start = {}, None
-    while True:
-        kwargs = {"TableName": table.name, **({"ExclusiveStartKey": start} if start else {})}
-        page = table.client.scan(**kwargs)
-        for item in page["Items"]:
-            pk, sk = item["PK"]["S"], item["SK"]["S"]
-            if not pk.startswith(skip_prefixes):
-                items[(pk, sk)] = json.dumps(item, sort_keys=True)
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return items
+    """Every item of the table (key -> item), minus bookkeeping that changes on purpose. Snapshot
+    chunks (immutable, keyed by version, large) are compared by key only, to keep dumps cheap."""
+    items = {}
+    for projection, condition in ((None, "NOT begins_with(SK, :chunk)"), ("PK, SK", "begins_with(SK, :chunk)")):
+        start = None
+        while True:
+            kwargs = {"TableName": table.name, "FilterExpression": condition,
+                      "ExpressionAttributeValues": {":chunk": {"S": "SNAPSHOT#2"}}}
+            if projection:
+                kwargs["ProjectionExpression"] = projection
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            page = table.client.scan(**kwargs)
+            for item in page["Items"]:
+                pk, sk = item["PK"]["S"], item["SK"]["S"]
+                if not pk.startswith(skip_prefixes):
+                    items[(pk, sk)] = json.dumps(item, sort_keys=True)
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+    return items
 
 
 def build_world(table, tokens, partners: int = 12):
