@@ -21,8 +21,8 @@ app.register_blueprint(reminder_jobs)
 app.register_blueprint(staff_api)
 app.register_blueprint(dashboard)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
+install_security_headers(app)  # outermost: its headers go on the guard's refusals too
 install_request_guard(app)
-install_security_headers(app)
 configure_logging(app)
 
 # Chalice reads schedule expressions when it imports this file (deploy/package), so the cron is an

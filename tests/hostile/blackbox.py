@@ -103,7 +103,7 @@ class Scoreboard:
         return {"cases": self.cases, "failures": len(self.failures), "server_errors": len(self.server_errors),
                 "dropped": len(self.dropped), "writes_on_error": len(self.writes_on_error),
                 "by_group": self.by_group, "examples": {
-                    "failures": self.failures[:15], "server_errors": self.server_errors[:10],
+                    "failures": self.failures[:60], "server_errors": self.server_errors[:10],
                     "dropped": self.dropped[:10], "writes_on_error": self.writes_on_error[:10]}}
 
 

@@ -14,6 +14,22 @@ COMMENTS = ["Great portal", "Slow payouts", "Deal registration is slow", "Suppor
             "Training is good", "Pricing is confusing"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_dynamodb_local():
+    """Give DynamoDB Local 120 s instead of 30 s to start: on a busy shared machine the JVM can take
+    longer, and the sweep would otherwise be skipped."""
+    from devtools import dynamodb_local
+
+    original = dynamodb_local.wait_until_ready
+
+    def wait(endpoint, process=None, timeout=30):
+        return original(endpoint, process, timeout=max(timeout, 120))
+
+    dynamodb_local.wait_until_ready = wait
+    yield
+    dynamodb_local.wait_until_ready = original
+
+
 def table_dump(table, skip_prefixes: tuple[str, ...] = ("RATELIMIT#",)) -> dict:
     """Every item of the table (key -> item), minus bookkeeping that changes on purpose. Snapshot
     chunks (immutable, keyed by version, large) are compared by key only, to keep dumps cheap."""

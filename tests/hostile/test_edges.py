@@ -200,3 +200,10 @@ def test_login_next_is_a_same_site_staff_path(world, target):
         assert response.status_code == 400 and "Set-Cookie" not in response.headers
     else:
         assert response.status_code == 303 and response.headers["Location"] == "/staff"
+
+
+def test_refusals_at_the_edge_carry_the_security_headers(world):
+    for path in ("/healthz?x=%00", "/staff/comments?wave=%00", f"{STAFF}/scorecard?by=%00"):
+        response = world[0].http.get(path, headers=bearer())
+        assert response.status_code == 400
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
