@@ -82,7 +82,9 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
         problems.append(FieldProblem(f"line {line}, column {column}", message))
 
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
-    for column, value in cell.items():  # valid Unicode, no control characters (chalicelib/domain/text.py)
+    for column, value in row.items():  # valid Unicode, no control characters (chalicelib/domain/text.py)
+        if column is None or not isinstance(value, str):
+            continue
         problem = text_problem(column) or text_problem(value)
         if problem:
             bad(repair_text(column), problem)
