@@ -27,8 +27,8 @@ from chalicelib.domain.text import repair_text, text_problem
 from chalicelib.domain.waves import WAVE_ID
 
 ID = re.compile(r"^[A-Za-z0-9_.-]{1,160}$")
-PATH_RULES = {"wave_id": WAVE_ID, "invitation_id": ID, "comment_id": ID, "kind": re.compile(r"^[a-z_]{1,32}$"),
-              "name": re.compile(r"^[A-Za-z0-9_.-]{1,100}$")}
+PATH_RULES = {"wave_id": WAVE_ID, "invitation_id": ID, "comment_id": ID,
+              "name": re.compile(r"^[A-Za-z0-9_.-]{1,100}$")}  # other parameters: valid text, bounded
 MAX_PATH_PARAM = 1000
 MAX_QUERY_PARAMS = 50
 MAX_QUERY_VALUE = 2000
