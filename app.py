@@ -9,6 +9,7 @@ from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
+from chalicelib.web.request_guard import install_request_guard
 from chalicelib.web.security_headers import install_security_headers
 from chalicelib.web.staff_api import EXPORT_BINARY_TYPES, staff_api
 from chalicelib.web.staff_signin import staff_signin
@@ -22,7 +23,8 @@ app.register_blueprint(staff_api)
 app.register_blueprint(dashboard)
 app.register_blueprint(staff_signin)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
-install_security_headers(app)
+install_security_headers(app)  # outermost: its headers go on the guard's refusals too
+install_request_guard(app)
 configure_logging(app)
 
 # Chalice reads schedule expressions when it imports this file (deploy/package), so the cron is an

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .errors import FieldProblem, InvalidInput
+from .text import repair_text, text_problem
 
 DEFAULT_TIERS = ("enrolled", "advanced", "principal")
 DEFAULT_REGIONS = ("AMER", "EMEA", "APJ", "LATAM")
@@ -21,6 +22,8 @@ OPTIONAL_COLUMNS = ("revenue_band",)
 EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[A-Za-z]{2,}$")
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 TAG = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+MAX_REVENUE = Decimal(10) ** 15  # DynamoDB numbers hold 38 digits; no partner earns a quadrillion
+MAX_REVENUE_CHARS = 30
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}
@@ -80,6 +83,13 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
         problems.append(FieldProblem(f"line {line}, column {column}", message))
 
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for column, value in row.items():  # valid Unicode, no control characters (chalicelib/domain/text.py)
+        if column is None or not isinstance(value, str):
+            continue
+        problem = text_problem(column) or text_problem(value)
+        if problem:
+            bad(repair_text(column), problem)
+            cell[column] = ""
     if None in row:
         bad("(extra)", "row has more cells than the header")
     pid = cell.get("partner_id", "")
@@ -109,11 +119,13 @@ def _parse_row(row: dict, line: int, tiers, regions, problems: list[FieldProblem
     revenue = None
     if cell.get("annual_revenue"):
         try:
+            if len(cell["annual_revenue"]) > MAX_REVENUE_CHARS:
+                raise InvalidOperation
             revenue = Decimal(cell["annual_revenue"].replace(",", "").replace("_", ""))
-            if not revenue.is_finite() or revenue < 0:
+            if not revenue.is_finite() or revenue < 0 or revenue >= MAX_REVENUE:
                 raise InvalidOperation
         except InvalidOperation:
-            bad("annual_revenue", "must be a non-negative number")
+            bad("annual_revenue", "must be a non-negative number below 10^15")
     elif not cell.get("revenue_band"):
         bad("annual_revenue", "give annual_revenue or revenue_band")
     programs = _split(cell.get("programs", ""))

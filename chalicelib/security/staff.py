@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
+from .tokens import is_canonical
+
 ROLES = ("admin", "analyst", "viewer")
 SCOPE_DIMENSIONS = ("region", "tier")
 MAX_TOKEN_LENGTH = 1000
@@ -120,7 +122,7 @@ class StaffTokens:
 
     def read(self, token: str) -> StaffIdentity:
         """Verify signature and expiry; every problem raises StaffAuthError."""
-        if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+        if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH or not is_canonical(token):
             raise StaffAuthError("missing or malformed staff token")
         try:
             payload, signed_at = self._serializer.loads(token, return_timestamp=True)

@@ -8,8 +8,10 @@ Rotating the secret therefore invalidates every outstanding link, which is inten
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 from itsdangerous import BadData, URLSafeSerializer
@@ -20,9 +22,32 @@ MAX_TOKEN_LENGTH = 400
 _SALT = "pulse-invitation-v1"
 
 
+_SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def is_canonical(token: str) -> bool:
+    """True when every ``.``-separated segment is unpadded base64url that re-encodes to itself (a
+    compressed payload's leading ``.`` aside): no padding, stray bits, whitespace or trailing data."""
+    if not isinstance(token, str) or not token.isascii():
+        return False
+    segments = token[1:].split(".") if token.startswith(".") else token.split(".")
+    for segment in segments:
+        if not _SEGMENT.match(segment) or len(segment) % 4 == 1:
+            return False
+        try:
+            decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        except (ValueError, binascii.Error):
+            return False
+        if base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() != segment:
+            return False
+    return True
+
+
 def read_signed_strings(serializer: URLSafeSerializer, token: str, count: int, max_length: int) -> list[str]:
-    """Verify a signed JSON list of ``count`` non-empty strings; any problem is InvitationNotFound."""
-    if not isinstance(token, str) or not 0 < len(token) <= max_length:
+    """Verify a signed JSON list of ``count`` non-empty strings; any problem is InvitationNotFound.
+
+    Only the canonical form is accepted: the payload re-encoded must give the token back exactly."""
+    if not isinstance(token, str) or not 0 < len(token) <= max_length or not is_canonical(token):
         raise InvitationNotFound()
     try:
         payload = serializer.loads(token)
@@ -31,6 +56,8 @@ def read_signed_strings(serializer: URLSafeSerializer, token: str, count: int, m
     if (not isinstance(payload, list) or len(payload) != count
             or not all(isinstance(part, str) and part for part in payload)):
         raise InvitationNotFound()
+    if not hmac.compare_digest(serializer.dumps(payload).encode(), token.encode()):
+        raise InvitationNotFound()  # e.g. re-ordered JSON or spaces inside a validly signed payload
     return payload
 
 

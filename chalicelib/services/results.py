@@ -21,6 +21,9 @@ from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 MARKER = "suppressed"
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+MAX_BREAKDOWNS = 12
+MAX_BY_LENGTH = 500
+MAX_CURSOR_LENGTH = 200
 COMMENT_FILTERS = ("tier", "region", "partner_type", "program", "question", "sentiment", "theme", "q")
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 32
@@ -100,7 +103,11 @@ def scorecard(store, wave_id: str, identity, by: str | None = None) -> dict:
             "respondents": MARKER, "suppressed": True}, "breakdowns": [], "drivers": []}
     doc = dict(doc)
     if by:
-        wanted = [term.strip().split(":") for term in by.split(",") if term.strip()]
+        if len(by) > MAX_BY_LENGTH:
+            raise InvalidInput(FieldProblem("by", f"must be at most {MAX_BY_LENGTH} characters"))
+        wanted = list(dict.fromkeys(tuple(term.strip().split(":")) for term in by.split(",") if term.strip()))
+        if len(wanted) > MAX_BREAKDOWNS:  # repeated dimensions are merged first, so only distinct ones count
+            raise InvalidInput(FieldProblem("by", f"at most {MAX_BREAKDOWNS} different breakdowns at once"))
         available = {tuple(b["by"]): b for b in doc["breakdowns"]}
         missing = [":".join(w) for w in wanted if tuple(w) not in available]
         if missing:
@@ -167,10 +174,12 @@ def _encode_cursor(offset: int, version: str) -> str:
 def _decode_cursor(cursor: str | None, version: str) -> int:
     if not cursor:
         return 0
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidInput(FieldProblem("cursor", "is not a cursor this API issued"))
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         offset, cursor_version = json.loads(raw)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise InvalidInput(FieldProblem("cursor", "is not a cursor this API issued")) from None
     if not isinstance(offset, int) or offset < 0 or cursor_version != version:
         raise InvalidInput(FieldProblem("cursor", "has expired (the results were refreshed); start again"))

@@ -14,6 +14,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import StorageUnavailable
+from chalicelib.domain.text import repair_text
 
 from .schema import table_definition
 
@@ -40,11 +41,14 @@ def to_dynamo(value: Any) -> Any:
 
 
 def from_dynamo(value: Any) -> Any:
-    """Deserialised value -> plain Python (integral Decimals become int)."""
+    """Deserialised value -> plain Python (integral Decimals become int). Text stored before the edge
+    checked it (unpaired surrogates, control characters) is repaired here, the one read edge."""
+    if isinstance(value, str):
+        return repair_text(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: from_dynamo(v) for k, v in value.items()}
+        return {repair_text(k): from_dynamo(v) for k, v in value.items()}
     if isinstance(value, (list, set)):
         return [from_dynamo(v) for v in value]
     return value

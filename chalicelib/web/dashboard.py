@@ -14,11 +14,14 @@ from urllib.parse import parse_qs, urlencode
 from chalice import Blueprint, Response
 
 from chalicelib import wiring
-from chalicelib.domain.errors import InvalidInput, NotFound, PulseError
+from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound, PulseError
 from chalicelib.security.staff import StaffAuthError
 from chalicelib.services import corrections, followups, results
 
+from . import csrf
 from .base_path import base_path, prefix_links, prefixed
+from .form_body import check_form_text
+from .request_guard import check_id, check_wave_id, same_site_path
 from .staff_auth import COOKIE, staff_only
 
 dashboard = Blueprint(__name__)
@@ -26,6 +29,7 @@ TEMPLATES = Path(__file__).parent / "templates" / "review"
 ASSETS = Path(__file__).parent / "assets"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 MAX_FORM_BYTES = 8192
+FREE_TEXT_FIELDS = ("note", "closing_reason")
 
 
 @functools.cache
@@ -42,9 +46,17 @@ def render(template: str, status: int = 200, headers: dict | None = None, **cont
     return Response(body=body, status_code=status, headers={**HTML, **(headers or {})})
 
 
+def _login(status: int, message: str | None, next_path: str) -> Response:
+    """The sign-in page with its CSRF nonce cookie (double-submit) and a same-site ``next``."""
+    nonce, set_cookie = csrf.login_nonce(dashboard.current_request)
+    return render("login.html", status, headers={"Set-Cookie": set_cookie} if set_cookie else None,
+                  message=message, next=same_site_path(next_path, "/staff") or "/staff",
+                  csrf=csrf.token_for("login", nonce))
+
+
 def _login_page(message: str) -> Response:
-    return render("login.html", 401, message=message, next=dashboard.current_request.path
-                  if dashboard.current_request.method == "GET" else "/staff")
+    request = dashboard.current_request
+    return _login(401, message, request.path if request.method == "GET" else "/staff")
 
 
 def _forbidden_page(message: str) -> Response:
@@ -69,24 +81,11 @@ def _form() -> dict:
     if len(raw) > MAX_FORM_BYTES:
         raise InvalidInput([], "the form is too large")
     try:
-        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50)
+        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise InvalidInput([], "the form could not be read") from None
+    check_form_text(parsed, multiline=FREE_TEXT_FIELDS)
     return {k: v if len(v) > 1 else v[0] for k, v in parsed.items()}
-
-
-def _same_origin() -> bool:
-    """Reject cross-site form posts (defence in depth next to the SameSite=Strict cookie).
-
-    Browsers say where a request comes from in ``Sec-Fetch-Site``; without it, a concrete
-    ``Origin`` must name this host (``Origin: null`` is what a no-referrer page sends).
-    """
-    headers = dashboard.current_request.headers or {}
-    site = headers.get("sec-fetch-site")
-    if site:
-        return site in ("same-origin", "none")
-    origin = headers.get("origin")
-    return not origin or origin == "null" or origin.split("://", 1)[-1] == headers.get("host", "")
 
 
 def _redirect(location: str, cookie: str | None = None) -> Response:
@@ -116,7 +115,7 @@ def _page_errors(view):
 def _wave(identity) -> str:
     wave_id = _query().get("wave")
     if wave_id:
-        return wave_id
+        return check_wave_id(wave_id)
     waves = wiring.review_stores().snapshots.registered_waves()
     if not waves:
         raise results.SnapshotMissing("no wave has a results snapshot yet")
@@ -125,6 +124,7 @@ def _wave(identity) -> str:
 
 def _base(identity, wave_id: str, active: str) -> dict:
     return {"identity": identity.to_dict(), "wave_id": wave_id, "active": active,
+            "csrf": csrf.session_token(dashboard.current_request),
             "waves": [w["wave_id"] for w in wiring.review_stores().snapshots.registered_waves()]}
 
 
@@ -135,23 +135,24 @@ def login_form():
         from .staff_signin import hosted_login
 
         return hosted_login(dashboard.current_request)
-    return render("login.html", 200, message=None, next=_query().get("next", "/staff"))
+    return _login(200, None, _query().get("next", "/staff"))
 
 
 @dashboard.route("/staff/login", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def login():
     try:
         form = _form()
-    except InvalidInput:
-        return render("login.html", 400, message="The form could not be read.", next="/staff")
+    except InvalidInput as error:
+        return _login(400, f"The form could not be read ({error.summary}).", "/staff")
+    target = same_site_path(form.get("next") or "/staff", "/staff") or "/staff"
+    refused = csrf.login_problem(dashboard.current_request, form)
+    if refused:
+        return _login(403, f"Not signed in: {refused}.", target)
     token = str(form.get("token") or "").strip()
-    target = str(form.get("next") or "/staff")
-    if not target.startswith("/staff") or target.startswith("//"):
-        target = "/staff"
     try:
         wiring.staff_tokens().read(token)
     except StaffAuthError as error:
-        return render("login.html", 401, message=f"That token does not work: {error}.", next=target)
+        return _login(401, f"That token does not work: {error}.", target)
     secure = "; Secure" if wiring.review_settings().secure_cookies else ""
     cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
     return _redirect(target, cookie)
@@ -159,10 +160,21 @@ def login():
 
 @dashboard.route("/staff/logout", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def logout():
+    request = dashboard.current_request
+    try:
+        form = _form()
+    except InvalidInput:
+        form = {}
+    if csrf.cookie(request, COOKIE):
+        refused = csrf.session_problem(request, form)
+        if refused:
+            return _forbidden_page(refused)
+    elif not csrf.same_site(request):
+        return _forbidden_page("cross-site form posts are not accepted")
     if wiring.review_settings().auth_mode == "cognito":
         from .staff_signin import hosted_logout
 
-        return hosted_logout(dashboard.current_request)
+        return hosted_logout(request)
     return _redirect("/staff/login", f"{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 
 
@@ -229,19 +241,23 @@ def _filter_options(doc: dict) -> dict:
 @staff_page("analyst")
 @_page_errors
 def correct_comment(identity):
-    if not _same_origin():
-        return _forbidden_page("cross-site form posts are not accepted")
     form = _form()
-    wave_id = str(form.get("wave") or "")
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    wave_id = check_wave_id(form.get("wave"))
+    comment_id = check_id(form.get("comment_id"), "comment_id")
+    back = form.get("back") or f"/staff/comments?wave={wave_id}"
+    if not same_site_path(back, "/staff/comments"):  # checked before anything is written
+        raise InvalidInput(FieldProblem("back", "must be a /staff/comments address on this site"))
     themes = form.get("themes", [])
     themes = [themes] if isinstance(themes, str) else list(themes)
     stores = wiring.review_stores()
-    comment = results.find_comment(stores.snapshots, wave_id, str(form.get("comment_id") or ""))
+    comment = results.find_comment(stores.snapshots, wave_id, comment_id)
     corrections.correct_comment(stores.corrections, comment, identity,
                                 {"label": form.get("label"), "themes": [t for t in themes if t]}, _now(),
                                 results.theme_labels(stores.snapshots, wave_id))
-    back = str(form.get("back") or "")
-    return _redirect(back if back.startswith("/staff/comments") else f"/staff/comments?wave={wave_id}")
+    return _redirect(back)
 
 
 # -- follow-ups -------------------------------------------------------------------------------------
@@ -262,13 +278,14 @@ def followup_queue(identity):
 @staff_page("analyst")
 @_page_errors
 def followup_update(identity):
-    if not _same_origin():
-        return _forbidden_page("cross-site form posts are not accepted")
     form = _form()
-    wave_id = str(form.get("wave") or "")
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    wave_id = check_wave_id(form.get("wave"))
+    invitation_id = check_id(form.get("invitation_id"), "invitation_id")
     change = {k: form[k] for k in ("status", "note", "closing_reason") if str(form.get(k) or "").strip()}
-    followups.update_followup(wiring.review_stores().followups, wave_id, str(form.get("invitation_id") or ""),
-                              identity, change, _now())
+    followups.update_followup(wiring.review_stores().followups, wave_id, invitation_id, identity, change, _now())
     return _redirect(f"/staff/followups?wave={wave_id}")
 
 

@@ -19,6 +19,7 @@ from chalicelib.domain.errors import (
     VersionConflict,
     WaveClosed,
 )
+from chalicelib.domain.text import repair_data
 
 logger = logging.getLogger("pulse.web")
 JSON = {"Content-Type": "application/json; charset=utf-8"}
@@ -33,8 +34,12 @@ class HttpProblem(PulseError):
 
 
 def json_response(status: int, body: dict, headers: dict | None = None) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
-                    headers={**JSON, **(headers or {})})
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # text that predates the edge checks: repaired, never a dropped connection
+        text = json.dumps(repair_data(body), ensure_ascii=False)
+    return Response(body=text, status_code=status, headers={**JSON, **(headers or {})})
 
 
 def problem_response(error: PulseError) -> Response:

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.survey import Survey
+from chalicelib.domain.text import repair_text, text_problem
 
 from .errors import HttpProblem
 
@@ -52,10 +54,35 @@ def decode_form(raw_body: bytes | None, max_bytes: int) -> dict[str, list[str]]:
         raise HttpProblem(413, "too_large", f"the form is larger than {max_bytes} bytes")
     try:
         text = raw.decode("ascii")
-        return parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict",
-                        max_num_fields=MAX_FIELDS)
+        fields = parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict",
+                          max_num_fields=MAX_FIELDS)
     except (UnicodeError, ValueError):
         raise HttpProblem(400, "bad_form", "the form body is not valid UTF-8 form encoding") from None
+    try:
+        check_form_text(fields, single_line=(LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD))
+    except InvalidInput as error:
+        first = error.problems[0]
+        raise HttpProblem(400, "invalid_text", error.summary, first.field) from None
+    return fields
+
+
+def check_form_text(fields: dict[str, list[str]], single_line=(), multiline=None) -> None:
+    """Names must be single-line text; values may hold line breaks unless named in ``single_line`` (or,
+    when ``multiline`` is given, unless named there). Raises InvalidInput naming every bad field."""
+    problems = []
+    for name, values in fields.items():
+        problem = text_problem(name)
+        if problem:
+            problems.append(FieldProblem(repair_text(name), "name " + problem))
+            continue
+        free = name in multiline if multiline is not None else name not in single_line
+        for value in values:
+            problem = text_problem(value, multiline=free)
+            if problem:
+                problems.append(FieldProblem(name, problem))
+                break
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _convert(question_type: str | None, values: list[str]):

@@ -65,8 +65,8 @@ def unsubscribe(token):
     one_click = _is_one_click(mail_links.current_request)
     distribution = wiring.distribution()
     try:
+        language = unsubscribe_language(distribution, token)  # every read before the one write
         opt_out(distribution, token, _now(), method="one-click" if one_click else "page")
-        language = unsubscribe_language(distribution, token)
     except NotFound:
         return _html(404, NOT_FOUND_PAGE)
     except PulseError as error:

@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.text import json_problems, parse_bounded_float, parse_bounded_int
+
 from .errors import HttpProblem
 
 ACCEPTED_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded",
@@ -25,7 +28,8 @@ def read_json_body(request, max_bytes: int) -> Any:
     if not raw.strip():
         raise HttpProblem(400, "invalid_json", "the body is empty")
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant,
+                          parse_int=parse_bounded_int, parse_float=parse_bounded_float)
     except UnicodeDecodeError:
         raise HttpProblem(400, "invalid_json", "the body is not UTF-8") from None
     except json.JSONDecodeError as error:
@@ -33,6 +37,10 @@ def read_json_body(request, max_bytes: int) -> Any:
                           f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}") from None
     except RecursionError:
         raise HttpProblem(400, "invalid_json", "the JSON is nested too deeply") from None
+    problems = json_problems(body)
+    if problems:  # unpaired surrogates, control characters, huge numbers: named, nothing written
+        raise InvalidInput(problems)
+    return body
 
 
 def _reject_constant(name: str):

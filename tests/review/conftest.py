@@ -119,3 +119,21 @@ def small(moto_table, tokens, app_env):
     results.clear_cache()
 
 
+
+
+def login_form(client) -> tuple[dict, str]:
+    """GET the sign-in page: (Cookie header carrying its CSRF nonce, the form's csrf field)."""
+    import re
+
+    page = client.http.get("/staff/login")
+    nonce = page.headers["Set-Cookie"].split(";", 1)[0]
+    body = page.body.decode() if isinstance(page.body, bytes) else page.body
+    return {"Cookie": nonce}, re.search(r'name="csrf" value="([^"]+)"', body).group(1)
+
+
+def session_form(role: str, scope: str | None = None, subject: str = "someone@vendor.example") -> tuple[dict, str]:
+    """(Cookie header of a signed-in session, the csrf field its forms carry)."""
+    from chalicelib.web.csrf import token_for
+
+    value = token(role, scope, subject=subject)
+    return {"Cookie": f"pulse_staff={value}"}, token_for("session", value)

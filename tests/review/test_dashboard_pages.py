@@ -1,7 +1,7 @@
 """Dashboard pages: login flow, 401/403 pages, scope on pages, escaping and highlighting."""
 from urllib.parse import urlencode
 
-from tests.review.conftest import SMALL_WAVE, token
+from tests.review.conftest import SMALL_WAVE, login_form, session_form, token
 
 
 def cookie(role, scope=None, subject="someone@vendor.example"):
@@ -20,16 +20,17 @@ def test_pages_without_a_token_answer_401_with_the_login_page(small):
 
 
 def test_login_sets_a_strict_httponly_cookie_and_bad_tokens_are_refused(small):
-    good = small.http.post("/staff/login", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                           body=urlencode({"token": token("viewer"), "next": "/staff/comments"}))
+    nonce, csrf = login_form(small)
+    form = {**nonce, "Content-Type": "application/x-www-form-urlencoded"}
+    good = small.http.post("/staff/login", headers=form,
+                           body=urlencode({"token": token("viewer"), "next": "/staff/comments", "csrf": csrf}))
     assert good.status_code == 303 and good.headers["Location"] == "/staff/comments"
     set_cookie = good.headers["Set-Cookie"]
     assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie and "Secure" not in set_cookie
-    bad = small.http.post("/staff/login", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                          body=urlencode({"token": "forged"}))
+    bad = small.http.post("/staff/login", headers=form, body=urlencode({"token": "forged", "csrf": csrf}))
     assert bad.status_code == 401 and "does not work" in html(bad)
-    offsite = small.http.post("/staff/login", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                              body=urlencode({"token": token("viewer"), "next": "https://evil.example"}))
+    offsite = small.http.post("/staff/login", headers=form,
+                              body=urlencode({"token": token("viewer"), "next": "https://evil.example", "csrf": csrf}))
     assert offsite.headers["Location"] == "/staff"
 
 
@@ -65,7 +66,8 @@ def test_scoped_viewer_pages_show_only_the_scope(small):
 def test_correction_through_the_form_is_shown_as_corrected(small):
     from chalicelib.services import results
 
-    headers = {**cookie("analyst", subject="rev@vendor.example"), "Content-Type": "application/x-www-form-urlencoded"}
+    session, csrf = session_form("analyst", subject="rev@vendor.example")
+    headers = {**session, "Content-Type": "application/x-www-form-urlencoded"}
     before = html(small.http.get(f"/staff/comments?wave={SMALL_WAVE}&q=Slow", headers=cookie("analyst")))
     assert "corrected by" not in before
     from chalicelib import wiring
@@ -73,7 +75,8 @@ def test_correction_through_the_form_is_shown_as_corrected(small):
     comment = next(c for c in results._comments(wiring.review_stores().snapshots, SMALL_WAVE)
                    if c["text"] == "Slow payouts")
     response = small.http.post("/staff/comments/correct", headers=headers, body=urlencode(
-        {"wave": SMALL_WAVE, "comment_id": comment["id"], "label": "negative", "back": "/staff/comments"}))
+        {"wave": SMALL_WAVE, "comment_id": comment["id"], "label": "negative", "back": "/staff/comments",
+         "csrf": csrf}))
     assert response.status_code == 303
     after = html(small.http.get(f"/staff/comments?wave={SMALL_WAVE}&q=Slow", headers=cookie("analyst")))
     assert "corrected by rev@vendor.example" in after
