@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .segments import segment_columns
+
 PRIMARY, COMPLEMENTARY = "primary", "complementary"
 MARKER = "suppressed"
 
@@ -50,3 +52,30 @@ def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: 
                 status[smallest] = COMPLEMENTARY
                 changed = True
     return status
+
+
+def table_status(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, threshold, totals: pd.Series,
+           margins: dict[str, dict[str, set]] | None = None):
+    """Suppression status per cell and per question (see suppression.py).
+
+    ``totals`` are the overall sums (published margins); ``margins`` maps a status name to the
+    hidden labels of each dimension's own one-dimension table.
+    """
+    keys = segment_columns(dims)
+    cells = sums.reset_index(drop=True)
+    if invited is not None:
+        cells = cells.merge(invited, on=keys, how="left")
+    margins = margins or {}
+    columns = {"cell": "n", "partners": "p_one", "revenue": "p_wone"}
+    columns.update({spec.id: f"{spec.id}__n" for spec in specs
+                    if spec.type in ("rating", "single_choice", "multi_choice")})
+    status = {name: suppress_cells(cells, keys, column, threshold, total=float(totals[column]),
+                                   hidden_margins=margins.get(name))
+              for name, column in columns.items()}
+    return cells, status
+
+
+def hidden_labels(cells: pd.DataFrame, status: dict, dim: str) -> dict[str, set]:
+    """Per status name: the labels of a one-dimension table that are suppressed."""
+    key = segment_columns([dim])[0]
+    return {name: {cells.at[i, key] for i in s.index if s[i]} for name, s in status.items()}
