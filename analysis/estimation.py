@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import stats
 from .frame import QuestionSpec
-from .segments import DimensionCodes, cross, decode, segment_columns
+from .segments import DIMENSIONS, DimensionCodes, cross, decode, segment_columns
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,9 @@ def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
     return cols
 
 
+PARTNER_SUMS = ("one", "x", "x2", "wone", "wv", "wx", "wx2", "w2", "w2x", "w2x2", "s2", "sn", "n2", "wmax1", "wmax2")
+
+
 def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
     """Sums of the sufficient statistics per segment (seg_* columns), plus partner-level sums (p_*)."""
     if dims:
@@ -132,23 +135,39 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
     table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
-    if prep.light:  # the previous wave: partner-level views are not compared
-        for name in ("one", "x", "x2", "wone", "wv", "wx", "w2", "w2x", "w2x2"):
-            table[f"p_{name}"] = np.zeros(k)
-        return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
     cls = prep.cls[rows]
     valid = ~np.isnan(cls)
     key = seg[valid] * prep.n_partners + prep.partner_codes[rows][valid]
     unique_keys, inverse = np.unique(key, return_inverse=True)
-    x = np.bincount(inverse, weights=cls[valid]) / np.bincount(inverse)
+    s_p = np.bincount(inverse, weights=cls[valid])  # per (segment, partner): sum of NPS classes
+    n_p = np.bincount(inverse).astype(float)        # ... and answers
+    x = s_p / n_p
     pseg, pidx = unique_keys // prep.n_partners, unique_keys % prep.n_partners
     w = prep.partner_revenue[pidx]
     has = (~np.isnan(w)) & (w > 0)
     w = np.where(has, w, 0.0)
     for name, weights in {"one": np.ones_like(x), "x": x, "x2": x * x, "wone": has.astype(float), "wv": w,
-                          "wx": w * x, "w2": w * w, "w2x": w * w * x, "w2x2": w * w * x * x}.items():
+                          "wx": w * x, "wx2": w * x * x, "w2": w * w, "w2x": w * w * x, "w2x2": w * w * x * x,
+                          "s2": s_p * s_p, "sn": s_p * n_p, "n2": n_p * n_p}.items():
         table[f"p_{name}"] = np.bincount(pseg, weights=weights, minlength=k)
+    table["p_wmax1"], table["p_wmax2"] = _two_largest(pseg, w, k)
     return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
+
+
+def _two_largest(seg: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The largest and second-largest partner weight of every segment (0 where absent)."""
+    first, second = np.zeros(k), np.zeros(k)
+    if len(w) == 0:
+        return first, second
+    order = np.lexsort((-w, seg))
+    s, ws = seg[order], w[order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    first[s[starts]] = ws[starts]
+    nxt = starts + 1
+    ok = nxt < len(s)
+    ok[ok] = s[nxt[ok]] == s[starts[ok]]
+    second[s[starts[ok]]] = ws[nxt[ok]]
+    return first, second
 
 
 def _label_segments(out: pd.DataFrame, dims, codes) -> pd.DataFrame:
@@ -184,7 +203,7 @@ def invited_counts(prep: Prepared, dims) -> pd.DataFrame | None:
     in the same segments and distinct partners are counted on one row per partner.
     """
     invitations = prep.invitations
-    if invitations is None or invitations.empty:
+    if invitations is None or invitations.empty or any(DIMENSIONS[d][0] not in invitations for d in dims):
         return None
     counts = _count_by_segment(prep, dims, "invitations")
     distinct = (np.zeros_like(counts[0]) if prep.light else _count_by_segment(prep, dims, "partners")[0],)
@@ -218,13 +237,41 @@ def estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:
         return stats.Estimate(nan, nan, nan, nan, 0)
     mean = sx / total
     var = max(w2x2 - 2 * mean * w2x + mean ** 2 * w2, 0.0) / total ** 2
+    if prefix == "w":  # never narrower than the Kish effective-n interval (few partners dominate)
+        spread = max(row["p_wx2"] / total - mean ** 2, 0.0)
+        var = max(var, spread / kish_n(row))
     se = math.sqrt(var) * stats.fpc(n, population) * 100
     value = mean * 100
     return stats.Estimate(value, max(value - stats.Z95 * se, -100), min(value + stats.Z95 * se, 100), se, n)
 
 
-def nps_of(row, population=None) -> stats.Estimate:
-    return stats.nps_from_counts(int(row["nps_pro"]), int(row["nps_det"]), int(row["nps_n"]), population)
+def kish_n(row) -> float:
+    """Kish effective number of partners of the revenue weights: (sum w)² / sum w²."""
+    return float(row["p_wv"] ** 2 / row["p_w2"]) if row.get("p_w2", 0) > 0 else 0.0
+
+
+def nps_of(row, population=None, clustered: bool = True) -> stats.Estimate:
+    """Respondent-level NPS; with partner sums present, a cluster-robust standard error
+    (partner = cluster): G/(G-1) * sum_g (sum_i (c_i - m))² / n², as statsmodels' cluster covariance
+    of an intercept-only regression."""
+    simple = stats.nps_from_counts(int(row["nps_pro"]), int(row["nps_det"]), int(row["nps_n"]), population)
+    n, clusters = row["nps_n"], row.get("p_one", 0)
+    if not clustered or n <= 0 or clusters < 2 or row.get("p_n2", 0) <= 0:
+        return simple
+    mean = (row["nps_pro"] - row["nps_det"]) / n
+    scatter = max(row["p_s2"] - 2 * mean * row["p_sn"] + mean ** 2 * row["p_n2"], 0.0)
+    se = 100 * math.sqrt(clusters / (clusters - 1) * scatter) / n * stats.fpc(int(n), population)
+    value = simple.value
+    return stats.Estimate(value, max(value - stats.Z95 * se, -100.0), min(value + stats.Z95 * se, 100.0), se,
+                          simple.n)
+
+
+def design_effect(row) -> float | None:
+    """Variance of the clustered NPS over the simple-random-sampling variance (no FPC)."""
+    clustered, simple = nps_of(row), nps_of(row, clustered=False)
+    if not simple.se or math.isnan(simple.se) or math.isnan(clustered.se):
+        return None
+    return (clustered.se / simple.se) ** 2
 
 
 def top2_of(row, qid, population=None) -> stats.Estimate:

@@ -17,26 +17,36 @@ from .drivers import fix_first, relative_weights
 from .estimation import (
     Prepared,
     WaveData,
+    design_effect,
     est,
     estimate_weighted,
     invited_counts,
+    kish_n,
     mean_of,
     nps_of,
     segment_sums,
     top2_of,
 )
 from .frame import QuestionSpec
-from .segments import cross, parse_breakdowns, segment_columns
-from .suppression import MARKER, hidden_labels, table_status
+from .segments import DEFAULT_BREAKDOWNS, DIMENSIONS, cross, parse_breakdowns, segment_columns
+from .suppression import CONCENTRATION_LIMITS, MARKER, hidden_labels, revenue_concentrated, table_status
 
 __all__ = ["SCHEMA", "WaveData", "build_scorecard", "key_drivers"]
 
 SCHEMA = "pulse.scorecard/1"
 DRIVER_MIN_N = 30
 DRIVER_SAMPLE = 200_000  # larger segments: drivers from a seeded random sample of this size
+#: the fixed Benjamini-Hochberg family of every wave: all cells of these breakdowns (vs rest and vs
+#: previous wave), whatever breakdowns a view asks for; other breakdowns form one family each
+TEST_FAMILY = [list(term.split(":")) for term in DEFAULT_BREAKDOWNS]
 
 
-def _cell(row, i, status, specs, nps_id, population, digits) -> dict:
+def _hidden_questions(status: dict, i) -> set[str]:
+    """Status names (question ids, "nps") the plan withholds in row ``i``."""
+    return {name for name, s in status.items() if name not in ("cell", "partners", "revenue") and s[i]}
+
+
+def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCENTRATION_LIMITS) -> dict:
     hidden = status["cell"][i]
     out: dict = {"suppressed": hidden or False,
                  "invited": int(row["invited"]) if "invited" in row and not pd.isna(row.get("invited")) else None}
@@ -49,13 +59,21 @@ def _cell(row, i, status, specs, nps_id, population, digits) -> dict:
     out["respondents"] = n
     out["response_rate"] = round(n / out["invited"], 4) if out["invited"] else None
     if nps_id:
-        out["nps"] = est(nps_of(row, population), digits)
+        if "nps" in status and status["nps"][i]:
+            out["nps"] = MARKER
+        else:
+            out["nps"] = est(nps_of(row, population), digits)
+            deff = design_effect(row)
+            out["nps"]["design_effect"] = None if deff is None else round(deff, 3)
         partners = row.get("invited_partners")
         partners = int(partners) if partners is not None and not pd.isna(partners) else None
         out["nps_partner"] = (MARKER if status["partners"][i]
                               else est(estimate_weighted(row, "", partners), digits))
-        out["nps_revenue_weighted"] = (MARKER if status["revenue"][i]
-                                       else est(estimate_weighted(row, "w", partners), digits))
+        if status["revenue"][i] or revenue_concentrated(row, concentration):
+            out["nps_revenue_weighted"] = MARKER
+        else:
+            out["nps_revenue_weighted"] = {**est(estimate_weighted(row, "w", partners), digits),
+                                           "n_effective": round(kish_n(row), 1)}
     csat, choices = {}, {}
     for spec in specs:
         if spec.type == "rating":
@@ -78,12 +96,14 @@ def _cell(row, i, status, specs, nps_id, population, digits) -> dict:
 
 def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: str | list | None = None,
                     previous: WaveData | None = None, threshold: int = 5, drivers_by: str = "tier",
-                    digits: int = 1) -> dict:
+                    digits: int = 1, concentration: tuple[float, float] = CONCENTRATION_LIMITS) -> dict:
     """The scorecard document (schema ``pulse.scorecard/1``) for one wave.
 
     ``breakdowns``: "tier,region,tier:region" style text or parsed lists (default: see segments).
     ``previous``: the previous wave of the same survey for wave-over-wave comparisons.
-    Cells below ``threshold`` respondents, and their complements, carry ``"suppressed"``.
+    Cells below ``threshold`` respondents, and their complements, carry ``"suppressed"``; so does
+    every comparison with a side under the threshold and every revenue-weighted NPS dominated by
+    one or two partners (``concentration``). The test family is fixed (``TEST_FAMILY``).
     """
     dims_list = parse_breakdowns(breakdowns) if breakdowns is None or isinstance(breakdowns, str) else breakdowns
     nps_id = next((s.id for s in specs if s.type == "nps"), None)
@@ -93,7 +113,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     cur = Prepared(current, specs, nps_id)
     prev = (Prepared(previous, specs, nps_id, light=True)
             if previous is not None and len(previous.respondents) else None)
-    rating_specs = [s for s in specs if s.type == "rating"]
+    rating_specs = [s for s in specs if s.type in ("rating", "nps")]
 
     def overall(wave, prepared):
         sums = segment_sums(prepared, [])
@@ -107,19 +127,22 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         status["revenue"] = pd.Series([None if cells.at[0, "p_wone"] >= threshold else "primary"])
         for spec in (s for s in specs if s.type != "nps" and f"{s.id}__n" in cells):
             status[spec.id] = pd.Series([None if cells.at[0, f"{spec.id}__n"] >= threshold else "primary"])
+        if nps_id:
+            status["nps"] = pd.Series([None if cells.at[0, "nps_n"] >= threshold else "primary"])
         return cells, status
 
     cur_cells, cur_status = overall(current, cur)
     population = int(cur_cells.at[0, "invited"]) if "invited" in cur_cells else None
-    total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits)
+    total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration)
     total_cell["segment"] = {}
     total_cell["vs_rest"] = None
     total_cell["vs_previous"] = None
     if prev is not None:
         prev_cells, prev_total_status = overall(previous, prev)
         if not cur_status["cell"][0] and not prev_total_status["cell"][0]:
+            hidden = _hidden_questions(cur_status, 0) | _hidden_questions(prev_total_status, 0)
             total_cell["vs_previous"] = comparisons(cur_cells.iloc[0], prev_cells.iloc[0], specs, nps_id,
-                                                     tests, "vs_previous", digits)
+                                                    tests, "vs_previous", digits, threshold, hidden)
         else:
             total_cell["vs_previous"] = MARKER
 
@@ -142,7 +165,13 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         return sums, cells, status
 
     breakdown_docs = []
-    for dims in dims_list:
+    wanted = [list(d) for d in dims_list]
+    extra = [d for d in TEST_FAMILY if d not in wanted and len(current.respondents)
+             and all(DIMENSIONS[x][0] in current.respondents for x in d)]
+    for dims in wanted + extra:  # the whole fixed family is tested; only the wanted are published
+        fixed = dims in TEST_FAMILY
+        rest_family = "vs_rest" if fixed else f"vs_rest:{':'.join(dims)}"
+        previous_family = "vs_previous" if fixed else f"vs_previous:{':'.join(dims)}"
         keys = segment_columns(dims)
         sums, cells, status = table(cur, dims, specs, cur_cells.iloc[0], "current")
         prev_lookup, prev_status = {}, None
@@ -155,23 +184,26 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
             segment = {d: row[k] for d, k in zip(dims, keys, strict=True)}
             population_i = int(row["invited"]) if "invited" in row and not pd.isna(row["invited"]) else None
             doc = {"segment": segment,
-                   **_cell(row, i, status, specs, nps_id, population_i, digits)}
+                   **_cell(row, i, status, specs, nps_id, population_i, digits, concentration)}
             if doc["suppressed"]:
                 doc["vs_rest"], doc["vs_previous"] = MARKER, MARKER
             else:
                 numeric = [c for c in sums.columns if not c.startswith("seg_")]
                 rest = total_row[numeric] - row[numeric]
-                doc["vs_rest"] = comparisons(row, rest, specs, nps_id, tests, "vs_rest", digits)
+                hidden = _hidden_questions(status, i)
+                doc["vs_rest"] = comparisons(row, rest, specs, nps_id, tests, rest_family, digits, threshold,
+                                             hidden)
                 j = prev_lookup.get(tuple(row[k] for k in keys))
                 if prev is None:
                     doc["vs_previous"] = None
                 elif j is None or prev_status["cell"][j]:
                     doc["vs_previous"] = MARKER if j is not None else None
                 else:
-                    doc["vs_previous"] = comparisons(row, pcells.iloc[j], specs, nps_id, tests,
-                                                      "vs_previous", digits)
+                    doc["vs_previous"] = comparisons(row, pcells.iloc[j], specs, nps_id, tests, previous_family,
+                                                     digits, threshold, hidden | _hidden_questions(prev_status, j))
             docs.append(doc)
-        breakdown_docs.append({"by": dims, "cells": docs})
+        if dims in wanted:
+            breakdown_docs.append({"by": dims, "cells": docs})
 
     drivers = key_drivers(cur, specs, nps_id, drivers_by, threshold) if nps_id else []
     tests.adjust()
@@ -179,9 +211,13 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         "schema": SCHEMA,
         "wave": {"id": current.wave_id, **current.meta},
         "previous_wave": previous.wave_id if previous is not None else None,
-        "suppression": {"threshold": threshold, "marker": MARKER, "method": "primary + complementary"},
-        "tests": {"method": "two-sided z-test of the difference (NPS variance / two proportions)",
+        "suppression": {"threshold": threshold, "marker": MARKER, "method": "primary + complementary",
+                        "comparisons": "both sides at least the threshold, neither side's question hidden",
+                        "revenue_concentration": {"largest_share_max": concentration[0],
+                                                  "two_largest_share_max": concentration[1]}},
+        "tests": {"method": "two-sided z-test of the difference (NPS: cluster-robust by partner / two proportions)",
                   "correction": "benjamini-hochberg", "alpha": ALPHA,
+                  "family": [":".join(d) for d in TEST_FAMILY],
                   "families": sorted(tests.families)},
         "questions": [{"id": s.id, "type": s.type, "scale": s.scale, "program": s.program, "topic": s.topic,
                        "text": s.text, "options": list(s.options)} for s in specs],
