@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import stats
+from . import stats, weighting
 from .comparison import ALPHA, Tests, comparisons
 from .drivers import fix_first, relative_weights
 from .estimation import (
@@ -135,6 +135,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     population = int(cur_cells.at[0, "invited"]) if "invited" in cur_cells else None
     total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration)
     total_cell["segment"] = {}
+    total_cell["weighted"] = (weighting.headline(current, previous, nps_id, threshold, digits)
+                              if total_cell.get("nps") not in (None, MARKER) else None)
     total_cell["vs_rest"] = None
     total_cell["vs_previous"] = None
     if prev is not None:
