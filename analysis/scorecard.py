@@ -46,7 +46,26 @@ def _hidden_questions(status: dict, i) -> set[str]:
     return {name for name, s in status.items() if name not in ("cell", "partners", "revenue") and s[i]}
 
 
-def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCENTRATION_LIMITS) -> dict:
+def _program_populations(prepared, dims, specs) -> dict:
+    """Invitations per (segment labels, program): the population a program question applies to.
+
+    Empty when invitations are unknown or the breakdown is itself by program (then the segment's
+    population is used)."""
+    if not any(s.program for s in specs) or "program" in dims:
+        return {}
+    counts = invited_counts(prepared, [*dims, "program"])
+    if counts is None:
+        return {}
+    keys = segment_columns(dims)
+    return {(tuple(r[k] for k in keys), r["seg_program"]): int(r["invited"]) for _, r in counts.iterrows()}
+
+
+def _populations(programs: dict, segment: tuple, specs) -> dict:
+    return {s.id: programs[(segment, s.program)] for s in specs if s.program and (segment, s.program) in programs}
+
+
+def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCENTRATION_LIMITS,
+          populations: dict | None = None) -> dict:
     hidden = status["cell"][i]
     out: dict = {"suppressed": hidden or False,
                  "invited": int(row["invited"]) if "invited" in row and not pd.isna(row.get("invited")) else None}
@@ -80,8 +99,9 @@ def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCE
             if status[spec.id][i]:
                 csat[spec.id] = MARKER
             else:
-                csat[spec.id] = {"top2": est(top2_of(row, spec.id, population), 4),
-                                 "mean": est(mean_of(row, spec.id, population), 3)}
+                n_of = (populations or {}).get(spec.id, population)  # program questions: the program's invited
+                csat[spec.id] = {"top2": est(top2_of(row, spec.id, n_of), 4),
+                                 "mean": est(mean_of(row, spec.id, n_of), 3)}
         elif spec.type.endswith("choice"):
             answered = int(row[f"{spec.id}__n"])
             if status[spec.id][i]:
@@ -133,7 +153,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
 
     cur_cells, cur_status = overall(current, cur)
     population = int(cur_cells.at[0, "invited"]) if "invited" in cur_cells else None
-    total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration)
+    total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration,
+                       _populations(_program_populations(cur, [], specs), (), specs))
     total_cell["segment"] = {}
     total_cell["weighted"] = (weighting.headline(current, previous, nps_id, threshold, digits)
                               if total_cell.get("nps") not in (None, MARKER) else None)
@@ -181,12 +202,14 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
             _, pcells, prev_status = table(prev, dims, rating_specs, prev_cells.iloc[0], "previous")
             prev_lookup = {tuple(r[k] for k in keys): j for j, r in pcells.iterrows()}
         total_row = cur_cells.iloc[0]
+        programs = _program_populations(cur, dims, specs)
         docs = []
         for i, row in cells.iterrows():
             segment = {d: row[k] for d, k in zip(dims, keys, strict=True)}
             population_i = int(row["invited"]) if "invited" in row and not pd.isna(row["invited"]) else None
             doc = {"segment": segment,
-                   **_cell(row, i, status, specs, nps_id, population_i, digits, concentration)}
+                   **_cell(row, i, status, specs, nps_id, population_i, digits, concentration,
+                           _populations(programs, tuple(row[k] for k in keys), specs))}
             if doc["suppressed"]:
                 doc["vs_rest"], doc["vs_previous"] = MARKER, MARKER
             else:

@@ -6,7 +6,8 @@ each row and each column, whose margins are published by the one-dimension table
 may not hold exactly one suppressed non-empty cell (an empty hidden cell protects nothing), or it
 could be recovered by subtracting the other cells from the margin; the smallest published cell
 of such a line is suppressed as well (avoiding cells that are alone in another line, which equal
-that line's margin), repeated until no line has a single suppressed cell. A question's plan starts
+that line's margin), repeated until no line has a single suppressed cell or hidden cells adding up to fewer than the
+threshold. A question's plan starts
 from the cells' plan, so the union of both is protected.
 """
 from __future__ import annotations
@@ -66,7 +67,10 @@ def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: 
             # an empty cell protects nothing: the margin minus the other cells would still be exact
             hidden = [i for i in line if status[i] is not None and cells.at[i, count] > 0]
             shown = [i for i in line if status[i] is None]
-            if shown and (len(hidden) == 1 and not margin_hidden or margin_hidden and not hidden):
+            # a line's hidden cells together are its margin minus the shown ones: they must be at
+            # least two and add up to at least the threshold, or the margin reveals a small group
+            small = hidden and (len(hidden) == 1 or sum(cells.at[i, count] for i in hidden) < threshold)
+            if shown and (small and not margin_hidden or margin_hidden and not hidden):
                 # a cell alone in another line equals that line's published margin: hiding it
                 # protects nothing, so such cells are the last choice
                 smallest = min(shown, key=lambda i: (i in alone, _dead_end(i, line, lines, status, cells, count,

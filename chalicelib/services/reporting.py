@@ -35,6 +35,7 @@ class Reporting:
     archive: object    # ReportArchive
     mailer: object     # ReportMailer
     settings: object   # ReportSettings
+    followups: object = None  # the follow-up queue (by_status); None: the report says "not available"
 
 
 @dataclass
@@ -96,7 +97,7 @@ def _inputs(ctx: Reporting, wave_id: str) -> dict:
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:
     """Load the wave's data and build its report (no archive, no mail)."""
     return build_report(_inputs(ctx, wave_id), period=period, now=now,
-                        followups=followup_status(ctx.repos, wave_id),
+                        followups=followup_status(ctx.repos, wave_id, ctx.followups, now),
                         comment_threshold=ctx.settings.comment_threshold)
 
 

@@ -103,7 +103,7 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
         survey_title=localized(view.survey.title, language), intro=localized(view.survey.intro, language),
         languages=[(code, language_name(code)) for code in view.survey.languages],
         sections=sections, summary=summary, saved=saved, submitted=submitted,
-        closes=view.wave.closed_on[:10])
+        closes=view.wave.closed_on[:10], reporting=getattr(view.survey, "reporting", None))
     return html_response(status, body, head=page.head)
 
 

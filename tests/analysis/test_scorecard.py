@@ -257,3 +257,20 @@ def test_drivers_of_very_large_segments_use_a_seeded_sample_and_say_so(monkeypat
     again = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
     assert first["n"] == 100 and first["sampled"] == 60
     assert first == again
+
+
+def test_a_program_question_uses_the_programs_invited_partners_as_its_population():
+    # 10 respondents, all partner_connect users, answer the partner_connect (portal) question;
+    # 20 invited, of whom only the 10 respondents use partner_connect: for the portal question the
+    # respondents are the whole population (FPC 0), for the support question they are half of it
+    rows = [respondent(i, 9, portal=4 if i % 2 else 2, support=4 if i % 2 else 2, programs=("partner_connect",))
+            for i in range(10)]
+    invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(20)],
+                                "partner_id": [f"P{k}" for k in range(20)],
+                                "tier": "advanced", "region": "EMEA", "partner_types": [("reseller",)] * 20,
+                                "transacting": "yes",
+                                "programs": [("partner_connect",)] * 10 + [()] * 10})
+    doc = build_scorecard(WaveData("w", frame(rows), invitations), SPECS, "tier", threshold=5)
+    for cell in (doc["overall"], doc["breakdowns"][0]["cells"][0]):
+        assert cell["csat"]["q_portal"]["mean"]["se"] == 0
+        assert cell["csat"]["q_support"]["mean"]["se"] > 0
