@@ -3,20 +3,30 @@
 Primary: a cell with fewer respondents than the threshold is suppressed. Complementary: in
 every *line* of a table (the whole table, whose total is published, and for crossed tables
 each row and each column, whose margins are published by the one-dimension tables) a line
-may not hold exactly one suppressed cell, or it could be recovered by subtracting the other
-cells from the margin; the smallest published cell of such a line is suppressed as well,
-repeated until no line has a single suppressed cell.
+may not hold exactly one suppressed non-empty cell (an empty hidden cell protects nothing), or it
+could be recovered by subtracting the other cells from the margin; the smallest published cell
+of such a line is suppressed as well (avoiding cells that are alone in another line, which equal
+that line's margin), repeated until no line has a single suppressed cell or hidden cells adding up to fewer than the
+threshold. A question's plan starts
+from the cells' plan, so the union of both is protected.
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from .segments import segment_columns
+
 PRIMARY, COMPLEMENTARY = "primary", "complementary"
 MARKER = "suppressed"
+CONCENTRATED = "concentrated"
+#: revenue-weighted NPS is withheld when the largest partner carries more than the first share of
+#: the weight, or the two largest more than the second (see docs/analysis.md)
+CONCENTRATION_LIMITS = (0.5, 0.75)
 
 
 def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: int,
-                   total: float | None = None, hidden_margins: dict[str, set] | None = None) -> pd.Series:
+                   total: float | None = None, hidden_margins: dict[str, set] | None = None,
+                   hidden_already: pd.Series | None = None) -> pd.Series:
     """Suppression status per row of ``cells``: None (published), 'primary' or 'complementary'.
 
     ``cells`` has one row per cell, the segment key columns ``keys`` and a count column.
@@ -24,9 +34,15 @@ def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: 
     complement total - n is below the threshold is suppressed, since total minus the cell would
     describe that small rest. ``hidden_margins`` maps a key column to the labels suppressed in its
     own one-dimension table: a line of a crossed table whose margin is hidden needs at least one
-    hidden cell, or adding up its cells would reveal the margin.
+    hidden cell, or adding up its cells would reveal the margin. ``hidden_already``: the status of
+    a plan this one refines (a question's plan starts from the cells' plan), so the union of both
+    plans is protected, not each alone.
     """
     status = pd.Series([PRIMARY if n < threshold else None for n in cells[count]], index=cells.index, dtype="object")
+    if hidden_already is not None:
+        for i, reason in hidden_already.items():
+            if reason and status[i] is None:
+                status[i] = reason
     if total is not None:
         for i, n in cells[count].items():
             if status[i] is None and 0 < total - n < threshold:
@@ -39,14 +55,83 @@ def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: 
                 label = label[0] if isinstance(label, tuple) and len(others) == 1 else label
                 margin_hidden = len(others) == 1 and label in (hidden_margins or {}).get(others[0], set())
                 lines.append((list(group.index), margin_hidden))
+    alone = set()
+    for line, margin_hidden in lines[1:]:
+        filled = [i for i in line if cells.at[i, count] > 0]
+        if not margin_hidden and len(filled) == 1:
+            alone.add(filled[0])
     changed = True
     while changed:
         changed = False
         for line, margin_hidden in lines:
-            hidden = [i for i in line if status[i] is not None]
+            # an empty cell protects nothing: the margin minus the other cells would still be exact
+            hidden = [i for i in line if status[i] is not None and cells.at[i, count] > 0]
             shown = [i for i in line if status[i] is None]
-            if shown and (len(hidden) == 1 and not margin_hidden or margin_hidden and not hidden):
-                smallest = min(shown, key=lambda i: (cells.at[i, count], str(i)))
+            # a line's hidden cells together are its margin minus the shown ones: they must be at
+            # least two and add up to at least the threshold, or the margin reveals a small group
+            small = hidden and (len(hidden) == 1 or sum(cells.at[i, count] for i in hidden) < threshold)
+            if shown and (small and not margin_hidden or margin_hidden and not hidden):
+                # a cell alone in another line equals that line's published margin: hiding it
+                # protects nothing, so such cells are the last choice
+                smallest = min(shown, key=lambda i: (i in alone, _dead_end(i, line, lines, status, cells, count,
+                                                                           alone),
+                                                     cells.at[i, count], str(i)))
                 status[smallest] = COMPLEMENTARY
                 changed = True
     return status
+
+
+def _dead_end(candidate, current, lines, status, cells, count, alone) -> bool:
+    """True when hiding ``candidate`` would leave another of its lines with a single hidden cell and
+    only cells that are alone elsewhere to complement it (one step of look-ahead)."""
+    for line, _ in lines[1:]:
+        if candidate not in line or line is current:
+            continue
+        hidden = [i for i in line if i != candidate and status[i] is not None and cells.at[i, count] > 0]
+        if hidden:
+            continue
+        options = [i for i in line if i != candidate and status[i] is None and cells.at[i, count] > 0]
+        if options and all(i in alone for i in options):
+            return True
+    return False
+
+
+def table_status(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, threshold, totals: pd.Series,
+           margins: dict[str, dict[str, set]] | None = None):
+    """Suppression status per cell and per question (see suppression.py).
+
+    ``totals`` are the overall sums (published margins); ``margins`` maps a status name to the
+    hidden labels of each dimension's own one-dimension table.
+    """
+    keys = segment_columns(dims)
+    cells = sums.reset_index(drop=True)
+    if invited is not None:
+        cells = cells.merge(invited, on=keys, how="left")
+    margins = margins or {}
+    columns = {"cell": "n", "partners": "p_one", "revenue": "p_wone"}
+    columns.update({spec.id: f"{spec.id}__n" for spec in specs
+                    if spec.type in ("rating", "single_choice", "multi_choice")})
+    if any(spec.type == "nps" for spec in specs) and "nps_n" in cells:
+        columns["nps"] = "nps_n"
+    status = {"cell": suppress_cells(cells, keys, "n", threshold, total=float(totals["n"]),
+                                     hidden_margins=margins.get("cell"))}
+    status.update({name: suppress_cells(cells, keys, column, threshold, total=float(totals[column]),
+                                        hidden_margins=margins.get(name), hidden_already=status["cell"])
+                   for name, column in columns.items() if name != "cell"})
+    return cells, status
+
+
+def hidden_labels(cells: pd.DataFrame, status: dict, dim: str) -> dict[str, set]:
+    """Per status name: the labels of a one-dimension table that are suppressed."""
+    key = segment_columns([dim])[0]
+    return {name: {cells.at[i, key] for i in s.index if s[i]} for name, s in status.items()}
+
+
+def revenue_concentrated(row, limits: tuple[float, float] = CONCENTRATION_LIMITS) -> bool:
+    """True when one partner (or two) dominate a cell's revenue weight, so the revenue-weighted
+    NPS would nearly be that partner's own score."""
+    total = float(row.get("p_wv", 0.0) or 0.0)
+    if total <= 0:
+        return False
+    first, second = float(row.get("p_wmax1", 0.0)), float(row.get("p_wmax2", 0.0))
+    return first / total > limits[0] or (first + second) / total > limits[1]

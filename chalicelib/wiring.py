@@ -192,7 +192,8 @@ def reporting():
     mailer = (SesReportMailer(session.client("ses", region_name=region), rs.sender) if rs.transport == "ses"
               else OutboxReportMailer(_local_path(rs.outbox_dir)))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
-                     mailer=mailer, settings=rs, enrichments=DynamoEnrichmentStore(table()))
+                     mailer=mailer, settings=rs, enrichments=DynamoEnrichmentStore(table()),
+                     followups=review_stores().followups)
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -140,6 +141,8 @@ def _answers(rng: random.Random, partner: Partner, language: str, wave: str, moo
     if rng.random() < 0.4:
         topic = RATING_TOPICS[by_score[0][1]] if rng.random() < 0.8 else rng.choice(EXTRA_TOPICS)
         answers["q_fix_first"] = _comment(rng, topic, rng.choice(["negative", "mixed"]), language)
+    # consent to follow-up: ~70% yes, from the partner id (no draw from rng: the demo stays the same)
+    answers["q_contact"] = "yes" if zlib.crc32(f"{partner.partner_id}{wave}".encode()) % 10 < 7 else "no"
     return answers
 
 

@@ -137,11 +137,22 @@ def _quote(text: str) -> str:
     return text if len(text) <= QUOTE_MAX_CHARS else text[:QUOTE_MAX_CHARS - 1].rstrip() + "…"
 
 
+def _tone(negative: int, positive: int, comments: int) -> str:
+    """The tone of a theme from its comments' labels (the dashboard's labels, not a mean polarity):
+    positive or negative when that label holds a majority, else mixed."""
+    if comments and negative * 2 > comments:
+        return "negative"
+    if comments and positive * 2 > comments:
+        return "positive"
+    return "mixed"
+
+
 def themes_for(comments: dict | None, tier: str, comment_threshold: int) -> dict:
     """Top themes of one tier across every text question; suppressed segments add nothing.
 
-    Quotes come only from themes with at least ``comment_threshold`` comments in the tier, so
-    no quote stands for a handful of identifiable partners.
+    Quotes come only from a question's theme with at least ``comment_threshold`` comments in the
+    tier (adding questions up does not make a small group quotable), so no quote stands for a
+    handful of identifiable partners. The tone comes from the comments' sentiment labels.
     """
     merged: dict[str, dict] = {}
     seen = False
@@ -152,12 +163,16 @@ def themes_for(comments: dict | None, tier: str, comment_threshold: int) -> dict
             seen = True
             for theme in segment.get("themes") or []:
                 entry = merged.setdefault(theme["theme"], {"label": theme["label"], "comments": 0,
-                                                           "weighted": 0.0, "scored": 0, "examples": []})
+                                                           "weighted": 0.0, "scored": 0, "examples": [],
+                                                           "negative": 0, "positive": 0})
                 entry["comments"] += theme["comments"]
+                entry["negative"] += int(theme.get("negative") or 0)
+                entry["positive"] += int(theme.get("positive") or 0)
                 if theme.get("mean_polarity") is not None:
                     entry["weighted"] += theme["mean_polarity"] * theme["comments"]
                     entry["scored"] += theme["comments"]
-                entry["examples"].extend(theme.get("examples") or [])
+                if theme["comments"] >= comment_threshold:
+                    entry["examples"].extend(theme.get("examples") or [])
     if not seen:
         return {"suppressed": True, "themes": []}
     ranked = sorted(merged.values(), key=lambda t: (-t["comments"], t["label"]))[:TOP_THEMES]
@@ -165,16 +180,17 @@ def themes_for(comments: dict | None, tier: str, comment_threshold: int) -> dict
     for theme in ranked:
         polarity = theme["weighted"] / theme["scored"] if theme["scored"] else None
         quotes = []
-        if theme["comments"] >= comment_threshold:
-            for example in theme["examples"]:
-                quote = _quote(example)
-                if quote and quote not in quotes:
-                    quotes.append(quote)
-                if len(quotes) == QUOTES_PER_THEME:
-                    break
+        for example in theme["examples"]:
+            quote = _quote(example)
+            if quote and quote not in quotes:
+                quotes.append(quote)
+            if len(quotes) == QUOTES_PER_THEME:
+                break
         themes.append({"label": theme["label"], "comments": theme["comments"],
                        "polarity": None if polarity is None else round(polarity, 2),
-                       "sentiment": _sentiment_word(polarity), "quotes": quotes})
+                       "negative": theme["negative"], "positive": theme["positive"],
+                       "sentiment": _tone(theme["negative"], theme["positive"], theme["comments"]),
+                       "quotes": quotes})
     return {"suppressed": False, "themes": themes}
 
 

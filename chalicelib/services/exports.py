@@ -63,33 +63,48 @@ RESPONSE_HEADERS = ["response_id", "partner_id", "tier", "region", "country", "p
 
 
 def response_rows(responses, survey_questions: list, comments: list[dict], identity,
-                  min_scores: int, min_comments: int) -> tuple[list[str], list[list]]:
+                  min_scores: int, min_comments: int, plan=None, hidden_comments: set | None = None,
+                  identified: bool = False) -> tuple[list[str], list[list]]:
     """Submitted responses in scope with snapshot attributes, answers, sentiment and themes.
 
-    Responses of a tier x region group smaller than ``min_scores`` are left out; comment text,
-    sentiment and themes are blanked in groups with fewer than ``min_comments`` comments.
+    Suppression: ``plan`` (``disclosure.RowPlan`` of the scorecard the caller sees) leaves out every
+    respondent in a hidden cell and blanks answers to questions withheld in one of its cells;
+    without a plan, tier x region groups smaller than ``min_scores`` are left out. Comment text,
+    sentiment and themes are blanked for ``hidden_comments`` (the explorer's plan) and in groups with
+    fewer than ``min_comments`` comments. ``identified``: partner and response ids are shown (an
+    identified survey read by an admin or analyst); otherwise those columns are empty.
     """
     submitted = [r for r in responses if r.status == "submitted" and identity.admits(r.partner or {})]
     group = Counter(((r.partner or {}).get("tier"), (r.partner or {}).get("region")) for r in submitted)
     by_id = {c["id"]: c for c in comments}
     comment_groups = Counter((c.get("tier"), c.get("region")) for c in comments if identity.admits(c))
+    hidden_comments = hidden_comments or set()
     text_questions = [q.id for q in survey_questions if q.type == "text"]
     other = [q.id for q in survey_questions if q.type != "text"]
     headers = [*RESPONSE_HEADERS, *other]
     for qid in text_questions:
         headers += [qid, f"{qid}_sentiment", f"{qid}_themes", f"{qid}_corrected"]
     rows = []
-    for r in sorted(submitted, key=lambda r: r.invitation_id):
+    submitted.sort(key=lambda r: r.invitation_id)
+    left_out = plan.left_out([r.partner or {} for r in submitted]) if plan is not None else set()
+    for index, r in enumerate(submitted):
         p = r.partner or {}
         key = (p.get("tier"), p.get("region"))
-        if group[key] < min_scores:
+        blank: set = set()
+        if plan is not None:
+            if index in left_out:
+                continue
+            blank = plan.for_respondent(p)[1]
+        elif group[key] < min_scores:
             continue
-        row = [r.invitation_id, r.partner_id, p.get("tier"), p.get("region"), p.get("country"),
-               p.get("partner_types"), p.get("programs"), r.language, r.submitted_at]
-        row += [(r.answers or {}).get(qid) for qid in other]
+        row = [r.invitation_id if identified else "", r.partner_id if identified else "", p.get("tier"),
+               p.get("region"), p.get("country") if identified else "", p.get("partner_types"), p.get("programs"),
+               r.language, r.submitted_at if identified else ""]
+        row += ["" if qid in blank else (r.answers or {}).get(qid) for qid in other]
         for qid in text_questions:
-            comment = by_id.get(f"{r.invitation_id}.{qid}")
-            if comment is None or comment_groups[key] < min_comments:
+            cid = f"{r.invitation_id}.{qid}"
+            comment = by_id.get(cid)
+            if comment is None or comment_groups[key] < min_comments or cid in hidden_comments:
                 row += ["", "", "", ""]
             else:
                 row += [comment["text"], comment["label"], comment["themes"],

@@ -36,6 +36,7 @@ class Reporting:
     mailer: object     # ReportMailer
     settings: object   # ReportSettings
     enrichments: object = None  # stored per-comment enrichments (DynamoEnrichmentStore), optional
+    followups: object = None  # the follow-up queue (by_status); None: the report says "not available"
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _inputs(ctx: Reporting, wave_id: str) -> dict:
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:
     """Load the wave's data and build its report (no archive, no mail)."""
     return build_report(_inputs(ctx, wave_id), period=period, now=now,
-                        followups=followup_status(ctx.repos, wave_id),
+                        followups=followup_status(ctx.repos, wave_id, ctx.followups, now),
                         comment_threshold=ctx.settings.comment_threshold)
 
 

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.services import disclosure
 
 MARKER = "suppressed"
 PAGE_SIZE = 25
@@ -50,7 +51,9 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     pointer = store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
     survey_nps = parts["scorecard:all"].get("nps_question")
     partners = {p.partner_id: p for p in repos.partners.all()}
-    candidates = followups.followups_for(responses, comments, partners, survey_nps,
+    survey = snapshot_builder.survey_of(repos, wave_id)
+    consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
+    candidates = followups.followups_for(consented, comments, partners, survey_nps,
                                          snapshot_builder.is_strongly_negative, sla_days, now)
     created = followups.create_followups(followups_repo, candidates)
     return {"wave_id": wave_id, "version": pointer["version"], "built_at": pointer["built_at"],
@@ -155,6 +158,11 @@ def comment_summary(store, wave_id: str, identity) -> dict:
             "theme_labels": _part(store, wave_id, "themes", pointer) or {}}
 
 
+def reporting(store, wave_id: str) -> str:
+    """The survey's reporting mode recorded in the snapshot ("aggregate" when older snapshots lack it)."""
+    return _part(store, wave_id, "reporting") or "aggregate"
+
+
 def theme_labels(store, wave_id: str) -> dict:
     return _part(store, wave_id, "themes") or {}
 
@@ -199,6 +207,10 @@ def clean_filters(raw: dict | None) -> dict:
         if not isinstance(value, str) or len(value) > 200:
             raise InvalidInput(FieldProblem(name, "must be text of at most 200 characters"))
         filters[name] = value.strip()
+    chosen = [name for name in filters if name in disclosure.FILTER_LABEL]
+    if len(chosen) > disclosure.MAX_SEGMENT_FILTERS:
+        raise InvalidInput(FieldProblem(chosen[-1], f"at most {disclosure.MAX_SEGMENT_FILTERS} of tier, region, "
+                                        "partner_type, program and question at once (confidentiality)"))
     return filters
 
 
@@ -214,16 +226,20 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
                     cursor: str | None = None, limit: int = PAGE_SIZE, min_comments: int = 8) -> dict:
     """One page of comments matching the filters, within the identity's scope.
 
-    Confidentiality: the segment chosen by the scope and the segment filters (tier, region,
-    partner type, program, question) must hold at least ``min_comments`` comments, or nothing
-    is shown; sentiment, theme and free text then narrow inside that segment.
+    Confidentiality: comments of any group the explorer's plan hides (``disclosure``, at
+    ``min_comments`` over every filter and tier x region, with complements) are never listed, so
+    a wide filter cannot show what a narrow one hides; the segment chosen by the scope and the
+    segment filters must then hold at least ``min_comments`` comments, or nothing is shown;
+    sentiment, theme and free text narrow inside that segment. Who wrote a comment (partner,
+    invitation, country, per-person NPS) is shown only to admins and analysts of an identified survey.
     """
     if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput(FieldProblem("limit", f"must be 1 to {MAX_PAGE_SIZE}"))
     pointer = snapshot_info(store, wave_id)
     offset = _decode_cursor(cursor, pointer["version"])
-    segment = [c for c in _comments(store, wave_id, pointer)
-               if identity.admits(c) and _segment_match(c, filters)]
+    visible = [c for c in _comments(store, wave_id, pointer) if identity.admits(c)]
+    hidden = disclosure.hidden_comment_ids(visible, min_comments)
+    segment = [c for c in visible if c["id"] not in hidden and _segment_match(c, filters)]
     base = {"wave_id": wave_id, "filters": filters, "segment_comments": len(segment),
             "snapshot": pointer["version"], "scope": identity.to_dict()["scope"]}
     if len(segment) < min_comments:
@@ -242,6 +258,8 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
             continue
         matches.append(comment)
     page = matches[offset:offset + limit]
+    if not disclosure.may_see_identity(identity, reporting(store, wave_id)):
+        page = [disclosure.without_identity(c, filters) for c in page]
     more = offset + limit < len(matches)
     return {**base, "suppressed": False, "total": len(matches), "items": page,
             "next_cursor": _encode_cursor(offset + limit, pointer["version"]) if more else None}

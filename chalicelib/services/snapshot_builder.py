@@ -235,7 +235,14 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
         scoped = [c for c in comments if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = comment_summary(scoped, thresholds.comments)
     parts["themes"] = _theme_labels()
+    parts["reporting"] = survey.reporting
     return parts, comments, responses
+
+
+def survey_of(repos, wave_id: str):
+    """The survey definition a wave runs."""
+    wave = repos.waves.get(wave_id)
+    return repos.surveys.get(wave.survey_id, wave.survey_version)
 
 
 def _theme_labels() -> dict[str, str]:

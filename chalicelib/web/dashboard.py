@@ -262,7 +262,7 @@ def correct_comment(identity):
 
 # -- follow-ups -------------------------------------------------------------------------------------
 @dashboard.route("/staff/followups", methods=["GET"])
-@staff_page("viewer")
+@staff_page("analyst")  # follow-ups name partners: respondent-level, never for a viewer
 @_page_errors
 def followup_queue(identity):
     wave_id = _wave(identity)

@@ -146,7 +146,8 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
         page_id=shown_sections[0].id if paged else None,
         known=json.dumps({"answers": answers, "partner": {k: partner.get(k) for k in
                                                           ("tier", "region", "programs", "partner_types")}},
-                         default=str, separators=(",", ":")))
+                         default=str, separators=(",", ":")),
+        reporting=getattr(view.survey, "reporting", None))
     return html_response(status, body, head=page.head)
 
 

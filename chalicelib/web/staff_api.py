@@ -9,7 +9,8 @@ from chalice import Blueprint, Response
 
 from chalicelib import wiring
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.services import corrections, exports, followups, results
+from chalicelib.security.staff import StaffForbidden
+from chalicelib.services import corrections, disclosure, exports, followups, results
 
 from .errors import json_errors, json_response
 from .request_body import ACCEPTED_CONTENT_TYPES, read_json_body
@@ -20,6 +21,7 @@ PREFIX = "/api/v1/staff"
 AUTHORIZER = staff_authorizer()
 EXPORT_KINDS = ("responses", "scorecard", "corrections")
 EXPORT_BINARY_TYPES = [exports.XLSX_TYPE]
+ROW_EXPORTS = ("responses", "corrections")  # respondent-level rows: admins and analysts only
 
 
 def _now() -> datetime:
@@ -132,7 +134,7 @@ def correct(wave_id, comment_id, identity):
 
 
 @staff_api.route(f"{PREFIX}/waves/{{wave_id}}/followups", methods=["GET"], authorizer=AUTHORIZER)
-@staff("viewer")
+@staff("analyst")  # follow-ups name partners: respondent-level, never for a viewer
 @json_errors
 def list_followups(wave_id, identity):
     query = _query()
@@ -194,13 +196,19 @@ def export_table(wave_id: str, kind: str, identity) -> tuple[list[str], list[lis
     if kind == "corrections":
         rows = corrections.training_rows(stores.corrections.for_wave(wave_id), identity)
         return exports.TRAINING_HEADERS, [[r[h] for h in exports.TRAINING_HEADERS] for r in rows]
+    if not disclosure.may_see_rows(identity):  # respondent-level rows: never for a viewer
+        raise StaffForbidden(f"the {identity.role} role may not export respondent-level rows (needs analyst)")
     repos = wiring.repositories()
     results.snapshot_info(stores.snapshots, wave_id)
     wave = repos.waves.get(wave_id)
     survey = repos.surveys.get(wave.survey_id, wave.survey_version)
-    comments_list = results.search_all_comments(stores.snapshots, stores.corrections, wave_id)
+    comments_list = [c for c in results.search_all_comments(stores.snapshots, stores.corrections, wave_id)
+                     if identity.admits(c)]
+    plan = disclosure.RowPlan(results.scorecard(stores.snapshots, wave_id, identity))
     return exports.response_rows(repos.responses.for_wave(wave_id), survey.questions(), comments_list,
-                                 identity, review.min_scores, review.min_comments)
+                                 identity, review.min_scores, review.min_comments, plan=plan,
+                                 hidden_comments=disclosure.hidden_comment_ids(comments_list, review.min_comments),
+                                 identified=disclosure.may_see_identity(identity, survey.reporting))
 
 
 def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
@@ -208,6 +216,8 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
         raise InvalidInput(FieldProblem("kind", f"must be one of {', '.join(EXPORT_KINDS)}"))
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput(FieldProblem("format", "must be csv or xlsx"))
+    if kind in ROW_EXPORTS and not disclosure.may_see_rows(identity):
+        return _forbidden(f"the {identity.role} role sees aggregates only; {kind} rows need the analyst role")
     headers, rows = export_table(wave_id, kind, identity)
     name = f"{wave_id}-{kind}.{fmt}"
     if fmt == "csv":

@@ -24,7 +24,7 @@ def _rollup_frame():
 
 
 def test_respondent_partner_and_revenue_weighted_nps_differ_as_computed_by_hand():
-    doc = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1)
+    doc = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1, concentration=(1.0, 1.0))
     overall = doc["overall"]
     # respondents: 3 promoters, 2 detractors of 5 -> 20
     assert overall["nps"]["value"] == pytest.approx(20.0)
@@ -33,6 +33,19 @@ def test_respondent_partner_and_revenue_weighted_nps_differ_as_computed_by_hand(
     assert overall["nps_partner"]["n"] == 3
     # revenue-weighted: (100/3 + 300 - 600) / 1000 -> -26.7
     assert overall["nps_revenue_weighted"]["value"] == pytest.approx(-26.7)
+    # Kish effective number of partners: 1000² / (100² + 300² + 600²) = 2.17
+    assert overall["nps_revenue_weighted"]["n_effective"] == pytest.approx(2.2)
+
+
+def test_revenue_weighted_nps_is_withheld_when_one_partner_carries_most_of_the_weight():
+    # C holds 60% of the revenue (> 50%): the weighted NPS would be nearly C's own score
+    doc = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1)
+    assert doc["overall"]["nps_revenue_weighted"] == MARKER
+    assert doc["overall"]["nps_partner"] != MARKER
+    # two largest 90% > 75% even when the largest share limit is relaxed
+    relaxed = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1, concentration=(0.7, 0.75))
+    assert relaxed["overall"]["nps_revenue_weighted"] == MARKER
+    assert doc["suppression"]["revenue_concentration"] == {"largest_share_max": 0.5, "two_largest_share_max": 0.75}
 
 
 def test_csat_top2_and_mean_per_rating_question():
@@ -52,8 +65,8 @@ def test_response_rate_and_fpc_use_invited_counts():
     doc = build_scorecard(WaveData("w", frame(rows), invitations), SPECS, "tier", threshold=5)
     cell = doc["breakdowns"][0]["cells"][0]
     assert cell["invited"] == 20 and cell["response_rate"] == pytest.approx(0.5)
-    # p = d = 0.5: se = 100 sqrt(1/10) * sqrt(10/19)
-    assert cell["nps"]["se"] == pytest.approx(100 * np.sqrt(0.1) * np.sqrt(10 / 19), abs=1e-2)
+    # p = d = 0.5: se = 100 sqrt(1/10) * sqrt(10/19), times the cluster correction sqrt(G/(G-1)), G = 10
+    assert cell["nps"]["se"] == pytest.approx(100 * np.sqrt(0.1) * np.sqrt(10 / 19) * np.sqrt(10 / 9), abs=1e-2)
 
 
 def _tiers_frame(sizes: dict[str, int]):
@@ -244,3 +257,20 @@ def test_drivers_of_very_large_segments_use_a_seeded_sample_and_say_so(monkeypat
     again = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
     assert first["n"] == 100 and first["sampled"] == 60
     assert first == again
+
+
+def test_a_program_question_uses_the_programs_invited_partners_as_its_population():
+    # 10 respondents, all partner_connect users, answer the partner_connect (portal) question;
+    # 20 invited, of whom only the 10 respondents use partner_connect: for the portal question the
+    # respondents are the whole population (FPC 0), for the support question they are half of it
+    rows = [respondent(i, 9, portal=4 if i % 2 else 2, support=4 if i % 2 else 2, programs=("partner_connect",))
+            for i in range(10)]
+    invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(20)],
+                                "partner_id": [f"P{k}" for k in range(20)],
+                                "tier": "advanced", "region": "EMEA", "partner_types": [("reseller",)] * 20,
+                                "transacting": "yes",
+                                "programs": [("partner_connect",)] * 10 + [()] * 10})
+    doc = build_scorecard(WaveData("w", frame(rows), invitations), SPECS, "tier", threshold=5)
+    for cell in (doc["overall"], doc["breakdowns"][0]["cells"][0]):
+        assert cell["csat"]["q_portal"]["mean"]["se"] == 0
+        assert cell["csat"]["q_support"]["mean"]["se"] > 0

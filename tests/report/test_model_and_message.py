@@ -48,9 +48,10 @@ def inputs(**overrides):
     comments = {"q_nps_reason": {"segments": [
         {"segment": "advanced", "suppressed": False, "themes": [
             {"theme": "partner_portal", "label": "Partner portal", "comments": 9, "mean_polarity": -0.3,
+             "negative": 7, "positive": 1,
              "examples": ["Portal is <b>slow</b>", "Portal is <b>slow</b>", "Login fails daily"]},
             {"theme": "pricing", "label": "Pricing", "comments": 3, "mean_polarity": 0.4,
-             "examples": ["Only three of us said this"]}]},
+             "negative": 0, "positive": 2, "examples": ["Only three of us said this"]}]},
         {"segment": "enrolled", "suppressed": "primary", "themes": M}]}}
     return {"scorecard": doc, "comments": comments, "revenue": {"overall": 0.71, "tier": {"advanced": 0.6}}}
 

@@ -18,6 +18,17 @@ PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"x\") portal is bad", "<script>
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
+def identified_definition() -> dict:
+    """The test survey reporting ``identified``, with the consent question that gates follow-up."""
+    from tests.builders import survey_definition
+
+    definition = survey_definition(reporting="identified", consent_question="q_contact")
+    definition["sections"][-1]["questions"].append(
+        {"id": "q_contact", "type": "single_choice", "text": "May we contact you?",
+         "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]})
+    return definition
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo seed in a moto table with a fresh snapshot of the current wave (module-wide)."""
@@ -105,9 +116,11 @@ def small(moto_table, tokens, app_env):
 
     partners = [make_partner(f"P{i:03d}") for i in range(7)]
     partners += [make_partner(f"Q{i:03d}", tier="principal", region="APJ") for i in range(3)]
-    repos, links = given_open_wave(moto_table, tokens, partners, wave_id=SMALL_WAVE)
+    repos, links = given_open_wave(moto_table, tokens, partners, wave_id=SMALL_WAVE,
+                                   definition=identified_definition())
     for i, link in enumerate(links):
-        answers = {**VALID_ANSWERS, "q_nps": i % 11, "q_comment": SMALL_COMMENTS[i % len(SMALL_COMMENTS)]}
+        answers = {**VALID_ANSWERS, "q_nps": i % 11, "q_comment": SMALL_COMMENTS[i % len(SMALL_COMMENTS)],
+                   "q_contact": "yes"}
         submit_response(repos, tokens, token_of(link), {"answers": answers, "language": "en", "final": True}, NOW)
     wiring = app_env(moto_table)
     results.clear_cache()

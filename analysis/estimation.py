@@ -1,0 +1,302 @@
+"""Estimation: a wave's per-respondent sufficient statistics, segment sums and the estimators.
+
+Everything the scorecard publishes is computed from per-segment sums of small per-respondent
+columns (``_Prepared``); the estimators turn one row of sums into a ``stats.Estimate``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .frame import QuestionSpec
+from .segments import DIMENSIONS, DimensionCodes, cross, decode, segment_columns
+
+
+@dataclass(frozen=True)
+class WaveData:
+    """One wave ready for analysis: its respondent frame and (optionally) its invitations."""
+
+    wave_id: str
+    respondents: pd.DataFrame
+    invitations: pd.DataFrame | None = None
+    meta: dict = field(default_factory=dict)
+    tidy: pd.DataFrame | None = None  # one row per response x question (comments come from here)
+
+
+class Prepared:
+    """A wave's per-respondent sufficient statistics as numpy columns, with cached dimension codes."""
+
+    def __init__(self, wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
+        frame = wave.respondents.reset_index(drop=True)
+        self.frame, self.n, self.light = frame, len(frame), light
+        columns = numeric(frame, specs, nps_id, light)
+        self.names = list(columns)
+        # Every statistic column holds small whole numbers (0/1 flags, ratings, squared ratings), so
+        # int8 storage is exact and 8x smaller; np.bincount accumulates in float64 anyway.
+        compact = all(np.array_equal(c, np.round(c)) and (c.size == 0 or (c.min() >= 0 and c.max() <= 127))
+                      for c in columns.values())
+        self.matrix = np.empty((self.n, len(self.names)), dtype=np.int8 if compact else np.float64, order="F")
+        for j, name in enumerate(self.names):
+            self.matrix[:, j] = columns.pop(name)
+        self.partner_codes, partner_ids = pd.factorize(frame["partner_id"])
+        self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
+        self.n_partners = len(partner_ids) + 1
+        score = frame[nps_id].to_numpy(dtype=float) if nps_id and nps_id in frame else np.full(self.n, np.nan)
+        self.cls = np.where(np.isnan(score), np.nan, stats.nps_class(score))
+        revenue = np.full(self.n_partners, np.nan)
+        if self.n:
+            first = ~pd.Series(self.partner_codes).duplicated().to_numpy()
+            revenue[self.partner_codes[first]] = frame["annual_revenue"].to_numpy(dtype=float)[first]
+        self.partner_revenue = revenue
+        self.invitations = wave.invitations
+        self._codes: dict = {}
+        self._invitation_codes: dict = {}
+        self._invited_partners: pd.DataFrame | None = None
+
+    def codes(self, dim: str) -> DimensionCodes:
+        if dim not in self._codes:
+            self._codes[dim] = DimensionCodes(self.frame, dim)
+        return self._codes[dim]
+
+    def invitation_codes(self, dim: str, which: str = "invitations") -> DimensionCodes:
+        """Codes over all invitations, or over one invitation per partner (``which="partners"``)."""
+        if (dim, which) not in self._invitation_codes:
+            frame = self.invitations if which == "invitations" else self.invited_partners
+            self._invitation_codes[(dim, which)] = DimensionCodes(frame, dim)
+        return self._invitation_codes[(dim, which)]
+
+    @property
+    def invited_partners(self) -> pd.DataFrame:
+        if self._invited_partners is None:
+            self._invited_partners = self.invitations.drop_duplicates("partner_id")
+        return self._invited_partners
+
+
+def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
+             light: bool = False) -> dict[str, np.ndarray]:
+    """Per-respondent sufficient statistics; summing them per segment gives every count needed.
+
+    ``light`` keeps only what comparisons need (NPS and top-2-box counts): for the previous wave.
+    """
+    n = len(frame)
+    missing = [s.id for s in specs if s.id not in frame]  # e.g. a question new since the previous wave
+    if missing:
+        frame = frame.assign(**{qid: np.nan for qid in missing})
+    cols: dict[str, np.ndarray] = {"n": np.ones(n, dtype=np.float64)}
+    if nps_id:
+        score = frame[nps_id].to_numpy(dtype=float)
+        cols["nps_n"] = (~np.isnan(score)).astype(float)
+        cols["nps_pro"] = (score >= 9).astype(float)
+        cols["nps_det"] = (score <= 6).astype(float)
+    for spec in specs:
+        if spec.type == "rating":
+            v = frame[spec.id].to_numpy(dtype=float)
+            answered = ~np.isnan(v)
+            filled = np.where(answered, v, 0.0)
+            cols[f"{spec.id}__n"] = answered.astype(float)
+            cols[f"{spec.id}__top2"] = (filled >= stats.top2_threshold(spec.scale or 5)).astype(float)
+            if not light:
+                cols[f"{spec.id}__sum"] = filled
+                cols[f"{spec.id}__sumsq"] = filled ** 2
+        elif light:
+            continue
+        elif spec.type == "single_choice":
+            values = frame[spec.id]
+            cols[f"{spec.id}__n"] = values.notna().to_numpy(dtype=float)
+            for option in spec.options:
+                cols[f"{spec.id}__opt__{option}"] = (values == option).to_numpy(dtype=float)
+        elif spec.type == "multi_choice":
+            values = frame[spec.id]
+            try:
+                codes, uniques = pd.factorize(values)
+            except TypeError:  # lists are unhashable
+                codes, uniques = pd.factorize(values.map(lambda v: tuple(v) if isinstance(v, list) else v))
+            members = [tuple(u) if isinstance(u, (tuple, list)) else () for u in uniques] + [()]
+            codes = np.where(codes < 0, len(members) - 1, codes)
+            cols[f"{spec.id}__n"] = np.array([len(m) > 0 for m in members], dtype=float)[codes]
+            for option in spec.options:
+                cols[f"{spec.id}__opt__{option}"] = np.array([option in m for m in members], dtype=float)[codes]
+    return cols
+
+
+PARTNER_SUMS = ("one", "x", "x2", "wone", "wv", "wx", "wx2", "w2", "w2x", "w2x2", "s2", "sn", "n2", "wmax1", "wmax2")
+
+
+def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
+    """Sums of the sufficient statistics per segment (seg_* columns), plus partner-level sums (p_*)."""
+    if dims:
+        codes = [prep.codes(d) for d in dims]
+        rows, seg, sizes = cross(codes, prep.n)
+        k = int(np.prod(sizes))
+    else:
+        rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
+    table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
+    cls = prep.cls[rows]
+    valid = ~np.isnan(cls)
+    key = seg[valid] * prep.n_partners + prep.partner_codes[rows][valid]
+    unique_keys, inverse = np.unique(key, return_inverse=True)
+    s_p = np.bincount(inverse, weights=cls[valid])  # per (segment, partner): sum of NPS classes
+    n_p = np.bincount(inverse).astype(float)        # ... and answers
+    x = s_p / n_p
+    pseg, pidx = unique_keys // prep.n_partners, unique_keys % prep.n_partners
+    w = prep.partner_revenue[pidx]
+    has = (~np.isnan(w)) & (w > 0)
+    w = np.where(has, w, 0.0)
+    for name, weights in {"one": np.ones_like(x), "x": x, "x2": x * x, "wone": has.astype(float), "wv": w,
+                          "wx": w * x, "wx2": w * x * x, "w2": w * w, "w2x": w * w * x, "w2x2": w * w * x * x,
+                          "s2": s_p * s_p, "sn": s_p * n_p, "n2": n_p * n_p}.items():
+        table[f"p_{name}"] = np.bincount(pseg, weights=weights, minlength=k)
+    table["p_wmax1"], table["p_wmax2"] = _two_largest(pseg, w, k)
+    return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
+
+
+def _two_largest(seg: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The largest and second-largest partner weight of every segment (0 where absent)."""
+    first, second = np.zeros(k), np.zeros(k)
+    if len(w) == 0:
+        return first, second
+    order = np.lexsort((-w, seg))
+    s, ws = seg[order], w[order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    first[s[starts]] = ws[starts]
+    nxt = starts + 1
+    ok = nxt < len(s)
+    ok[ok] = s[nxt[ok]] == s[starts[ok]]
+    second[s[starts[ok]]] = ws[nxt[ok]]
+    return first, second
+
+
+def _label_segments(out: pd.DataFrame, dims, codes) -> pd.DataFrame:
+    """Keep segments with respondents, add their seg_* label columns, sort by label."""
+    if not dims:
+        return out
+    out = out[out["n"] > 0]
+    labels = [decode(int(c), codes) for c in out.index]
+    for i, key_name in enumerate(segment_columns(dims)):
+        out.insert(i, key_name, [lab[i] for lab in labels])
+    return out.sort_values(segment_columns(dims)).reset_index(drop=True)
+
+
+def _group_sums(matrix: np.ndarray, rows: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
+    """Per-segment column sums with one ``np.bincount`` per column (matrix in Fortran order).
+
+    Rows are gathered only when a multi-valued dimension repeats respondents.
+    """
+    if k == 1 and len(rows) == matrix.shape[0]:
+        return matrix.sum(axis=0, keepdims=True, dtype=np.float64)
+    identity = len(rows) == matrix.shape[0] and (len(rows) == 0 or (rows[0] == 0 and rows[-1] == len(rows) - 1))
+    out = np.empty((k, matrix.shape[1]))
+    for j in range(matrix.shape[1]):
+        column = matrix[:, j] if identity else matrix[:, j][rows]
+        out[:, j] = np.bincount(seg, weights=column, minlength=k)
+    return out
+
+
+def invited_counts(prep: Prepared, dims) -> pd.DataFrame | None:
+    """Invitations and distinct invited partners per segment (the N of the FPC).
+
+    Invitations carry their partner's directory attributes, so a partner's invitations all fall
+    in the same segments and distinct partners are counted on one row per partner.
+    """
+    invitations = prep.invitations
+    if invitations is None or invitations.empty or any(DIMENSIONS[d][0] not in invitations for d in dims):
+        return None
+    counts = _count_by_segment(prep, dims, "invitations")
+    distinct = (np.zeros_like(counts[0]) if prep.light else _count_by_segment(prep, dims, "partners")[0],)
+    if not dims:
+        return pd.DataFrame({"invited": counts[0], "invited_partners": distinct[0]})
+    present = np.flatnonzero(counts[0])
+    labels = [decode(int(c), counts[1]) for c in present]
+    out = pd.DataFrame({key: [lab[i] for lab in labels] for i, key in enumerate(segment_columns(dims))})
+    return out.assign(invited=counts[0][present], invited_partners=distinct[0][present])
+
+
+def _count_by_segment(prep: Prepared, dims, which: str):
+    frame = prep.invitations if which == "invitations" else prep.invited_partners
+    if not dims:
+        return np.array([len(frame)]), None
+    codes = [prep.invitation_codes(d, which) for d in dims]
+    _, seg, sizes = cross(codes, len(frame))
+    return np.bincount(seg, minlength=int(np.prod(sizes))), codes
+
+
+def estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:
+    """NPS from partner sums: unweighted ('') or revenue-weighted ('w')."""
+    if prefix == "w":
+        total, sx, n = row["p_wv"], row["p_wx"], int(row["p_wone"])
+        w2, w2x, w2x2 = row["p_w2"], row["p_w2x"], row["p_w2x2"]
+    else:
+        total, sx, n = row["p_one"], row["p_x"], int(row["p_one"])
+        w2, w2x, w2x2 = row["p_one"], row["p_x"], row["p_x2"]
+    if n == 0 or total <= 0:
+        nan = float("nan")
+        return stats.Estimate(nan, nan, nan, nan, 0)
+    mean = sx / total
+    var = max(w2x2 - 2 * mean * w2x + mean ** 2 * w2, 0.0) / total ** 2
+    if prefix == "w":  # never narrower than the Kish effective-n interval (few partners dominate)
+        spread = max(row["p_wx2"] / total - mean ** 2, 0.0)
+        var = max(var, spread / kish_n(row))
+    se = math.sqrt(var) * stats.fpc(n, population) * 100
+    value = mean * 100
+    return stats.Estimate(value, max(value - stats.Z95 * se, -100), min(value + stats.Z95 * se, 100), se, n)
+
+
+def kish_n(row) -> float:
+    """Kish effective number of partners of the revenue weights: (sum w)² / sum w²."""
+    return float(row["p_wv"] ** 2 / row["p_w2"]) if row.get("p_w2", 0) > 0 else 0.0
+
+
+def nps_of(row, population=None, clustered: bool = True) -> stats.Estimate:
+    """Respondent-level NPS; with partner sums present, a cluster-robust standard error
+    (partner = cluster): G/(G-1) * sum_g (sum_i (c_i - m))² / n², as statsmodels' cluster covariance
+    of an intercept-only regression."""
+    simple = stats.nps_from_counts(int(row["nps_pro"]), int(row["nps_det"]), int(row["nps_n"]), population)
+    n, clusters = row["nps_n"], row.get("p_one", 0)
+    if not clustered or n <= 0 or clusters < 2 or row.get("p_n2", 0) <= 0:
+        return simple
+    mean = (row["nps_pro"] - row["nps_det"]) / n
+    scatter = max(row["p_s2"] - 2 * mean * row["p_sn"] + mean ** 2 * row["p_n2"], 0.0)
+    se = 100 * math.sqrt(clusters / (clusters - 1) * scatter) / n * stats.fpc(int(n), population)
+    value = simple.value
+    return stats.Estimate(value, max(value - stats.Z95 * se, -100.0), min(value + stats.Z95 * se, 100.0), se,
+                          simple.n)
+
+
+def design_effect(row) -> float | None:
+    """Variance of the clustered NPS over the simple-random-sampling variance (no FPC)."""
+    clustered, simple = nps_of(row), nps_of(row, clustered=False)
+    if not simple.se or math.isnan(simple.se) or math.isnan(clustered.se):
+        return None
+    return (clustered.se / simple.se) ** 2
+
+
+def top2_of(row, qid, population=None) -> stats.Estimate:
+    return stats.wilson(int(row[f"{qid}__top2"]), int(row[f"{qid}__n"]), population)
+
+
+def mean_of(row, qid, population=None) -> stats.Estimate:
+    n = int(row[f"{qid}__n"])
+    if n == 0:
+        nan = float("nan")
+        return stats.Estimate(nan, nan, nan, nan, 0)
+    mean = row[f"{qid}__sum"] / n
+    var = max(row[f"{qid}__sumsq"] - n * mean ** 2, 0.0) / (n - 1) if n > 1 else 0.0
+    se = math.sqrt(var / n) * stats.fpc(n, population)
+    return stats.Estimate(mean, mean - stats.Z95 * se, mean + stats.Z95 * se, se, n)
+
+
+def clean(value):
+    """JSON-safe: NaN and infinities become None."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def est(e: stats.Estimate, digits: int) -> dict:
+    return {k: clean(v) for k, v in e.to_dict(digits).items()}
+
+
