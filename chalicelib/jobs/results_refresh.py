@@ -26,7 +26,11 @@ def refresh_results_snapshots(event=None) -> list[dict]:
             continue
         summary = results.refresh_snapshot(
             repos, stores.snapshots, stores.corrections, stores.followups, entry["wave_id"],
-            Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, datetime.now(UTC))
+            Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, datetime.now(UTC),
+            review.followup_rules)
         logger.info("results snapshot refreshed: %s", summary)
         summaries.append(summary)
+    from chalicelib.jobs.results_stream import remind_followups
+
+    logger.info("follow-up SLA reminders sent: %d", remind_followups())
     return summaries

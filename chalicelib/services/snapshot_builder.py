@@ -12,12 +12,13 @@ inside the functions, never on the request path. The snapshot has these parts:
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
 from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
 
-BREAKDOWNS = "tier,region,partner_type,program,tier:region"
+BREAKDOWNS = "tier,region,partner_type,transacting,program,tier:region"
 SUMMARY_DIMENSIONS = ("tier", "region")
 STRONGLY_NEGATIVE_PROBABILITY = 0.2
 MARKER = "suppressed"
@@ -33,13 +34,37 @@ def comment_id(invitation_id: str, question_id: str) -> str:
     return f"{invitation_id}.{question_id}"
 
 
+@functools.cache
 def _taxonomy():
-    """The analysis engine's theme taxonomy, when that part of the engine is present."""
+    """The analysis engine's theme taxonomy (loaded once per process), its matches memoised."""
     try:
         from analysis.themes import Taxonomy
     except ImportError:  # pragma: no cover - older engine without themes
         return None
-    return Taxonomy.load()
+    return MemoTaxonomy(Taxonomy.load())
+
+
+class MemoTaxonomy:
+    """A taxonomy whose ``match`` remembers the last texts it saw (surveys repeat short comments)."""
+
+    def __init__(self, taxonomy, size: int = 50_000):
+        self.taxonomy = taxonomy
+        self.labels = taxonomy.labels
+        self.match = functools.lru_cache(maxsize=size)(taxonomy.match)
+
+
+class MemoScorer:
+    """A sentiment scorer that scores each distinct (text, language) once per refresh."""
+
+    def __init__(self, scorer):
+        self.scorer = scorer
+        self._seen: dict = {}
+
+    def score(self, text: str, language: str | None):
+        key = (text, language)
+        if key not in self._seen:
+            self._seen[key] = self.scorer.score(text, language)
+        return self._seen[key]
 
 
 def score_comments(responses, survey, corrections: dict[str, dict]) -> list[dict]:
@@ -48,7 +73,7 @@ def score_comments(responses, survey, corrections: dict[str, dict]) -> list[dict
 
     text_questions = [q.id for q in survey.questions() if q.type == "text"]
     nps_id = next((q.id for q in survey.questions() if q.type == "nps"), None)
-    scorer, taxonomy = TextBlobScorer(), _taxonomy()
+    scorer, taxonomy = MemoScorer(TextBlobScorer()), _taxonomy()
     records = []
     for response in responses:
         if response.status != "submitted":

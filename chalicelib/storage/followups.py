@@ -42,6 +42,19 @@ class DynamoFollowupRepository:
         item = {"PK": pk, "SK": sk, "type": "followup", **followup, **_queue_keys(followup)}
         return self.table.put(item, condition="attribute_not_exists(PK)")
 
+    def existing_ids(self, wave_id: str) -> set[str]:
+        """Invitation ids of every follow-up of the wave (one key-only query per status)."""
+        return {item["invitation_id"] for status in STATUSES for item in self.table.query_all(
+            f"WAVE#{wave_id}#FOLLOWUP#{status}", index=GSI2, attributes=("invitation_id",))}
+
+    def add_many(self, followups: list[dict]) -> int:
+        """Create follow-ups known to be absent in batch writes (unprocessed items are resent)."""
+        items = []
+        for followup in followups:
+            pk, sk = followup_key(followup["wave_id"], followup["invitation_id"])
+            items.append({"PK": pk, "SK": sk, "type": "followup", **followup, **_queue_keys(followup)})
+        return self.table.batch_put(items)
+
     def get(self, wave_id: str, invitation_id: str) -> dict | None:
         item = self.table.get(*followup_key(wave_id, invitation_id))
         return _public(item) if item else None
