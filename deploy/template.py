@@ -61,6 +61,8 @@ def table_resource(stage: StageSettings) -> dict:
     """``AWS::DynamoDB::Table`` from the same definition the code uses to create local tables."""
     definition = table_definition("unused")
     properties = {key: value for key, value in definition.items() if key != "TableName"}
+    if "StreamSpecification" in properties:  # CloudFormation takes only the view type
+        properties["StreamSpecification"] = {"StreamViewType": properties["StreamSpecification"]["StreamViewType"]}
     properties.update({
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},

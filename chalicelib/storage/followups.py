@@ -6,7 +6,8 @@ followup_id, wave_id, invitation_id, partner_id, partner_name, tier, region, par
 programs, assignee, reasons, nps, comment_id, status (open|in_progress|closed), due_at,
 created_at, updated_at, notes [{by, at, text}], closing_reason, version.
 
-Creation is a conditional put (``attribute_not_exists(PK)``), so re-running the job never
+Creation is a conditional put (``attribute_not_exists(PK)``) for a few changed responses, or, in
+a full rebuild, batch writes of the ones ``existing_ids`` does not list; re-running never
 duplicates or resets a follow-up. Updates are conditional on the version (optimistic locking).
 """
 from __future__ import annotations
