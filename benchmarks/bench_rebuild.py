@@ -84,6 +84,16 @@ def main() -> None:
         from pulse_cli.demo import seed_sized
 
         wiring.reset()
+        import functools
+
+        import boto3
+        from botocore.config import Config
+
+        # a busy shared machine: DynamoDB Local may take longer than the app's 5 s read timeout
+        client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=database.endpoint,
+                              config=Config(retries={"mode": "standard", "total_max_attempts": 8},
+                                            read_timeout=120, max_pool_connections=50))
+        wiring.dynamodb_client = functools.cache(lambda: client)
         try:
             wiring.table().ensure_exists()
         except Exception:  # noqa: BLE001 - on a busy machine the create call may time out and be retried

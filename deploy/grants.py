@@ -66,8 +66,8 @@ def write_items(*actions: str) -> Grant:
 
 def read_stream() -> Grant:
     """The table's stream, for a DynamoDB Streams event source (issue 16: live results)."""
-    return Grant("ReadStream", ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                                "dynamodb:ListStreams"), (arn_sub(TABLE, "/stream/*"),))
+    return Grant("ReadStream", ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                 ({"Fn::GetAtt": [TABLE, "StreamArn"]},))
 
 
 def batch_write_items() -> Grant:
