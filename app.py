@@ -62,3 +62,17 @@ def ses_feedback(event, context):
     from chalicelib.jobs.ses_feedback import handle_sns_event
 
     return handle_sns_event(event)
+
+
+# The table's stream ARN is known after deploy; `chalice package` reads it from the environment
+# (the deploy side sets PULSE_TABLE_STREAM_ARN or maps the event source to the table's StreamArn).
+TABLE_STREAM_ARN = os.environ.get("PULSE_TABLE_STREAM_ARN",
+                                  "arn:aws:dynamodb:us-east-1:000000000000:table/pulse/stream/local")
+
+
+@app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, batch_size=100, name="results_stream")
+def results_stream(event):
+    """Fresh results: changed responses -> follow-ups now, snapshot rebuild when due."""
+    from chalicelib.jobs.results_stream import handle_stream_event
+
+    return handle_stream_event(event.to_dict())

@@ -13,6 +13,15 @@ class ReviewSettings:
     followup_sla_days: int
     min_scores: int                # suppression threshold for score cells
     min_comments: int              # suppression threshold for comment cells
+    followup_rules_json: str = ""  # PULSE_FOLLOWUP_RULES: follow-up rules per survey id (JSON)
+    live_rebuild_interval_s: int = 20  # PULSE_LIVE_REBUILD_SECONDS: at most one rebuild per wave per interval
+
+    @property
+    def followup_rules(self) -> dict:
+        """Parsed follow-up rules per survey id (``chalicelib.services.followup_rules``)."""
+        from chalicelib.services.followup_rules import parse_rules
+
+        return parse_rules(self.followup_rules_json)
 
     @classmethod
     def from_environment(cls, environ: dict | None = None) -> ReviewSettings:
@@ -28,4 +37,6 @@ class ReviewSettings:
             followup_sla_days=int(env.get("PULSE_FOLLOWUP_SLA_DAYS", "5")),
             min_scores=int(env.get("PULSE_SUPPRESS_MIN_SCORES", "5")),
             min_comments=int(env.get("PULSE_SUPPRESS_MIN_COMMENTS", "8")),
+            followup_rules_json=env.get("PULSE_FOLLOWUP_RULES", ""),
+            live_rebuild_interval_s=int(env.get("PULSE_LIVE_REBUILD_SECONDS", "20")),
         )

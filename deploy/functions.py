@@ -98,6 +98,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         grants=(grants.batch_write_items(),),
         purpose="SES bounce/complaint events from SNS: suppresses the addresses (BatchWriteItem of hashes)",
     ),
+    FunctionSpec(  # issue 16: live results from the table's stream (the deploy side maps the event source)
+        "results_stream", memory_mb=1536, timeout_s=900,
+        env=("PULSE_TABLE", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
+        grants=(grants.read_items(), grants.query(GSI1, GSI2),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items(),
+                grants.read_stream(), grants.send_mail()),
+        purpose="live results: reads the table's stream (changed responses), creates their follow-ups "
+                "(conditional Puts) and mails the assignee, marks the wave changed, rebuilds due snapshots "
+                "like refresh_results",
+    ),
 )
 
 

@@ -64,6 +64,12 @@ def write_items(*actions: str) -> Grant:
     return Grant("WriteItems", tuple(actions) or ITEM_WRITE, (table_arn(),))
 
 
+def read_stream() -> Grant:
+    """The table's stream, for a DynamoDB Streams event source (issue 16: live results)."""
+    return Grant("ReadStream", ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                 ({"Fn::GetAtt": [TABLE, "StreamArn"]},))
+
+
 def batch_write_items() -> Grant:
     """Bulk loads (imports): BatchWriteItem on the table."""
     return Grant("BatchWriteItems", ("dynamodb:BatchWriteItem",), (table_arn(),))

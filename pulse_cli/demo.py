@@ -57,11 +57,11 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def make_partners(rng: random.Random) -> list[Partner]:
+def make_partners(rng: random.Random, count: int = PARTNER_COUNT) -> list[Partner]:
     """The demo directory: deterministic for a given generator state."""
     partners = []
     regions = [(name, share) for name, (share, _) in REGIONS.items()]
-    for n in range(1, PARTNER_COUNT + 1):
+    for n in range(1, count + 1):
         tier = _weighted(rng, TIERS)
         region = _weighted(rng, regions)
         country = rng.choice(REGIONS[region][1])
@@ -221,6 +221,56 @@ def seed_demo(repos, tokens, base_url: str, links_file: Path, *, force: bool = F
     return (f"demo loaded: {len(partners)} partners, {len(invitations)} invitations in 2 waves, "
             f"{submitted} submitted and {len(responses) - submitted} partial responses; "
             f"top 20% of partners hold {top_share:.0%} of revenue; links in {links_file}")
+
+
+def seed_sized(repos, partner_count: int, response_count: int, *, force: bool = False,
+               now: datetime | None = None, wave_ids: tuple[str, str] = (PREVIOUS_WAVE, CURRENT_WAVE),
+               previous_wave: bool = True) -> str:
+    """A demo of a chosen size: ``partner_count`` partners, ``response_count`` submitted responses
+    in the open wave (and half as many in the closed one), ~3 invitations per 2 responses.
+
+    Invitations are written directly (no signed links: use the default demo to try the form);
+    everything goes out in batch writes. Deterministic for a given size.
+    """
+    from chalicelib.domain.responses import Invitation
+
+    if partner_count < 1 or response_count < 0:
+        raise ValueError("--partners must be at least 1 and --responses at least 0")
+    if repos.partners.any_exist() and not force:
+        return "demo data not loaded: the database already has partners (use --force to add anyway)"
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    rng = random.Random(SEED)
+    definition = yaml.safe_load((project_root() / "examples" / "partner-experience.yaml").read_text("utf-8"))
+    survey, _ = publish_survey(repos, definition, now)
+    partners = make_partners(rng, partner_count)
+    repos.partners.put_many(partners, iso(now))
+    previous, current = wave_ids
+    waves = [(Wave(previous, survey.id, survey.version, CLOSED, "2025-09-01T00:00:00Z", "2025-10-31T23:59:59Z",
+                   "2025-10-31T23:59:59Z"), response_count // 2),
+             (Wave(current, survey.id, survey.version, OPEN, iso(now - timedelta(days=21)),
+                   iso(now + timedelta(days=60))), response_count)][0 if previous_wave else 1:]
+    moods = {p.partner_id: TIER_BASE[p.tier] + REGION_SHIFT[p.region] + rng.gauss(0, 1.3) for p in partners}
+    total = 0
+    for wave, count in waves:
+        repos.waves.add(wave)
+        invitations, responses = [], []
+        for i in range(count + count // 2):
+            partner = partners[i % len(partners)]
+            contact = partner.contacts[(i // len(partners)) % len(partner.contacts)]
+            answered = i < count
+            invitation = Invitation(f"{wave.wave_id}-{i:07d}", wave.wave_id, partner.partner_id,
+                                    contact.contact_id, contact.language, iso(now),
+                                    "submitted" if answered else "sent")
+            invitations.append(invitation)
+            if answered:
+                when = now - timedelta(days=rng.uniform(0, 20))
+                mood = moods[partner.partner_id] + rng.gauss(0, 0.8)
+                responses.append(_respond(rng, partner, invitation, survey, wave, when, mood, False))
+        repos.invitations.put_many(invitations)
+        repos.responses.put_many(responses)
+        total += len(responses)
+    return (f"demo loaded: {len(partners)} partners, {total} submitted responses in {len(waves)} wave(s) "
+            f"({response_count} in {current})")
 
 
 def _write_links(path: Path, open_links) -> None:

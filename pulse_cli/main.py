@@ -264,13 +264,22 @@ def demo() -> None:
 
 @demo.command("seed")
 @click.option("--force", is_flag=True, help="Seed even if the database already has data.")
+@click.option("--partners", "partner_count", type=click.IntRange(1, 1_000_000), default=None,
+              help="Size the demo: this many partners (with --responses).")
+@click.option("--responses", "response_count", type=click.IntRange(0, 10_000_000), default=None,
+              help="Size the demo: this many submitted responses in the open wave.")
 @report_errors
-def demo_seed(force: bool) -> None:
-    """Load the deterministic demo (once: only into an empty database)."""
+def demo_seed(force: bool, partner_count: int | None, response_count: int | None) -> None:
+    """Load the deterministic demo (once: only into an empty database); --partners/--responses size it."""
     from chalicelib import wiring
 
-    from .demo import seed_demo
+    from .demo import PARTNER_COUNT, seed_demo, seed_sized
     from .stage import project_root
+
+    if partner_count is not None or response_count is not None:
+        click.echo(seed_sized(_repos(), partner_count or PARTNER_COUNT,
+                              1_500 if response_count is None else response_count, force=force))
+        return
 
     links_file = project_root() / ".local" / "demo-links.txt"
     summary = seed_demo(_repos(), wiring.invitation_tokens(), wiring.settings().public_base_url,

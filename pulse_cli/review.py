@@ -53,7 +53,7 @@ def snapshot_refresh(wave_id: str) -> None:
     summary = results.refresh_snapshot(
         wiring.repositories(), stores.snapshots, stores.corrections, stores.followups, wave_id,
         Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, datetime.now(UTC),
-        enrichments=getattr(stores, "enrichments", None))
+        review.followup_rules, enrichments=getattr(stores, "enrichments", None))
     click.echo(f"snapshot {summary['version']} of {wave_id}: {summary['responses']} responses, "
                f"{summary['comments']} comments, {summary['parts']} parts, "
                f"{summary['followups_created']} new follow-ups ({summary['followups_needed']} needed), "

@@ -39,4 +39,7 @@ def refresh_results_snapshots(event=None) -> list[dict]:
         summary = refresh_wave(wave_id, now)
         logger.info("results snapshot refreshed: %s", summary)
         summaries.append(summary)
+    from chalicelib.jobs.results_stream import remind_followups
+
+    logger.info("follow-up SLA reminders sent: %d", remind_followups())
     return summaries

@@ -38,7 +38,7 @@ def refresh_wave(wave_id: str, now: datetime | None = None) -> dict:
     summary = results.refresh_snapshot(
         repos, stores.snapshots, stores.corrections, stores.followups, wave_id,
         Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, now or datetime.now(UTC),
-        enrichments=getattr(stores, "enrichments", None))
+        review.followup_rules, enrichments=getattr(stores, "enrichments", None))
     sink = wiring.analytics_sink()
     if sink is not None:  # AWS: the wave's de-identified tidy responses for Athena (services/analytics_export.py)
         from chalicelib.services.analytics_export import export_wave

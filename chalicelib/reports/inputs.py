@@ -25,7 +25,20 @@ def load_report_inputs(repos, wave_id: str, threshold: int = 5, comment_threshol
     if previous_id is not None:
         previous, _ = load_wave(repos, previous_id, progress=progress, partners=partners)
     stored = enrichments.for_wave(wave_id) if enrichments is not None else None
-    return compute_report_inputs(current, specs, previous, threshold, comment_threshold, enrichments=stored)
+    inputs = compute_report_inputs(current, specs, previous, threshold, comment_threshold, enrichments=stored)
+    inputs["survey_title"] = _survey_title(repos, wave_id)
+    return inputs
+
+
+def _survey_title(repos, wave_id: str) -> str | None:
+    """The survey's English title (for the subject in words), None when it cannot be read."""
+    from chalicelib.domain.survey import localized
+
+    try:
+        wave = repos.waves.get(wave_id)
+        return localized(repos.surveys.get(wave.survey_id, wave.survey_version).title, "en")
+    except Exception:  # noqa: BLE001 - a subject without the title is still a subject
+        return None
 
 
 def compute_report_inputs(current, specs, previous=None, threshold: int = 5, comment_threshold: int = 8,

@@ -44,7 +44,22 @@ def render_text(model: dict) -> str:
     return environment().get_template("email.txt").render(m=model)
 
 
-def subject_for(model: dict) -> str:
-    """Short, fixed-shape subject (wave ids are validated, so it never holds a line break)."""
-    when = "final summary" if model["final"] else f"summary {model['period']}"
-    return f"Partner Pulse {model['wave_id']}: {when}"
+def subject_for(model: dict, survey_title: str | None = None, opens_at: str | None = None) -> str:
+    """A subject in words: "Partner Experience Survey H1 2026 — weekly summary".
+
+    The half year comes from the wave's opening date (the wave id when unknown); control
+    characters in the title become spaces, so it never holds a line break.
+    """
+    import re
+
+    title = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", survey_title or "Partner Pulse").split())[:120]
+    label = model["wave_id"]
+    if opens_at and re.match(r"^\d{4}-\d{2}", opens_at):
+        label = f"H{1 if int(opens_at[5:7]) <= 6 else 2} {opens_at[:4]}"
+    if model["final"]:
+        when = "final summary"
+    elif re.match(r"^\d{4}-W\d{2}$", str(model["period"])):
+        when = "weekly summary"
+    else:
+        when = f"summary {model['period']}"
+    return f"{title} {label} \u2014 {when}"

@@ -2,12 +2,14 @@
 
 Every cell and header is neutralised against formula injection: text starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return (or the full-width ``＝＋－＠``) gets a leading
-apostrophe. Rows respect the caller's scope; small groups are left out (suppression).
+apostrophe; ids the system issued (``ID_COLUMNS``) are left untouched so joins work. Rows respect
+the caller's scope; small groups are left out (suppression).
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -32,6 +34,17 @@ def neutralise(value) -> object:
     return text
 
 
+ID_COLUMNS = {"response_id", "partner_id", "comment_id", "invitation_id", "contact_id", "wave_id"}
+SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+def _cells(headers: list[str], row: list) -> list:
+    """Neutralised cells; ids we issued (``ID_COLUMNS`` holding only ``[A-Za-z0-9_.-]``) stay as they
+    are, so joins on them work (a base64url id may start with ``-`` but never holds a formula)."""
+    return [value if i < len(headers) and headers[i] in ID_COLUMNS and isinstance(value, str)
+            and SAFE_ID.match(value) else neutralise(value) for i, value in enumerate(row)]
+
+
 def to_csv(headers: list[str], rows: list[list]) -> str:
     """CSV text starting with a BOM (sent as UTF-8, so Excel detects the encoding). Text, not
     bytes, so API Gateway serves it to any Accept header."""
@@ -39,7 +52,7 @@ def to_csv(headers: list[str], rows: list[list]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers])
     for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow(_cells(headers, row))
     return "\ufeff" + buffer.getvalue()
 
 
@@ -52,7 +65,7 @@ def to_xlsx(headers: list[str], rows: list[list], sheet: str = "export") -> byte
     ws = book.create_sheet(sheet[:31])
     ws.append([neutralise(h) for h in headers])
     for row in rows:
-        ws.append([neutralise(v) for v in row])
+        ws.append(_cells(headers, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

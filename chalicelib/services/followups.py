@@ -1,5 +1,6 @@
-"""Closed-loop follow-ups: every detractor (NPS 0-6) and every strongly negative comment gets a
-follow-up for the partner's account manager, with a due date from the SLA.
+"""Closed-loop follow-ups: the respondents the program's rules flag (``followup_rules``; default
+detractors, and passives with a strongly negative comment) get one follow-up each for the
+partner's account manager, with a due date from the SLA.
 
 Creation is idempotent (one follow-up per response, conditional write), so the job may run
 any number of times. Status moves open -> in_progress -> closed (closing needs a reason);
@@ -21,8 +22,16 @@ def _iso(moment: datetime) -> str:
 
 
 def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_question: str | None,
-                  is_strongly_negative, sla_days: int, now: datetime) -> list[dict]:
-    """The follow-ups a wave needs (not yet stored): one per detractor or strongly negative comment."""
+                  is_strongly_negative, sla_days: int, now: datetime, rules=None, survey=None) -> list[dict]:
+    """The follow-ups a wave needs (not yet stored): one per respondent the program's rules flag.
+
+    ``rules``: a ``FollowupRules`` (default: detractors, and passives with a strongly negative
+    comment; promoters never for tone). ``survey``: when given and its reporting setting and the
+    respondent's consent allow, the contact's name and e-mail are stored for the team.
+    """
+    from chalicelib.services.followup_rules import DEFAULT_RULES
+
+    rules = rules or DEFAULT_RULES
     negative = {}
     for comment in comments:
         if is_strongly_negative(comment):
@@ -32,16 +41,15 @@ def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_que
         if response.status != "submitted":
             continue
         score = (response.answers or {}).get(nps_question) if nps_question else None
-        reasons = []
-        if isinstance(score, int) and score <= 6:
-            reasons.append("detractor")
         comment = negative.get(response.invitation_id)
-        if comment:
-            reasons.append("negative_comment")
+        reasons = rules.reasons(score if isinstance(score, int) else None, comment is not None)
         if not reasons:
             continue
+        if "negative_comment" not in reasons:
+            comment = None
         snapshot = response.partner or {}
         partner = partners_by_id.get(response.partner_id)
+        contact = _consented_contact(survey, response, partner)
         out.append({
             "followup_id": f"{response.wave_id}.{response.invitation_id}",
             "wave_id": response.wave_id, "invitation_id": response.invitation_id,
@@ -54,6 +62,8 @@ def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_que
             "reasons": reasons, "nps": score,
             "comment_id": comment["id"] if comment else None,
             "comment": comment["text"][:300] if comment else None,
+            "contact_name": contact.name if contact else None,
+            "contact_email": contact.email if contact else None,
             "status": "open", "due_at": _iso(now + timedelta(days=sla_days)),
             "created_at": _iso(now), "updated_at": _iso(now), "notes": [],
             "closing_reason": None, "version": 1,
@@ -61,9 +71,27 @@ def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_que
     return out
 
 
-def create_followups(repo, candidates: list[dict]) -> int:
-    """Store the candidates that do not exist yet; returns how many were created."""
-    return sum(1 for followup in candidates if repo.add_if_absent(followup))
+def _consented_contact(survey, response, partner):
+    """The respondent's contact, only when the survey is identified and the respondent consented."""
+    if survey is None or partner is None or not survey.contact_consented(response.answers or {}):
+        return None
+    return partner.contact(response.contact_id) if response.contact_id else None
+
+
+def create_followups(repo, candidates: list[dict], wave_id: str | None = None) -> int:
+    """Store the candidates that do not exist yet; returns how many were created.
+
+    With ``wave_id`` (a full rebuild): one paginated query per status lists the follow-ups that
+    exist, and the missing ones go out in batch writes (25 per request, unprocessed items
+    resent). Without it (a few changed responses): one conditional put each.
+    """
+    if wave_id is None or not hasattr(repo, "existing_ids"):
+        return sum(1 for followup in candidates if repo.add_if_absent(followup))
+    existing = repo.existing_ids(wave_id)
+    missing = [f for f in candidates if f["invitation_id"] not in existing]
+    if missing:
+        repo.add_many(missing)
+    return len(missing)
 
 
 def list_followups(repo, wave_id: str, identity, status: str | None = None,
@@ -82,6 +110,68 @@ def list_followups(repo, wave_id: str, identity, status: str | None = None,
     return items
 
 
+QUEUE_FILTERS = ("status", "assignee", "tier", "region", "overdue")
+SORTS = ("due_at", "-due_at", "nps", "-nps", "updated_at", "-updated_at", "partner_name", "-partner_name")
+QUEUE_PAGE = 25
+MAX_QUEUE_PAGE = 100
+
+
+def _sort_value(item: dict, field: str):
+    value = item.get(field)
+    return (value is None, value if value is not None else 0)
+
+
+def queue_page(repo, wave_id: str, identity, query: dict | None, now: datetime) -> dict:
+    """One page of the follow-up queue: filters, sorting and paging validated from a query.
+
+    ``query``: status, assignee, tier, region, overdue (``true``/``false``), sort (one of
+    ``SORTS``, ``-`` for descending), page (from 1), limit (1-100). Unknown names are a 400.
+    Returns items, total, page, pages, the choices for the filter controls and the counts.
+    """
+    query = {k: v for k, v in (query or {}).items() if k != "wave" and v not in (None, "")}
+    unknown = set(query) - {*QUEUE_FILTERS, "sort", "page", "limit"}
+    if unknown:
+        raise InvalidInput(FieldProblem(sorted(unknown)[0], "unknown parameter; use "
+                                        + ", ".join((*QUEUE_FILTERS, "sort", "page", "limit"))))
+    for name, value in query.items():
+        if not isinstance(value, str) or len(value) > 200:
+            raise InvalidInput(FieldProblem(name, "must be text of at most 200 characters"))
+    overdue = query.get("overdue")
+    if overdue not in (None, "true", "false"):
+        raise InvalidInput(FieldProblem("overdue", "must be true or false"))
+    sort = query.get("sort", "due_at")
+    if sort not in SORTS:
+        raise InvalidInput(FieldProblem("sort", f"must be one of {', '.join(SORTS)}"))
+    page, limit = _positive(query, "page", 1, 100_000), _positive(query, "limit", QUEUE_PAGE, MAX_QUEUE_PAGE)
+    everything = list_followups(repo, wave_id, identity, query.get("status"), None, now)
+    items = [f for f in everything
+             if all(not query.get(k) or f.get(k) == query[k] for k in ("assignee", "tier", "region"))
+             and (overdue is None or f["overdue"] == (overdue == "true"))]
+    items.sort(key=lambda f: _sort_value(f, sort.lstrip("-")), reverse=sort.startswith("-"))
+    pages = max(1, -(-len(items) // limit))
+    if query.get("status"):
+        counts = followup_counts(repo, wave_id, identity, now)
+    else:
+        counts = {status: sum(1 for f in everything if f["status"] == status) for status in STATUSES}
+        counts["overdue"] = sum(1 for f in everything if f["overdue"])
+    return {"wave_id": wave_id, "as_of": _iso(now), "items": items[(page - 1) * limit: page * limit],
+            "total": len(items),
+            "page": page, "pages": pages, "limit": limit, "sort": sort,
+            "filters": {k: query[k] for k in QUEUE_FILTERS if query.get(k)},
+            "choices": {k: sorted({str(f.get(k)) for f in everything if f.get(k)})
+                        for k in ("assignee", "tier", "region")},
+            "counts": counts}
+
+
+def _positive(query: dict, name: str, default: int, maximum: int) -> int:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    if not str(raw).isdigit() or not 1 <= int(raw) <= maximum:
+        raise InvalidInput(FieldProblem(name, f"must be a whole number from 1 to {maximum}"))
+    return int(raw)
+
+
 def followup_counts(repo, wave_id: str, identity, now: datetime) -> dict:
     """Counts per status plus overdue, within the identity's scope."""
     items = list_followups(repo, wave_id, identity, now=now)
@@ -93,12 +183,13 @@ def followup_counts(repo, wave_id: str, identity, now: datetime) -> dict:
 def update_followup(repo, wave_id: str, invitation_id: str, identity, change: dict, now: datetime) -> dict:
     """Apply a status change and/or a note; closing requires a closing reason.
 
-    ``change``: {"status"?: str, "note"?: str, "closing_reason"?: str}. Out-of-scope follow-ups
+    ``change``: {"status"?, "note"?, "closing_reason"?, "assignee"? (an e-mail address; the caller
+    sends the "assigned to you" notice when it changed)}. Out-of-scope follow-ups
     are reported as not found (their existence is not revealed).
     """
     if not isinstance(change, dict):
         raise InvalidInput(FieldProblem("(body)", "must be a JSON object"))
-    unknown = set(change) - {"status", "note", "closing_reason"}
+    unknown = set(change) - {"status", "note", "closing_reason", "assignee"}
     if unknown:
         raise InvalidInput(FieldProblem(sorted(unknown)[0], "unknown field"))
     current = repo.get(wave_id, invitation_id)
@@ -125,6 +216,17 @@ def update_followup(repo, wave_id: str, invitation_id: str, identity, change: di
     if note:
         updated["notes"] = [*current.get("notes", []), {"by": identity.subject, "at": _iso(now),
                                                         "text": note.strip()}]
+    assignee = change.get("assignee")
+    if assignee is not None:
+        from chalicelib.services.followup_notices import is_address
+
+        if not is_address(assignee):
+            raise InvalidInput(FieldProblem("assignee", "must be one e-mail address"))
+        if assignee != current.get("assignee"):
+            updated["assignee"] = assignee
+            updated["reminded_at"] = None
+            updated["notes"] = [*updated.get("notes", []), {"by": identity.subject, "at": _iso(now),
+                                                            "text": f"assigned to {assignee}"}]
     updated["updated_at"] = _iso(now)
     updated["version"] = int(current["version"]) + 1
     repo.replace(updated, int(current["version"]))

@@ -80,8 +80,9 @@ def build_report(inputs: dict, *, period: str, now: datetime, followups: FollowU
     modelled = time.perf_counter()
     charts = render_charts(model)
     charted = time.perf_counter()
+    subject = subject_for(model, inputs.get("survey_title"), (inputs["scorecard"].get("wave") or {}).get("opens_at"))
     report = BuiltReport(
-        wave_id=model["wave_id"], period=period, day=now.date().isoformat(), subject=subject_for(model),
+        wave_id=model["wave_id"], period=period, day=now.date().isoformat(), subject=subject,
         model=model, charts=charts, archive_html=render_archive_html(model, charts),
         email_html=render_email_html(model, charts), text=render_text(model))
     report.timings = {"model": modelled - started, "charts": charted - modelled,

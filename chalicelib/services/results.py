@@ -36,12 +36,14 @@ class SnapshotMissing(NotFound):
 
 # -- refresh (heavy; imports the analysis engine lazily through the builder) ---------------------
 def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: str, thresholds,
-                     sla_days: int, now: datetime, enrichments=None) -> dict:
+                     sla_days: int, now: datetime, rules: dict | None = None, enrichments=None) -> dict:
     """Recompute the wave's snapshot, store it, create missing follow-ups; returns a summary.
 
+    ``rules``: follow-up rules per survey id (``followup_rules.parse_rules``); default rules when None.
     ``enrichments`` (optional store of per-comment enrichments) lets unchanged comments skip scoring.
     """
     from chalicelib.services import followups, snapshot_builder
+    from chalicelib.services.followup_rules import rules_for
 
     started = time.perf_counter()
     corrections = corrections_repo.for_wave(wave_id)
@@ -51,11 +53,13 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     pointer = store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
     survey_nps = parts["scorecard:all"].get("nps_question")
     partners = {p.partner_id: p for p in repos.partners.all()}
-    survey = snapshot_builder.survey_of(repos, wave_id)
+    wave = repos.waves.get(wave_id)
+    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
     consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
     candidates = followups.followups_for(consented, comments, partners, survey_nps,
-                                         snapshot_builder.is_strongly_negative, sla_days, now)
-    created = followups.create_followups(followups_repo, candidates)
+                                         snapshot_builder.is_strongly_negative, sla_days, now,
+                                         rules_for(rules, wave.survey_id), survey)
+    created = followups.create_followups(followups_repo, candidates, wave_id)
     return {"wave_id": wave_id, "version": pointer["version"], "built_at": pointer["built_at"],
             "parts": len(parts), "comments": len(comments), "responses": len(responses),
             "followups_created": created, "followups_needed": len(candidates),

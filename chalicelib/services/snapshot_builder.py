@@ -12,12 +12,13 @@ inside the functions, never on the request path. The snapshot has these parts:
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
 from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
 
-BREAKDOWNS = "tier,region,partner_type,program,tier:region"
+BREAKDOWNS = "tier,region,partner_type,transacting,program,tier:region"
 SUMMARY_DIMENSIONS = ("tier", "region")
 STRONGLY_NEGATIVE_PROBABILITY = 0.6  # P(negative) of a negative label (three-class model)
 MARKER = "suppressed"
@@ -33,8 +34,9 @@ def comment_id(invitation_id: str, question_id: str) -> str:
     return f"{invitation_id}.{question_id}"
 
 
+@functools.cache
 def _taxonomy():
-    """The analysis engine's theme taxonomy, when that part of the engine is present."""
+    """The analysis engine's theme taxonomy (loaded once per process), its matches memoised."""
     try:
         from analysis.themes import Taxonomy
     except ImportError:  # pragma: no cover - older engine without themes

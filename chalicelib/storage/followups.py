@@ -6,7 +6,8 @@ followup_id, wave_id, invitation_id, partner_id, partner_name, tier, region, par
 programs, assignee, reasons, nps, comment_id, status (open|in_progress|closed), due_at,
 created_at, updated_at, notes [{by, at, text}], closing_reason, version.
 
-Creation is a conditional put (``attribute_not_exists(PK)``), so re-running the job never
+Creation is a conditional put (``attribute_not_exists(PK)``) for a few changed responses, or, in
+a full rebuild, batch writes of the ones ``existing_ids`` does not list; re-running never
 duplicates or resets a follow-up. Updates are conditional on the version (optimistic locking).
 """
 from __future__ import annotations
@@ -41,6 +42,19 @@ class DynamoFollowupRepository:
         pk, sk = followup_key(followup["wave_id"], followup["invitation_id"])
         item = {"PK": pk, "SK": sk, "type": "followup", **followup, **_queue_keys(followup)}
         return self.table.put(item, condition="attribute_not_exists(PK)")
+
+    def existing_ids(self, wave_id: str) -> set[str]:
+        """Invitation ids of every follow-up of the wave (one key-only query per status)."""
+        return {item["invitation_id"] for status in STATUSES for item in self.table.query_all(
+            f"WAVE#{wave_id}#FOLLOWUP#{status}", index=GSI2, attributes=("invitation_id",))}
+
+    def add_many(self, followups: list[dict]) -> int:
+        """Create follow-ups known to be absent in batch writes (unprocessed items are resent)."""
+        items = []
+        for followup in followups:
+            pk, sk = followup_key(followup["wave_id"], followup["invitation_id"])
+            items.append({"PK": pk, "SK": sk, "type": "followup", **followup, **_queue_keys(followup)})
+        return self.table.batch_put(items)
 
     def get(self, wave_id: str, invitation_id: str) -> dict | None:
         item = self.table.get(*followup_key(wave_id, invitation_id))

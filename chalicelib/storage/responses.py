@@ -1,4 +1,5 @@
-"""Responses. Item: PK ``INVITE#<invitation id>``, SK ``RESPONSE``; GSI1 ``WAVE#<id>#RESPONSES``.
+"""Responses. Item: PK ``INVITE#<invitation id>``, SK ``RESPONSE``; GSI1 ``WAVE#<id>#RESPONSES``;
+GSI2 ``PARTNER#<partner id>#RESPONSES`` / ``<wave id>#<invitation id>`` (one partner across waves).
 
 Living in the invitation's partition makes "one response per invitation" a key property:
 a conditional write on the key enforces it, with no read-then-write race.
@@ -34,6 +35,9 @@ def response_to_item(response: Response) -> dict:
     return {"PK": pk, "SK": sk, "type": "response",
             "GSI1PK": f"WAVE#{response.wave_id}#RESPONSES",
             "GSI1SK": f"INVITE#{response.invitation_id}",
+            # partner history (the partner view): every response of one partner across waves
+            "GSI2PK": f"PARTNER#{response.partner_id}#RESPONSES",
+            "GSI2SK": f"{response.wave_id}#{response.invitation_id}",
             **{name: getattr(response, name) for name in FIELDS}}
 
 
@@ -133,6 +137,11 @@ class DynamoResponseRepository:
         """Every response of a wave, following pagination to the end."""
         for item in self.table.query_all(f"WAVE#{wave_id}#RESPONSES", index="GSI1"):
             yield response_from_item(item)
+
+    def for_partner(self, partner_id: str) -> list[Response]:
+        """Every response of one partner's contacts across waves (GSI2, paginated to the end)."""
+        return [response_from_item(item) for item in
+                self.table.query_all(f"PARTNER#{partner_id}#RESPONSES", index="GSI2")]
 
     def put_many(self, responses: list[Response]) -> int:
         """Bulk load (demo data, imports): not for the request path."""

@@ -5,11 +5,13 @@ Single-table design; see docs/data-model.md for every item shape and access patt
 - ``PK``/``SK``: the item's identity (``SURVEY#<id>``/``VERSION#000003``, ``INVITE#<id>``/``RESPONSE`` ...).
 - ``GSI1``: collections (``WAVE#<id>#INVITATIONS``, ``WAVE#<id>#RESPONSES``, ``PARTNERS``, ``SURVEY#<id>#WAVES``).
 - ``GSI2``: sparse index of work queues (follow-ups of a wave by status).
+- Stream (new and old images): feeds the live results update (``chalicelib/jobs/results_stream.py``).
 """
 from __future__ import annotations
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"
+STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 
 
 def table_definition(table_name: str) -> dict:
@@ -36,4 +38,5 @@ def table_definition(table_name: str) -> dict:
             {"AttributeName": "SK", "KeyType": "RANGE"},
         ],
         "GlobalSecondaryIndexes": [index(GSI1), index(GSI2)],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
     }

@@ -7,6 +7,8 @@ Items (all in the wave's partition, so one Query reads a part):
 
 - PK ``SNAPSHOTS``, SK ``WAVE#<id>``: registry of waves that have a snapshot (the schedule
   refreshes the open ones; the dashboard lists them).
+- PK ``SNAPSHOTS``, SK ``CHANGED#<id>``: when the wave's responses last changed (written by the
+  live update; a snapshot whose version is older is rebuilt).
 
 A refresh writes every chunk of a new version first and flips the pointer last (a conditional
 write on the previous version), so readers never see half a snapshot. Old versions are deleted
@@ -65,6 +67,18 @@ class DynamoSnapshotStore:
             self.table.call("batch_write_item", RequestItems={self.table.name: [
                 {"DeleteRequest": {"Key": {"PK": {"S": _pk(wave_id)}, "SK": {"S": sk}}}}
                 for sk in keys[start:start + 25]]})
+
+    def mark_changed(self, wave_id: str, changed_at: str) -> None:
+        """Record that a wave's responses changed at ``changed_at`` (PK ``SNAPSHOTS``, SK ``CHANGED#<id>``)."""
+        self.table.put({"PK": "SNAPSHOTS", "SK": f"CHANGED#{wave_id}", "wave_id": wave_id,
+                        "changed_at": changed_at},
+                       condition="attribute_not_exists(changed_at) OR changed_at < :c",
+                       values={":c": changed_at})  # never move the mark backwards
+
+    def changed_waves(self) -> list[dict]:
+        """Waves whose responses changed: [{wave_id, changed_at}] (the live refresh rebuilds them)."""
+        return [{"wave_id": i["wave_id"], "changed_at": i["changed_at"]}
+                for i in self.table.query_all("SNAPSHOTS", sk_prefix="CHANGED#")]
 
     def registered_waves(self) -> list[dict]:
         """Waves with a snapshot: [{wave_id, version, built_at}], newest build first."""

@@ -133,8 +133,10 @@ class DynamoTable:
     # -- collections --------------------------------------------------------------
     def query(self, pk: str, *, index: str | None = None, sk_prefix: str | None = None,
               page_size: int | None = None, start_key: dict | None = None,
-              forward: bool = True) -> tuple[list[dict], dict | None]:
-        """One page of a query on the table or on GSI1/GSI2; returns (items, next key)."""
+              forward: bool = True, attributes: tuple[str, ...] | None = None) -> tuple[list[dict], dict | None]:
+        """One page of a query on the table or on GSI1/GSI2; returns (items, next key).
+
+        ``attributes``: read only these attributes (a projection; less to transfer and parse)."""
         pk_name = f"{index}PK" if index else "PK"
         sk_name = f"{index}SK" if index else "SK"
         expression = "#pk = :pk"
@@ -151,6 +153,10 @@ class DynamoTable:
         }
         if index:
             kwargs["IndexName"] = index
+        if attributes:
+            aliases = {f"#a{i}": name for i, name in enumerate(attributes)}
+            kwargs["ProjectionExpression"] = ", ".join(aliases)
+            names.update(aliases)
         if page_size:
             kwargs["Limit"] = page_size
         if start_key:

@@ -200,6 +200,39 @@ def overview(identity):
     return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"])
 
 
+# -- per-question results ---------------------------------------------------------------------------
+@dashboard.route("/staff/questions", methods=["GET"])
+@staff_page("viewer")
+@_page_errors
+def question_results(identity):
+    """Top-2-box and mean per rating, shares per choice; ``?by=`` picks the breakdown (in the URL)."""
+    from .dashboard_views import BREAKDOWN_CHOICES
+    from .dashboard_views import question_results as build
+
+    wave_id = _wave(identity)
+    by = _query().get("by") or "tier"
+    if by not in dict(BREAKDOWN_CHOICES):
+        raise InvalidInput([], f"by: choose one of {', '.join(dict(BREAKDOWN_CHOICES))}")
+    doc = results.scorecard(wiring.review_stores().snapshots, wave_id, identity)
+    return render("questions.html", **_base(identity, wave_id, "questions"), view=build(doc, by),
+                  choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"])
+
+
+# -- partner view (respondent-level: analysts and admins, never viewers) ----------------------------
+@dashboard.route("/staff/partners/{partner_id}", methods=["GET"])
+@staff_page("analyst")
+@_page_errors
+def partner_view(partner_id, identity):
+    """One partner's contacts: scores and answers across every wave."""
+    from chalicelib.services.partner_view import partner_history
+
+    if len(partner_id) > 64:
+        raise NotFound()
+    history = partner_history(wiring.repositories(), partner_id)
+    wave_id = _query().get("wave") or (history["waves"][-1]["wave_id"] if history["waves"] else "")
+    return render("partner.html", **_base(identity, wave_id, "partner"), history=history)
+
+
 # -- comment explorer -------------------------------------------------------------------------------
 @dashboard.route("/staff/comments", methods=["GET"])
 @staff_page("viewer")
@@ -265,28 +298,58 @@ def correct_comment(identity):
 @staff_page("analyst")  # follow-ups name partners: respondent-level, never for a viewer
 @_page_errors
 def followup_queue(identity):
-    wave_id = _wave(identity)
+    return _queue(identity, _query())
+
+
+def _queue(identity, query: dict, problem: str | None = None, typed: dict | None = None, status: int = 200):
+    """The follow-up queue page for a query (filters, sort, page) of the URL."""
+    wave_id = str(query.get("wave") or "") or _wave(identity)
     repo = wiring.review_stores().followups
-    status = _query().get("status") or None
-    items = followups.list_followups(repo, wave_id, identity, status, _query().get("assignee") or None, _now())
-    return render("followups.html", **_base(identity, wave_id, "followups"), items=items, status_filter=status,
-                  counts=followups.followup_counts(repo, wave_id, identity, _now()),
-                  statuses=followups.STATUSES, can_edit=identity.role in ("admin", "analyst"))
+    query = {k: v for k, v in query.items() if k in (*followups.QUEUE_FILTERS, "sort", "page", "limit")}
+    page = followups.queue_page(repo, wave_id, identity, query, _now())
+    here = {**page["filters"], "sort": page["sort"], "wave": wave_id}
+
+    def link(**change):
+        return "/staff/followups?" + urlencode({**here, **change})
+
+    return render("followups.html", status, **_base(identity, wave_id, "followups"), page=page,
+                  items=page["items"], status_filter=page["filters"].get("status"), counts=page["counts"],
+                  statuses=followups.STATUSES, sorts=followups.SORTS, problem=problem, typed=typed or {},
+                  back=link(page=page["page"]),
+                  prev_link=link(page=page["page"] - 1) if page["page"] > 1 else None,
+                  next_link=link(page=page["page"] + 1) if page["page"] < page["pages"] else None,
+                  can_edit=identity.role in ("admin", "analyst"))
 
 
 @dashboard.route("/staff/followups/update", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 @staff_page("analyst")
 @_page_errors
 def followup_update(identity):
+    """Save a status change, note or closing reason; a refused change re-shows the queue with the
+    typed note and reason kept and the problem next to the row (no dead-end page)."""
     form = _form()
     refused = csrf.session_problem(dashboard.current_request, form)
     if refused:
         return _forbidden_page(refused)
     wave_id = check_wave_id(form.get("wave"))
     invitation_id = check_id(form.get("invitation_id"), "invitation_id")
-    change = {k: form[k] for k in ("status", "note", "closing_reason") if str(form.get(k) or "").strip()}
-    followups.update_followup(wiring.review_stores().followups, wave_id, invitation_id, identity, change, _now())
-    return _redirect(f"/staff/followups?wave={wave_id}")
+    change = {k: form[k] for k in ("status", "note", "closing_reason", "assignee") if str(form.get(k) or "").strip()}
+    back = same_site_path(form.get("back"), "/staff/followups") or f"/staff/followups?wave={wave_id}"
+    try:
+        before = wiring.review_stores().followups.get(wave_id, invitation_id) or {}
+        updated = followups.update_followup(wiring.review_stores().followups, wave_id, invitation_id, identity,
+                                            change, _now())
+    except InvalidInput as error:
+        typed = {"invitation_id": invitation_id,
+                 **{k: str(form.get(k) or "") for k in ("status", "note", "closing_reason", "assignee")}}
+        query = {k: v[-1] for k, v in parse_qs(back.partition("?")[2]).items()}
+        message = "; ".join(f"{p.field}: {p.message}" for p in error.problems) or str(error)
+        return _queue(identity, {**query, "wave": wave_id}, message, typed, 400)
+    if updated.get("assignee") != before.get("assignee"):
+        from chalicelib.jobs.results_stream import notify_assignee
+
+        notify_assignee(updated)
+    return _redirect(back)
 
 
 # -- exports ----------------------------------------------------------------------------------------

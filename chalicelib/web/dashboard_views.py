@@ -119,3 +119,50 @@ def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict
         "sentiment_chart": charts.stacked_mix(sentiment, "Comment sentiment by tier", "sentiment-tier"),
         "drivers": driver_panels(doc), "followups": followup_counts,
     }
+
+
+BREAKDOWN_CHOICES = (("tier", "Tier"), ("region", "Region"), ("program", "Program"),
+                     ("partner_type", "Partner type"), ("transacting", "Transacting"), ("tier:region", "Tier × region"))
+
+
+def _number(estimate, key: str = "value"):
+    return estimate.get(key) if isinstance(estimate, dict) else None
+
+
+def question_results(doc: dict, by: str | None) -> dict:
+    """Per question: top-2-box and mean per rating, shares per choice option, overall and per
+    segment of one breakdown (``by``: tier, region, program, partner_type, transacting, tier:region)."""
+    dims = by.split(":") if by else []
+    cells = [("all partners", doc["overall"])] + [(_label(c["segment"]), c) for c in breakdown(doc, *dims)]
+    ratings, choices = [], []
+    for question in doc.get("questions", []):
+        qid = question["id"]
+        if question["type"] == "rating":
+            rows = []
+            for label, cell in cells:
+                value = (cell.get("csat") or {}).get(qid)
+                suppressed = value == MARKER or bool(cell.get("suppressed"))
+                top2 = None if suppressed else _number((value or {}).get("top2"))
+                rows.append({"label": label, "suppressed": suppressed, "value": top2,
+                             "low": None if suppressed else _number((value or {}).get("top2"), "ci_low"),
+                             "high": None if suppressed else _number((value or {}).get("top2"), "ci_high"),
+                             "mean": None if suppressed else _number((value or {}).get("mean")),
+                             "n": None if suppressed else _number((value or {}).get("top2"), "n")})
+            ratings.append({"id": qid, "text": question.get("text") or qid, "scale": question.get("scale"),
+                            "rows": rows, "chart": charts.bar_chart(rows, f"Top-2-box: {question.get('text') or qid}",
+                                                                    f"q-{qid}")})
+        elif question["type"].endswith("choice"):
+            rows = []
+            for label, cell in cells:
+                value = (cell.get("choices") or {}).get(qid)
+                suppressed = value == MARKER or bool(cell.get("suppressed")) or not isinstance(value, dict)
+                rows.append({"label": label, "suppressed": suppressed,
+                             "n": None if suppressed else value.get("n"),
+                             "shares": {} if suppressed else value.get("shares", {})})
+            overall = rows[0]
+            bars = [{"label": option, "value": overall["shares"].get(option), "suppressed": overall["suppressed"]}
+                    for option in question.get("options", [])]
+            choices.append({"id": qid, "text": question.get("text") or qid, "type": question["type"],
+                            "options": question.get("options", []), "rows": rows,
+                            "chart": charts.bar_chart(bars, f"Shares: {question.get('text') or qid}", f"q-{qid}")})
+    return {"by": by, "ratings": ratings, "choices": choices, "segments": [c[0] for c in cells]}

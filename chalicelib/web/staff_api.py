@@ -137,11 +137,22 @@ def correct(wave_id, comment_id, identity):
 @staff("analyst")  # follow-ups name partners: respondent-level, never for a viewer
 @json_errors
 def list_followups(wave_id, identity):
-    query = _query()
-    repo = _stores().followups
-    items = followups.list_followups(repo, wave_id, identity, query.get("status"), query.get("assignee"), _now())
-    return json_response(200, {"wave_id": wave_id, "items": items,
-                               "counts": followups.followup_counts(repo, wave_id, identity, _now())})
+    page = followups.queue_page(_stores().followups, wave_id, identity, _query(), _now())
+    page.pop("choices")
+    return json_response(200, page)
+
+
+@staff_api.route(f"{PREFIX}/partners/{{partner_id}}", methods=["GET"], authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def partner_view(partner_id, identity):
+    """One partner's contacts and answers across waves (respondent-level; viewers are refused)."""
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.services.partner_view import partner_history
+
+    if len(partner_id) > 64:
+        raise NotFound()
+    return json_response(200, partner_history(wiring.repositories(), partner_id))
 
 
 @staff_api.route(f"{PREFIX}/waves/{{wave_id}}/followups/{{invitation_id}}", methods=["PATCH"],
@@ -151,6 +162,10 @@ def list_followups(wave_id, identity):
 def update_followup(wave_id, invitation_id, identity):
     body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
     updated = followups.update_followup(_stores().followups, wave_id, invitation_id, identity, body, _now())
+    if isinstance(body, dict) and body.get("assignee"):
+        from chalicelib.jobs.results_stream import notify_assignee
+
+        notify_assignee(updated)
     return json_response(200, updated)
 
 

@@ -104,7 +104,7 @@ def test_mail_grant_is_limited_to_the_sender_identity_and_address():
 def test_only_the_mail_jobs_send_mail():
     senders = {name for name, policy in _policies().items()
                if any(a.startswith("ses:Send") for s in policy["Statement"] for a in s["Action"])}
-    assert senders == {"send_due_reminders", "leadership_report"}
+    assert senders == {"send_due_reminders", "leadership_report", "results_stream"}  # follow-up notices
 
 
 def test_bucket_grants_are_limited_to_one_prefix():

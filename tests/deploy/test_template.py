@@ -137,3 +137,15 @@ def test_every_reference_of_the_merge_template_exists(stage):
     missing = {r for r in refs if not r.startswith("AWS::") and r not in known}
     missing -= {"Domain", "Stage"}  # Fn::Sub variables defined in place
     assert missing == set()
+
+
+def test_the_stream_function_reads_the_stacks_own_table_stream(dev_template):
+    """app.py registers the stream handler with a placeholder ARN; the packaged template must not keep it."""
+    from deploy.template import STREAM_EVENT_SOURCE
+
+    event = dev_template["Resources"]["ResultsStream"]["Properties"]["Events"][STREAM_EVENT_SOURCE]
+    assert event["Type"] == "DynamoDB"
+    assert event["Properties"]["Stream"] == {"Fn::GetAtt": ["PulseTable", "StreamArn"]}
+    assert event["Properties"]["StartingPosition"]
+    table = dev_template["Resources"]["PulseTable"]["Properties"]
+    assert table["StreamSpecification"]["StreamViewType"]

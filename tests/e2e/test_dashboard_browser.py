@@ -74,6 +74,8 @@ def test_work_a_followup(review_server, staff_page):
     row.locator("input[name=note]").fill("Called the partner, payout escalated")
     row.locator("button", has_text="Save").click()
     page.wait_for_load_state()
+    assert "status=open" in page.url  # back to the filtered view the analyst was working in
+    page.goto(f"{review_server.url}/staff/followups?wave={WAVE}&status=in_progress")
     moved = page.locator(f"#{invitation}")
     assert "in progress" in moved.inner_text() and "payout escalated" in moved.inner_text()
     screenshot(page, "followups")

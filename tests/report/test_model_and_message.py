@@ -154,3 +154,14 @@ def test_report_comment_themes_match_the_analysis_comment_summaries():
             keys = ("theme", "comments", "mean_polarity", "examples")
             assert [{k: t[k] for k in keys} for t in mine["themes"]] == [
                 {k: t[k] for k in keys} for t in reference["themes"][:len(mine["themes"])]]
+
+
+def test_subject_is_in_words_with_the_half_year():
+    from chalicelib.reports.render import subject_for
+
+    weekly = {"wave_id": "px-2026-h1", "final": False, "period": "2026-W48"}
+    assert subject_for(weekly, "Partner experience survey", "2026-01-15T00:00:00Z") == \
+        "Partner experience survey H1 2026 \u2014 weekly summary"
+    assert subject_for({**weekly, "final": True, "period": "final"}, "PX\r\nBcc: x", "2025-09-01T00:00:00Z") == \
+        "PX Bcc: x H2 2025 \u2014 final summary"
+    assert subject_for(weekly) == "Partner Pulse px-2026-h1 \u2014 weekly summary"

@@ -34,3 +34,14 @@ def test_xlsx_cells_are_values_never_formulas():
     cells = [row[0] for row in sheet.iter_rows()]
     assert all(cell.data_type != "f" for cell in cells)
     assert cells[0].value == "'=h" and cells[1].value == "'=1+2"
+
+
+def test_ids_stay_untouched_while_free_text_is_neutralised():
+    import csv
+    import io
+
+    body = to_csv(["response_id", "partner_id", "comment"], [["-3ZJa1_DJK4yGdXTKdmoGQ", "P0001", "-5 worse"],
+                                                             ["=cmd()", "P0002", "fine"]])
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[1] == ["-3ZJa1_DJK4yGdXTKdmoGQ", "P0001", "'-5 worse"]
+    assert rows[2][0] == "'=cmd()"  # not an id we issued: neutralised like any text

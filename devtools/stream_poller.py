@@ -1,0 +1,139 @@
+"""The local stand-in for the DynamoDB Streams trigger: ``make run`` starts it next to chalice local.
+
+It reads the table's stream on DynamoDB Local (enabling the stream on a table created before it
+existed) and hands each batch of records, in the same shape Lambda receives, to
+``chalicelib.jobs.results_stream.handle_stream_event`` -- the code path the deployed stream
+handler runs. Every ``--rebuild-every`` seconds it also rebuilds the due snapshots when no record
+came (a change seen just after a rebuild is then picked up without a further write).
+
+    .venv/bin/python -m devtools.stream_poller [--interval 1] [--from-start] [--stage local]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+
+logger = logging.getLogger("pulse.poller")
+
+
+class StreamPoller:
+    """Follow every shard of a table's stream; call ``handler({"Records": [...]})`` per batch."""
+
+    def __init__(self, dynamodb, streams, table_name: str, handler, *, from_start: bool = False,
+                 on_idle=None, idle_every_s: float = 5.0):
+        self.dynamodb, self.streams, self.table_name = dynamodb, streams, table_name
+        self.handler, self.on_idle, self.idle_every_s = handler, on_idle, idle_every_s
+        self.iterator_type = "TRIM_HORIZON" if from_start else "LATEST"
+        self.iterators: dict[str, str | None] = {}
+        self.stop_event = threading.Event()
+        self.stream_arn = None
+
+    def ensure_stream(self) -> str:
+        """The table's stream ARN, enabling the stream first when the table has none."""
+        table = self.dynamodb.describe_table(TableName=self.table_name)["Table"]
+        if not table.get("LatestStreamArn") or not table.get("StreamSpecification", {}).get("StreamEnabled"):
+            self.dynamodb.update_table(TableName=self.table_name, StreamSpecification={
+                "StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+            table = self.dynamodb.describe_table(TableName=self.table_name)["Table"]
+        self.stream_arn = table["LatestStreamArn"]
+        self._discover()  # fix the starting positions now: records written from here on are seen
+        return self.stream_arn
+
+    def _discover(self) -> None:
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        first = not self.iterators
+        for shard in shards:
+            shard_id = shard["ShardId"]
+            if shard_id in self.iterators:
+                continue
+            # shards that appear after we started hold only new records: read them from their start
+            kind = self.iterator_type if first else "TRIM_HORIZON"
+            if first and kind == "LATEST" and shard.get("SequenceNumberRange", {}).get("EndingSequenceNumber"):
+                self.iterators[shard_id] = None  # closed before we started: nothing new in it
+                continue
+            self.iterators[shard_id] = self.streams.get_shard_iterator(
+                StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=kind)["ShardIterator"]
+
+    def poll_once(self) -> int:
+        """Read every open shard once; returns how many records were handed over."""
+        self._discover()
+        records = []
+        for shard_id, iterator in list(self.iterators.items()):
+            if iterator is None:
+                continue
+            result = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+            records += result.get("Records", [])
+            self.iterators[shard_id] = result.get("NextShardIterator")
+        if records:
+            self.handler({"Records": records})
+        return len(records)
+
+    def run(self, interval_s: float = 1.0) -> None:
+        """Poll until ``stop()``; errors are logged and the loop goes on."""
+        if self.stream_arn is None:
+            self.ensure_stream()
+        last_idle = time.monotonic()
+        while not self.stop_event.is_set():
+            try:
+                if self.poll_once() == 0 and self.on_idle and time.monotonic() - last_idle >= self.idle_every_s:
+                    self.on_idle()
+                    last_idle = time.monotonic()
+            except Exception:  # noqa: BLE001 - a local helper must survive a bad batch
+                logger.exception("stream poller: batch failed; going on")
+            self.stop_event.wait(interval_s)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+
+def start_poller(interval_s: float = 1.0, from_start: bool = False) -> tuple[StreamPoller, threading.Thread]:
+    """A poller wired to the application's settings, running in a daemon thread."""
+    import boto3
+
+    from chalicelib import wiring
+    from chalicelib.jobs.results_stream import handle_stream_event, refresh_due_snapshots, remind_followups
+
+    s = wiring.settings()
+    streams = boto3.session.Session().client("dynamodbstreams", region_name=s.region,
+                                             endpoint_url=s.dynamodb_endpoint)
+    last_reminders = [0.0]
+
+    def idle() -> None:
+        refresh_due_snapshots()
+        if time.monotonic() - last_reminders[0] >= 60:  # the hourly job's SLA reminders, every minute locally
+            remind_followups()
+            last_reminders[0] = time.monotonic()
+
+    poller = StreamPoller(wiring.dynamodb_client(), streams, s.table_name, handle_stream_event,
+                          from_start=from_start, on_idle=idle)
+    poller.ensure_stream()
+    thread = threading.Thread(target=poller.run, args=(interval_s,), name="stream-poller", daemon=True)
+    thread.start()
+    return poller, thread
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    parser.add_argument("--from-start", action="store_true", help="replay the stream's retained records")
+    parser.add_argument("--stage", default="local", help="Chalice stage whose variables to apply")
+    args = parser.parse_args()
+    from pulse_cli.stage import apply_stage
+
+    apply_stage(args.stage)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    poller, thread = start_poller(args.interval, args.from_start)
+    signal.signal(signal.SIGTERM, lambda *_: poller.stop())
+    signal.signal(signal.SIGINT, lambda *_: poller.stop())
+    print(f"stream poller following {poller.stream_arn}", flush=True)
+    while thread.is_alive():
+        thread.join(0.5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
