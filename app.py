@@ -64,10 +64,9 @@ def ses_feedback(event, context):
     return handle_sns_event(event)
 
 
-# The table's stream ARN is known after deploy; `chalice package` reads it from the environment
-# (the deploy side sets PULSE_TABLE_STREAM_ARN or maps the event source to the table's StreamArn).
-TABLE_STREAM_ARN = os.environ.get("PULSE_TABLE_STREAM_ARN",
-                                  "arn:aws:dynamodb:us-east-1:000000000000:table/pulse/stream/local")
+# A placeholder: the packaged template points this event source at the stack table's StreamArn
+# (deploy/template.py, stream_event_source); `chalice local` never runs stream handlers.
+TABLE_STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/pulse/stream/placeholder"
 
 
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, batch_size=100, name="results_stream")

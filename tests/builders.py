@@ -93,3 +93,19 @@ def given_open_wave(table, tokens, partners: list[Partner] | None = None, wave_i
 
 def token_of(link) -> str:
     return link.url.rsplit("/", 1)[1]
+
+
+def restore_environment(saved: dict) -> None:
+    """Put back the environment variables a fixture changed (None: was unset), then drop cached adapters."""
+    import os
+
+    from chalicelib import wiring
+    from chalicelib.services import results
+
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    wiring.reset()
+    results.clear_cache()

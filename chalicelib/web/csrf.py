@@ -21,19 +21,14 @@ import secrets
 
 from chalicelib import wiring
 
+from .cookies import read_cookie
+
 FIELD = "csrf"
 LOGIN_COOKIE = "pulse_login"
 SESSION_COOKIE = "pulse_staff"
 
 
-def cookie(request, name: str) -> str | None:
-    """The value of cookie ``name`` in the request (None when absent or empty)."""
-    header = (request.headers or {}).get("cookie") or ""
-    for part in header.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name and value:
-            return value
-    return None
+cookie = read_cookie  # the CSRF checks and the dashboard read cookies through this name
 
 
 def _key() -> bytes:

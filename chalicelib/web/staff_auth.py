@@ -21,6 +21,8 @@ import os
 from chalicelib import wiring
 from chalicelib.security.staff import StaffAuthError, StaffForbidden, StaffIdentity
 
+from .cookies import read_cookie
+
 COOKIE = "pulse_staff"
 TOKEN_STAGES = ("local", "test")  # where pasted (signed) staff tokens are accepted
 
@@ -36,13 +38,6 @@ def staff_authorizer():
     return CognitoUserPoolAuthorizer("PulseStaffPool", provider_arns=[arn])
 
 
-def _cookie(request, name: str) -> str | None:
-    header = (request.headers or {}).get("cookie") or ""
-    for part in header.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name and value:
-            return value
-    return None
 
 
 def bearer_token(request) -> str | None:
@@ -50,7 +45,7 @@ def bearer_token(request) -> str | None:
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return _cookie(request, COOKIE)
+    return read_cookie(request, COOKIE)
 
 
 def identity_of(request) -> StaffIdentity:

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.builders import NOW, TEST_SECRET, VALID_ANSWERS, given_open_wave, make_partner, token_of
+from tests.builders import NOW, TEST_SECRET, VALID_ANSWERS, given_open_wave, make_partner, restore_environment, token_of
 
 WAVE = "w-hostile"
 COMMENTS = ["Great portal", "Slow payouts", "Deal registration is slow", "Support was helpful",
@@ -81,9 +81,7 @@ def world():
     from moto import mock_aws
 
     from app import app
-    from chalicelib import wiring
     from chalicelib.security.tokens import InvitationTokens
-    from chalicelib.services import results
     from tests.conftest import _make_table
 
     saved = {k: os.environ.get(k) for k in ("PULSE_TABLE", "PULSE_TOKEN_SECRET", "PULSE_DYNAMODB_ENDPOINT",
@@ -97,13 +95,7 @@ def world():
         repos, links = build_world(table, InvitationTokens(TEST_SECRET))
         with Client(app, stage_name="test") as client:
             yield client, repos, links, table
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    wiring.reset()
-    results.clear_cache()
+    restore_environment(saved)
 
 
 def staff_token(role: str = "analyst", scope: str | None = None) -> str:

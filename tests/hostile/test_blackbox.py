@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pulse_cli.main import cli
-from tests.builders import TEST_SECRET, token_of
+from tests.builders import TEST_SECRET, restore_environment, token_of
 from tests.hostile.blackbox import EventTransport, HttpTransport, Scoreboard, run_cases
 from tests.hostile.cases import World, all_cases, cli_imports
 from tests.hostile.conftest import WAVE, build_world, staff_token, table_dump
@@ -53,13 +53,7 @@ def sweep(dynamodb_local_endpoint, tmp_path_factory):
         with chalice_local(table, dynamodb_local_endpoint, tmp_path_factory.mktemp("hostile")) as url:
             yield world, table, url
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        wiring.reset()
-        results.clear_cache()
+        restore_environment(saved)
         table.client.delete_table(TableName=table.name)
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pulse_cli.main import cli
-from tests.builders import TEST_SECRET, token_of
+from tests.builders import TEST_SECRET, restore_environment, token_of
 from tests.hostile.conftest import WAVE, build_world, staff_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,13 +55,7 @@ def poisoned(tmp_path_factory, dynamodb_local_endpoint):
         results.clear_cache()
         with Client(app, stage_name="test") as client:
             yield client, repos, links, table, out
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    wiring.reset()
-    results.clear_cache()
+    restore_environment(saved)
 
 
 def _bearer(role="admin"):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.builders import TEST_SECRET
+from tests.builders import TEST_SECRET, restore_environment
 
 WAVE = "px-2026-h1"
 SMALL_WAVE = "w-small"
@@ -60,13 +60,7 @@ def demo(tmp_path_factory):
         summary = results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups, WAVE,
                                            Thresholds(), 5, NOW)
         yield {"table": table, "repos": repos, "summary": summary, "stores": stores}
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        wiring.reset()
-        results.clear_cache()
+        restore_environment(saved)
 
 
 @pytest.fixture(scope="module")
