@@ -65,7 +65,7 @@ def login_nonce(request) -> tuple[str, str | None]:
         return existing, None
     nonce = secrets.token_urlsafe(24)
     secure = "; Secure" if wiring.review_settings().secure_cookies else ""
-    return nonce, f"{LOGIN_COOKIE}={nonce}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    return nonce, f"{LOGIN_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
 
 
 def _matches(expected: str | None, sent) -> bool:

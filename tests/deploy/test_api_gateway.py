@@ -40,10 +40,15 @@ def test_redirects_carry_the_stage_prefix_and_sign_in_works_under_it(small, monk
 
     from app import app
 
+    from chalicelib.web.csrf import token_for
+
     monkeypatch.delenv("PULSE_BASE_PATH", raising=False)
-    event = proxy_event(app, "POST", "/staff/login", body=urlencode({"token": token("admin"), "next": "/staff"}),
+    nonce = "login-nonce-under-the-stage-prefix"
+    event = proxy_event(app, "POST", "/staff/login",
+                        body=urlencode({"token": token("admin"), "next": "/staff",
+                                        "csrf": token_for("login", nonce)}),
                         headers={"content-type": "application/x-www-form-urlencoded",
-                                 "sec-fetch-site": "same-origin"})
+                                 "sec-fetch-site": "same-origin", "cookie": f"pulse_login={nonce}"})
     response = app(event, LambdaContext())
     assert response["statusCode"] == 303
     assert response["headers"]["Location"] == "/api/staff"

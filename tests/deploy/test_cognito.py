@@ -83,10 +83,10 @@ def cognito_stage(monkeypatch, pool_keys):
     wiring.reset()
 
 
-def _call(method, path, **headers):
+def _call(method, path, body=None, **headers):
     from app import app
 
-    return app(proxy_event(app, method, path, headers=headers), LambdaContext())
+    return app(proxy_event(app, method, path, headers=headers, body=body), LambdaContext())
 
 
 def _cookies(response) -> list[str]:
@@ -124,7 +124,10 @@ def test_sign_in_with_the_hosted_ui_code_flow_and_pkce(cognito_stage):
                                           "scope": "region=EMEA"}
     assert len(cognito_stage["fetched"]) == 1  # keys cached
 
-    logout = _call("POST", "/staff/logout", cookie=f"pulse_staff={token}",
+    from chalicelib.web.csrf import token_for
+
+    logout = _call("POST", "/staff/logout", body=urlencode({"csrf": token_for("session", token)}),
+                   cookie=f"pulse_staff={token}",
                    **{"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"})
     assert logout["statusCode"] == 303 and logout["headers"]["Location"].startswith(f"{DOMAIN}/logout?")
     assert "Max-Age=0" in _cookies(logout)[0]
