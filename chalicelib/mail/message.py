@@ -86,6 +86,8 @@ CHUNK = 45  # UTF-8 bytes per encoded word: 10 + 60 + 2 = 72 characters, under R
 
 def encoded_words(text: str) -> str:
     """RFC 2047 ``=?utf-8?b?...?=`` words, one per folded line, never splitting a character."""
+    if len(encoded := text.encode("utf-8")) <= CHUNK:
+        return f"=?utf-8?b?{base64.b64encode(encoded).decode('ascii')}?="
     words, chunk = [], bytearray()
     for char in text:
         data = char.encode("utf-8")
