@@ -29,6 +29,12 @@ def environment():
                        keep_trailing_newline=True)
 
 
+@cache
+def template(name: str):
+    """A compiled template, looked up once (no per-mail loader or file-date check)."""
+    return environment().get_template(name)
+
+
 @dataclass(frozen=True)
 class MailContext:
     partner_name: str
@@ -65,9 +71,8 @@ def render(kind: str, language: str, context: MailContext) -> tuple[str, Message
         "unsubscribe_note": words["unsubscribe_note"], "unsubscribe_link": words["unsubscribe_link"],
         "survey_url": context.survey_url, "unsubscribe_url": context.unsubscribe_url,
     }
-    env = environment()
-    return lang, MessageParts(subject=subject, text=env.get_template("email.txt").render(variables),
-                              html=env.get_template("email.html").render(variables))
+    return lang, MessageParts(subject=subject, text=template("email.txt").render(variables),
+                              html=template("email.html").render(variables))
 
 
 def render_unsubscribe_page(language: str, action: str, done: bool) -> str:

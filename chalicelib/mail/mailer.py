@@ -12,6 +12,8 @@ from typing import Protocol
 
 from chalicelib.domain.errors import PulseError
 
+from .message import RawMessage
+
 DELIVERED, NOT_DELIVERED, UNKNOWN = "delivered", "not_delivered", "unknown"
 
 
@@ -19,7 +21,7 @@ DELIVERED, NOT_DELIVERED, UNKNOWN = "delivered", "not_delivered", "unknown"
 class OutgoingMail:
     key: str
     recipient: str  # the only envelope recipient, whatever the headers say
-    message: EmailMessage
+    message: EmailMessage | RawMessage  # built by build_message, or by hand (follow-up notices)
 
 
 class Mailer(Protocol):
