@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import stats, weighting
 from .comparison import ALPHA, Tests, comparisons
-from .drivers import bootstrap_drivers, fix_first, relative_weights
+from .drivers import bootstrap_from_sums, fix_first, partner_sums, relative_weights, select_sums
 from .estimation import (
     Prepared,
     WaveData,
@@ -279,6 +279,11 @@ def key_drivers(prep: Prepared, specs: list[QuestionSpec], nps_id: str, by: str 
         codes = prep.codes(dim)
         rows, seg, _ = cross([codes], prep.n)
         groups += [({dim: label}, rows[seg == k]) for k, label in enumerate(codes.labels)]
+    # per-partner sums once, split by every segment membership, so a segment's bootstrap only adds cells up
+    cell = _cells(prep, dims if prep.n else [])
+    cell_sums = partner_sums(values, cell, top2.astype(float))
+    cell_partner = np.zeros(len(cell_sums["n"]), dtype=np.int64)
+    cell_partner[cell] = prep.partner_codes
     rng = np.random.default_rng(seed)
     out = []
     for segment, rows in groups:
@@ -300,9 +305,9 @@ def key_drivers(prep: Prepared, specs: list[QuestionSpec], nps_id: str, by: str 
         ranked = fix_first(result["weights"], share)
         if ranked:
             used = [columns.index(r["question"]) for r in ranked]
-            boot = bootstrap_drivers(values[np.ix_(sample, [0, *used])], prep.partner_codes[sample],
-                                     top2[np.ix_(sample, [u - 1 for u in used])].astype(float), min_n,
-                                     replicates=replicates, seed=seed, level=DRIVER_LEVEL)
+            cells = np.unique(cell[rows])
+            sums = select_sums(cell_sums, np.vstack([cells, cell_partner[cells]]), [0, *used])
+            boot = bootstrap_from_sums(sums, min_n, replicates=replicates, seed=seed, level=DRIVER_LEVEL)
             for i, row in enumerate(ranked):
                 row.update({"importance_low": boot["low"][i], "importance_high": boot["high"][i],
                             "rank_first": boot["first"][i], "rank_top3": boot["top3"][i]})
@@ -317,6 +322,22 @@ def key_drivers(prep: Prepared, specs: list[QuestionSpec], nps_id: str, by: str 
                     "not_distinguishable": [{**_driver_row(r), "rank": None} for r in ranked
                                             if r["importance_low"] <= 0]})
     return out
+
+
+def _cells(prep: Prepared, dims: list[str]) -> np.ndarray:
+    """Code per respondent of (partner, membership in every segment of ``dims``)."""
+    combined = prep.partner_codes.astype(np.int64)
+    for dim in dims:
+        codes = prep.codes(dim)
+        if not codes.multi:
+            key = codes.codes
+        elif codes.size < 62:  # the set of members as bits
+            key = np.add.reduceat(np.left_shift(np.int64(1), codes.flat), codes.offsets)
+        else:
+            key = np.arange(prep.n)
+        key = pd.factorize(key)[0].astype(np.int64)
+        combined = pd.factorize(combined * (int(key.max()) + 1) + key)[0].astype(np.int64)
+    return pd.factorize(combined)[0].astype(np.int64)
 
 
 def _program_members(prep: Prepared, program: str) -> np.ndarray:

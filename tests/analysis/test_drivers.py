@@ -182,3 +182,21 @@ def test_segments_under_the_threshold_get_no_driver_output():
     assert drivers[("APJ",)]["n"] == MARKER
     assert drivers[("APJ",)]["fix_first"] == [] and drivers[("APJ",)]["not_distinguishable"] == []
     assert drivers[("EMEA",)]["status"] == "ok"
+
+
+def test_cells_of_one_partner_are_merged_before_resampling():
+    from analysis.drivers import bootstrap_drivers, bootstrap_from_sums, partner_sums, select_sums
+
+    # Given 30 partners of 3 contacts, their rows split into two cells each (as segment memberships do)
+    values = _driver_frame()
+    partners, top2 = np.arange(90) // 3, (values[:, 1:] >= 4).astype(float)
+    cells = partners * 2 + (np.arange(90) % 3 == 0)
+    sums = partner_sums(values, cells, top2)
+    groups = np.vstack([np.arange(60), np.arange(60) // 2])
+    # Then resampling merged cells is resampling partners
+    merged = bootstrap_from_sums(select_sums(sums, groups, [0, 1, 2]), min_n=10, seed=3)
+    direct = bootstrap_drivers(values, partners, top2, min_n=10, seed=3)
+    assert all(np.allclose(merged[k], direct[k]) for k in direct)
+    # and a column subset keeps only those predictors
+    only_b = bootstrap_from_sums(select_sums(sums, groups, [0, 2]), min_n=10, seed=3)
+    assert only_b["first"].tolist() == [1.0]
