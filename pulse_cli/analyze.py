@@ -135,8 +135,13 @@ def scorecard_table(doc: dict) -> str:
         lines += ["", f"fix first ({seg}; R² {drivers['r2']}, n {drivers['n']}): importance x (1 - top-2-box)"]
         for row in drivers["fix_first"][:5]:
             top2 = row["performance_top2"]
-            lines.append(f"  {row['rank']}. {row['question']:<24} importance {row['importance']:.0%}  "
-                         f"top-2-box {'-' if top2 is None else f'{top2:.0%}'}  priority {row['priority']}")
+            lines.append(f"  {row['rank']}. {row['question']:<24} importance {row['importance']:.0%} "
+                         f"[90% {row['importance_low']:.0%} to {row['importance_high']:.0%}]  "
+                         f"top-2-box {'-' if top2 is None else f'{top2:.0%}'}  priority {row['priority']}  "
+                         f"ranks first in {row['rank_first']:.0%} of resamples")
+        if drivers.get("not_distinguishable"):
+            unclear = ", ".join(r["question"] for r in drivers["not_distinguishable"])
+            lines.append(f"  not distinguishable from zero: {unclear}")
     return "\n".join(lines)
 
 

@@ -206,7 +206,8 @@ def _drivers(doc: dict) -> dict[str, dict]:
         items = [{"label": _question_label(doc, row["question"]),
                   "importance": percent(row["importance"]),
                   "satisfied": percent(row["performance_top2"]) if row.get("performance_top2") is not None
-                  else HIDDEN}
+                  else HIDDEN,
+                  "ranks_first": percent(row["rank_first"]) if row.get("rank_first") is not None else None}
                  for row in entry.get("fix_first", [])[:TOP_DRIVERS]]
         out[tier] = {"available": bool(items), "items": items}
     return out

@@ -232,7 +232,7 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
         prev = _filtered(previous, scope) if previous is not None else None
         parts[f"scorecard:{name}"] = build_scorecard(
             _filtered(current, scope), specs, BREAKDOWNS, previous=prev,
-            threshold=thresholds.scores, drivers_by="tier")
+            threshold=thresholds.scores)
         parts[f"scorecard:{name}"]["program"] = catalogue
         scoped = [c for c in comments if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = comment_summary(scoped, thresholds.comments)

@@ -68,7 +68,7 @@ def short_labels(doc: dict) -> dict[str, str]:
 
 
 def driver_panels(doc: dict) -> list[dict]:
-    """One fix-first quadrant per segment of the drivers list (overall first, then each tier)."""
+    """One fix-first quadrant per segment of the drivers list (overall, then tier, region, program)."""
     labels, texts = short_labels(doc), question_labels(doc)
     panels = []
     for i, entry in enumerate(doc.get("drivers", [])):
@@ -76,8 +76,11 @@ def driver_panels(doc: dict) -> list[dict]:
         rows = [{"label": _short(labels.get(r["question"], r["question"])), "question": r["question"],
                  "text": texts.get(r["question"], r["question"]),
                  "importance": r.get("importance"), "performance": r.get("performance_top2"),
-                 "priority": r.get("priority"), "rank": r.get("rank")} for r in entry.get("fix_first", [])]
+                 "priority": r.get("priority"), "rank": r.get("rank"), "low": r.get("importance_low"),
+                 "high": r.get("importance_high"), "first": r.get("rank_first")} for r in entry.get("fix_first", [])]
+        unclear = [texts.get(r["question"], r["question"]) for r in entry.get("not_distinguishable", [])]
         panels.append({"name": name, "status": entry.get("status"), "n": entry.get("n"), "rows": rows,
+                       "not_distinguishable": unclear,
                        "chart": charts.quadrant(rows, f"Fix-first drivers: {name}", f"drivers-{i}")})
     return panels
 

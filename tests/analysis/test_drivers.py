@@ -66,3 +66,137 @@ def test_pairwise_correlation_matches_pandas_with_missing_answers():
     values[rng.random((300, 4)) < 0.3] = np.nan
     expected = pd.DataFrame(values).corr(min_periods=30).to_numpy()
     assert np.allclose(pairwise_correlation(values, 30), expected)
+
+
+# --- uncertainty: bootstrap over partners -------------------------------------------------------
+
+def _driver_frame(n=90, seed=1):
+    """y driven by a (strongly) and unrelated to b; ratings on 1..5."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 6, n).astype(float)
+    b = rng.integers(1, 6, n).astype(float)
+    y = np.clip(np.round(2 * a + rng.normal(0, 1, n)), 0, 10)
+    return np.column_stack([y, a, b])
+
+
+def test_bootstrap_resamples_partners_so_a_big_partner_moves_as_one():
+    from analysis.drivers import bootstrap_drivers
+
+    # Given one partner of 100 contacts whose answers carry all the signal of "a", and 19 partners of 5
+    # contacts each for whom "b" carries a weaker signal
+    rng = np.random.default_rng(2)
+    big = _driver_frame(100, seed=3)
+    small_b = rng.integers(1, 6, 95).astype(float)
+    small = np.column_stack([np.clip(small_b + rng.normal(0, 2, 95), 0, 10), rng.integers(1, 6, 95), small_b])
+    values = np.vstack([big, small])
+    top2 = (values[:, 1:] >= 4).astype(float)
+    clustered = np.r_[np.zeros(100, int), np.repeat(np.arange(1, 20), 5)]
+    # When resampling partners versus resampling respondents
+    by_partner = bootstrap_drivers(values, clustered, top2, min_n=10, seed=0)
+    by_respondent = bootstrap_drivers(values, np.arange(len(values)), top2, min_n=10, seed=0)
+    # Then dropping the big partner (about a third of the replicates) moves all its contacts at once
+    assert by_respondent["first"][0] > 0.95
+    assert by_partner["first"][0] < 0.85
+    assert by_partner["high"][1] - by_partner["low"][1] > by_respondent["high"][1] - by_respondent["low"][1]
+
+
+def test_bootstrap_is_deterministic_with_its_seed():
+    from analysis.drivers import bootstrap_drivers
+
+    values = _driver_frame()
+    partners, top2 = np.arange(90) // 3, (values[:, 1:] >= 4).astype(float)
+    first = bootstrap_drivers(values, partners, top2, min_n=10, seed=7)
+    again = bootstrap_drivers(values, partners, top2, min_n=10, seed=7)
+    other = bootstrap_drivers(values, partners, top2, min_n=10, seed=8)
+    assert all(np.array_equal(first[k], again[k]) for k in first)
+    assert not np.array_equal(first["low"], other["low"])
+
+
+def _scorecard_drivers(rows, specs, by="region", threshold=5):
+    from analysis.estimation import WaveData
+    from analysis.scorecard import build_scorecard
+    from tests.analysis.builders import frame
+
+    return build_scorecard(WaveData("w", frame(rows)), specs, "tier", threshold=threshold, drivers_by=by)["drivers"]
+
+
+def test_a_noise_question_is_not_distinguishable_from_zero_and_never_fix_first():
+    from analysis.frame import QuestionSpec
+    from tests.analysis.builders import respondent
+
+    # Given 300 contacts of 100 partners: support drives the recommend score, portal is noise
+    rng = np.random.default_rng(4)
+    rows = []
+    for i in range(300):
+        support = float(rng.integers(1, 6))
+        rows.append(respondent(i, min(10, max(0, round(2 * support + rng.normal(0, 1)))), support=support,
+                               portal=float(rng.integers(1, 6)), partner=f"P{i // 3}"))
+    specs = [QuestionSpec("q_nps", "nps"), QuestionSpec("q_portal", "rating", scale=5),
+             QuestionSpec("q_support", "rating", scale=5)]
+    overall = _scorecard_drivers(rows, specs, by=None)[0]
+    # Then only support is fix-first, with an interval above zero, and portal is flagged instead
+    assert [r["question"] for r in overall["fix_first"]] == ["q_support"]
+    support = overall["fix_first"][0]
+    assert support["importance_low"] > 0 and support["rank"] == 1 and support["rank_first"] > 0.9
+    (noise,) = overall["not_distinguishable"]
+    assert noise["question"] == "q_portal" and noise["rank"] is None
+    assert noise["importance_low"] <= 0 <= noise["importance_high"]
+    assert overall["bootstrap"] == {"unit": "partner", "replicates": 200, "seed": 0, "level": 0.9}
+
+
+def test_a_program_question_is_analysed_only_among_the_programs_partners():
+    from analysis.frame import QuestionSpec
+    from tests.analysis.builders import respondent
+
+    # Given portal (a partner_connect question) answered by everyone: for non-members it mirrors the
+    # driving support question; for members it is noise and always a 5 or a 1
+    rng = np.random.default_rng(6)
+    rows = []
+    for i in range(240):
+        support = float(rng.integers(1, 6))
+        member = i % 2 == 0
+        portal = float(rng.choice([1, 5])) if member else support
+        rows.append(respondent(i, min(10, max(0, round(2 * support + rng.normal(0, 1)))), support=support,
+                               portal=portal, programs=("partner_connect",) if member else ()))
+    specs = [QuestionSpec("q_nps", "nps"), QuestionSpec("q_portal", "rating", scale=5, program="partner_connect"),
+             QuestionSpec("q_support", "rating", scale=5)]
+    drivers = {tuple(d["segment"].values()): d for d in _scorecard_drivers(rows, specs, by="program")}
+    overall = drivers[()]
+    portal = next(r for r in overall["fix_first"] + overall["not_distinguishable"] if r["question"] == "q_portal")
+    members = [r for r in rows if r["programs"]]
+    # Then portal's satisfaction and importance come from members only (their answers are noise)
+    assert portal["performance_top2"] == pytest.approx(np.mean([r["q_portal"] == 5 for r in members]), abs=1e-4)
+    assert portal in overall["not_distinguishable"]
+    # and among partners outside the program the question does not exist
+    outside = drivers[("(none)",)]
+    assert outside["status"] == "ok"
+    assert "q_portal" not in [r["question"] for r in outside["fix_first"] + outside["not_distinguishable"]]
+
+
+def test_segments_under_the_threshold_get_no_driver_output():
+    from analysis.suppression import MARKER
+    from tests.analysis.builders import SPECS, respondent
+
+    rows = [respondent(i, i % 11, support=1 + i % 5, region="APJ" if i < 3 else "EMEA") for i in range(80)]
+    drivers = {tuple(d["segment"].values()): d for d in _scorecard_drivers(rows, SPECS, by="region")}
+    assert drivers[("APJ",)]["n"] == MARKER
+    assert drivers[("APJ",)]["fix_first"] == [] and drivers[("APJ",)]["not_distinguishable"] == []
+    assert drivers[("EMEA",)]["status"] == "ok"
+
+
+def test_cells_of_one_partner_are_merged_before_resampling():
+    from analysis.drivers import bootstrap_drivers, bootstrap_from_sums, partner_sums, select_sums
+
+    # Given 30 partners of 3 contacts, their rows split into two cells each (as segment memberships do)
+    values = _driver_frame()
+    partners, top2 = np.arange(90) // 3, (values[:, 1:] >= 4).astype(float)
+    cells = partners * 2 + (np.arange(90) % 3 == 0)
+    sums = partner_sums(values, cells, top2)
+    groups = np.vstack([np.arange(60), np.arange(60) // 2])
+    # Then resampling merged cells is resampling partners
+    merged = bootstrap_from_sums(select_sums(sums, groups, [0, 1, 2]), min_n=10, seed=3)
+    direct = bootstrap_drivers(values, partners, top2, min_n=10, seed=3)
+    assert all(np.allclose(merged[k], direct[k]) for k in direct)
+    # and a column subset keeps only those predictors
+    only_b = bootstrap_from_sums(select_sums(sums, groups, [0, 2]), min_n=10, seed=3)
+    assert only_b["first"].tolist() == [1.0]

@@ -155,12 +155,13 @@ def test_drivers_per_tier_rank_the_driving_question_first():
         support = float(rng.integers(1, 6))
         rows.append(respondent(i, min(10, max(0, round(support * 2 + rng.normal(0, 0.5)))), support=support,
                                portal=float(rng.integers(1, 6)), tier=["enrolled", "advanced"][i % 2]))
-    doc = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")
+    doc = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier", drivers_by="tier")
     assert [d["segment"] for d in doc["drivers"]] == [{}, {"tier": "advanced"}, {"tier": "enrolled"}]
     for drivers in doc["drivers"]:
         assert drivers["status"] == "ok"
         assert drivers["fix_first"][0]["question"] == "q_support"
-        assert sum(r["importance"] for r in drivers["fix_first"]) == pytest.approx(1.0, abs=1e-3)
+        listed = drivers["fix_first"] + drivers["not_distinguishable"]
+        assert sum(r["importance"] for r in listed) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_empty_wave_gives_a_fully_suppressed_scorecard():

@@ -42,7 +42,8 @@ def inputs(**overrides):
             cell("advanced", 70, 30.2, True, 12.0, 18.2), cell("enrolled", 3, 0),
             cell("principal", 47, 8.0, False, 2.0, 6.0)]}],
         "drivers": [{"segment": {"tier": "advanced"}, "status": "ok", "n": 70, "r2": 0.4, "fix_first": [
-            {"rank": 1, "question": "q_sat_portal", "importance": 0.41, "performance_top2": 0.35, "priority": 0.27}]}],
+            {"rank": 1, "question": "q_sat_portal", "importance": 0.41, "performance_top2": 0.35, "priority": 0.27,
+             "importance_low": 0.2, "importance_high": 0.6, "rank_first": 0.83, "rank_top3": 1.0}]}],
     }
     doc.update(overrides)
     comments = {"q_nps_reason": {"segments": [
@@ -81,7 +82,8 @@ def test_quotes_come_only_from_themes_above_the_comment_threshold_and_are_dedupl
     assert portal["quotes"] == ["Portal is <b>slow</b>", "Login fails daily"]
     assert pricing["quotes"] == []  # 3 comments: below 8
     assert portal["sentiment"] == "negative"
-    assert advanced["drivers"]["items"][0] == {"label": "Portal?", "importance": "41%", "satisfied": "35%"}
+    assert advanced["drivers"]["items"][0] == {"label": "Portal?", "importance": "41%", "satisfied": "35%",
+                                                   "ranks_first": "83%"}
 
 
 def test_templates_escape_quotes_and_follow_the_content_order():
