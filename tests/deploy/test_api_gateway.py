@@ -39,7 +39,6 @@ def test_redirects_carry_the_stage_prefix_and_sign_in_works_under_it(small, monk
     from urllib.parse import urlencode
 
     from app import app
-
     from chalicelib.web.csrf import token_for
 
     monkeypatch.delenv("PULSE_BASE_PATH", raising=False)

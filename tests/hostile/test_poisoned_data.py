@@ -114,7 +114,7 @@ def test_cli_refresh_report_and_invitation_mail_survive_poisoned_data(poisoned):
     assert report.exit_code == 0, report.output
     html = next((out / "report").rglob("report.html")).read_bytes().decode("utf-8")
     assert "<html" in html
-    sent = runner.invoke(cli, ["--stage", "test", "invitations", "send", "--wave", WAVE])
+    sent = runner.invoke(cli, ["--stage", "test", "invitations", "send", "--wave", WAVE, "--yes"])
     assert sent.exit_code == 0, sent.output
     mails = list((out / "outbox").rglob("*.eml"))
     assert mails
