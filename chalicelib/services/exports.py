@@ -1,5 +1,9 @@
 """Exports of responses, scorecards and corrections as CSV (UTF-8 with BOM) and XLSX.
 
+XLSX: a frozen header row, an autofilter over the data, column widths from the contents, numbers
+as numbers (DynamoDB's ``Decimal`` included), dates as ISO 8601 text (as in the CSV), and, where
+the survey is known, a ``questions`` sheet (id, section, type, English text, scale, options).
+
 Every cell and header is neutralised against formula injection: text starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return (or the full-width ``＝＋－＠``) gets a leading
 apostrophe; ids the system issued (``ID_COLUMNS``) are left untouched so joins work. Rows respect
@@ -11,6 +15,7 @@ import csv
 import io
 import re
 from collections import Counter
+from decimal import Decimal
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MARKER = "suppressed"
@@ -24,8 +29,12 @@ def neutralise(value) -> object:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Decimal):  # DynamoDB numbers: whole ones as int, others as float
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (int, float)):
         return value
+    if isinstance(value, dict):  # matrix answers: row=value pairs
+        value = "; ".join(f"{k}={neutralise(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
     text = str(value)
@@ -56,16 +65,53 @@ def to_csv(headers: list[str], rows: list[list]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def to_xlsx(headers: list[str], rows: list[list], sheet: str = "export") -> bytes:
+QUESTION_HEADERS = ["question_id", "section", "type", "text", "scale", "options"]
+MIN_WIDTH, MAX_WIDTH, WIDTH_SAMPLE = 8, 60, 500
+
+
+def question_rows(survey) -> list[list]:
+    """One row per question of a survey: id, section id, type, English text, scale, option ids."""
+    from chalicelib.domain.survey import localized
+
+    return [[q.id, section.id, q.type, localized(q.text, "en"), q.scale,
+             " ".join(q.option_ids() or q.item_ids())]
+            for section in survey.sections for q in section.questions]
+
+
+def _widths(headers: list[str], rows: list[list]) -> list[float]:
+    """Column widths from the longest header or value among the first ``WIDTH_SAMPLE`` rows."""
+    widths = [len(str(h)) for h in headers]
+    for row in rows[:WIDTH_SAMPLE]:
+        for i, value in enumerate(row[:len(widths)]):
+            widths[i] = max(widths[i], len(str(value)))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
+def _sheet(book, name: str, headers: list[str], rows: list[list]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = book.create_sheet(name[:31])
+    cells = [_cells(headers, row) for row in rows]
+    for i, width in enumerate(_widths(headers, cells), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    ws.append([neutralise(h) for h in headers])
+    for row in cells:
+        ws.append(row)
+
+
+def to_xlsx(headers: list[str], rows: list[list], sheet: str = "export",
+            questions: list[list] | None = None) -> bytes:
     """XLSX bytes (openpyxl, imported only when an XLSX is asked for); every cell is a value,
-    never a formula."""
+    never a formula. ``questions`` (``question_rows``) adds a ``questions`` sheet."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet[:31])
-    ws.append([neutralise(h) for h in headers])
-    for row in rows:
-        ws.append(_cells(headers, row))
+    _sheet(book, sheet, headers, rows)
+    if questions is not None:
+        _sheet(book, "questions", QUESTION_HEADERS, questions)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -130,24 +176,60 @@ SCORECARD_HEADERS = ["breakdown", "segment", "respondents", "invited", "response
                      "nps_low", "nps_high", "nps_change_vs_previous", "change_significant"]
 
 
+def _question_columns(questions: list[dict]) -> list[tuple[str, str, str, str | None]]:
+    """(header, question id, part, key) per question column: for a rating question top-2-box with its
+    interval, n and mean; for a choice question n and the share of each option."""
+    columns = []
+    for q in questions:
+        qid = q["id"]
+        if q.get("type") == "rating":
+            columns += [(f"{qid}_top2", qid, "top2", "value"), (f"{qid}_top2_low", qid, "top2", "ci_low"),
+                        (f"{qid}_top2_high", qid, "top2", "ci_high"), (f"{qid}_n", qid, "top2", "n"),
+                        (f"{qid}_mean", qid, "mean", "value")]
+        elif str(q.get("type", "")).endswith("choice"):
+            columns.append((f"{qid}_n", qid, "n", None))
+            columns += [(f"{qid}_share_{o}", qid, "shares", o) for o in q.get("options") or []]
+    return columns
+
+
+def _question_value(cell: dict, qid: str, part: str, key: str | None):
+    """One CSAT or choice figure of a cell; the marker when the cell or the question is withheld."""
+    value = (cell.get("csat") or {}).get(qid, (cell.get("choices") or {}).get(qid))
+    if cell.get("suppressed") or value == MARKER:
+        return MARKER
+    if not isinstance(value, dict):
+        return None
+    value = value.get(part)
+    if key is None:
+        return value
+    return value.get(key) if isinstance(value, dict) else None
+
+
 def scorecard_rows(doc: dict) -> tuple[list[str], list[list]]:
-    """One row per cell of every breakdown (plus the overall row); suppressed cells say so."""
+    """One row per cell of every breakdown (plus the overall row): NPS, then CSAT per rating question
+    (top-2-box with interval, n, mean) and shares per choice question. Suppressed cells, and questions
+    withheld in a cell, say ``suppressed`` and never carry a figure."""
+    columns = _question_columns(doc.get("questions") or [])
+
     def row(by: str, cell: dict) -> list:
         segment = " / ".join(f"{k}={v}" for k, v in (cell.get("segment") or {}).items()) or "all"
+        per_question = [_question_value(cell, qid, part, key) for _, qid, part, key in columns]
         if cell.get("suppressed"):
-            return [by, segment, MARKER, cell.get("invited"), MARKER, MARKER, MARKER, MARKER, MARKER, MARKER]
+            return [by, segment, MARKER, cell.get("invited"), MARKER, MARKER, MARKER, MARKER, MARKER, MARKER,
+                    *per_question]
         nps = cell.get("nps") if isinstance(cell.get("nps"), dict) else {}
+        withheld = MARKER if cell.get("nps") == MARKER else None
         vs = cell.get("vs_previous")
         change = vs.get("nps") if isinstance(vs, dict) else None
         return [by, segment, cell.get("respondents"), cell.get("invited"), cell.get("response_rate"),
-                nps.get("value"), nps.get("ci_low"), nps.get("ci_high"),
-                change.get("difference") if change else (MARKER if vs == MARKER else None),
-                change.get("significant") if change else None]
+                nps.get("value", withheld), nps.get("ci_low", withheld), nps.get("ci_high", withheld),
+                change.get("difference") if isinstance(change, dict) else (MARKER if MARKER in (vs, change) else None),
+                change.get("significant") if isinstance(change, dict) else None, *per_question]
 
     rows = [row("overall", doc["overall"])]
     for item in doc.get("breakdowns", []):
         rows += [row(":".join(item["by"]), cell) for cell in item["cells"]]
-    return SCORECARD_HEADERS, rows
+    return [*SCORECARD_HEADERS, *(c[0] for c in columns)], rows
 
 
 TRAINING_HEADERS = ["comment_id", "text", "language", "label", "themes", "model_label", "corrected_by",

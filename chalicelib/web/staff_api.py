@@ -238,7 +238,12 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
     if fmt == "csv":
         body, content_type = exports.to_csv(headers, rows), exports.CSV_TYPE
     else:
-        body, content_type = exports.to_xlsx(headers, rows, kind), exports.XLSX_TYPE
+        questions = None
+        if kind in ("responses", "scorecard"):  # the survey's questions as a second sheet
+            wave = wiring.repositories().waves.get(wave_id)
+            survey = wiring.repositories().surveys.get(wave.survey_id, wave.survey_version)
+            questions = exports.question_rows(survey)
+        body, content_type = exports.to_xlsx(headers, rows, kind, questions), exports.XLSX_TYPE
     return Response(body=body, status_code=200, headers={
         "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -134,6 +134,34 @@ def test_scorecard_export_marks_suppressed_cells(client):
     rows = csv_rows(client.http.get(BASE + "/exports/scorecard?format=csv", headers=auth("analyst")).body)
     assert rows and all(r["nps"] == "suppressed" for r in rows if r["respondents"] == "suppressed")
     assert all(r["respondents"] == "suppressed" or int(r["respondents"]) >= 5 for r in rows)
+    csat = [h for h in rows[0] if h.endswith("_top2")]
+    shares = [h for h in rows[0] if "_share_" in h]
+    assert csat and shares and float(rows[0][csat[0]]) > 0  # the overall row carries CSAT and choice shares
+    hidden = [r for r in rows if r["respondents"] == "suppressed"]  # withheld cells: see test_exports
+    assert all(r[h] == "suppressed" for r in hidden for h in csat + shares)
+
+
+def test_scorecard_xlsx_holds_numbers_questions_sheet_and_no_figure_for_suppressed_cells(client, demo):
+    from openpyxl import load_workbook
+
+    response = client.http.get(BASE + "/exports/scorecard?format=xlsx",
+                               headers={**auth("analyst"), "Accept": "text/html,*/*;q=0.8"})
+    book = load_workbook(io.BytesIO(response.body))
+    assert book.sheetnames == ["scorecard", "questions"]
+    sheet = book["scorecard"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.endswith(str(len(rows)))
+    top2 = next(h for h in header if h.endswith("_top2"))
+    overall = sheet[2][header.index(top2)]
+    assert overall.data_type == "n" and 0 <= overall.value <= 1
+    assert isinstance(sheet[2][header.index("respondents")].value, int)
+    hidden = [r for r in rows[1:] if r[header.index("respondents")] == "suppressed"]
+    assert all(r[header.index(top2)] == "suppressed" and r[header.index("nps")] == "suppressed"
+                          for r in hidden)
+    questions = list(book["questions"].iter_rows(values_only=True))
+    assert questions[0][:4] == ("question_id", "section", "type", "text")
+    assert top2.removesuffix("_top2") in {q[0] for q in questions[1:]}
 
 
 # -- comments --------------------------------------------------------------------------------------------
@@ -252,3 +280,6 @@ def test_xlsx_export_downloads(client):
     header = [c.value for c in next(sheet.iter_rows())]
     regions = {row[header.index("region")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert regions <= {"AMER", "EMEA", "APJ", "LATAM"} and "EMEA" in regions
+    nps = [row[header.index("q_nps")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(isinstance(v, int) for v in nps) and not any(isinstance(v, str) and v.isdigit() for v in nps)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
