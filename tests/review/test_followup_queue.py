@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.review.conftest import SMALL_WAVE, auth, get_json
-from tests.review.test_dashboard_pages import cookie, html
+from tests.review.conftest import SMALL_WAVE, auth, get_json, session_form
+from tests.review.test_dashboard_pages import html
 
 BASE = f"/api/v1/staff/waves/{SMALL_WAVE}/followups"
 
@@ -72,10 +72,10 @@ def test_reassigning_mails_the_new_assignee_and_notes_it(small, outbox):
 def test_closing_without_a_reason_keeps_the_typed_note_inline(small):
     _, queue = get_json(small, BASE, auth("analyst"))
     target = queue["items"][0]["invitation_id"]
+    session, csrf = session_form("analyst")
     form = {"wave": SMALL_WAVE, "invitation_id": target, "status": "closed", "note": "Called them; payouts fixed",
-            "back": f"/staff/followups?wave={SMALL_WAVE}&sort=-nps"}
-    headers = {**cookie("analyst"), "Content-Type": "application/x-www-form-urlencoded",
-               "Sec-Fetch-Site": "same-origin"}
+            "back": f"/staff/followups?wave={SMALL_WAVE}&sort=-nps", "csrf": csrf}
+    headers = {**session, "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
     refused = small.http.post("/staff/followups/update", headers=headers, body=urlencode(form))
     page = html(refused)
     assert refused.status_code == 400 and "closing_reason" in page

@@ -59,12 +59,15 @@ def test_corrections_enter_the_aggregates_and_the_follow_up_queue_at_the_next_re
 def test_refresh_stores_each_comment_enrichment_once_and_the_next_refresh_does_no_model_work(small, monkeypatch):
     from analysis.sentiment import SentimentModels
     from chalicelib import wiring
+    from chalicelib.jobs import snapshot_refresh
 
     stores = wiring.review_stores()
     response = small.http.post(f"/api/v1/staff/waves/{SMALL_WAVE}/snapshot", headers=auth("admin"))
-    assert response.status_code == 200
+    assert response.status_code == 202
+    snapshot_refresh.wait_for_local_refreshes()
+    status = snapshot_refresh.refresh_status(SMALL_WAVE)
     stored = stores.enrichments.for_wave(SMALL_WAVE)
-    assert len(stored) == json.loads(response.body)["comments"] > 0
+    assert len(stored) == status["summary"]["comments"] > 0
     assert all(e["sentiment_version"].startswith("sentiment-") and e["label"] for e in stored.values())
 
     def no_model_work(self, texts, language):
@@ -72,5 +75,7 @@ def test_refresh_stores_each_comment_enrichment_once_and_the_next_refresh_does_n
 
     monkeypatch.setattr(SentimentModels, "predict", no_model_work)
     again = small.http.post(f"/api/v1/staff/waves/{SMALL_WAVE}/snapshot", headers=auth("admin"))
-    assert again.status_code == 200
+    assert again.status_code == 202
+    snapshot_refresh.wait_for_local_refreshes()
+    assert snapshot_refresh.refresh_status(SMALL_WAVE)["state"] == "done"
     assert stores.enrichments.for_wave(SMALL_WAVE) == stored
