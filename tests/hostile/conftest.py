@@ -60,11 +60,13 @@ def build_world(table, tokens, partners: int = 12):
     from chalicelib.services import results
     from chalicelib.services.snapshot_builder import Thresholds
     from chalicelib.services.submissions import submit_response
+    from tests.review.conftest import identified_definition
 
     people = [make_partner(f"H{i:03d}", contacts=2) for i in range(partners)]
-    repos, links = given_open_wave(table, tokens, people, wave_id=WAVE)
+    # identified reporting with consent, so the follow-up queue (a form under test) has items
+    repos, links = given_open_wave(table, tokens, people, wave_id=WAVE, definition=identified_definition())
     for i, link in enumerate(links[::2]):
-        answers = {**VALID_ANSWERS, "q_nps": i % 11, "q_comment": COMMENTS[i % len(COMMENTS)]}
+        answers = {**VALID_ANSWERS, "q_nps": i % 11, "q_comment": COMMENTS[i % len(COMMENTS)], "q_contact": "yes"}
         submit_response(repos, tokens, token_of(link), {"answers": answers, "language": "en", "final": True}, NOW)
     wiring.reset()
     results.clear_cache()
