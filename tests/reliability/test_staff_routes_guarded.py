@@ -5,7 +5,8 @@ from chalice.test import Client
 from app import app
 from tests.builders import given_open_wave, make_partner, token_of
 
-PUBLIC_STAFF_ROUTES = {"/staff/login", "/staff/logout", "/staff/assets/dashboard.css"}
+# /staff/callback: the Cognito redirect target; it checks the state and the ID token itself (test_cognito.py)
+PUBLIC_STAFF_ROUTES = {"/staff/login", "/staff/logout", "/staff/callback", "/staff/assets/dashboard.css"}
 
 
 def staff_routes():
