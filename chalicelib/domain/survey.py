@@ -265,16 +265,7 @@ def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...],
         if not isinstance(items, list) or not items:
             c.add(f"{path}.items", "a matrix needs a list of items (rows), each {id, label}")
             items = []
-        seen_items: set[str] = set()
-        parsed_items = []
-        for i, item in enumerate(items):
-            ipath = f"{path}.items[{i}]"
-            if not isinstance(item, dict):
-                c.add(ipath, "must be a mapping with id and label")
-                continue
-            iid = c.identifier(item.get("id"), f"{ipath}.id", seen_items)
-            parsed_items.append(Option(iid, c.text(item.get("label"), f"{ipath}.label", langs) or {}))
-        kwargs["items"] = tuple(parsed_items)
+        kwargs["items"] = _parse_options(c, items, f"{path}.items", langs)
     elif "items" in data:
         c.add(f"{path}.items", "only matrix questions have items")
     if qtype in ("rating", "matrix"):
@@ -300,16 +291,7 @@ def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...],
         if not isinstance(options, list) or len(options) < 2:
             c.add(f"{path}.options", "a choice question needs at least two options")
             options = []
-        seen_options: set[str] = set()
-        parsed = []
-        for i, option in enumerate(options):
-            opath = f"{path}.options[{i}]"
-            if not isinstance(option, dict):
-                c.add(opath, "must be a mapping with id and label")
-                continue
-            oid = c.identifier(option.get("id"), f"{opath}.id", seen_options)
-            parsed.append(Option(oid, c.text(option.get("label"), f"{opath}.label", langs) or {}))
-        kwargs["options"] = tuple(parsed)
+        kwargs["options"] = _parse_options(c, options, f"{path}.options", langs)
     elif "options" in data:
         c.add(f"{path}.options", "only choice questions have options")
     if qtype == "text":
@@ -321,6 +303,20 @@ def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...],
     elif "max_length" in data:
         c.add(f"{path}.max_length", "only text questions have max_length")
     return Question(**kwargs)
+
+
+def _parse_options(c: _Collector, entries: list, path: str, langs: tuple[str, ...]) -> tuple[Option, ...]:
+    """Choice options or matrix rows: each ``{id, label}`` with a unique id."""
+    seen: set[str] = set()
+    parsed = []
+    for i, entry in enumerate(entries):
+        epath = f"{path}[{i}]"
+        if not isinstance(entry, dict):
+            c.add(epath, "must be a mapping with id and label")
+            continue
+        eid = c.identifier(entry.get("id"), f"{epath}.id", seen)
+        parsed.append(Option(eid, c.text(entry.get("label"), f"{epath}.label", langs) or {}))
+    return tuple(parsed)
 
 
 def parse_survey_definition(data: Any) -> Survey:
