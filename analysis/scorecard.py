@@ -29,7 +29,15 @@ from .estimation import (
 )
 from .frame import QuestionSpec
 from .segments import DEFAULT_BREAKDOWNS, DIMENSIONS, cross, parse_breakdowns, segment_columns
-from .suppression import CONCENTRATION_LIMITS, MARKER, hidden_labels, revenue_concentrated, table_status
+from .suppression import (
+    COMPLEMENTARY,
+    CONCENTRATION_LIMITS,
+    MARKER,
+    hidden_labels,
+    revenue_concentrated,
+    stuck_margins,
+    table_status,
+)
 
 __all__ = ["SCHEMA", "WaveData", "build_scorecard", "key_drivers"]
 
@@ -154,6 +162,58 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         return cells, status
 
     cur_cells, cur_status = overall(current, cur)
+    prev_cells, prev_total_status = overall(previous, prev) if prev is not None else (None, None)
+    overall_status = {"current": cur_status, "previous": prev_total_status}
+
+    plans: dict[tuple, tuple] = {}
+    forced: dict[tuple, dict[str, set]] = {}  # (which, dim) -> status name -> labels a crossed table needs hidden
+
+    def table(prepared, dims, table_specs, totals, which):
+        key = (which, tuple(dims))
+        if key in plans:
+            return plans[key]
+        margins = None
+        if len(dims) > 1:
+            margins = {}
+            for dim in dims:
+                _, margin_cells, margin_status = table(prepared, [dim], table_specs, totals, which)
+                for name, labels in hidden_labels(margin_cells, margin_status, dim).items():
+                    margins.setdefault(name, {})[segment_columns([dim])[0]] = labels
+        sums = segment_sums(prepared, dims)
+        cells, status, columns = table_status(sums, invited_counts(prepared, dims), dims, table_specs, threshold,
+                                              totals, margins, forced.get((which, dims[0])) if len(dims) == 1
+                                              else None)
+        keys = segment_columns(dims)
+        grown = False
+        if len(dims) > 1:
+            stuck = stuck_margins(cells, keys, status, columns, threshold, margins)
+        else:  # the whole one-dimension table against the published overall
+            stuck = stuck_margins(cells, keys, status, columns, threshold, overall_status[which])
+        for (column, name), labels in stuck.items():
+            target = forced.setdefault((which, dims[keys.index(column)] if column else None), {})
+            grown |= not labels <= target.setdefault(name, set())
+            target[name] |= labels
+        if grown:  # a margin must now be hidden: every plan of this wave is recomputed on demand
+            for stale in [k for k in plans if k[0] == which]:
+                del plans[stale]
+            return table(prepared, dims, table_specs, totals, which)
+        plans[key] = (sums, cells, status)
+        return plans[key]
+
+    breakdown_docs = []
+    wanted = [list(d) for d in dims_list]
+    extra = [d for d in TEST_FAMILY if d not in wanted and len(current.respondents)
+             and all(DIMENSIONS[x][0] in current.respondents for x in d)]
+    settled = None
+    while settled != forced:  # plan every table until no crossed table needs another margin hidden
+        settled = {k: {name: set(labels) for name, labels in v.items()} for k, v in forced.items()}
+        for dims in wanted + extra:
+            table(cur, dims, specs, cur_cells.iloc[0], "current")
+            if prev is not None:
+                table(prev, dims, rating_specs, prev_cells.iloc[0], "previous")
+    for which, plan in overall_status.items():  # overall values a one-dimension table could not protect
+        for name in (forced.get((which, None)) or {}) if plan is not None else ():
+            plan[name] = pd.Series([COMPLEMENTARY])
     population = int(cur_cells.at[0, "invited"]) if "invited" in cur_cells else None
     total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration,
                        _populations(_program_populations(cur, [], specs), (), specs))
@@ -163,7 +223,6 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     total_cell["vs_rest"] = None
     total_cell["vs_previous"] = None
     if prev is not None:
-        prev_cells, prev_total_status = overall(previous, prev)
         if not cur_status["cell"][0] and not prev_total_status["cell"][0]:
             hidden = _hidden_questions(cur_status, 0) | _hidden_questions(prev_total_status, 0)
             total_cell["vs_previous"] = comparisons(cur_cells.iloc[0], prev_cells.iloc[0], specs, nps_id,
@@ -171,28 +230,6 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         else:
             total_cell["vs_previous"] = MARKER
 
-    one_dim_hidden: dict[tuple, dict] = {}
-
-    def table(prepared, dims, table_specs, totals, which):
-        margins = None
-        if len(dims) > 1:
-            margins = {}
-            for dim in dims:
-                if (which, dim) not in one_dim_hidden:
-                    table(prepared, [dim], table_specs, totals, which)
-                for name, labels in one_dim_hidden[(which, dim)].items():
-                    margins.setdefault(name, {})[segment_columns([dim])[0]] = labels
-        sums = segment_sums(prepared, dims)
-        cells, status = table_status(sums, invited_counts(prepared, dims), dims, table_specs, threshold, totals,
-                                     margins)
-        if len(dims) == 1:
-            one_dim_hidden[(which, dims[0])] = hidden_labels(cells, status, dims[0])
-        return sums, cells, status
-
-    breakdown_docs = []
-    wanted = [list(d) for d in dims_list]
-    extra = [d for d in TEST_FAMILY if d not in wanted and len(current.respondents)
-             and all(DIMENSIONS[x][0] in current.respondents for x in d)]
     for dims in wanted + extra:  # the whole fixed family is tested; only the wanted are published
         fixed = dims in TEST_FAMILY
         rest_family = "vs_rest" if fixed else f"vs_rest:{':'.join(dims)}"

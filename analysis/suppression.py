@@ -8,7 +8,8 @@ could be recovered by subtracting the other cells from the margin; the smallest 
 of such a line is suppressed as well (avoiding cells that are alone in another line, which equal
 that line's margin), repeated until no line has a single suppressed cell or hidden cells adding up to fewer than the
 threshold. A question's plan starts
-from the cells' plan, so the union of both is protected.
+from the cells' plan, so the union of both is protected. When a line cannot be protected from
+inside (its only other cells have no answers), its margin is withheld instead (``stuck_margins``).
 """
 from __future__ import annotations
 
@@ -97,11 +98,13 @@ def _dead_end(candidate, current, lines, status, cells, count, alone) -> bool:
 
 
 def table_status(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, threshold, totals: pd.Series,
-           margins: dict[str, dict[str, set]] | None = None):
+                 margins: dict[str, dict[str, set]] | None = None, forced: dict[str, set] | None = None):
     """Suppression status per cell and per question (see suppression.py).
 
     ``totals`` are the overall sums (published margins); ``margins`` maps a status name to the
-    hidden labels of each dimension's own one-dimension table.
+    hidden labels of each dimension's own one-dimension table. ``forced`` (one-dimension tables
+    only) maps a status name to labels that must be hidden because a crossed table could not
+    protect them (see :func:`stuck_margins`).
     """
     keys = segment_columns(dims)
     cells = sums.reset_index(drop=True)
@@ -113,12 +116,62 @@ def table_status(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, 
                     if spec.type in ("rating", "single_choice", "multi_choice")})
     if any(spec.type == "nps" for spec in specs) and "nps_n" in cells:
         columns["nps"] = "nps_n"
+    forced = forced or {}
+
+    def already(name, base):
+        labels = forced.get(name, set())
+        if not labels:
+            return base
+        marked = pd.Series([COMPLEMENTARY if cells.at[i, keys[0]] in labels else None for i in cells.index],
+                           index=cells.index, dtype="object")
+        return marked if base is None else base.where(base.notna(), marked)
+
     status = {"cell": suppress_cells(cells, keys, "n", threshold, total=float(totals["n"]),
-                                     hidden_margins=margins.get("cell"))}
+                                     hidden_margins=margins.get("cell"), hidden_already=already("cell", None))}
     status.update({name: suppress_cells(cells, keys, column, threshold, total=float(totals[column]),
-                                        hidden_margins=margins.get(name), hidden_already=status["cell"])
+                                        hidden_margins=margins.get(name),
+                                        hidden_already=already(name, status["cell"]))
                    for name, column in columns.items() if name != "cell"})
-    return cells, status
+    return cells, status, columns
+
+
+def stuck_margins(cells: pd.DataFrame, keys: list[str], status: dict, columns: dict, threshold: int,
+                  margins: dict) -> dict[tuple[str | None, str], set]:
+    """Published margins a table could not protect: ``{(key column, status name): labels}``.
+
+    A line (a row or column of a crossed table, or a whole one-dimension table against the
+    overall) whose hidden non-empty cells are a single cell, or add up to fewer than the threshold,
+    while no published non-empty cell is left to hide beside them: its published margin minus
+    nothing gives the hidden value. This happens when a question's plan inherits a cell hidden for
+    another reason and the line's other cells have no answers. The fix is to withhold that margin
+    for that status name. For a crossed table ``margins`` is as in :func:`suppress_cells` and the
+    key is the margin's column and label; for a one-dimension table ``margins`` is the overall's
+    status per name and the key is ``(None, name)`` with the label ``"overall"``.
+    """
+    stuck: dict[tuple[str | None, str], set] = {}
+    for name, plan in status.items():
+        column = columns[name]
+        if len(keys) == 1:
+            lines = [(None, "overall", list(cells.index))] if not _hidden_overall(margins, name) else []
+        else:
+            lines = []
+            for key in keys:
+                other = next(k for k in keys if k != key)
+                for label, group in cells.groupby(other, sort=False):
+                    if label not in margins.get(name, {}).get(other, set()):
+                        lines.append((other, label, list(group.index)))
+        for other, label, line in lines:
+            filled = [i for i in line if cells.at[i, column] > 0]
+            hidden = [i for i in filled if plan[i]]
+            small = hidden and (len(hidden) == 1 or sum(cells.at[i, column] for i in hidden) < threshold)
+            if small and all(plan[i] for i in filled):
+                stuck.setdefault((other, name), set()).add(label)
+    return stuck
+
+
+def _hidden_overall(overall_status: dict | None, name: str) -> bool:
+    plan = (overall_status or {}).get(name)
+    return plan is None or bool(plan[0])
 
 
 def hidden_labels(cells: pd.DataFrame, status: dict, dim: str) -> dict[str, set]:

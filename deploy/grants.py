@@ -66,8 +66,10 @@ def write_items(*actions: str) -> Grant:
 
 def read_stream() -> Grant:
     """The table's stream, for a DynamoDB Streams event source (issue 16: live results)."""
-    return Grant("ReadStream", ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
-                 ({"Fn::GetAtt": [TABLE, "StreamArn"]},))
+    # Lambda's event source mapping also calls ListStreams (AWSLambdaDynamoDBExecutionRole grants it).
+    return Grant("ReadStream", ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                                "dynamodb:ListStreams"),
+                 ({"Fn::GetAtt": [TABLE, "StreamArn"]}, arn_sub(TABLE, "/stream/*")))
 
 
 def batch_write_items() -> Grant:

@@ -6,7 +6,7 @@ previous-wave values, and per-question comparisons of cells whose question is hi
 recover a value the plan withholds. Sizes are recounted from the raw frame, not from the document.
 """
 import numpy as np
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.scorecard import WaveData, build_scorecard
@@ -58,6 +58,10 @@ def _tests_of(comparison):
 sizes = st.lists(st.integers(min_value=0, max_value=14), min_size=9, max_size=9)
 
 
+# a question's plan inherits a hidden cell whose line has no other answers: the margin must go too
+@example([3, 5, 13, 4, 12, 9, 3, 3, 12], [3, 5, 13, 4, 3, 9, 3, 5, 12], 7, 0.516881954279725, 5864)
+# ... and the whole one-dimension table is that one hidden margin: the overall value must go too
+@example([1, 14, 0, 0, 0, 0, 0, 0, 0], [0] * 9, 2, 0.1, 0)
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking a scorecard is slow
 @given(sizes, sizes, st.integers(min_value=2, max_value=12), st.floats(min_value=0.1, max_value=1.0),

@@ -76,8 +76,7 @@ class Resolver:
         if key == "Ref":
             return self.refs[arg]
         if key == "Fn::GetAtt":
-            assert arg[1] == "Arn", arg
-            return self.arns[arg[0]]
+            return self.arns[arg[0] if arg[1] == "Arn" else f"{arg[0]}.{arg[1]}"]
         if key == "Fn::Sub":
             return self._sub(arg, {}) if isinstance(arg, str) else self._sub(arg[0], arg[1])
         if key == "Fn::Select":

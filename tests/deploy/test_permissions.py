@@ -47,7 +47,9 @@ def role_policies(template: dict) -> dict[str, dict]:
 
 
 def _resolver(template: dict, secret_arn: str) -> Resolver:
-    arns = {"PulseTable": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}", "TokenSecret": secret_arn,
+    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}"
+    arns = {"PulseTable": table_arn, "PulseTable.StreamArn": f"{table_arn}/stream/2026-01-01T00:00:00.000",
+            "TokenSecret": secret_arn,
             "ReportBucket": f"arn:aws:s3:::{BUCKET}",
             names.function_id("refresh_wave"): REFRESH_ARN}
     for logical_id, resource in template["Resources"].items():
