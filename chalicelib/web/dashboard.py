@@ -303,7 +303,7 @@ def followup_queue(identity):
 
 def _queue(identity, query: dict, problem: str | None = None, typed: dict | None = None, status: int = 200):
     """The follow-up queue page for a query (filters, sort, page) of the URL."""
-    wave_id = str(query.get("wave") or "") or _wave(identity)
+    wave_id = check_wave_id(query["wave"]) if query.get("wave") else _wave(identity)
     repo = wiring.review_stores().followups
     query = {k: v for k, v in query.items() if k in (*followups.QUEUE_FILTERS, "sort", "page", "limit")}
     page = followups.queue_page(repo, wave_id, identity, query, _now())

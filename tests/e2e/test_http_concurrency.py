@@ -33,14 +33,22 @@ def _put(live_server, link, answers):
     chalice local's http.server has a listen backlog of 5, so a burst of 50 connects can be
     reset before the app sees them (API Gateway has no such limit). A retried request may have
     been processed already: that is exactly the duplicate the conditional write must absorb.
+    A 503 is the server's own "busy, retry" answer (DynamoDB Local on a loaded 2-core machine can
+    exceed the client's 5 s read timeout); it must carry Retry-After, and an API client retries it
+    (the form shows a "please try again" page). Only the final answer counts.
     """
     url = f"{live_server.url}/api/v1/invitations/{token_of(link)}/response"
     body = json.dumps({"answers": answers, "language": "en"})
     for attempt in range(6):
         try:
-            return requests.put(url, data=body, headers=HEADERS, timeout=30)
+            answer = requests.put(url, data=body, headers=HEADERS, timeout=30)
         except requests.ConnectionError:
             time.sleep(0.05 * 2 ** attempt)
+            continue
+        if answer.status_code != 503:
+            return answer
+        assert answer.headers.get("Retry-After"), "a 503 must say when to retry"
+        time.sleep(0.2 * 2 ** attempt)
     return requests.put(url, data=body, headers=HEADERS, timeout=30)
 
 
