@@ -14,7 +14,10 @@ for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "
                       "AWS_REGION": "us-east-1"}.items():
     os.environ[_name] = _value
 
+from tests import moto_speed  # noqa: E402
 from tests.builders import TEST_SECRET  # noqa: E402
+
+moto_speed.install()
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = bool(os.environ.get("PULSE_CI") or os.environ.get("CI"))
