@@ -153,6 +153,40 @@ def topics_by_language(part: pd.DataFrame, threshold: int = COMMENT_THRESHOLD) -
     return sorted(out, key=lambda t: (-t["comments"], t["language"] or "", t["label"]))
 
 
+def themes_by_segment(records: list[dict], text_questions: list[str], dimension: str = "tier",
+                      threshold: int = COMMENT_THRESHOLD, taxonomy: Taxonomy | None = None) -> dict:
+    """Per text question and segment: top themes of already scored comment records (no scoring).
+
+    ``records``: the results snapshot's comment records (``question_id``, ``text``, ``label``,
+    ``polarity``, ``probability``, ``themes`` with reviewers' corrections applied, and the segment
+    attribute). The same suppression (primary + complementary at ``threshold`` comments), theme
+    summaries and example choice as ``wave_comment_summaries``, without its phrase discovery.
+    Output: ``{question: {"threshold", "segments": [{"segment", "suppressed", "themes"}]}}``.
+    """
+    taxonomy = taxonomy or Taxonomy.load()
+    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "segment"]
+    data = pd.DataFrame([{"question_id": r["question_id"], "text": str(r["text"]), "label": r["label"],
+                          "polarity": r.get("polarity"), "probability": r.get("probability"),
+                          "themes": tuple(r.get("themes") or ()),
+                          "segment": str(r.get(dimension) or "(unknown)")}
+                         for r in records if str(r.get("text") or "").strip()], columns=columns)
+    data = data.assign(polarity=pd.to_numeric(data["polarity"]), probability=pd.to_numeric(data["probability"]))
+    out = {}
+    for question_id in text_questions:
+        rows = data[data["question_id"] == question_id].reset_index(drop=True)
+        counts = rows.groupby("segment").size().rename("n").reset_index()
+        status = suppress_cells(counts, ["segment"], "n", threshold) if len(counts) else []
+        segments = []
+        for i, row in counts.iterrows():
+            if status[i]:
+                segments.append({"segment": row["segment"], "suppressed": status[i], "themes": MARKER})
+                continue
+            themes = theme_summaries(rows[rows["segment"] == row["segment"]], taxonomy)
+            segments.append({"segment": row["segment"], "suppressed": False, "themes": themes[:TOP_THEMES]})
+        out[question_id] = {"threshold": threshold, "segments": segments}
+    return out
+
+
 def wave_comment_summaries(tidy: pd.DataFrame, text_questions: list[str], by: str = "tier",
                            threshold: int = COMMENT_THRESHOLD, scorer: CommentScorer | None = None,
                            taxonomy: Taxonomy | None = None) -> dict:

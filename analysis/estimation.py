@@ -151,7 +151,36 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
                           "s2": s_p * s_p, "sn": s_p * n_p, "n2": n_p * n_p}.items():
         table[f"p_{name}"] = np.bincount(pseg, weights=weights, minlength=k)
     table["p_wmax1"], table["p_wmax2"] = _two_largest(pseg, w, k)
+    table.update(_rating_cluster_sums(prep, rows, seg, k))
     return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
+
+
+def _rating_cluster_sums(prep: Prepared, rows: np.ndarray, seg: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Per segment and rating question, sums over partners (clusters) of the partner totals the
+    cluster-robust CSAT variance needs: answering partners (``__c_g``), sum of t_g², t_g·m_g and
+    m_g² (t: top-2-box answers, m: answers of partner g), and of v_g², v_g·m_g (v: sum of ratings)."""
+    questions = [name[:-len("__top2")] for name in prep.names if name.endswith("__top2")]
+    if not questions or not len(rows):
+        return {}
+    keys, inverse = np.unique(seg * prep.n_partners + prep.partner_codes[rows], return_inverse=True)
+    cluster_segment = keys // prep.n_partners
+
+    def per_cluster(name: str) -> np.ndarray:
+        column = prep.matrix[:, prep.names.index(name)].astype(np.float64)[rows]
+        return np.bincount(inverse, weights=column, minlength=len(keys))
+
+    def per_segment(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cluster_segment, weights=values, minlength=k)
+
+    out = {}
+    for qid in questions:
+        m, t = per_cluster(f"{qid}__n"), per_cluster(f"{qid}__top2")
+        out.update({f"{qid}__c_g": per_segment((m > 0).astype(float)), f"{qid}__c_tt": per_segment(t * t),
+                    f"{qid}__c_tm": per_segment(t * m), f"{qid}__c_mm": per_segment(m * m)})
+        if f"{qid}__sum" in prep.names:
+            v = per_cluster(f"{qid}__sum")
+            out.update({f"{qid}__c_vv": per_segment(v * v), f"{qid}__c_vm": per_segment(v * m)})
+    return out
 
 
 def _two_largest(seg: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -274,19 +303,61 @@ def design_effect(row) -> float | None:
     return (clustered.se / simple.se) ** 2
 
 
-def top2_of(row, qid, population=None) -> stats.Estimate:
-    return stats.wilson(int(row[f"{qid}__top2"]), int(row[f"{qid}__n"]), population)
+def _clustered_variance(row, qid: str, total: str, cross: str, square: str, mean: float) -> float | None:
+    """Cluster-robust (partner = cluster) variance of a ratio mean = sum(y)/n of one question:
+    G/(G-1) * sum_g (y_g - mean * m_g)² / n², as statsmodels' cluster covariance of an
+    intercept-only regression; None without the partner sums or with fewer than two partners."""
+    clusters, n = row.get(f"{qid}__c_g", 0), row[f"{qid}__n"]
+    if f"{qid}__{total}" not in row or clusters is None or clusters < 2 or n <= 0:
+        return None
+    scatter = max(row[f"{qid}__{total}"] - 2 * mean * row[f"{qid}__{cross}"] + mean ** 2 * row[f"{qid}__{square}"],
+                  0.0)
+    return clusters / (clusters - 1) * scatter / n ** 2
 
 
-def mean_of(row, qid, population=None) -> stats.Estimate:
+def top2_design_effect(row, qid) -> float | None:
+    """Clustered variance of the top-2-box share over its simple-random-sampling variance p(1-p)/n."""
+    n = int(row[f"{qid}__n"])
+    if n <= 0:
+        return None
+    p = row[f"{qid}__top2"] / n
+    clustered = _clustered_variance(row, qid, "c_tt", "c_tm", "c_mm", p)
+    simple = p * (1 - p) / n
+    if clustered is None or simple <= 0:
+        return None
+    return clustered / simple
+
+
+def top2_of(row, qid, population=None, clustered: bool = True) -> stats.Estimate:
+    """Top-2-box share with a Wilson interval; with partner sums present the effective n is divided
+    by the cluster design effect (partner = cluster), so the standard error is the cluster-robust one."""
+    deff = top2_design_effect(row, qid) if clustered else None
+    return stats.wilson(int(row[f"{qid}__top2"]), int(row[f"{qid}__n"]), population,
+                        design_effect=1.0 if deff is None else deff)
+
+
+def mean_of(row, qid, population=None, clustered: bool = True) -> stats.Estimate:
+    """Mean rating with a normal interval; cluster-robust (partner = cluster) when partner sums are present."""
     n = int(row[f"{qid}__n"])
     if n == 0:
         nan = float("nan")
         return stats.Estimate(nan, nan, nan, nan, 0)
     mean = row[f"{qid}__sum"] / n
     var = max(row[f"{qid}__sumsq"] - n * mean ** 2, 0.0) / (n - 1) if n > 1 else 0.0
-    se = math.sqrt(var / n) * stats.fpc(n, population)
+    se = math.sqrt(var / n)
+    robust = _clustered_variance(row, qid, "c_vv", "c_vm", "c_mm", mean) if clustered else None
+    if robust is not None:
+        se = math.sqrt(robust)
+    se *= stats.fpc(n, population)
     return stats.Estimate(mean, mean - stats.Z95 * se, mean + stats.Z95 * se, se, n)
+
+
+def mean_design_effect(row, qid) -> float | None:
+    """Clustered variance of the mean rating over its simple-random-sampling variance s²/n."""
+    clustered, simple = mean_of(row, qid), mean_of(row, qid, clustered=False)
+    if not simple.se or math.isnan(simple.se) or math.isnan(clustered.se):
+        return None
+    return (clustered.se / simple.se) ** 2
 
 
 def clean(value):

@@ -22,9 +22,11 @@ from .estimation import (
     estimate_weighted,
     invited_counts,
     kish_n,
+    mean_design_effect,
     mean_of,
     nps_of,
     segment_sums,
+    top2_design_effect,
     top2_of,
 )
 from .frame import QuestionSpec
@@ -74,6 +76,10 @@ def _populations(programs: dict, segment: tuple, specs) -> dict:
     return {s.id: programs[(segment, s.program)] for s in specs if s.program and (segment, s.program) in programs}
 
 
+def _rounded_deff(value: float | None) -> float | None:
+    return None if value is None or np.isnan(value) else round(float(value), 3)
+
+
 def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCENTRATION_LIMITS,
           populations: dict | None = None) -> dict:
     hidden = status["cell"][i]
@@ -110,8 +116,10 @@ def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCE
                 csat[spec.id] = MARKER
             else:
                 n_of = (populations or {}).get(spec.id, population)  # program questions: the program's invited
-                csat[spec.id] = {"top2": est(top2_of(row, spec.id, n_of), 4),
-                                 "mean": est(mean_of(row, spec.id, n_of), 3)}
+                csat[spec.id] = {"top2": {**est(top2_of(row, spec.id, n_of), 4),
+                                          "design_effect": _rounded_deff(top2_design_effect(row, spec.id))},
+                                 "mean": {**est(mean_of(row, spec.id, n_of), 3),
+                                          "design_effect": _rounded_deff(mean_design_effect(row, spec.id))}}
         elif spec.type.endswith("choice"):
             answered = int(row[f"{spec.id}__n"])
             if status[spec.id][i]:

@@ -95,8 +95,12 @@ def weighted_mean(values, weights=None, population: int | None = None, scale: fl
     return Estimate(value, value - Z95 * se, value + Z95 * se, se, int(len(x)))
 
 
-def wilson(successes: int, n: int, population: int | None = None) -> Estimate:
-    """Share with a Wilson score interval; the FPC shrinks it via the effective n = n / FPC²."""
+def wilson(successes: int, n: int, population: int | None = None, design_effect: float = 1.0) -> Estimate:
+    """Share with a Wilson score interval on the effective n = n / (FPC² · design effect).
+
+    ``design_effect``: variance inflation of a clustered sample (e.g. several contacts per partner);
+    the standard error is then sqrt(p(1-p)/n · deff) · FPC, the cluster-robust one.
+    """
     if n <= 0:
         nan = float("nan")
         return Estimate(nan, nan, nan, nan, 0)
@@ -104,11 +108,12 @@ def wilson(successes: int, n: int, population: int | None = None) -> Estimate:
     correction = fpc(n, population)
     if correction == 0.0:  # a census: no sampling error
         return Estimate(p, p, p, 0.0, n)
-    n_eff = n / correction ** 2
+    deff = design_effect if design_effect > 0 and not math.isnan(design_effect) else 1.0
+    n_eff = n / (correction ** 2 * deff)
     z2 = Z95 ** 2
     centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
     half = Z95 * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff ** 2)) / (1 + z2 / n_eff)
-    se = math.sqrt(p * (1 - p) / n) * correction
+    se = math.sqrt(p * (1 - p) / n * deff) * correction
     return Estimate(p, min(max(centre - half, 0.0), p), max(min(centre + half, 1.0), p), se, n)
 
 

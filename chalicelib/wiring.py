@@ -182,7 +182,6 @@ def reporting():
     from chalicelib.reports.archive import LocalReportArchive, S3ReportArchive
     from chalicelib.reports.delivery import OutboxReportMailer, SesReportMailer
     from chalicelib.services.reporting import Reporting
-    from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.report_runs import DynamoReportRunRepository
 
     rs, region = report_settings(), settings().region
@@ -191,9 +190,15 @@ def reporting():
                else LocalReportArchive(_local_path(rs.local_dir)))
     mailer = (SesReportMailer(session.client("ses", region_name=region), rs.sender) if rs.transport == "ses"
               else OutboxReportMailer(_local_path(rs.outbox_dir)))
+    def refresh(wave_id: str) -> dict:  # the one snapshot refresh every reader depends on
+        from chalicelib.jobs.snapshot_refresh import refresh_wave
+
+        return refresh_wave(wave_id)
+
+    stores = review_stores()
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
-                     mailer=mailer, settings=rs, enrichments=DynamoEnrichmentStore(table()),
-                     followups=review_stores().followups)
+                     mailer=mailer, settings=rs, snapshots=stores.snapshots, refresh=refresh,
+                     followups=stores.followups)
 
 
 @cache

@@ -63,13 +63,15 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "leadership_report", memory_mb=1536, timeout_s=300,
         env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM", "PULSE_REPORT_SURVEYS",
-             "PULSE_REPORT_RECIPIENTS"),
+             "PULSE_REPORT_RECIPIENTS", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"),
-                grants.read_objects("reports"), grants.send_mail()),
-        purpose="weekly/final leadership summary: reads the wave (GSI1) and follow-up counts (GSI2), claims the "
-                "period with a conditional Put/Update of REPORT#<period>, writes the archive under reports/ "
-                "(manifest last), sends one raw MIME e-mail with SES",
+                grants.read_objects("reports"), grants.send_mail(), grants.batch_write_items(),
+                grants.write_objects("analytics"), grants.read_signing_key()),
+        purpose="weekly/final leadership summary: reads the wave's results snapshot and follow-up counts (GSI2), "
+                "claims the period with a conditional Put/Update of REPORT#<period>, writes the archive under "
+                "reports/ (manifest last), sends one raw MIME e-mail with SES; a wave without a usable snapshot "
+                "gets one first through refresh_wave's code (hence refresh_wave's writes)",
     ),
     FunctionSpec(
         "refresh_results", memory_mb=1536, timeout_s=900,

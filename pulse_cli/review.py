@@ -1,4 +1,4 @@
-"""``pulse staff token`` and ``pulse snapshot refresh``: experience-team access and results."""
+"""``pulse staff token``, ``pulse snapshot refresh`` and ``pulse snapshot show``: experience-team access and results."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -58,3 +58,30 @@ def snapshot_refresh(wave_id: str) -> None:
                f"{summary['comments']} comments, {summary['parts']} parts, "
                f"{summary['followups_created']} new follow-ups ({summary['followups_needed']} needed), "
                f"{summary['seconds']} s")
+
+
+@snapshot.command("show")
+@click.option("--wave", "wave_id", required=True, help="Wave id, e.g. px-2026-h1.")
+@click.option("--by", "by", default=None, help="Only these stored breakdowns, e.g. tier,region (default: all).")
+@click.option("--format", "fmt", type=click.Choice(["json", "table", "csv"]), default="json", show_default=True)
+@report_errors
+def snapshot_show(wave_id: str, by: str | None, fmt: str) -> None:
+    """Print the wave's stored scorecard: the document the staff API, dashboard, exports and report read."""
+    import json
+
+    from chalicelib import wiring
+    from chalicelib.domain.waves import check_wave_id
+    from chalicelib.security.staff import StaffIdentity
+    from chalicelib.services import results
+
+    from .analyze import scorecard_csv, scorecard_table
+
+    check_wave_id(wave_id)
+    wiring.reset()
+    doc = results.scorecard(wiring.review_stores().snapshots, wave_id, StaffIdentity("cli@local", "analyst"), by)
+    if fmt == "json":
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+    elif fmt == "csv":
+        click.echo(scorecard_csv(doc), nl=False)
+    else:
+        click.echo(scorecard_table(doc))

@@ -1,9 +1,10 @@
 """The report model: display-ready values built from the report inputs (a plain dict).
 
 Input (``build_report_model``): ``{"scorecard": <pulse.scorecard/1>, "comments": {question id:
-summary} | None, "revenue": {"overall": {...}, "tier": {...}}}``, as produced by
-``chalicelib.services.reporting.report_inputs``. Suppressed values arrive as the marker string
-and stay hidden: the model never reads a number next to a marker, so no template can show one.
+summary} | None, "revenue": {"overall": {...}, "tier": {...}}, "snapshot": {"version", "built_at"}}``,
+as read from the wave's results snapshot by ``chalicelib.services.reporting.report_inputs``.
+Suppressed values arrive as the marker string and stay hidden: the model never reads a number
+next to a marker, so no template can show one.
 Standard library only.
 """
 from __future__ import annotations
@@ -234,11 +235,11 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
     for row in tiers:
         tier = row["id"]
         if row["suppressed"]:
-            per_tier.append({"tier": row["label"], "suppressed": True, "themes": [], "drivers": None})
+            per_tier.append({"tier": row["label"], "id": tier, "suppressed": True, "themes": [], "drivers": None})
             continue
         themes = themes_for(comments, tier, comment_threshold)
-        per_tier.append({"tier": row["label"], "suppressed": False, "themes_suppressed": themes["suppressed"],
-                         "themes": themes["themes"],
+        per_tier.append({"tier": row["label"], "id": tier, "suppressed": False,
+                         "themes_suppressed": themes["suppressed"], "themes": themes["themes"],
                          "drivers": drivers.get(tier, {"available": False, "items": []})})
     headline_nps = overall_row["nps"]
     change = overall_row["change"]
@@ -263,7 +264,10 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
         "headline": {"respondents": overall_row["respondents"], "response_rate": overall_row["response_rate"],
                      "invited": str(overall["invited"]) if overall.get("invited") else HIDDEN,
                      "nps": headline_nps, "change": change_text,
-                     "revenue_share": overall_row["revenue_share"]},
+                     "revenue_share": overall_row["revenue_share"],
+                     "weighted_nps": nps_text((overall.get("weighted") or {}).get("nps")
+                                              if isinstance(overall.get("weighted"), dict) else None)},
+        "snapshot": inputs.get("snapshot"),
         "overall": overall_row, "tiers": tiers, "regions": regions, "per_tier": per_tier,
         "followups": followups,
         "methodology": {"threshold": threshold, "comment_threshold": comment_threshold,

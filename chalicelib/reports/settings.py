@@ -23,8 +23,6 @@ class ReportSettings:
     bucket: str | None             # S3 archive bucket; None -> local folder
     local_dir: str                 # local archive root (reports/<wave>/<day>/ below it)
     outbox_dir: str
-    threshold: int
-    comment_threshold: int
     final_within_days: int         # a closed wave still gets its final summary this many days after closing
     lease_minutes: int
 
@@ -40,8 +38,6 @@ class ReportSettings:
             bucket=env.get("PULSE_REPORT_BUCKET") or None,
             local_dir=env.get("PULSE_REPORT_LOCAL_DIR", ".local"),
             outbox_dir=env.get("PULSE_OUTBOX_DIR", ".local/outbox"),
-            threshold=int(env.get("PULSE_REPORT_THRESHOLD", "5")),
-            comment_threshold=int(env.get("PULSE_REPORT_COMMENT_THRESHOLD", "8")),
             final_within_days=int(env.get("PULSE_REPORT_FINAL_WITHIN_DAYS", "14")),
             lease_minutes=int(env.get("PULSE_REPORT_LEASE_MINUTES", "15")),
         )

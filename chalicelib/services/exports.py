@@ -173,7 +173,8 @@ def response_rows(responses, survey_questions: list, comments: list[dict], ident
 
 
 SCORECARD_HEADERS = ["breakdown", "segment", "respondents", "invited", "response_rate", "nps",
-                     "nps_low", "nps_high", "nps_change_vs_previous", "change_significant"]
+                     "nps_low", "nps_high", "nps_change_vs_previous", "change_significant",
+                     "nps_weighted", "nps_weighted_low", "nps_weighted_high"]
 
 
 def _question_columns(questions: list[dict]) -> list[tuple[str, str, str, str | None]]:
@@ -205,8 +206,18 @@ def _question_value(cell: dict, qid: str, part: str, key: str | None):
     return value.get(key) if isinstance(value, dict) else None
 
 
+def _weighted(cell: dict, withheld) -> list:
+    """The weighted headline NPS and its interval (the overall row only; empty elsewhere)."""
+    headline = cell.get("weighted")
+    nps = headline.get("nps") if isinstance(headline, dict) else None
+    if not isinstance(nps, dict):
+        return [withheld] * 3
+    return [nps.get("value"), nps.get("ci_low"), nps.get("ci_high")]
+
+
 def scorecard_rows(doc: dict) -> tuple[list[str], list[list]]:
-    """One row per cell of every breakdown (plus the overall row): NPS, then CSAT per rating question
+    """One row per cell of every breakdown (plus the overall row): NPS (and on the overall row the
+    weighted headline NPS), then CSAT per rating question
     (top-2-box with interval, n, mean) and shares per choice question. Suppressed cells, and questions
     withheld in a cell, say ``suppressed`` and never carry a figure."""
     columns = _question_columns(doc.get("questions") or [])
@@ -215,8 +226,7 @@ def scorecard_rows(doc: dict) -> tuple[list[str], list[list]]:
         segment = " / ".join(f"{k}={v}" for k, v in (cell.get("segment") or {}).items()) or "all"
         per_question = [_question_value(cell, qid, part, key) for _, qid, part, key in columns]
         if cell.get("suppressed"):
-            return [by, segment, MARKER, cell.get("invited"), MARKER, MARKER, MARKER, MARKER, MARKER, MARKER,
-                    *per_question]
+            return [by, segment, MARKER, cell.get("invited"), *[MARKER] * 9, *per_question]
         nps = cell.get("nps") if isinstance(cell.get("nps"), dict) else {}
         withheld = MARKER if cell.get("nps") == MARKER else None
         vs = cell.get("vs_previous")
@@ -224,7 +234,8 @@ def scorecard_rows(doc: dict) -> tuple[list[str], list[list]]:
         return [by, segment, cell.get("respondents"), cell.get("invited"), cell.get("response_rate"),
                 nps.get("value", withheld), nps.get("ci_low", withheld), nps.get("ci_high", withheld),
                 change.get("difference") if isinstance(change, dict) else (MARKER if MARKER in (vs, change) else None),
-                change.get("significant") if isinstance(change, dict) else None, *per_question]
+                change.get("significant") if isinstance(change, dict) else None,
+                *_weighted(cell, withheld), *per_question]
 
     rows = [row("overall", doc["overall"])]
     for item in doc.get("breakdowns", []):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -35,7 +36,8 @@ class Reporting:
     archive: object    # ReportArchive
     mailer: object     # ReportMailer
     settings: object   # ReportSettings
-    enrichments: object = None  # stored per-comment enrichments (DynamoEnrichmentStore), optional
+    snapshots: object = None  # results snapshots (DynamoSnapshotStore): the report renders the stored one
+    refresh: Callable[[str], dict] | None = None  # builds a wave's snapshot (jobs.snapshot_refresh.refresh_wave)
     followups: object = None  # the follow-up queue (by_status); None: the report says "not available"
 
 
@@ -90,18 +92,44 @@ def build_report(inputs: dict, *, period: str, now: datetime, followups: FollowU
     return report
 
 
-def _inputs(ctx: Reporting, wave_id: str) -> dict:
-    from chalicelib.reports.inputs import load_report_inputs
+class ReportSnapshotMissing(RuntimeError):
+    """The wave has no usable results snapshot and the context cannot build one."""
 
-    return load_report_inputs(ctx.repos, wave_id, ctx.settings.threshold, ctx.settings.comment_threshold,
-                              enrichments=ctx.enrichments)
+
+def report_inputs(ctx: Reporting, wave_id: str) -> dict:
+    """The report inputs from the wave's results snapshot: the same scorecard document, labels and
+    comment records the dashboard, staff API, CLI and exports read, so every figure is the same.
+
+    A wave without a usable snapshot (none yet, one without the report part, or a closed wave's
+    snapshot built before it closed) gets one first through ``ctx.refresh`` - the refresh every
+    other reader depends on, not a computation of the report's own.
+    """
+    from chalicelib.reports.inputs import REPORT_PART, SCORECARD_PART, inputs_from_snapshot, snapshot_is_usable
+
+    if ctx.snapshots is None:
+        raise ReportSnapshotMissing("no results snapshot store configured for the report")
+    wave = ctx.repos.waves.get(wave_id)
+    closed_on = wave.closed_on if wave.status == CLOSED else None
+    pointer = ctx.snapshots.pointer(wave_id)
+    if not snapshot_is_usable(pointer, closed_on):
+        if ctx.refresh is None:
+            raise ReportSnapshotMissing(f"wave {wave_id} has no usable results snapshot; refresh it first "
+                                        "(pulse snapshot refresh)")
+        ctx.refresh(wave_id)
+        pointer = ctx.snapshots.pointer(wave_id)
+        if not snapshot_is_usable(pointer):
+            raise ReportSnapshotMissing(f"the refresh of wave {wave_id} left no usable results snapshot")
+    version = pointer["version"]
+    return inputs_from_snapshot(ctx.snapshots.read_part(wave_id, version, SCORECARD_PART),
+                                ctx.snapshots.read_part(wave_id, version, REPORT_PART), pointer)
 
 
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:
-    """Load the wave's data and build its report (no archive, no mail)."""
-    return build_report(_inputs(ctx, wave_id), period=period, now=now,
+    """Read the wave's results snapshot and build its report (no archive, no mail)."""
+    inputs = report_inputs(ctx, wave_id)
+    return build_report(inputs, period=period, now=now,
                         followups=followup_status(ctx.repos, wave_id, ctx.followups, now),
-                        comment_threshold=ctx.settings.comment_threshold)
+                        comment_threshold=inputs["comment_threshold"])
 
 
 def publish_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> dict:

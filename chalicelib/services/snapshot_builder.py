@@ -9,6 +9,9 @@ inside the functions, never on the request path. The snapshot has these parts:
 - ``comments``: one record per comment with segment attributes, sentiment label, themes and
   correction marks; ``comment_summary:<scope>``: sentiment mix and theme counts per tier and
   region, cells under the comment threshold suppressed.
+- ``report``: what the leadership report adds to ``scorecard:all`` (``report_part``): top themes
+  per tier with examples, revenue coverage, the survey title. The report renders from this
+  snapshot, so its figures are the dashboard's, the API's, the CLI's and the exports'.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ BREAKDOWNS = "tier,region,partner_type,transacting,program,tier:region"
 SUMMARY_DIMENSIONS = ("tier", "region")
 STRONGLY_NEGATIVE_PROBABILITY = 0.6  # P(negative) of a negative label (three-class model)
 MARKER = "suppressed"
+REPORT_SCHEMA = "pulse.report-inputs/1"
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,23 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
         parts[f"comment_summary:{name}"] = comment_summary(scoped, thresholds.comments)
     parts["themes"] = _theme_labels()
     parts["reporting"] = survey.reporting
+    parts["report"] = report_part(current, survey, comments, thresholds)
     return parts, comments, responses
+
+
+def report_part(current, survey, comments: list[dict], thresholds: Thresholds) -> dict:
+    """What the leadership report shows beyond ``scorecard:all``: top themes per tier of each text
+    question (from the comment records above, corrections applied; nothing is scored again),
+    revenue coverage overall and per tier, the comment threshold and the survey's English title."""
+    from analysis.comments import themes_by_segment
+    from analysis.coverage import revenue_coverage
+    from chalicelib.domain.survey import localized
+
+    text_questions = [q.id for q in survey.questions() if q.type == "text"]
+    themes = (themes_by_segment(comments, text_questions, "tier", thresholds.comments, _taxonomy())
+              if text_questions and comments else None)
+    return {"schema": REPORT_SCHEMA, "comment_threshold": thresholds.comments, "comments": themes,
+            "revenue": revenue_coverage(current), "survey_title": localized(survey.title, "en") or None}
 
 
 def survey_of(repos, wave_id: str):

@@ -54,7 +54,17 @@ def overall_row(doc: dict) -> dict:
             "value": nps["value"] if nps else None, "low": nps["ci_low"] if nps else None,
             "high": nps["ci_high"] if nps else None, "suppressed": bool(cell.get("suppressed")),
             "change": change.get("difference") if change else None,
-            "significant": bool(change and change.get("significant"))}
+            "significant": bool(change and change.get("significant")),
+            "weighted": _weighted(cell.get("weighted"))}
+
+
+def _weighted(headline) -> dict | None:
+    """The weighted headline NPS (weights to the invited tier x region mix), None when not published."""
+    nps = headline.get("nps") if isinstance(headline, dict) else None
+    if not isinstance(nps, dict) or nps.get("value") is None:
+        return None
+    return {"value": nps["value"], "low": nps.get("ci_low"), "high": nps.get("ci_high"),
+            "method": headline.get("method")}
 
 
 def question_labels(doc: dict) -> dict[str, str]:
@@ -136,7 +146,8 @@ def question_results(doc: dict, by: str | None) -> dict:
     """Per question: top-2-box and mean per rating, shares per choice option, overall and per
     segment of one breakdown (``by``: tier, region, program, partner_type, transacting, tier:region)."""
     dims = by.split(":") if by else []
-    cells = [("all partners", doc["overall"])] + [(_label(c["segment"]), c) for c in breakdown(doc, *dims)]
+    cells = [("all partners", doc["overall"])] + [(_label(c["segment"], doc.get("program")), c)
+                                                  for c in breakdown(doc, *dims)]  # the program's labels
     ratings, choices = [], []
     for question in doc.get("questions", []):
         qid = question["id"]

@@ -81,3 +81,48 @@ def test_sparse_cells_switch_to_raking_which_matches_both_margins():
         got = pd.Series(w).groupby(data[dim].to_numpy()).sum() / w.sum()
         want = invitations[dim].value_counts(normalize=True)
         assert got.sort_index().to_numpy() == pytest.approx(want.sort_index().to_numpy(), abs=1e-6)
+
+
+def _clustered_ratings(seed=5, partners=50):
+    """Contacts of one partner rate the portal alike (a partner mood), a few leave it blank."""
+    rng = np.random.default_rng(seed)
+    rows, i = [], 0
+    for p in range(partners):
+        mood = rng.normal()
+        tier = ["enrolled", "advanced", "principal"][p % 3]
+        for _ in range(int(rng.integers(1, 7))):
+            portal = float(np.clip(round(3.4 + 1.1 * mood + rng.normal(0, 0.6)), 1, 5)) if rng.random() > 0.1 \
+                else np.nan
+            rows.append(respondent(i, 8, tier=tier, partner=f"P{p}", portal=portal))
+            i += 1
+    return frame(rows)
+
+
+def _cluster_fit(values, partners):
+    keep = ~np.isnan(values)
+    groups = pd.factorize(partners[keep])[0]
+    return sm.OLS(values[keep], np.ones(int(keep.sum()))).fit(cov_type="cluster", cov_kwds={"groups": groups})
+
+
+def test_clustered_csat_top2_and_mean_errors_match_statsmodels_cluster_covariance():
+    data = _clustered_ratings()
+    doc = build_scorecard(WaveData("w", data), SPECS, "tier", threshold=5)
+    cells = [(doc["overall"], data)] + [(c, data[data["tier"] == c["segment"]["tier"]])
+                                        for c in doc["breakdowns"][0]["cells"]]
+    for cell, part in cells:
+        portal = part["q_portal"].to_numpy(dtype=float)
+        partners = part["partner_id"].to_numpy()
+        top2 = np.where(np.isnan(portal), np.nan, (portal >= 4).astype(float))
+        ref_top2, ref_mean = _cluster_fit(top2, partners), _cluster_fit(portal, partners)
+        got = cell["csat"]["q_portal"]
+        assert got["top2"]["value"] == pytest.approx(ref_top2.params[0], abs=5e-5)
+        assert got["top2"]["se"] == pytest.approx(ref_top2.bse[0], abs=1e-6)
+        assert got["mean"]["value"] == pytest.approx(ref_mean.params[0], abs=5e-4)
+        assert got["mean"]["se"] == pytest.approx(ref_mean.bse[0], abs=1e-5)
+        # the Wilson interval is built on the effective n = n / design effect
+        p, n_eff = got["top2"]["value"], got["top2"]["n"] / got["top2"]["design_effect"]
+        assert got["top2"]["ci_high"] - got["top2"]["ci_low"] == pytest.approx(
+            2 * 1.959964 * np.sqrt(p * (1 - p) / n_eff + 1.959964 ** 2 / (4 * n_eff ** 2))
+            / (1 + 1.959964 ** 2 / n_eff), abs=2e-4)
+    assert doc["overall"]["csat"]["q_portal"]["top2"]["design_effect"] > 1.2  # partners' contacts agree
+    assert doc["overall"]["csat"]["q_portal"]["mean"]["design_effect"] > 1.2

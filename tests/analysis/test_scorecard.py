@@ -53,9 +53,14 @@ def test_csat_top2_and_mean_per_rating_question():
     doc = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier", threshold=5)
     portal = doc["overall"]["csat"]["q_portal"]
     assert portal["top2"]["value"] == pytest.approx(0.6)
-    assert portal["top2"]["ci_low"] == pytest.approx(0.2307, abs=1e-4)
+    # one contact per partner: the cluster-robust variance is p(1-p)/(n-1), a design effect of
+    # G/(G-1) = 5/4, so the Wilson interval uses the effective n = 4 (0.2307 with n = 5)
+    assert portal["top2"]["design_effect"] == pytest.approx(1.25)
+    assert portal["top2"]["ci_low"] == pytest.approx(0.2046, abs=1e-4)
     assert portal["mean"]["value"] == pytest.approx(3.8)
+    # ... and for the mean it is s²/n exactly (s with n - 1 degrees of freedom): no change
     assert portal["mean"]["se"] == pytest.approx(0.5831, abs=1e-4)
+    assert portal["mean"]["design_effect"] == pytest.approx(1.0)
 
 
 def test_response_rate_and_fpc_use_invited_counts():

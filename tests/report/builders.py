@@ -54,3 +54,24 @@ def report_env(monkeypatch, transport: str = "ses", bucket: str | None = BUCKET,
         values["PULSE_REPORT_BUCKET"] = bucket
     for name, value in values.items():
         monkeypatch.setenv(name, value)
+
+
+def snapshot_stores(table, now=None) -> dict:
+    """``snapshots`` and ``refresh`` of a report context on ``table``: the report renders the wave's
+    results snapshot, built on first need by the same refresh the dashboard's snapshots come from."""
+    from chalicelib.services import results
+    from chalicelib.services.snapshot_builder import Thresholds
+    from chalicelib.storage.corrections import DynamoCorrectionRepository
+    from chalicelib.storage.enrichments import DynamoEnrichmentStore
+    from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.snapshots import DynamoSnapshotStore
+    from tests.builders import make_repositories
+
+    snapshots = DynamoSnapshotStore(table)
+
+    def refresh(wave_id: str) -> dict:
+        return results.refresh_snapshot(make_repositories(table), snapshots, DynamoCorrectionRepository(table),
+                                        DynamoFollowupRepository(table), wave_id, Thresholds(), 5, now or NOW,
+                                        enrichments=DynamoEnrichmentStore(table))
+
+    return {"snapshots": snapshots, "refresh": refresh}

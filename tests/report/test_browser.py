@@ -17,6 +17,8 @@ from chalicelib.storage.report_runs import DynamoReportRunRepository
 from tests.builders import TEST_SECRET, make_repositories
 from tests.conftest import ROOT
 
+from .builders import snapshot_stores
+
 DEMO_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
@@ -30,7 +32,8 @@ def demo_archive(moto_table, tmp_path):
     seed_demo(repos, InvitationTokens(TEST_SECRET), "http://pulse.test", tmp_path / "links.txt", now=DEMO_NOW)
     settings = replace(ReportSettings.from_environment({}), recipients=("leadership@example.com",))
     context = Reporting(repos=repos, runs=DynamoReportRunRepository(moto_table),
-                        archive=LocalReportArchive(tmp_path), mailer=RecordingReportMailer(), settings=settings)
+                        archive=LocalReportArchive(tmp_path), mailer=RecordingReportMailer(), settings=settings,
+                        **snapshot_stores(moto_table, DEMO_NOW))
     report = build_wave_report(context, "px-2026-h1", "2026-W48", DEMO_NOW)
     location = context.archive.write("px-2026-h1", report.day, report.archive_files())
     return Path(location) / "report.html"

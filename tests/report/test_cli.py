@@ -16,7 +16,7 @@ from chalicelib.services.reporting import Reporting
 from chalicelib.storage.report_runs import DynamoReportRunRepository
 from pulse_cli.main import cli
 
-from .builders import RECIPIENTS, SENDER, given_wave_with_responses
+from .builders import RECIPIENTS, SENDER, given_wave_with_responses, snapshot_stores
 
 
 @pytest.fixture
@@ -25,7 +25,8 @@ def outbox(moto_table, tokens, tmp_path, monkeypatch):
     settings = replace(ReportSettings.from_environment({}), recipients=RECIPIENTS, sender=SENDER)
     context = Reporting(repos=repos, runs=DynamoReportRunRepository(moto_table),
                         archive=LocalReportArchive(tmp_path / "local"),
-                        mailer=OutboxReportMailer(tmp_path / "outbox"), settings=settings)
+                        mailer=OutboxReportMailer(tmp_path / "outbox"), settings=settings,
+                        **snapshot_stores(moto_table))
     monkeypatch.setattr("chalicelib.wiring.reporting", cache(lambda: context))  # survives wiring.reset()
     return tmp_path
 

@@ -135,17 +135,22 @@ def test_archive_html_loads_nothing_from_outside():
     assert "default-src 'none'" in html
 
 
-def test_report_comment_themes_match_the_analysis_comment_summaries():
+def test_report_comment_themes_from_stored_records_match_the_analysis_comment_summaries():
     import pandas as pd
 
-    from analysis.comments import wave_comment_summaries
-    from chalicelib.reports.inputs import comment_themes_by_tier
+    from analysis.comments import score_comments, themes_by_segment, wave_comment_summaries
+    from analysis.sentiment import CommentScorer
+    from analysis.themes import Taxonomy
 
     texts = ["Payouts are slow", "The portal is great", "Deal registration is painful", "Support is fast"] * 6
     tidy = pd.DataFrame({"question_id": "q_comment", "text": texts, "language": "en",
                          "tier": ["advanced"] * 12 + ["principal"] * 9 + ["enrolled"] * 3})
+    scored = score_comments(tidy["text"], CommentScorer(), Taxonomy.load(), tidy["language"])
+    records = [{"question_id": "q_comment", "text": text, "tier": tier, "label": s["label"],
+                "polarity": s["polarity"], "probability": s["probability"], "themes": list(s["themes"])}
+               for text, tier, s in zip(texts, tidy["tier"], scored.to_dict("records"), strict=True)]
 
-    ours = comment_themes_by_tier(tidy, ["q_comment"], 8)["q_comment"]["segments"]
+    ours = themes_by_segment(records, ["q_comment"], "tier", 8)["q_comment"]["segments"]
     theirs = wave_comment_summaries(tidy, ["q_comment"], "tier", 8)["q_comment"]["segments"]
 
     assert any(s["themes"] for s in ours if not s["suppressed"])

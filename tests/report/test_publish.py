@@ -14,7 +14,7 @@ from chalicelib.services.reporting import Reporting, publish_report, run_schedul
 from chalicelib.storage.report_runs import DynamoReportRunRepository
 from tests.builders import NOW
 
-from .builders import RECIPIENTS, SENDER, given_wave_with_responses
+from .builders import RECIPIENTS, SENDER, given_wave_with_responses, snapshot_stores
 
 
 @pytest.fixture
@@ -23,7 +23,8 @@ def context(moto_table, tokens, tmp_path):
     settings = replace(ReportSettings.from_environment({}), surveys=("px-test",), recipients=RECIPIENTS,
                        sender=SENDER)
     return Reporting(repos=repos, runs=DynamoReportRunRepository(moto_table),
-                     archive=LocalReportArchive(tmp_path), mailer=RecordingReportMailer(), settings=settings)
+                     archive=LocalReportArchive(tmp_path), mailer=RecordingReportMailer(), settings=settings,
+                     **snapshot_stores(moto_table))
 
 
 def test_failed_send_is_recorded_and_the_next_run_sends_it(context):

@@ -117,7 +117,7 @@ def test_suppressed_small_tier_shows_no_number_in_email_or_archive(scheduled):
         assert "-100" not in document  # the enrolled tier's NPS (everyone gave 0)
         published = re.search(r'<tr data-segment="advanced">(.*?)</tr>', document, re.S).group(1)
         assert "+100" in visible_text(published)  # a published tier does show its numbers
-    enrolled_line = next(line for line in text.splitlines() if line.startswith("- enrolled"))
+    enrolled_line = next(line for line in text.splitlines() if line.startswith("- Enrolled"))  # the program's label
     assert not re.search(r"\d", enrolled_line)
     assert "Payouts never arrive" not in html + text + archive  # its comments are not quoted
 
