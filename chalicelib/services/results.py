@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
@@ -50,16 +51,20 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
                                                                        enrichments)
     version = now.strftime("%Y%m%dT%H%M%S%fZ")
-    pointer = store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
-    survey_nps = parts["scorecard:all"].get("nps_question")
-    partners = {p.partner_id: p for p in repos.partners.all()}
-    wave = repos.waves.get(wave_id)
-    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
-    consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
-    candidates = followups.followups_for(consented, comments, partners, survey_nps,
-                                         snapshot_builder.is_strongly_negative, sla_days, now,
-                                         rules_for(rules, wave.survey_id), survey)
-    created = followups.create_followups(followups_repo, candidates, wave_id)
+    # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
+    # on the database overlap), and the pointer flips as before once every part is stored.
+    with ThreadPoolExecutor(1) as pool:
+        writing = pool.submit(store.write, wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
+        survey_nps = parts["scorecard:all"].get("nps_question")
+        partners = {p.partner_id: p for p in repos.partners.all()}
+        wave = repos.waves.get(wave_id)
+        survey = repos.surveys.get(wave.survey_id, wave.survey_version)
+        consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
+        candidates = followups.followups_for(consented, comments, partners, survey_nps,
+                                             snapshot_builder.is_strongly_negative, sla_days, now,
+                                             rules_for(rules, wave.survey_id), survey)
+        created = followups.create_followups(followups_repo, candidates, wave_id)
+        pointer = writing.result()
     return {"wave_id": wave_id, "version": pointer["version"], "built_at": pointer["built_at"],
             "parts": len(parts), "comments": len(comments), "responses": len(responses),
             "followups_created": created, "followups_needed": len(candidates),
