@@ -30,6 +30,9 @@ class QuestionSpec:
     program: str | None = None
     topic: str | None = None
     text: str = ""
+    matrix: str | None = None  # a matrix row: the matrix question's id, its text and the row's label
+    matrix_text: str = ""
+    row_label: str = ""
 
 
 def question_specs(survey: Any) -> list[QuestionSpec]:
@@ -42,7 +45,9 @@ def question_specs(survey: Any) -> list[QuestionSpec]:
     for q in survey.questions():
         if q.type == "matrix":  # each row is analysed like a rating item: "<question>.<row>"
             specs.extend(QuestionSpec(id=f"{q.id}.{item.id}", type="rating", scale=q.scale, program=q.program,
-                                      topic=q.topic, text=f"{(q.text or {}).get('en', '')} {item.label.get('en', '')}")
+                                      topic=q.topic, text=f"{(q.text or {}).get('en', '')} {item.label.get('en', '')}",
+                                      matrix=q.id, matrix_text=(q.text or {}).get("en", ""),
+                                      row_label=item.label.get("en", item.id))
                          for item in q.items)
             continue
         specs.append(QuestionSpec(id=q.id, type=q.type, scale=q.scale if q.type == "rating" else None,

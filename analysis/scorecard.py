@@ -292,7 +292,9 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
                   "family": [":".join(d) for d in TEST_FAMILY],
                   "families": sorted(tests.families)},
         "questions": [{"id": s.id, "type": s.type, "scale": s.scale, "program": s.program, "topic": s.topic,
-                       "text": s.text, "options": list(s.options)} for s in specs],
+                       "text": s.text, "options": list(s.options),
+                       **({"matrix": s.matrix, "matrix_text": s.matrix_text, "row_label": s.row_label}
+                          if s.matrix else {})} for s in specs],
         "nps_question": nps_id,
         "overall": total_cell,
         "breakdowns": breakdown_docs,

@@ -47,7 +47,7 @@ class ParallelPut:
         return getattr(self.repo, name)
 
 
-def measure(repos, stores, wave_id: str, now) -> dict:
+def measure(repos, stores, wave_id: str, now, profile: bool = False) -> dict:
     from chalicelib.services import results
     from chalicelib.services.snapshot_builder import Thresholds
 
@@ -56,11 +56,23 @@ def measure(repos, stores, wave_id: str, now) -> dict:
     invitations = sum(1 for _ in repos.invitations.for_wave(wave_id))
     read_s = time.perf_counter() - started
     runs = []
-    for _ in range(2):
+    for run in range(2):
+        profiler = None
+        if profile and run == 0:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         started = time.perf_counter()
         summary = results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups,
                                            wave_id, Thresholds(), 5, now)
         runs.append((time.perf_counter() - started, summary))
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
     return {"responses": responses, "invitations": invitations, "read_s": read_s, "runs": runs}
 
 
@@ -68,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, action="append", help="wave size (repeatable)")
     parser.add_argument("--partners", type=int, default=2000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the first rebuild (slower)")
     args = parser.parse_args()
     sizes = args.responses or [30_000, 100_000]
 
@@ -109,7 +122,7 @@ def main() -> None:
             seed_sized(seeding, args.partners, n, force=True, now=now, wave_ids=("unused", wave_id),
                        previous_wave=False)
             print(f"seeded {n} responses in {time.perf_counter() - started:.0f} s", flush=True)
-            result = measure(repos, stores, wave_id, now)
+            result = measure(repos, stores, wave_id, now, args.profile)
             (first_s, first), (second_s, _) = result["runs"]
             print(f"{n:>8} responses: read {result['read_s']:.1f} s ({result['responses']} responses + "
                   f"{result['invitations']} invitations); full rebuild {first_s:.1f} s "

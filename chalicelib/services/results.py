@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
@@ -50,16 +51,20 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
                                                                        enrichments)
     version = now.strftime("%Y%m%dT%H%M%S%fZ")
-    pointer = store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
-    survey_nps = parts["scorecard:all"].get("nps_question")
-    partners = {p.partner_id: p for p in repos.partners.all()}
-    wave = repos.waves.get(wave_id)
-    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
-    consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
-    candidates = followups.followups_for(consented, comments, partners, survey_nps,
-                                         snapshot_builder.is_strongly_negative, sla_days, now,
-                                         rules_for(rules, wave.survey_id), survey)
-    created = followups.create_followups(followups_repo, candidates, wave_id)
+    # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
+    # on the database overlap), and the pointer flips as before once every part is stored.
+    with ThreadPoolExecutor(1) as pool:
+        writing = pool.submit(store.write, wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
+        survey_nps = parts["scorecard:all"].get("nps_question")
+        partners = {p.partner_id: p for p in repos.partners.all()}
+        wave = repos.waves.get(wave_id)
+        survey = repos.surveys.get(wave.survey_id, wave.survey_version)
+        consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
+        candidates = followups.followups_for(consented, comments, partners, survey_nps,
+                                             snapshot_builder.is_strongly_negative, sla_days, now,
+                                             rules_for(rules, wave.survey_id), survey)
+        created = followups.create_followups(followups_repo, candidates, wave_id)
+        pointer = writing.result()
     return {"wave_id": wave_id, "version": pointer["version"], "built_at": pointer["built_at"],
             "parts": len(parts), "comments": len(comments), "responses": len(responses),
             "followups_created": created, "followups_needed": len(candidates),
@@ -145,6 +150,106 @@ def trend(doc: dict) -> dict:
     return {"previous_wave": doc.get("previous_wave"), "overall": change(doc["overall"]),
             "by": {dim: [{"segment": c["segment"], "nps_change": change(c)} for c in breakdown(doc, dim)]
                    for dim in ("tier", "region")}}
+
+
+SEGMENT_FILTERS = ("tier", "region", "program", "partner_type", "transacting")
+MAX_FILTER_LENGTH = 100
+
+
+def segment_filters(query: dict | None) -> dict:
+    """Segment filters of a page's URL (``?tier=principal&region=EMEA``); blanks ignored."""
+    out = {}
+    for dim in SEGMENT_FILTERS:
+        value = (query or {}).get(dim)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or len(value) > MAX_FILTER_LENGTH or not value.isprintable():
+            raise InvalidInput(FieldProblem(dim, f"must be a segment name of at most {MAX_FILTER_LENGTH} characters"))
+        out[dim] = value
+    return out
+
+
+def select_cells(doc: dict, by: str | None, filters: dict) -> tuple[list[str], list[dict]]:
+    """(dimensions, cells) of the breakdown ``by`` extended by the filtered dimensions, keeping the
+    cells whose segment matches every filter. Only published cells are selected (each one carries
+    its own suppression), so a selection discloses nothing the scorecard does not."""
+    dims = [d for d in (by or "").split(":") if d]
+    dims += [d for d in filters if d not in dims]
+    if not dims:
+        return [], []
+    available = [b["by"] for b in doc.get("breakdowns", [])]
+    match = next((b for b in available if sorted(b) == sorted(dims)), None)
+    if match is None:
+        if not available:  # a scope without respondents: nothing to select
+            return dims, []
+        raise InvalidInput(FieldProblem("by", f"no breakdown by {' × '.join(dims)}; available: "
+                                        + ", ".join(":".join(b) for b in available)))
+    cells = [c for c in breakdown(doc, *match)
+             if all(_segment_text(c["segment"].get(d)) == v for d, v in filters.items())]
+    return match, cells
+
+
+def _segment_text(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _nps_point(cell: dict) -> dict:
+    """The published NPS of one scorecard cell: value with interval, or the marker."""
+    nps = cell.get("nps")
+    if cell.get("suppressed") or nps == MARKER:
+        return {"respondents": MARKER if cell.get("suppressed") else cell.get("respondents"), "nps": MARKER}
+    if not isinstance(nps, dict):
+        return {"respondents": cell.get("respondents"), "nps": None}
+    return {"respondents": cell.get("respondents"),
+            "nps": {k: nps.get(k) for k in ("value", "ci_low", "ci_high") if k in nps}}
+
+
+def wave_trend(store, waves_repo, wave_id: str, identity, dims=("tier", "region")) -> list[dict]:
+    """NPS of every wave of the wave's survey up to ``wave_id`` (oldest first), overall and per
+    segment of ``dims``, from each wave's own snapshot for the identity's scope.
+
+    A wave without a snapshot shows the value the next wave's comparison published ("other"),
+    without interval, or nothing; suppressed cells stay the marker. Each value is one the
+    wave's own scorecard publishes, so the series discloses nothing new.
+    """
+    current = waves_repo.get(wave_id)
+    waves = sorted((w for w in waves_repo.waves_of_survey(current.survey_id) if w.opens_at <= current.opens_at),
+                   key=lambda w: w.opens_at)
+    points: list[dict] = []
+    for wave in waves:
+        point = {"wave_id": wave.wave_id, "opens_at": wave.opens_at, "source": None,
+                 "overall": {"respondents": None, "nps": None}, "change": None, "by": {d: {} for d in dims}}
+        if store.pointer(wave.wave_id):
+            doc = scorecard(store, wave.wave_id, identity)
+            point["source"] = "snapshot"
+            point["overall"] = _nps_point(doc["overall"])
+            vs = doc["overall"].get("vs_previous")
+            point["change"] = MARKER if vs == MARKER else (vs.get("nps") if isinstance(vs, dict) else None)
+            for dim in dims:
+                point["by"][dim] = {_segment_text(c["segment"][dim]): _nps_point(c)["nps"]
+                                    for c in breakdown(doc, dim)}
+            _backfill(points, doc, dims)
+        points.append(point)
+    return points
+
+
+def _backfill(points: list[dict], doc: dict, dims) -> None:
+    """Fill the previous wave's values from this wave's comparison when it has no snapshot."""
+    if not points or points[-1]["source"] is not None or points[-1]["wave_id"] != doc.get("previous_wave"):
+        return
+    earlier = points[-1]
+    earlier["source"] = f"comparison in {doc['wave']['id']}"
+
+    def other(cell):
+        vs = cell.get("vs_previous")
+        if vs == MARKER or (isinstance(vs, dict) and vs.get("nps") == MARKER):
+            return MARKER
+        nps = vs.get("nps") if isinstance(vs, dict) else None
+        return {"value": nps["other"]} if isinstance(nps, dict) and "other" in nps else None
+
+    earlier["overall"] = {"respondents": None, "nps": other(doc["overall"])}
+    for dim in dims:
+        earlier["by"][dim] = {_segment_text(c["segment"][dim]): other(c) for c in breakdown(doc, dim)}
 
 
 def response_rates(doc: dict) -> dict:

@@ -18,6 +18,7 @@ from .schema import GSI2
 from .table import DynamoTable
 
 STATUSES = ("open", "in_progress", "closed")
+BATCH_WORKERS = 4  # a rebuild's new follow-ups: 4 batch writes in flight at once
 
 
 def followup_key(wave_id: str, invitation_id: str) -> tuple[str, str]:
@@ -54,7 +55,7 @@ class DynamoFollowupRepository:
         for followup in followups:
             pk, sk = followup_key(followup["wave_id"], followup["invitation_id"])
             items.append({"PK": pk, "SK": sk, "type": "followup", **followup, **_queue_keys(followup)})
-        return self.table.batch_put(items)
+        return self.table.batch_put(items, workers=BATCH_WORKERS)
 
     def get(self, wave_id: str, invitation_id: str) -> dict | None:
         item = self.table.get(*followup_key(wave_id, invitation_id))

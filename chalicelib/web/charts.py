@@ -147,16 +147,87 @@ def quadrant(points: list[dict], title: str, chart_id: str) -> Markup:
             _text(width / 2, height - 12, "importance (share of explained NPS variance) →", "middle"),
             _text(pad, pad - 10, "↑ satisfied (top-2-box)", "start"),
             _text(pad - 6, sy(0) + 4, "0%", "end", fill=GREY), _text(pad - 6, sy(1) + 4, "100%", "end", fill=GREY)]
-    for p in usable:
+    anchors = [(sx(p["importance"]), sy(p["performance"])) for p in usable]
+    fixed = [(width - pad - 4 - text_width("fix first: important, low performance", bold=True), height - pad - 18,
+              width - pad - 4, height - pad - 2),  # the quadrant's caption, the y axis' title
+             (pad, pad - 22, pad + text_width("↑ satisfied (top-2-box)"), pad - 6)]
+    placements = place_labels([p["label"] for p in usable], anchors, (pad, 0, width, height - pad), fixed)
+    for p, (px, py), place in zip(usable, anchors, placements, strict=True):
         fix = p["importance"] >= mean_x and p["performance"] < mean_y
         colour = VERMILLION if fix else BLUE
-        shape = (f'<rect x="{sx(p["importance"]) - 5:.1f}" y="{sy(p["performance"]) - 5:.1f}" width="10" '
-                 f'height="10" fill="{colour}"/>' if fix else
-                 f'<circle cx="{sx(p["importance"]):.1f}" cy="{sy(p["performance"]):.1f}" r="5" fill="{colour}"/>')
+        shape = (f'<rect x="{px - 5:.1f}" y="{py - 5:.1f}" width="10" height="10" fill="{colour}"/>' if fix else
+                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{colour}"/>')
         body.append(shape)
-        right_side = sx(p["importance"]) > width * 0.65
-        body.append(_text(sx(p["importance"]) + (-8 if right_side else 8), sy(p["performance"]) + 4, p["label"],
-                          "end" if right_side else "start"))
+        if place["leader"]:  # moved away from its point: a thin line says which point it names
+            body.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{place["leader"][0]:.1f}" '
+                        f'y2="{place["leader"][1]:.1f}" stroke="{GREY}" stroke-width="0.8"/>')
+        label = _text(place["x"], place["y"], p["label"], place["anchor"])
+        body.append(label.replace("<text ", '<text class="label" ', 1))
     desc = "; ".join(f"{p['label']}: importance {p['importance']:.2f}, top-2-box {p['performance']:.0%}"
                      for p in usable)
     return _svg(width, height, title, desc, body, chart_id)
+
+
+# -- label placement ---------------------------------------------------------------------------------
+FONT_SIZE, LINE = 12, 15
+_NARROW, _WIDE = set("iljtfrI.,;:'|!()[] "), set("mwMW@%")
+
+
+def text_width(text: str, size: int = FONT_SIZE, bold: bool = False) -> float:
+    """A generous estimate of a label's width in a sans-serif font (no renderer on the server):
+    wider than Chromium's and matplotlib's DejaVu measure for the same text, so boxes that do not
+    overlap here do not overlap on screen (checked in Chromium by the tests)."""
+    units = sum(0.36 if c in _NARROW else 0.95 if c in _WIDE else 0.72 if c.isupper() else 0.6 for c in str(text))
+    return units * size * (1.08 if bold else 1.0)
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(labels: list[str], anchors: list[tuple[float, float]], bounds: tuple[float, float, float, float],
+                 obstacles: list[tuple] = (), marker: float = 6.0) -> list[dict]:
+    """Positions for point labels that overlap neither each other, nor any point, nor ``obstacles``.
+
+    Greedy with nudging: labels are placed from the most crowded point outwards; each tries the
+    right and left of its point, then above and below, then steps further up and down (one line
+    at a time) until its box is free; a label moved off its point gets a leader line. When nothing
+    fits inside ``bounds`` (x0, y0, x1, y1) the position with the least overlap is used.
+    Returns per label {x, y, anchor, box: (x0, y0, x1, y1), leader: (x, y) | None}.
+    """
+    x0, y0, x1, y1 = bounds
+    points = [(x - marker, y - marker, x + marker, y + marker) for x, y in anchors]
+    placed: list[tuple] = list(obstacles)
+    out: list[dict | None] = [None] * len(labels)
+
+    def crowding(i):
+        x, y = anchors[i]
+        return -sum(1 for (u, v) in anchors if abs(u - x) < 120 and abs(v - y) < 30)
+
+    def candidates(x, y, w, h):
+        sides = (1, -1) if x < (x0 + x1) / 2 else (-1, 1)
+        for step in range(12):  # 0: beside the point; then one line further up or down each time
+            for dy in ((0,) if step == 0 else (-step * LINE, step * LINE)):
+                for side in sides:
+                    left = x + 8 if side > 0 else x - 8 - w
+                    yield (left, y - h / 2 + dy, left + w, y + h / 2 + dy), side, dy
+
+    for i in sorted(range(len(labels)), key=lambda i: (crowding(i), anchors[i][1])):
+        x, y = anchors[i]
+        w, h = text_width(labels[i]), FONT_SIZE + 2
+        best = None
+        for box, side, dy in candidates(x, y, w, h):
+            inside = box[0] >= x0 and box[2] <= x1 and box[1] >= y0 and box[3] <= y1
+            cost = (sum(_overlap(box, o) for o in placed)
+                    + sum(_overlap(box, p) for j, p in enumerate(points) if j != i) + (0 if inside else 1e6))
+            if best is None or cost < best[0]:
+                best = (cost, box, side, dy)
+            if cost == 0:
+                break
+        _cost, box, side, dy = best
+        placed.append(box)
+        out[i] = {"x": box[0] if side > 0 else box[2], "y": box[3] - 3, "anchor": "start" if side > 0 else "end",
+                  "box": box, "leader": ((box[0] - 1 if side > 0 else box[2] + 1), box[1] + h / 2) if dy else None}
+    return out

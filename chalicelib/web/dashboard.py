@@ -189,15 +189,35 @@ def stylesheet():
 @staff_page("viewer")
 @_page_errors
 def overview(identity):
+    from .dashboard_views import BREAKDOWN_CHOICES, selection, trend_view
     from .dashboard_views import overview as build
 
     wave_id = _wave(identity)
     stores = wiring.review_stores()
+    query = _query()
+    by, filters = _breakdown_in_url(query, None), results.segment_filters(query)
     doc = results.scorecard(stores.snapshots, wave_id, identity)
+    dims, cells = results.select_cells(doc, by, filters)
     summary = results.comment_summary(stores.snapshots, wave_id, identity)
     counts = followups.followup_counts(stores.followups, wave_id, identity, _now())
-    view = build(doc, summary["summary"], summary["theme_labels"], counts)
-    return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"])
+    trend = trend_view(results.wave_trend(stores.snapshots, wiring.repositories().waves, wave_id, identity))
+    view = build(doc, summary["summary"], summary["theme_labels"], counts, selection(doc, dims, cells, filters),
+                 trend)
+    comment_filters = {k: v for k, v in filters.items() if k in results.COMMENT_FILTERS}
+    return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"],
+                  choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
+                  comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
+                  questions_link="/staff/questions?" + urlencode({"wave": wave_id, **({"by": by} if by else {}),
+                                                                  **filters}))
+
+
+def _breakdown_in_url(query: dict, default: str | None) -> str | None:
+    from .dashboard_views import BREAKDOWN_CHOICES
+
+    by = query.get("by") or default
+    if by and by not in dict(BREAKDOWN_CHOICES):
+        raise InvalidInput([], f"by: choose one of {', '.join(dict(BREAKDOWN_CHOICES))}")
+    return by
 
 
 # -- per-question results ---------------------------------------------------------------------------
@@ -210,12 +230,13 @@ def question_results(identity):
     from .dashboard_views import question_results as build
 
     wave_id = _wave(identity)
-    by = _query().get("by") or "tier"
-    if by not in dict(BREAKDOWN_CHOICES):
-        raise InvalidInput([], f"by: choose one of {', '.join(dict(BREAKDOWN_CHOICES))}")
+    query = _query()
+    by, filters = _breakdown_in_url(query, "tier"), results.segment_filters(query)
     doc = results.scorecard(wiring.review_stores().snapshots, wave_id, identity)
-    return render("questions.html", **_base(identity, wave_id, "questions"), view=build(doc, by),
-                  choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"])
+    dims, cells = results.select_cells(doc, by, filters)
+    return render("questions.html", **_base(identity, wave_id, "questions"), view=build(doc, ":".join(dims), cells),
+                  choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"], filters=filters,
+                  options=_filter_options(doc), by=by)
 
 
 # -- partner view (respondent-level: analysts and admins, never viewers) ----------------------------

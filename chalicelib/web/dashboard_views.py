@@ -21,12 +21,18 @@ def _label(segment: dict, catalogue: dict | None = None) -> str:
 
 def segment_rows(doc: dict, dim: str) -> list[dict]:
     """Per segment: respondents, response rate, NPS with interval, change vs previous wave."""
-    rows = []
-    catalogue = doc.get("program")
     cells = breakdown(doc, dim)
+    catalogue = doc.get("program")
     if catalogue:  # the program's order (top tier first), labels instead of ids
         key = catalogue_sort_key(catalogue, dim, reverse=dim == "tier")
         cells = sorted(cells, key=lambda c: key(c["segment"].get(dim)))
+    return cell_rows(doc, cells)
+
+
+def cell_rows(doc: dict, cells: list[dict]) -> list[dict]:
+    """Table rows of scorecard cells (any breakdown), in the order given."""
+    rows = []
+    catalogue = doc.get("program")
     for cell in cells:
         nps = _est(cell)
         vs = cell.get("vs_previous")
@@ -113,11 +119,57 @@ def sentiment_rows(summary: dict, dim: str, theme_labels: dict) -> list[dict]:
     return rows
 
 
-def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict) -> dict:
+def selection(doc: dict, dims: list[str], cells: list[dict], filters: dict) -> dict | None:
+    """The breakdown and segment filters of the URL: rows, chart and a caption in words."""
+    if not dims:
+        return None
+    names = dict(BREAKDOWN_CHOICES)
+    title = " × ".join(names.get(d, d) for d in dims)
+    where = ", ".join(f"{names.get(d, d).lower()} = {v}" for d, v in filters.items())
+    rows = cell_rows(doc, cells)
+    caption = f"NPS by {title.lower()}" + (f" where {where}" if where else "")
+    return {"title": title, "filters": filters, "where": where, "rows": rows, "caption": caption,
+            "chart": charts.interval_chart(rows, caption + " with 95% interval", "nps-selection") if rows else None}
+
+
+def _value(nps):
+    return nps.get("value") if isinstance(nps, dict) else None
+
+
+def trend_view(points: list[dict]) -> dict:
+    """NPS of every wave so far (oldest first): chart rows, table rows, per-tier series."""
+    rows = []
+    for p in points:
+        nps = p["overall"]["nps"]
+        suppressed = nps == MARKER
+        change = p.get("change")
+        rows.append({"label": p["wave_id"], "wave_id": p["wave_id"], "opens_at": p["opens_at"][:10],
+                     "suppressed": suppressed, "value": _value(nps),
+                     "low": nps.get("ci_low") if isinstance(nps, dict) else None,
+                     "high": nps.get("ci_high") if isinstance(nps, dict) else None,
+                     "respondents": p["overall"].get("respondents"), "source": p.get("source"),
+                     "change": change.get("difference") if isinstance(change, dict) else None,
+                     "significant": bool(isinstance(change, dict) and change.get("significant")),
+                     "change_suppressed": change == MARKER})
+    tiers = sorted({t for p in points for t in p["by"].get("tier", {})})
+    series = [{"label": t, "values": [{"wave_id": p["wave_id"], "suppressed": p["by"]["tier"].get(t) == MARKER,
+                                        "value": _value(p["by"]["tier"].get(t))} for p in points]}
+              for t in tiers]
+    chart_rows = [{**r, "low": r["value"] if r["low"] is None else r["low"],
+                   "high": r["value"] if r["high"] is None else r["high"]}
+                  for r in rows if r["value"] is not None or r["suppressed"]]
+    return {"rows": rows, "tiers": series, "waves": [p["wave_id"] for p in points],
+            "chart": charts.interval_chart(chart_rows, "NPS per wave with 95% interval", "nps-trend")
+            if chart_rows else None}
+
+
+def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict,
+             selected: dict | None = None, trend: dict | None = None) -> dict:
     """Everything the overview page shows."""
     tiers, regions = segment_rows(doc, "tier"), segment_rows(doc, "region")
     sentiment = sentiment_rows(summary, "tier", theme_labels)
     return {
+        "selection": selected, "trend": trend,
         "overall": overall_row(doc), "previous_wave": doc.get("previous_wave"),
         "tiers": tiers, "regions": regions,
         "nps_tier_chart": charts.interval_chart(tiers, "NPS by tier with 95% interval", "nps-tier"),
@@ -142,12 +194,14 @@ def _number(estimate, key: str = "value"):
     return estimate.get(key) if isinstance(estimate, dict) else None
 
 
-def question_results(doc: dict, by: str | None) -> dict:
+def question_results(doc: dict, by: str | None, selected: list[dict] | None = None) -> dict:
     """Per question: top-2-box and mean per rating, shares per choice option, overall and per
-    segment of one breakdown (``by``: tier, region, program, partner_type, transacting, tier:region)."""
+    segment of one breakdown (``by``: tier, region, program, partner_type, transacting, tier:region);
+    ``selected``: only these cells of the breakdown (segment filters of the URL)."""
     dims = by.split(":") if by else []
+    chosen = breakdown(doc, *dims) if selected is None else selected
     cells = [("all partners", doc["overall"])] + [(_label(c["segment"], doc.get("program")), c)
-                                                  for c in breakdown(doc, *dims)]  # the program's labels
+                                                  for c in chosen]  # the program's labels
     ratings, choices = [], []
     for question in doc.get("questions", []):
         qid = question["id"]
@@ -162,6 +216,12 @@ def question_results(doc: dict, by: str | None) -> dict:
                              "high": None if suppressed else _number((value or {}).get("top2"), "ci_high"),
                              "mean": None if suppressed else _number((value or {}).get("mean")),
                              "n": None if suppressed else _number((value or {}).get("top2"), "n")})
+            if question.get("matrix") or "." in qid:  # a matrix row: shown with its matrix below
+                ratings.append({"id": qid, "matrix": question.get("matrix") or qid.partition(".")[0],
+                                "matrix_text": question.get("matrix_text") or "",
+                                "label": question.get("row_label") or qid.partition(".")[2],
+                                "text": question.get("text") or qid, "rows": rows})
+                continue
             ratings.append({"id": qid, "text": question.get("text") or qid, "scale": question.get("scale"),
                             "rows": rows, "chart": charts.bar_chart(rows, f"Top-2-box: {question.get('text') or qid}",
                                                                     f"q-{qid}")})
@@ -179,4 +239,21 @@ def question_results(doc: dict, by: str | None) -> dict:
             choices.append({"id": qid, "text": question.get("text") or qid, "type": question["type"],
                             "options": question.get("options", []), "rows": rows,
                             "chart": charts.bar_chart(bars, f"Shares: {question.get('text') or qid}", f"q-{qid}")})
-    return {"by": by, "ratings": ratings, "choices": choices, "segments": [c[0] for c in cells]}
+    matrices = _matrices([r for r in ratings if "matrix" in r])
+    return {"by": by, "ratings": [r for r in ratings if "matrix" not in r], "matrices": matrices,
+            "choices": choices, "segments": [c[0] for c in cells]}
+
+
+def _matrices(rows: list[dict]) -> list[dict]:
+    """Matrix questions with their rows (each row a rating item with per-segment top-2-box and mean)."""
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["matrix"], []).append(row)
+    out = []
+    for mid, items in grouped.items():
+        text = items[0]["matrix_text"] or mid
+        bars = [{"label": _short(i["label"], 22), **{k: i["rows"][0][k] for k in ("value", "suppressed")}}
+                for i in items]
+        out.append({"id": mid, "text": text, "items": items,
+                    "chart": charts.bar_chart(bars, f"Top-2-box per row: {text}", f"m-{mid}")})
+    return out

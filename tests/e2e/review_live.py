@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from tests.e2e.conftest import ARTIFACTS, AXE, chalice_local  # noqa: F401 - sha
 ROOT = Path(__file__).resolve().parents[2]
 DOC_IMAGES = ROOT / "docs" / "images"
 WAVE = "px-2026-h1"
+MATRIX_WAVE = "pulse-2026-q4"
 
 
 
@@ -48,8 +49,40 @@ def _seed(table, tmp: Path) -> None:
     repos = make_repositories(table)
     now = datetime.now(UTC).replace(microsecond=0)
     seed_demo(repos, InvitationTokens(TEST_SECRET), "http://pulse.test", tmp / "links.txt", now=now)
+    _seed_matrix_wave(repos, now)  # its snapshot is built first: the demo wave stays the newest
+    results.refresh_snapshot(repos, DynamoSnapshotStore(table), DynamoCorrectionRepository(table),
+                             DynamoFollowupRepository(table), MATRIX_WAVE, Thresholds(), 5, now)
     results.refresh_snapshot(repos, DynamoSnapshotStore(table), DynamoCorrectionRepository(table),
                              DynamoFollowupRepository(table), WAVE, Thresholds(), 5, now)
+
+
+def _seed_matrix_wave(repos, now: datetime) -> None:
+    """A wave of the demo's short "pulse" survey (a matrix question) with 40 answers."""
+    import random
+    from dataclasses import replace
+
+    from chalicelib.domain.responses import SUBMITTED, Response
+    from chalicelib.domain.waves import OPEN, Wave, iso
+    from chalicelib.security.tokens import InvitationTokens
+    from chalicelib.services.invitations import create_invitations
+
+    survey = repos.surveys.get("pulse", 1)
+    repos.waves.add(Wave(MATRIX_WAVE, survey.id, survey.version, OPEN, iso(now), iso(now + timedelta(days=30))))
+    rng = random.Random(7)
+    links = [link for link in create_invitations(repos, InvitationTokens(TEST_SECRET), MATRIX_WAVE,
+                                                 "http://pulse.test", now)
+             if link.partner.tier in ("advanced", "principal")][:40]
+    stamp = iso(now)
+    responses = [Response(
+        invitation_id=link.invitation.invitation_id, wave_id=MATRIX_WAVE, survey_id=survey.id,
+        survey_version=survey.version, partner_id=link.partner.partner_id, contact_id=link.invitation.contact_id,
+        language="en", status=SUBMITTED, version=1, created_at=stamp, updated_at=stamp, submitted_at=stamp,
+        partner=link.partner.snapshot(),
+        answers={"q_nps": rng.randint(3, 10), "q_experience": {
+            "portal": rng.randint(2, 5), "support": rng.randint(1, 5), "payouts": rng.randint(1, 4)}})
+        for link in links]
+    repos.invitations.put_many([replace(link.invitation, state="submitted") for link in links])
+    repos.responses.put_many(responses)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.review_live import (  # noqa: F401  (fixtures)
     ARTIFACTS,
+    MATRIX_WAVE,
     WAVE,
     review_browser,
     review_server,
@@ -105,7 +106,7 @@ def test_per_question_view_with_the_breakdown_in_the_url(review_server, staff_pa
     assert page.locator("table caption", has_text="top-2-box and mean by segment").count() >= 5
     if viewport == "phone":
         assert fits(page)
-    screenshot(page, f"questions-{viewport}", publish=viewport == "desktop")
+    screenshot(page, f"questions-{viewport}", publish=True)
     assert all_axe_violations(page, f"questions-{viewport}") == []
 
 
@@ -120,10 +121,52 @@ def test_partner_view_for_analysts_never_viewers(review_server, staff_page, phon
     assert page.locator("h2", has_text="Wave").count() >= 1
     if viewport == "phone":
         assert fits(page)
-    screenshot(page, f"partner-view-{viewport}", publish=viewport == "desktop")
+    screenshot(page, f"partner-view-{viewport}", publish=True)
     assert all_axe_violations(page, f"partner-{viewport}") == []
     partner_url = page.url
     sign_in(page, review_server, "viewer")
     page.goto(partner_url)
     assert page.locator("h1").inner_text() != "" and "respondent" not in page.content().split("<main")[1][:400]
     assert page.locator("article.respondent").count() == 0
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_overview_filters_live_in_the_url_and_the_trend_covers_every_wave(review_server, staff_page, phone_page,
+                                                                          viewport):
+    page = staff_page if viewport == "desktop" else phone_page
+    sign_in(page, review_server, "viewer")
+    page.goto(f"{review_server.url}/staff?wave={WAVE}")
+    page.select_option("#by", "tier:region")
+    page.select_option("#f-tier", "principal")
+    page.click("form.view-filters button[type=submit]")
+    page.wait_for_load_state()
+    assert "by=tier%3Aregion" in page.url and "tier=principal" in page.url
+    shared = page.url
+    other = page.context.new_page()  # a colleague opening the shared link sees the same selection
+    other.goto(shared)
+    assert other.locator("#f-tier").input_value() == "principal" and other.locator("#by").input_value() == "tier:region"
+    rows = other.locator("section.selection tbody th[scope=row]").all_inner_texts()
+    assert rows and all(r.startswith("Principal / ") for r in rows)
+    other.close()
+    waves = page.locator("section[aria-labelledby=h-trend] table").first.locator("tbody th[scope=row]")
+    assert waves.all_inner_texts() == ["px-2025-h2", WAVE]  # every wave of the survey, oldest first
+    if viewport == "phone":
+        assert fits(page)
+    screenshot(page, f"overview-filters-{viewport}", publish=viewport == "desktop")
+    assert all_axe_violations(page, f"overview-filters-{viewport}") == []
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_matrix_rows_per_question(review_server, staff_page, phone_page, viewport):
+    page = staff_page if viewport == "desktop" else phone_page
+    sign_in(page, review_server, "viewer")
+    page.goto(f"{review_server.url}/staff/questions?wave={MATRIX_WAVE}&by=tier")
+    matrix = page.locator("section.matrix")
+    assert matrix.count() == 1 and "(matrix, 3 rows)" in matrix.locator("h3").inner_text()
+    groups = matrix.locator("tbody th[scope=rowgroup]").all_inner_texts()
+    assert groups == ["the partner portal", "technical support", "incentive payouts"]
+    assert matrix.locator("svg.chart").count() == 1
+    if viewport == "phone":
+        assert fits(page)
+    screenshot(page, f"questions-matrix-{viewport}")
+    assert all_axe_violations(page, f"questions-matrix-{viewport}") == []
