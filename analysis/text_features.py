@@ -15,7 +15,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _SPACE = re.compile(r"\s+")
 # words (letters/digits, with inner apostrophes), or one symbol such as "!" or an emoji
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
 NEGATIONS = frozenset({
     "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly", "cannot",
@@ -27,7 +28,7 @@ NEGATIONS = frozenset({
     "não", "nao", "sem", "nenhum", "nenhuma",  # pt
     "non", "mai", "niente", "nessuno", "senza",  # it
 })
-_CLAUSE_END = frozenset(".!?;,:")
+CLAUSE_END = frozenset(".!?;,:")
 
 
 def clean(text) -> str:
@@ -44,12 +45,22 @@ def clean(text) -> str:
 
 def for_model(text: str) -> str:
     """Lower-case cleaned text with URLs and @handles replaced by placeholders."""
-    text = _HANDLE.sub(" @user ", _URL.sub(" http ", clean(text)))
+    return model_text(clean(text))
+
+
+def model_text(cleaned: str) -> str:
+    """``for_model`` of text that ``clean`` already returned (``clean`` is idempotent)."""
+    lower = cleaned.lower()
+    if "@" not in cleaned and "http" not in lower and "www." not in lower:
+        return lower  # nothing to replace; clean already left single spaces and no edges
+    text = _HANDLE.sub(" @user ", _URL.sub(" http ", cleaned))
     return _SPACE.sub(" ", text.lower()).strip()
 
 
 def has_letters(text: str) -> bool:
     """True when the text has at least one letter (of any script)."""
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None
     return any(ch.isalpha() for ch in text)
 
 
@@ -61,8 +72,8 @@ def is_japanese_script(text: str) -> bool:
 def word_tokens(text: str) -> list[str]:
     """Word tokens of model text; words after a negation (until punctuation) get a ``NOT_`` prefix."""
     out, negated = [], False
-    for token in _TOKEN.findall(text):
-        if token in _CLAUSE_END:
+    for token in TOKEN_PATTERN.findall(text):
+        if token in CLAUSE_END:
             negated = False
             out.append(token)
             continue
@@ -184,16 +195,26 @@ def _char_ngrams(texts: list[str], low: int, high: int, whole: bool):
     """(local doc index, hash) of character n-grams; ``whole`` ignores word boundaries (Japanese)."""
     import numpy as np
 
+    parts = char_ngram_parts(texts, low, high, whole)
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([d for _, d, _ in parts]), np.concatenate([h for _, _, h in parts])
+
+
+def char_ngram_parts(texts: list[str], low: int, high: int, whole: bool) -> list[tuple]:
+    """``[(n, local doc index, hash)]`` per n-gram length: FNV-1a-style over code points, 32-bit
+    (uint32 arithmetic wraps exactly like the mask of the 64-bit form), seeded by the length."""
+    import numpy as np
+
     joined = "\x00" + "\x00".join((" " + ("".join(t.split()) if whole else t) + " ") for t in texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32)
     size = len(codes)
-    doc_of = np.cumsum(codes == 0) - 1  # separator i starts doc i
-    barrier = (codes == 0).astype(np.int64)
-    space = (codes == 32).astype(np.int64)
+    barrier = codes == 0
+    doc_of = np.cumsum(barrier) - 1  # separator i starts doc i
     cum_barrier = np.concatenate([[0], np.cumsum(barrier)])
-    cum_space = np.concatenate([[0], np.cumsum(space)])
-    out_doc, out_hash = [], []
-    mask64 = np.uint64(0xFFFFFFFF)
+    cum_space = np.concatenate([[0], np.cumsum(codes == 32)])
+    prime = np.uint32(_PRIME)
+    out = []
     for n in range(low, high + 1):
         if size < n:
             break
@@ -205,11 +226,9 @@ def _char_ngrams(texts: list[str], low: int, high: int, whole: bool):
         if not whole and n == 1:
             ok &= codes[starts] != 32
         starts = starts[ok]
-        h = np.full(len(starts), np.uint64(n * _MIX & 0xFFFFFFFF), dtype=np.uint64)
+        h = np.full(len(starts), n * _MIX & 0xFFFFFFFF, dtype=np.uint32)
         for k in range(n):
-            h = ((h ^ codes[starts + k]) * np.uint64(_PRIME)) & mask64
-        out_doc.append(doc_of[starts])
-        out_hash.append((h ^ np.uint64(0x5bd1e995)).astype(np.int64))
-    if not out_doc:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_doc).astype(np.int64), np.concatenate(out_hash)
+            h ^= codes[starts + k]
+            h *= prime
+        out.append((n, doc_of[starts].astype(np.int64), (h ^ np.uint32(0x5bd1e995)).astype(np.int64)))
+    return out
