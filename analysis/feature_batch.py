@@ -86,16 +86,19 @@ class FeatureBatch:
         self._word_buckets = None
 
     # --- character n-grams, once per distinct word ---------------------------------------------------
-    def _word_ngrams(self):
+    def _word_ngrams(self, low: int, high: int):
+        """(word id, bucket) of the character ``low``..``high``-grams of the distinct words."""
         import numpy as np
 
         if self._ngrams is None:
             parts = char_ngram_parts(self.words, 1, 5, whole=False)
-            self._ngrams = (np.concatenate([d for _, d, _ in parts]) if parts else np.zeros(0, np.int64),
-                            np.concatenate([np.full(len(d), n, np.int8) for n, d, _ in parts])
-                            if parts else np.zeros(0, np.int8),
-                            np.concatenate([h for _, _, h in parts]) % BUCKETS if parts else np.zeros(0, np.int64))
-        return self._ngrams
+            self._ngrams = ({n: len(d) for n, d, _ in parts},
+                            np.concatenate([d for _, d, _ in parts] or [np.zeros(0, np.int64)]),
+                            np.concatenate([h for _, _, h in parts] or [np.zeros(0, np.int64)]) % BUCKETS)
+        sizes, word, bucket = self._ngrams
+        start = sum(sizes.get(n, 0) for n in range(1, low))
+        end = start + sum(sizes.get(n, 0) for n in range(low, high + 1))
+        return word[start:end], bucket[start:end]
 
     def _rows_mask(self, rows):
         import numpy as np
@@ -116,8 +119,8 @@ class FeatureBatch:
         if occ.any():
             used = np.zeros(len(self.words), dtype=bool)
             used[self.occ_word[occ]] = True
-            word, n, bucket = self._word_ngrams()
-            keep = used[word] & (n >= low) & (n <= high)
+            word, bucket = self._word_ngrams(low, high)
+            keep = used[word]
             word, values = word[keep], table[bucket[keep]]
             per_word = np.stack([np.bincount(word, weights=values[:, c], minlength=len(self.words))
                                  for c in range(k)], axis=1)

@@ -31,6 +31,7 @@ _SCRIPTS = (("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")), ("ru", re.compi
             ("hi", re.compile(r"[\u0900-\u097f]")))
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_NOT_LATIN = re.compile("[" + "".join(p.pattern[1:-1] for p in (*(p for _, p in _SCRIPTS), _KANA, _HAN)) + "]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 HINT_PRIOR = 4.0  # nats added to the form language (replaced by the trained value from the model file)
 
@@ -99,7 +100,7 @@ def detector() -> LanguageDetector:
 
 def script_language(text: str, hint: str | None = None) -> str | None:
     """Language given by the script alone (``None`` for Latin script or no letters)."""
-    if text.isascii():
+    if text.isascii() or not _NOT_LATIN.search(text):
         return None
     if _KANA.search(text):
         return "ja"

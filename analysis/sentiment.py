@@ -195,10 +195,11 @@ class CommentScorer:
         from .feature_batch import FeatureBatch
 
         supported = set(self.models.languages)
-        items = [(key, text, hint) for key, (text, hint) in todo.items()]
-        with_letters = [(key, text, hint) for key, text, hint in items if has_letters(text)]
-        for key, text, hint in items:
-            if not has_letters(text):
+        with_letters = []
+        for key, (text, hint) in todo.items():
+            if has_letters(text):
+                with_letters.append((key, text, hint))
+            else:
                 self.cache[key] = Sentiment(NOT_SCORED, None, None, None, (hint or "und").split("-")[0],
                                             "empty").to_dict()
         batch = FeatureBatch([model_text(t) for _, t, _ in with_letters])

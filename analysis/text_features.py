@@ -35,12 +35,14 @@ def clean(text) -> str:
     """Any value as safe text: str, surrogates repaired, control characters removed, NFKC, trimmed."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if text.isascii():  # ASCII is NFKC already and has no surrogates (split() = runs of \s, trimmed)
+        return " ".join((text if text.isprintable() else _CONTROL.sub(" ", text)).split())
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: pair what pairs, replace the rest
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _CONTROL.sub(" ", text)
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def for_model(text: str) -> str:

@@ -76,6 +76,18 @@ def test_combined_crc_equals_zlib_crc_of_the_joined_bytes(head, tail):
     assert int(got[0]) == zlib.crc32(head + tail)
 
 
+def reference_clean(text):
+    """``clean`` as first written (regex whitespace collapse, NFKC on every text)."""
+    import unicodedata
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]", " ", text)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 
@@ -84,11 +96,15 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=8).map("".join))
 def test_clean_is_idempotent_and_model_text_matches_the_full_rewrite(raw):
     cleaned = clean(raw)
-    assert clean(cleaned) == cleaned
+    assert cleaned == reference_clean(raw) and clean(cleaned) == cleaned
     full = re.sub(r"\s+", " ", _HANDLE.sub(" @user ", _URL.sub(" http ", cleaned)).lower()).strip()
     assert model_text(cleaned) == full == for_model(raw)
 
 
-def test_clean_is_idempotent_for_every_code_point():
-    changed = [c for c in map(chr, range(0x110000)) if clean(clean(c)) != clean(c)]
-    assert changed == []
+def test_clean_is_idempotent_and_unchanged_for_every_code_point():
+    for start in range(0, 0x110000, 4096):  # every code point, doubled, between letters
+        text = "".join(f"a{c}{c}b" for c in map(chr, range(start, start + 4096)))
+        assert clean(text) == reference_clean(text) and clean(clean(text)) == clean(text), hex(start)
+    ascii_pairs = [a + b for a in map(chr, range(128)) for b in map(chr, range(128))]
+    for text in ascii_pairs + [f" {t} x{t}" for t in ascii_pairs]:
+        assert clean(text) == reference_clean(text) and clean(clean(text)) == clean(text), repr(text)
