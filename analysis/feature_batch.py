@@ -196,12 +196,17 @@ class FeatureBatch:
 
 
 def _factorize(items: list[str]):
-    """(distinct items in first-seen order, int64 id of each item)."""
+    """(distinct items in first-seen order, int64 id of each item): ``pandas.factorize``, about twice
+    as fast as a dict pass here."""
     import numpy as np
+    import pandas as pd
 
-    distinct = list(dict.fromkeys(items))
-    index = {item: i for i, item in enumerate(distinct)}
-    return distinct, np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    if not items:
+        return [], np.zeros(0, dtype=np.int64)
+    values = np.empty(len(items), dtype=object)
+    values[:] = items
+    codes, distinct = pd.factorize(values)
+    return distinct.tolist(), codes.astype(np.int64, copy=False)
 
 
 def batch_word_tokens(texts: list[str], docs):

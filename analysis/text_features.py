@@ -13,7 +13,6 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-_SPACE = re.compile(r"\s+")
 # words (letters/digits, with inner apostrophes), or one symbol such as "!" or an emoji
 TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -53,10 +52,13 @@ def for_model(text: str) -> str:
 def model_text(cleaned: str) -> str:
     """``for_model`` of text that ``clean`` already returned (``clean`` is idempotent)."""
     lower = cleaned.lower()
-    if "@" not in cleaned and "http" not in lower and "www." not in lower:
+    url = "http" in lower or "www." in lower
+    if not url and "@" not in cleaned:
         return lower  # nothing to replace; clean already left single spaces and no edges
-    text = _HANDLE.sub(" @user ", _URL.sub(" http ", cleaned))
-    return _SPACE.sub(" ", text.lower()).strip()
+    text = _URL.sub(" http ", cleaned) if url else cleaned
+    if "@" in text:
+        text = _HANDLE.sub(" @user ", text)
+    return " ".join(text.lower().split())
 
 
 def has_letters(text: str) -> bool:
