@@ -32,6 +32,7 @@ from .text_features import (
     textblob_lexicon,
 )
 
+MAX_SHIFT = 256  # longest token (bytes) whose bigram CRC is combined in numpy
 _SHIFT: list = []  # [table]: (length + 1, 4, 256) uint32, CRC-32 shift operator per byte length
 
 
@@ -161,7 +162,13 @@ class FeatureBatch:
             lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
             pair = np.flatnonzero(doc[:-1] == doc[1:])
             first, second = ids[pair], ids[pair + 1]
-            bigram = crc32_after(crc_space[first], lengths[second], crc[second])
+            long = np.flatnonzero(lengths[second] > MAX_SHIFT)  # rare: CRC by zlib, tables stay small
+            short = np.ones(len(pair), dtype=bool)
+            short[long] = False
+            bigram = np.empty(len(pair), dtype=np.uint32)
+            bigram[short] = crc32_after(crc_space[first[short]], lengths[second[short]], crc[second[short]])
+            for j in long.tolist():
+                bigram[j] = zlib.crc32(encoded[second[j]], int(crc_space[first[j]]))
             unigram = crc.astype(np.int64)[ids]
             self._word_buckets = (np.concatenate([doc, doc[pair]]),
                                   np.concatenate([unigram, bigram.astype(np.int64)]) % BUCKETS)

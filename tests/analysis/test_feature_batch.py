@@ -35,7 +35,7 @@ def test_sums_equal_the_per_text_features_on_real_comments(table):
         "The portal is not fast, but support is great!", "No, it's NOT ok. Really not ok", "",
         "Excelente atención, muy contentos con el equipo.", "Das ist nicht gut, gar nicht.",
         "対応がとても丁寧で、本当に感謝しています。", "ok 漢 word with a few Latin words", "@anna see https://x.y/z",
-        "same same same same", "a", "Works as described."]]
+        "same same same same", "a", "Works as described.", "very " + "long" * 100 + " word " + "x" * 300]]
     batch = FeatureBatch(texts)
     every = np.arange(len(texts))
     assert np.array_equal(batch.sums(table, every), per_text_sums(texts, table))
