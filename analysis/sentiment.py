@@ -15,7 +15,9 @@ Per comment: ``label``, ``probability`` (of that label), ``polarity`` = P(positi
 language without a model or for text without letters; ``NOT_SCORED_REASONS`` says why in words.
 
 Results are cached by SHA-256 of (model version, language hint, text); ``engine_calls`` counts the
-texts the model actually scored, so a second run over unchanged comments does no model work.
+texts the model actually scored, so a second run over unchanged comments does no model work. A batch
+is featurised once (``analysis.feature_batch.FeatureBatch``: each distinct word hashed once) and the
+same features serve the language detector and every language's model.
 """
 from __future__ import annotations
 
