@@ -39,8 +39,9 @@ def score_comments(texts: pd.Series, scorer: CommentScorer, taxonomy: Taxonomy,
 def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy: Taxonomy,
                             enrichments: dict[str, dict] | None) -> pd.DataFrame:
     """Like ``score_comments`` for tidy rows (``response_id``, ``question_id``, ``text``, ``language``),
-    but taking each comment's stored enrichment when it is current (same text, model and taxonomy
-    versions); only the others are scored."""
+    but taking each comment's stored enrichment when it is current (same text and model version);
+    only the others are scored. Themes stored under another taxonomy are matched again (cheap, no
+    model work)."""
     from .sentiment import text_key
     from .text_features import clean
 
@@ -52,13 +53,13 @@ def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy:
                                                      rows["text"], strict=True):
         record = enrichments.get(f"{response_id}.{question_id}")
         if (record and record.get("sentiment_version") == scorer.version
-                and record.get("taxonomy_version") == taxonomy.version
                 and record.get("text_sha") == text_key(clean(text))):
-            polarity = record.get("polarity")
-            found[index] = {"label": record["label"], "polarity": polarity,
+            themes = (record.get("themes") or () if record.get("taxonomy_version") == taxonomy.version
+                      else taxonomy.match(text, record["language"]))
+            found[index] = {"label": record["label"], "polarity": record.get("polarity"),
                             "subjectivity": None, "probability": record.get("probability"),
                             "language": record["language"], "reason": record.get("reason"),
-                            "themes": tuple(record.get("themes") or ())}
+                            "themes": tuple(themes)}
         else:
             missing.append(index)
     if missing:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .text_features import BUCKETS, clean, for_model, hashed_features
+from .text_features import BUCKETS, clean, for_model, has_letters, model_text
 
 LANGUAGE_FILE = Path(__file__).parent / "data" / "language_model.npz"
 LATIN_LANGUAGES = ("de", "en", "es", "fr", "it", "pt")
@@ -31,6 +31,7 @@ _SCRIPTS = (("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")), ("ru", re.compi
             ("hi", re.compile(r"[\u0900-\u097f]")))
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_NOT_LATIN = re.compile("[" + "".join(p.pattern[1:-1] for p in (*(p for _, p in _SCRIPTS), _KANA, _HAN)) + "]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 HINT_PRIOR = 4.0  # nats added to the form language (replaced by the trained value from the model file)
 
@@ -65,10 +66,13 @@ class LanguageDetector:
         """(n, languages) log-likelihoods of model texts."""
         import numpy as np
 
-        docs, buckets = hashed_features(texts, words=False, low=1, high=4)
-        rows = self.table[buckets]
-        return np.stack([np.bincount(docs, weights=rows[:, k], minlength=len(texts))
-                         for k in range(len(self.languages))], axis=1)
+        from .feature_batch import FeatureBatch
+
+        return self.scores_of(FeatureBatch(texts), np.arange(len(texts)))
+
+    def scores_of(self, batch, rows):
+        """(batch size, languages) log-likelihoods of the ``rows`` of a ``FeatureBatch`` (others 0)."""
+        return batch.sums(self.table, rows, words=False, low=1, high=4)
 
     def detect(self, text: str, hint: str | None, allowed: Iterable[str]) -> str | None:
         """Most likely allowed language of a Latin-script text (None when none is allowed)."""
@@ -96,6 +100,8 @@ def detector() -> LanguageDetector:
 
 def script_language(text: str, hint: str | None = None) -> str | None:
     """Language given by the script alone (``None`` for Latin script or no letters)."""
+    if text.isascii() or not _NOT_LATIN.search(text):
+        return None
     if _KANA.search(text):
         return "ja"
     latin = len(_LATIN_LETTER.findall(text))
@@ -110,18 +116,26 @@ def script_language(text: str, hint: str | None = None) -> str | None:
 
 def detect_many(texts: list, hints: list[str | None], allowed: Iterable[str] | None = None) -> list[str]:
     """``detect`` for a batch: the Latin-script texts go through the detector in one numpy pass."""
+    return route_cleaned([clean(t) for t in texts], hints, allowed)
+
+
+def route_cleaned(texts: list[str], hints: list[str | None], allowed: Iterable[str] | None = None,
+                  batch=None) -> list[str]:
+    """``detect_many`` of texts ``clean`` already returned. ``batch``: a ``FeatureBatch`` of their
+    model texts (``for_model``) when the caller has one to share (the sentiment model does)."""
+    import numpy as np
+
     allowed_latin = set(allowed or supported_languages()) & set(LATIN_LANGUAGES)
     out: list[str | None] = []
     pending: list[int] = []
-    cleaned = []
+    normalised = []
     for i, (text, hint) in enumerate(zip(texts, hints, strict=True)):
-        text = clean(text)
         hint = (hint or "").split("-")[0].lower() or None
-        cleaned.append((text, hint))
+        normalised.append(hint)
         by_script = script_language(text, hint)
         if by_script:
             out.append(by_script)
-        elif not any(ch.isalpha() for ch in text):
+        elif not has_letters(text):
             out.append(hint or "und")
         else:
             out.append(None)
@@ -131,14 +145,21 @@ def detect_many(texts: list, hints: list[str | None], allowed: Iterable[str] | N
         columns = [k for k, lang in enumerate(model.languages) if lang in allowed_latin]
         if not columns:
             for i in pending:
-                out[i] = cleaned[i][1] or "und"
+                out[i] = normalised[i] or "und"
         else:
-            scores = model.scores([for_model(cleaned[i][0]) for i in pending])
-            for row, i in enumerate(pending):
-                hint = cleaned[i][1]
-                best = max(columns, key=lambda k: float(scores[row, k])
-                           + (model.hint_prior if model.languages[k] == hint else 0.0))
-                out[i] = model.languages[best]
+            rows = np.asarray(pending)
+            if batch is None:
+                from .feature_batch import FeatureBatch
+
+                batch = FeatureBatch([model_text(texts[i]) for i in pending])
+                rows = np.arange(len(pending))
+            scores = model.scores_of(batch, rows)[rows][:, columns]
+            position = {model.languages[k]: j for j, k in enumerate(columns)}
+            hinted = np.array([position.get(normalised[i], -1) for i in pending])
+            with_hint = np.flatnonzero(hinted >= 0)
+            scores[with_hint, hinted[with_hint]] += model.hint_prior
+            for i, best in zip(pending, scores.argmax(axis=1).tolist(), strict=True):
+                out[i] = model.languages[columns[best]]
     return [lang or "und" for lang in out]
 
 

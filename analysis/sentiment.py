@@ -15,7 +15,9 @@ Per comment: ``label``, ``probability`` (of that label), ``polarity`` = P(positi
 language without a model or for text without letters; ``NOT_SCORED_REASONS`` says why in words.
 
 Results are cached by SHA-256 of (model version, language hint, text); ``engine_calls`` counts the
-texts the model actually scored, so a second run over unchanged comments does no model work.
+texts the model actually scored, so a second run over unchanged comments does no model work. A batch
+is featurised once (``analysis.feature_batch.FeatureBatch``: each distinct word hashed once) and the
+same features serve the language detector and every language's model.
 """
 from __future__ import annotations
 
@@ -25,8 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .language import detect_many, supported_languages
-from .text_features import BUCKETS, clean, for_model, has_letters, hashed_features, lexicon_counts
+from .language import route_cleaned, supported_languages
+from .text_features import BUCKETS, clean, for_model, has_letters, model_text
 
 DATA = Path(__file__).parent / "data"
 MODELS_FILE = DATA / "sentiment_models.npz"
@@ -64,7 +66,8 @@ class SentimentModels:
         self._tables: dict[str, tuple] = {}
 
     def _table(self, language: str):
-        """Dense lookup tables (bucket → idf·weights, idf²) built on first use of a language."""
+        """(table, bias, offsets, lexicon weights) of a language, built on first use: ``table`` is
+        (BUCKETS, 4) float32, per hash bucket idf·weights of the three classes and idf²."""
         import numpy as np
 
         table = self._tables.get(language)
@@ -72,12 +75,13 @@ class SentimentModels:
             buckets = self._raw[f"{language}.buckets"].astype(np.int64)
             idf = self._raw[f"{language}.idf"].astype(np.float32)
             weights = self._raw[f"{language}.weights"].astype(np.float32)
-            scaled = np.zeros((BUCKETS, 3), dtype=np.float32)
-            scaled[buckets] = weights * idf[:, None]
-            idf2 = np.zeros(BUCKETS, dtype=np.float32)
-            idf2[buckets] = idf * idf
-            table = (scaled, idf2, self._raw[f"{language}.bias"].astype(np.float64),
-                     self._raw[f"{language}.offsets"].astype(np.float64))
+            rows = np.zeros((BUCKETS, 4), dtype=np.float32)
+            rows[buckets, :3] = weights * idf[:, None]
+            rows[buckets, 3] = idf * idf
+            lexicon = self._raw.get(f"{language}.lexicon")
+            table = (rows, self._raw[f"{language}.bias"].astype(np.float64),
+                     self._raw[f"{language}.offsets"].astype(np.float64),
+                     lexicon.astype(np.float64) if lexicon is not None and len(lexicon) else None)
             self._tables[language] = table
         return table
 
@@ -85,32 +89,45 @@ class SentimentModels:
         """(n, 3) log-probabilities of negative/neutral/positive for cleaned texts of one language."""
         import numpy as np
 
-        scaled, idf2, bias, _ = self._table(language)
-        model_texts = [for_model(t) for t in texts]
-        docs, buckets = hashed_features(model_texts)
-        n = len(texts)
-        norms = np.sqrt(np.bincount(docs, weights=idf2[buckets], minlength=n))
+        from .feature_batch import FeatureBatch
+
+        rows = np.arange(len(texts))
+        return self.log_probabilities_of(FeatureBatch([for_model(t) for t in texts]), rows, language)
+
+    def log_probabilities_of(self, batch, rows, language: str):
+        """(len(rows), 3) log-probabilities of the ``rows`` of a ``FeatureBatch`` of model texts."""
+        import numpy as np
+
+        table, bias, _, lexicon = self._table(language)
+        sums = batch.sums(table, rows)[rows]
+        norms = np.sqrt(sums[:, 3])
         norms[norms == 0] = 1.0
-        contributions = scaled[buckets]
-        logits = np.stack([np.bincount(docs, weights=contributions[:, k], minlength=n) for k in range(3)], axis=1)
-        logits = logits / norms[:, None] + bias
-        lexicon = self._raw.get(f"{language}.lexicon")
-        if lexicon is not None and len(lexicon):
-            logits = logits + lexicon_counts(model_texts) @ lexicon.astype(np.float64)
+        logits = sums[:, :3] / norms[:, None] + bias
+        if lexicon is not None:
+            logits = logits + batch.lexicon_counts(rows)[rows] @ lexicon
         logits -= logits.max(axis=1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
 
     def predict(self, texts: list[str], language: str) -> list[tuple[str, float, float, float]]:
-        """(label, probability of the label, polarity, subjectivity) per text."""
+        """(label, probability of the label, polarity, subjectivity) per cleaned text."""
         import numpy as np
+
+        from .feature_batch import FeatureBatch
 
         if not texts:
             return []
-        log_p = self.log_probabilities(texts, language)
-        choice = (log_p + self._table(language)[3]).argmax(axis=1)
+        return self.predict_of(FeatureBatch([for_model(t) for t in texts]), np.arange(len(texts)), language)
+
+    def predict_of(self, batch, rows, language: str) -> list[tuple[str, float, float, float]]:
+        """``predict`` for the ``rows`` of a ``FeatureBatch`` of model texts."""
+        import numpy as np
+
+        log_p = self.log_probabilities_of(batch, rows, language)
+        choice = (log_p + self._table(language)[2]).argmax(axis=1)
         p = np.exp(log_p)
-        return [(LABELS[k], float(p[i, k]), float(p[i, 2] - p[i, 0]), float(1.0 - p[i, 1]))
-                for i, k in enumerate(choice)]
+        picked = p[np.arange(len(choice)), choice]
+        return list(zip([LABELS[k] for k in choice.tolist()], picked.tolist(), (p[:, 2] - p[:, 0]).tolist(),
+                        (1.0 - p[:, 1]).tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -175,26 +192,34 @@ class CommentScorer:
         return text_key(f"{self.version}\x00{hint if isinstance(hint, str) else ''}\x00{text}")
 
     def _compute(self, todo: dict[str, tuple[str, str | None]]) -> None:
+        import numpy as np
+
+        from .feature_batch import FeatureBatch
+
         supported = set(self.models.languages)
-        items = [(key, text, hint) for key, (text, hint) in todo.items()]
-        with_letters = [(key, text, hint) for key, text, hint in items if has_letters(text)]
-        for key, text, hint in items:
-            if not has_letters(text):
+        with_letters = []
+        for key, (text, hint) in todo.items():
+            if has_letters(text):
+                with_letters.append((key, text, hint))
+            else:
                 self.cache[key] = Sentiment(NOT_SCORED, None, None, None, (hint or "und").split("-")[0],
                                             "empty").to_dict()
-        languages = detect_many([t for _, t, _ in with_letters], [h for _, _, h in with_letters], supported)
-        by_language: dict[str, list[tuple[str, str]]] = {}
-        for (key, text, _), language in zip(with_letters, languages, strict=True):
+        batch = FeatureBatch([model_text(t) for _, t, _ in with_letters])
+        languages = route_cleaned([t for _, t, _ in with_letters], [h for _, _, h in with_letters], supported,
+                                  batch)
+        by_language: dict[str, list[int]] = {}
+        for row, ((key, _, _), language) in enumerate(zip(with_letters, languages, strict=True)):
             if language not in supported:
                 self.cache[key] = Sentiment(NOT_SCORED, None, None, None, language, "unsupported").to_dict()
                 continue
-            by_language.setdefault(language, []).append((key, text))
-        for language, batch in by_language.items():
-            results = self.models.predict([t for _, t in batch], language)
-            self.engine_calls += len(batch)
-            for (key, _), (label, probability, polarity, subjectivity) in zip(batch, results, strict=True):
-                self.cache[key] = Sentiment(label, round(polarity, 4), round(subjectivity, 4),
-                                            round(probability, 4), language).to_dict()
+            by_language.setdefault(language, []).append(row)
+        for language, rows in by_language.items():
+            results = self.models.predict_of(batch, np.asarray(rows), language)
+            self.engine_calls += len(rows)
+            for row, (label, probability, polarity, subjectivity) in zip(rows, results, strict=True):
+                self.cache[with_letters[row][0]] = {
+                    "label": label, "polarity": round(polarity, 4), "subjectivity": round(subjectivity, 4),
+                    "probability": round(probability, 4), "language": language, "reason": None}
 
 
 def supported() -> tuple[str, ...]:

@@ -13,9 +13,9 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-_SPACE = re.compile(r"\s+")
 # words (letters/digits, with inner apostrophes), or one symbol such as "!" or an emoji
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
 NEGATIONS = frozenset({
     "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly", "cannot",
@@ -27,29 +27,44 @@ NEGATIONS = frozenset({
     "não", "nao", "sem", "nenhum", "nenhuma",  # pt
     "non", "mai", "niente", "nessuno", "senza",  # it
 })
-_CLAUSE_END = frozenset(".!?;,:")
+CLAUSE_END = frozenset(".!?;,:")
 
 
 def clean(text) -> str:
     """Any value as safe text: str, surrogates repaired, control characters removed, NFKC, trimmed."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if text.isascii():  # ASCII is NFKC already and has no surrogates (split() = runs of \s, trimmed)
+        return " ".join((text if text.isprintable() else _CONTROL.sub(" ", text)).split())
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: pair what pairs, replace the rest
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _CONTROL.sub(" ", text)
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def for_model(text: str) -> str:
     """Lower-case cleaned text with URLs and @handles replaced by placeholders."""
-    text = _HANDLE.sub(" @user ", _URL.sub(" http ", clean(text)))
-    return _SPACE.sub(" ", text.lower()).strip()
+    return model_text(clean(text))
+
+
+def model_text(cleaned: str) -> str:
+    """``for_model`` of text that ``clean`` already returned (``clean`` is idempotent)."""
+    lower = cleaned.lower()
+    url = "http" in lower or "www." in lower
+    if not url and "@" not in cleaned:
+        return lower  # nothing to replace; clean already left single spaces and no edges
+    text = _URL.sub(" http ", cleaned) if url else cleaned
+    if "@" in text:
+        text = _HANDLE.sub(" @user ", text)
+    return " ".join(text.lower().split())
 
 
 def has_letters(text: str) -> bool:
     """True when the text has at least one letter (of any script)."""
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None
     return any(ch.isalpha() for ch in text)
 
 
@@ -61,8 +76,8 @@ def is_japanese_script(text: str) -> bool:
 def word_tokens(text: str) -> list[str]:
     """Word tokens of model text; words after a negation (until punctuation) get a ``NOT_`` prefix."""
     out, negated = [], False
-    for token in _TOKEN.findall(text):
-        if token in _CLAUSE_END:
+    for token in TOKEN_PATTERN.findall(text):
+        if token in CLAUSE_END:
             negated = False
             out.append(token)
             continue
@@ -184,16 +199,26 @@ def _char_ngrams(texts: list[str], low: int, high: int, whole: bool):
     """(local doc index, hash) of character n-grams; ``whole`` ignores word boundaries (Japanese)."""
     import numpy as np
 
+    parts = char_ngram_parts(texts, low, high, whole)
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([d for _, d, _ in parts]), np.concatenate([h for _, _, h in parts])
+
+
+def char_ngram_parts(texts: list[str], low: int, high: int, whole: bool) -> list[tuple]:
+    """``[(n, local doc index, hash)]`` per n-gram length: FNV-1a-style over code points, 32-bit
+    (uint32 arithmetic wraps exactly like the mask of the 64-bit form), seeded by the length."""
+    import numpy as np
+
     joined = "\x00" + "\x00".join((" " + ("".join(t.split()) if whole else t) + " ") for t in texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32)
     size = len(codes)
-    doc_of = np.cumsum(codes == 0) - 1  # separator i starts doc i
-    barrier = (codes == 0).astype(np.int64)
-    space = (codes == 32).astype(np.int64)
+    barrier = codes == 0
+    doc_of = np.cumsum(barrier) - 1  # separator i starts doc i
     cum_barrier = np.concatenate([[0], np.cumsum(barrier)])
-    cum_space = np.concatenate([[0], np.cumsum(space)])
-    out_doc, out_hash = [], []
-    mask64 = np.uint64(0xFFFFFFFF)
+    cum_space = np.concatenate([[0], np.cumsum(codes == 32)])
+    prime = np.uint32(_PRIME)
+    out = []
     for n in range(low, high + 1):
         if size < n:
             break
@@ -205,11 +230,9 @@ def _char_ngrams(texts: list[str], low: int, high: int, whole: bool):
         if not whole and n == 1:
             ok &= codes[starts] != 32
         starts = starts[ok]
-        h = np.full(len(starts), np.uint64(n * _MIX & 0xFFFFFFFF), dtype=np.uint64)
+        h = np.full(len(starts), n * _MIX & 0xFFFFFFFF, dtype=np.uint32)
         for k in range(n):
-            h = ((h ^ codes[starts + k]) * np.uint64(_PRIME)) & mask64
-        out_doc.append(doc_of[starts])
-        out_hash.append((h ^ np.uint64(0x5bd1e995)).astype(np.int64))
-    if not out_doc:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_doc).astype(np.int64), np.concatenate(out_hash)
+            h ^= codes[starts + k]
+            h *= prime
+        out.append((n, doc_of[starts].astype(np.int64), (h ^ np.uint32(0x5bd1e995)).astype(np.int64)))
+    return out

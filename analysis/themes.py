@@ -59,6 +59,7 @@ def normalise(text) -> str:
     return clean(text).replace("’", "'")
 
 
+_BY_MAPPING: dict[str, Taxonomy] = {}
 _NAME_BEFORE = re.compile(r"(?:^|[\s(\"'])([A-Z][a-z\u00e0-\u024f]+)\s+$")
 
 
@@ -122,7 +123,8 @@ class Taxonomy:
                                                                        for p in items):
                     problems.append(FieldProblem(f"{field}.phrases.{language}", "must be a list of phrases"))
                     continue
-                by_language[str(language).lower()] = tuple(normalise(p).lower() for p in items)
+                key = str(language).split("-")[0].lower()  # "en-US" phrases serve "en" comments
+                by_language[key] = by_language.get(key, ()) + tuple(normalise(p).lower() for p in items)
             label = entry.get("label")
             if isinstance(label, Mapping):
                 label = label.get("en") or next(iter(label.values()), None)
@@ -130,6 +132,20 @@ class Taxonomy:
         if problems:
             raise InvalidInput(problems)
         return cls(themes)
+
+    @classmethod
+    def for_program(cls, themes: Mapping | None) -> Taxonomy:
+        """The taxonomy of a program definition's ``themes`` mapping, or the shipped default
+        (``THEMES_FILE``) when the program has none; one object per distinct mapping, so its compiled
+        patterns are reused by every refresh of the process."""
+        key = json.dumps(themes, sort_keys=True, ensure_ascii=False, default=str) if themes else ""
+        taxonomy = _BY_MAPPING.get(key)
+        if taxonomy is None:
+            taxonomy = cls.from_mapping(themes, source="program themes") if themes else cls.load()
+            if len(_BY_MAPPING) >= 16:
+                _BY_MAPPING.clear()
+            _BY_MAPPING[key] = taxonomy
+        return taxonomy
 
     def _compiled(self, language: str | None) -> dict[str, tuple[re.Pattern, tuple[str, ...]]]:
         compiled = self._patterns.get(language)

@@ -19,11 +19,16 @@ def _repos():
 
 
 def load_program_file(file: Path):
-    """Parse and validate a program file; problems carry file, line and column."""
+    """Parse and validate a program file (its theme taxonomy as the comment analysis reads it);
+    problems carry file, line and column."""
+    from analysis.themes import Taxonomy
     from chalicelib.domain.program import parse_program_definition
 
     with located_problems(file):
-        return parse_program_definition(load_definition(file))
+        program = parse_program_definition(load_definition(file))
+        if program.themes:
+            Taxonomy.from_mapping(program.themes, source="themes")
+    return program
 
 
 @click.group()

@@ -141,13 +141,14 @@ def _check_themes(problems: list[FieldProblem], themes: Any) -> dict:
             problems.append(FieldProblem(f"{path}.label", "must be a string or a mapping of language to string"))
         phrases = theme.get("phrases")
         if isinstance(phrases, list):  # one list for every language
-            phrases = {"en": phrases}
+            phrases = {"any": phrases}
         if not isinstance(phrases, dict) or not phrases:
             problems.append(FieldProblem(f"{path}.phrases", "must be a mapping of language to a list of phrases"))
             continue
         for lang, words in phrases.items():
-            if not isinstance(lang, str) or not LANGUAGE_TAG.match(lang):
-                problems.append(FieldProblem(f"{path}.phrases.{lang}", "is not a language tag such as 'en'"))
+            if not isinstance(lang, str) or not (LANGUAGE_TAG.match(lang) or lang == "any"):
+                problems.append(FieldProblem(f"{path}.phrases.{lang}", "is not a language tag such as 'en' "
+                                                                       "(or 'any' for every language)"))
             elif not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
                 problems.append(FieldProblem(f"{path}.phrases.{lang}", "must be a non-empty list of phrases"))
     return themes

@@ -52,8 +52,10 @@ def apply_changes(repos, stores, changes: dict[str, set[str]], sla_days: int, no
     """
     from chalicelib.services import followups, snapshot_builder
     from chalicelib.services.followup_rules import rules_for
+    from chalicelib.services.program import current_program
 
     created = responses_seen = 0
+    taxonomy = snapshot_builder.program_taxonomy(current_program(repos)) if changes else None
     for wave_id, invitation_ids in changes.items():
         responses = [r for r in (repos.responses.get(i) for i in sorted(invitation_ids)) if r is not None]
         responses_seen += len(responses)
@@ -63,7 +65,8 @@ def apply_changes(repos, stores, changes: dict[str, set[str]], sla_days: int, no
         survey = repos.surveys.get(wave.survey_id, wave.survey_version)
         partners = {pid: p for pid in {r.partner_id for r in responses}
                     if (p := repos.partners.get(pid)) is not None}
-        comments = snapshot_builder.score_comments(responses, survey, stores.corrections.for_wave(wave_id))
+        comments = snapshot_builder.score_comments(responses, survey, stores.corrections.for_wave(wave_id),
+                                                   taxonomy=taxonomy)
         nps_id = next((q.id for q in survey.questions() if q.type == "nps"), None)
         candidates = followups.followups_for(responses, comments, partners, nps_id,
                                              snapshot_builder.is_strongly_negative, sla_days, now,

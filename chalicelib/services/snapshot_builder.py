@@ -15,7 +15,6 @@ inside the functions, never on the request path. The snapshot has these parts:
 """
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -38,29 +37,28 @@ def comment_id(invitation_id: str, question_id: str) -> str:
     return f"{invitation_id}.{question_id}"
 
 
-@functools.cache
-def _taxonomy():
-    """The analysis engine's theme taxonomy (loaded once per process), its matches memoised."""
-    try:
-        from analysis.themes import Taxonomy
-    except ImportError:  # pragma: no cover - older engine without themes
-        return None
-    return Taxonomy.load()
+def program_taxonomy(program=None):
+    """The theme taxonomy comments are matched with: the program's own ``themes`` (ids, labels,
+    phrases per language) or, when it has none, the analysis engine's shipped default."""
+    from analysis.themes import Taxonomy
+
+    return Taxonomy.for_program(program.themes if program is not None else None)
 
 
-def score_comments(responses, survey, corrections: dict[str, dict], enrichments=None) -> list[dict]:
+def score_comments(responses, survey, corrections: dict[str, dict], enrichments=None, taxonomy=None) -> list[dict]:
     """Comment records of submitted responses: attributes, sentiment, themes, corrections applied.
 
     Sentiment and themes come from the stored per-comment enrichments (``enrichments``: a store
     with ``for_wave``/``put_many``, e.g. ``DynamoEnrichmentStore``); only new, edited or
-    out-of-date comments are scored, and those enrichments are written back.
+    out-of-date comments are scored, and those enrichments are written back. ``taxonomy``: the
+    program's (``program_taxonomy``; default when None); a changed taxonomy re-matches themes only.
     """
     from analysis.enrichment import enrich
     from analysis.sentiment import CommentScorer
 
     text_questions = [q.id for q in survey.questions() if q.type == "text"]
     nps_id = next((q.id for q in survey.questions() if q.type == "nps"), None)
-    taxonomy = _taxonomy()
+    taxonomy = taxonomy or program_taxonomy()
     found = []
     for response in responses:
         if response.status != "submitted":
@@ -226,11 +224,13 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     current, specs, survey, responses = load_wave_data(repos, wave_id, partners)
     previous_id = previous_wave_id(repos, wave_id)
     previous = load_wave_data(repos, previous_id, partners)[0] if previous_id else None
-    comments = score_comments(responses, survey, corrections, enrichments)
-    parts: dict[str, object] = {"comments": comments}
     from .program import current_program
 
-    catalogue = current_program(repos).catalogue()  # ids, labels and order for views and report
+    program = current_program(repos)
+    taxonomy = program_taxonomy(program)
+    comments = score_comments(responses, survey, corrections, enrichments, taxonomy)
+    parts: dict[str, object] = {"comments": comments}
+    catalogue = program.catalogue()  # ids, labels and order for views and report
     for scope in [None, *_scopes(current.respondents)]:
         name = str(scope) if scope else "all"
         prev = _filtered(previous, scope) if previous is not None else None
@@ -240,22 +240,24 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
         parts[f"scorecard:{name}"]["program"] = catalogue
         scoped = [c for c in comments if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = comment_summary(scoped, thresholds.comments)
-    parts["themes"] = _theme_labels()
+    parts["themes"] = dict(taxonomy.labels)
     parts["reporting"] = survey.reporting
-    parts["report"] = report_part(current, survey, comments, thresholds)
+    parts["report"] = report_part(current, survey, comments, thresholds, taxonomy)
     return parts, comments, responses
 
 
-def report_part(current, survey, comments: list[dict], thresholds: Thresholds) -> dict:
+def report_part(current, survey, comments: list[dict], thresholds: Thresholds, taxonomy=None) -> dict:
     """What the leadership report shows beyond ``scorecard:all``: top themes per tier of each text
     question (from the comment records above, corrections applied; nothing is scored again),
-    revenue coverage overall and per tier, the comment threshold and the survey's English title."""
+    revenue coverage overall and per tier, the comment threshold and the survey's English title.
+    ``taxonomy``: the program's theme taxonomy (the default when None)."""
     from analysis.comments import themes_by_segment
     from analysis.coverage import revenue_coverage
     from chalicelib.domain.survey import localized
 
     text_questions = [q.id for q in survey.questions() if q.type == "text"]
-    themes = (themes_by_segment(comments, text_questions, "tier", thresholds.comments, _taxonomy())
+    themes = (themes_by_segment(comments, text_questions, "tier", thresholds.comments,
+                                 taxonomy or program_taxonomy())
               if text_questions and comments else None)
     return {"schema": REPORT_SCHEMA, "comment_threshold": thresholds.comments, "comments": themes,
             "revenue": revenue_coverage(current), "survey_title": localized(survey.title, "en") or None}
@@ -265,8 +267,3 @@ def survey_of(repos, wave_id: str):
     """The survey definition a wave runs."""
     wave = repos.waves.get(wave_id)
     return repos.surveys.get(wave.survey_id, wave.survey_version)
-
-
-def _theme_labels() -> dict[str, str]:
-    taxonomy = _taxonomy()
-    return dict(taxonomy.labels) if taxonomy else {}
