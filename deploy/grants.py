@@ -65,11 +65,15 @@ def write_items(*actions: str) -> Grant:
 
 
 def read_stream() -> Grant:
-    """The table's stream, for a DynamoDB Streams event source (issue 16: live results)."""
-    # Lambda's event source mapping also calls ListStreams (AWSLambdaDynamoDBExecutionRole grants it).
+    """The table's stream, for a DynamoDB Streams event source (issue 16: live results).
+
+    Lambda's event source mapping also calls ListStreams (AWSLambdaDynamoDBExecutionRole grants it);
+    it is scoped to this table's streams."""
     return Grant("ReadStream", ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
                                 "dynamodb:ListStreams"),
-                 ({"Fn::GetAtt": [TABLE, "StreamArn"]}, arn_sub(TABLE, "/stream/*")))
+                 ({"Fn::GetAtt": [TABLE, "StreamArn"]}, arn_sub(TABLE, "/stream/*")),
+                 wildcard_reason="a stream's ARN ends in its creation time, which changes whenever the stream "
+                                 "is re-enabled, so ListStreams is granted on the table's streams (stream/*)")
 
 
 def batch_write_items() -> Grant:

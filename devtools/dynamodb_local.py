@@ -57,8 +57,10 @@ class DynamoDBLocal:
     """A DynamoDB Local process; use as a context manager so it always stops."""
 
     def __init__(self, data_dir: Path, port: int | None = None, log_file: Path | None = None,
-                 start_timeout: float | None = None):
+                 start_timeout: float | None = None, in_memory: bool = False):
         self.data_dir = Path(data_dir)
+        # in memory: nothing survives a restart, and writes skip SQLite's disk syncs (the test suite)
+        self.in_memory = in_memory
         # PULSE_DYNAMODB_LOCAL_START_TIMEOUT: seconds to wait for the JVM on a busy machine (default 30)
         self.start_timeout = start_timeout or float(os.environ.get("PULSE_DYNAMODB_LOCAL_START_TIMEOUT", "30"))
         self.port = port or free_port()
@@ -80,8 +82,8 @@ class DynamoDBLocal:
         log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [java, f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}", "-jar",
-             str(jar_dir / "DynamoDBLocal.jar"), "-sharedDb", "-dbPath", str(self.data_dir),
-             "-port", str(self.port)],
+             str(jar_dir / "DynamoDBLocal.jar"), "-sharedDb",
+             *(["-inMemory"] if self.in_memory else ["-dbPath", str(self.data_dir)]), "-port", str(self.port)],
             stdout=log, stderr=subprocess.STDOUT, cwd=jar_dir)
         try:
             wait_until_ready(self.endpoint, self.process, timeout=self.start_timeout)

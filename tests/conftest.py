@@ -37,7 +37,8 @@ def dynamodb_local_endpoint(tmp_path_factory):
 
     _need(shutil.which("java") is not None, "Java 17 is not installed: DynamoDB Local tests skipped")
     data_dir = tmp_path_factory.mktemp("dynamodb-local")
-    database = DynamoDBLocal(data_dir, log_file=data_dir / "dynamodb.log")
+    # in memory: the suite needs no persistence, and SQLite's disk writes made seeding the demo ~5x slower
+    database = DynamoDBLocal(data_dir, log_file=data_dir / "dynamodb.log", in_memory=True)
     try:
         database.start()
     except DynamoDBLocalError as error:
