@@ -9,7 +9,7 @@ invitations, 2,000 partners), then in one process and one run measures:
    follow-up creation (one query per status for the existing ones, batch writes for the rest);
 3. the same rebuild again (follow-ups exist: nothing to create).
 
-    .venv/bin/python -m benchmarks.bench_rebuild --responses 30000 [--responses 100000 ...]
+    .venv/bin/python -m benchmarks.bench_rebuild --responses 30000 [--responses 100000 ...] [--in-memory]
 
 Prints seconds and the ratio rebuild / read for each size, plus a linear extrapolation to
 1,000,000 responses against Lambda's 15-minute limit. No absolute assertions.
@@ -81,13 +81,16 @@ def main() -> None:
     parser.add_argument("--responses", type=int, action="append", help="wave size (repeatable)")
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--profile", action="store_true", help="cProfile the first rebuild (slower)")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="DynamoDB Local in memory (no SQLite disk writes: seeding 30k+ takes minutes, not hours)")
     args = parser.parse_args()
     sizes = args.responses or [30_000, 100_000]
 
     from devtools.dynamodb_local import DynamoDBLocal
 
-    print(f"machine load before: {os.getloadavg()[0]:.2f} (1-min load average, {os.cpu_count()} cores)")
-    with tempfile.TemporaryDirectory() as tmp, DynamoDBLocal(Path(tmp)) as database:
+    print(f"machine load before: {os.getloadavg()[0]:.2f} (1-min load average, {os.cpu_count()} cores); "
+          f"DynamoDB Local {'in memory' if args.in_memory else 'on disk'}")
+    with tempfile.TemporaryDirectory() as tmp, DynamoDBLocal(Path(tmp), in_memory=args.in_memory) as database:
         os.environ.update({"PULSE_TABLE": "pulse-bench", "PULSE_DYNAMODB_ENDPOINT": database.endpoint,
                            "PULSE_TOKEN_SECRET": SECRET, "PULSE_STAGE": "test", "AWS_ACCESS_KEY_ID": "x",
                            "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"})
