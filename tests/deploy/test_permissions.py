@@ -137,11 +137,13 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     from chalicelib.security.unsubscribe_tokens import UnsubscribeTokens
     from chalicelib.services.distribution import send_invitations
     from tests.builders import given_open_wave
+    from tests.review.conftest import identified_definition
 
     # the operator's part (the CLI with their own credentials, not a function): survey, partners, wave, invitations
     partners = [make_partner(f"P{i:03d}") for i in range(6)] + [make_partner("Q001", tier="principal")]
+    # identified with consent: the follow-up routes need follow-ups, which need a consenting detractor
     repos, links = given_open_wave(table, wiring.invitation_tokens(), partners, wave_id="w-iam",
-                                   now=NOW - timedelta(days=2))
+                                   now=NOW - timedelta(days=2), definition=identified_definition())
     send_invitations(wiring.distribution(), "w-iam", NOW - timedelta(days=1))
     wiring.reset()  # every function starts like a fresh execution environment
     statuses: dict[str, int] = {}
@@ -161,7 +163,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     hit("GET invitation", "GET", f"/api/v1/invitations/{token}")
     hit("POST opened", "POST", f"/api/v1/invitations/{token}/opened", {"content-type": "text/plain"}, "")
     for i, link in enumerate(links[:5]):  # the JSON API's submit: a TransactWriteItems
-        answers = {**VALID_ANSWERS, "q_nps": i * 2, "q_comment": ["slow payouts", "great portal",
+        answers = {**VALID_ANSWERS, "q_contact": "yes", "q_nps": i * 2, "q_comment": ["slow payouts", "great portal",
                                                                   "bad support", "ok", "love it"][i]}
         hit("PUT response", "PUT", f"/api/v1/invitations/{token_of(link)}/response",
             {"content-type": "application/json"}, json.dumps({"answers": answers, "language": "en", "final": True}))
@@ -199,9 +201,9 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     hit("PUT correction", "PUT", f"{base}/comments/{quote(comment_id, safe='')}/correction", json_headers,
         json.dumps({"label": "negative", "themes": []}))
     followups = json.loads(hit("GET followups", "GET", f"{base}/followups", bearer)["body"])["items"]
-    if followups:
-        hit("PATCH followup", "PATCH", f"{base}/followups/{followups[0]['invitation_id']}", json_headers,
-            json.dumps({"status": "in_progress", "note": "called"}))
+    assert followups, "the consenting detractors must have follow-ups to work"
+    hit("PATCH followup", "PATCH", f"{base}/followups/{followups[0]['invitation_id']}", json_headers,
+        json.dumps({"status": "in_progress", "note": "called"}))
     for kind in ("responses", "scorecard", "corrections"):
         hit(f"GET export {kind}", "GET", f"{base}/exports/{kind}?format=xlsx",
             {**bearer, "accept": "text/html,*/*;q=0.8"})
@@ -217,19 +219,24 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
 
     # the dashboard (cookie sign-in) and its forms
     hit("GET login", "GET", "/staff/login")
-    hit("POST login", "POST", "/staff/login", form_headers,
-        urlencode({"token": staff.issue("admin@vendor.example", "admin"), "next": "/staff"}))
+    from chalicelib.web.csrf import token_for
+
+    session = cookie["cookie"].removeprefix("pulse_staff=")
+    signed_in = {"cookie": f"pulse_staff={session}; pulse_login=n0nce-iam", **form_headers}
+    hit("POST login", "POST", "/staff/login", {**form_headers, "cookie": "pulse_login=n0nce-iam"},
+        urlencode({"token": staff.issue("admin@vendor.example", "admin"), "next": "/staff",
+                   "csrf": token_for("login", "n0nce-iam")}))
     hit("GET css", "GET", "/staff/assets/dashboard.css")
     for path in ("/staff?wave=w-iam", "/staff/comments?wave=w-iam", "/staff/followups?wave=w-iam"):
         hit(f"GET {path}", "GET", path, cookie)
     hit("GET dashboard export", "GET", "/staff/exports/responses?wave=w-iam&format=csv", cookie)
-    hit("POST correct", "POST", "/staff/comments/correct", {**cookie, **form_headers},
-        urlencode({"wave": "w-iam", "comment_id": comment_id, "label": "neutral", "back": ""}))
-    if followups:
-        hit("POST followup update", "POST", "/staff/followups/update", {**cookie, **form_headers},
-            urlencode({"wave": "w-iam", "invitation_id": followups[0]["invitation_id"], "status": "closed",
-                       "closing_reason": "resolved", "note": "done"}))
-    hit("POST logout", "POST", "/staff/logout", {**cookie, **form_headers}, "")
+    csrf = token_for("session", session)
+    hit("POST correct", "POST", "/staff/comments/correct", signed_in,
+        urlencode({"wave": "w-iam", "comment_id": comment_id, "label": "neutral", "back": "", "csrf": csrf}))
+    hit("POST followup update", "POST", "/staff/followups/update", signed_in,
+        urlencode({"wave": "w-iam", "invitation_id": followups[0]["invitation_id"], "status": "closed",
+                   "closing_reason": "resolved", "note": "done", "csrf": csrf}))
+    hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
 
     wiring.reset()
     with evaluator.as_function("leadership_report"):
@@ -282,6 +289,9 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert covered >= {m for methods in app.routes.values() for m in methods}
     assert statuses["PUT response"] == 201 and statuses["POST form"] == 303 and statuses["POST snapshot"] == 202
     assert statuses["GET export responses"] == 200 and statuses["POST login"] == 303
+    # the signed-in forms went through (CSRF token right), not just "no denial"
+    assert statuses["POST correct"] == 303 and statuses["POST followup update"] == 303
+    assert statuses["POST logout"] == 303 and statuses["PATCH followup"] == 200
     assert outcome["refresh_status"]["state"] == "done"
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
