@@ -18,7 +18,8 @@ def run_report_schedule(event=None, now: datetime | None = None) -> dict:
 
     summary = run_scheduled_reports(wiring.reporting(), now or datetime.now(UTC))
     for result in summary["reports"]:
-        log.info("report %s %s: %s", result["wave_id"], result["period"], result["outcome"])
+        reason = f" ({result['reason']})" if result.get("reason") else ""
+        log.info("report %s %s: %s%s", result["wave_id"], result["period"], result["outcome"], reason)
     if summary["failed"]:
         raise ReportsFailed(f"{summary['failed']} report(s) failed; see the report runs of each wave")
     return summary

@@ -95,6 +95,8 @@ def stack(monkeypatch_module):
                "PULSE_STAFF_TOKEN_SECRET": TEST_SECRET,  # test stage: pasted staff tokens (own secret)
                "AWS_DEFAULT_REGION": REGION, "PULSE_MAIL_TRANSPORT": "ses",
                "PULSE_MAIL_FROM": f"Partner Pulse <{SENDER}>", "PULSE_REPORT_BUCKET": BUCKET,
+               # explicit: a CLI test earlier in the run applies the local stage's sender to os.environ
+               "PULSE_REPORT_SENDER": f"Partner Pulse <{SENDER}>",
                "PULSE_ANALYTICS_BUCKET": BUCKET,
                "PULSE_REPORT_SURVEYS": "px-test", "PULSE_REPORT_RECIPIENTS": "lead@vendor.example",
                "PULSE_REMINDER_SURVEYS": "px-test", "PULSE_REMINDER_SPACING_DAYS": "0",
