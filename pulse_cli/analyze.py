@@ -50,6 +50,11 @@ def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_thr
         doc = scorecard_for_wave(repos, wave_id, breakdowns, compare_previous, threshold, comments=comments,
                                  comment_threshold=comment_threshold, comments_by=comments_by, scorer=scorer,
                                  progress=True)
+    echo_scorecard(doc, fmt)
+
+
+def echo_scorecard(doc: dict, fmt: str) -> None:
+    """Print a scorecard document as JSON, CSV or a table (``pulse analyze``, ``pulse snapshot show``)."""
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     elif fmt == "csv":

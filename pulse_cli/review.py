@@ -67,21 +67,14 @@ def snapshot_refresh(wave_id: str) -> None:
 @report_errors
 def snapshot_show(wave_id: str, by: str | None, fmt: str) -> None:
     """Print the wave's stored scorecard: the document the staff API, dashboard, exports and report read."""
-    import json
-
     from chalicelib import wiring
     from chalicelib.domain.waves import check_wave_id
     from chalicelib.security.staff import StaffIdentity
     from chalicelib.services import results
 
-    from .analyze import scorecard_csv, scorecard_table
+    from .analyze import echo_scorecard
 
     check_wave_id(wave_id)
     wiring.reset()
     doc = results.scorecard(wiring.review_stores().snapshots, wave_id, StaffIdentity("cli@local", "analyst"), by)
-    if fmt == "json":
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
-    elif fmt == "csv":
-        click.echo(scorecard_csv(doc), nl=False)
-    else:
-        click.echo(scorecard_table(doc))
+    echo_scorecard(doc, fmt)

@@ -30,30 +30,31 @@ def per_text_sums(texts, table, **features):
     return np.stack([np.bincount(docs, weights=values[:, c], minlength=len(texts)) for c in range(4)], axis=1)
 
 
+def _assert_batch_matches_per_text(table, texts):
+    """The batch's feature sums and lexicon counts equal the per-text reference; returns the indexes."""
+    batch = FeatureBatch(texts)
+    every = np.arange(len(texts))
+    assert np.array_equal(batch.sums(table, every), per_text_sums(texts, table))
+    assert np.array_equal(batch.sums(table, every, words=False, low=1, high=4),
+                          per_text_sums(texts, table, words=False, low=1, high=4))
+    assert np.array_equal(batch.lexicon_counts(every), lexicon_counts(texts))
+    return every
+
+
 def test_sums_equal_the_per_text_features_on_real_comments(table):
     texts = [for_model(t) for t in [
         "The portal is not fast, but support is great!", "No, it's NOT ok. Really not ok", "",
         "Excelente atención, muy contentos con el equipo.", "Das ist nicht gut, gar nicht.",
         "対応がとても丁寧で、本当に感謝しています。", "ok 漢 word with a few Latin words", "@anna see https://x.y/z",
         "same same same same", "a", "Works as described.", "very " + "long" * 100 + " word " + "x" * 300]]
-    batch = FeatureBatch(texts)
-    every = np.arange(len(texts))
-    assert np.array_equal(batch.sums(table, every), per_text_sums(texts, table))
-    assert np.array_equal(batch.sums(table, every, words=False, low=1, high=4),
-                          per_text_sums(texts, table, words=False, low=1, high=4))
-    assert np.array_equal(batch.lexicon_counts(every), lexicon_counts(texts))
+    _assert_batch_matches_per_text(table, texts)
 
 
 @settings(max_examples=60, deadline=None)
 @given(texts_strategy)
 def test_sums_tokens_and_lexicon_equal_the_per_text_reference_on_any_text(table, raw):
     texts = [for_model(t) for t in raw]
-    batch = FeatureBatch(texts)
-    every = np.arange(len(texts))
-    assert np.array_equal(batch.sums(table, every), per_text_sums(texts, table))
-    assert np.array_equal(batch.sums(table, every, words=False, low=1, high=4),
-                          per_text_sums(texts, table, words=False, low=1, high=4))
-    assert np.array_equal(batch.lexicon_counts(every), lexicon_counts(texts))
+    every = _assert_batch_matches_per_text(table, texts)
     distinct, docs, ids = batch_word_tokens(texts, every)
     assert [[distinct[k] for k, d in zip(ids, docs, strict=True) if d == i] for i in every] == \
         [word_tokens(t) for t in texts]
