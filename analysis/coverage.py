@@ -11,7 +11,8 @@ def revenue_coverage(current) -> dict:
     invitations = current.invitations
     if invitations is None or invitations.empty:
         return {"overall": None, "tier": {}}
-    answered = set(current.respondents["partner_id"]) if len(current.respondents) else set()
+    source = current.atoms if current.atoms is not None else current.respondents
+    answered = set(source["partner_id"]) if len(source) else set()
     partners = (invitations.drop_duplicates("partner_id")
                 .assign(revenue=lambda d: d["annual_revenue"].astype(float).fillna(0.0),
                         answered=lambda d: d["partner_id"].isin(answered)))

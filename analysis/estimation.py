@@ -18,35 +18,44 @@ from .segments import DIMENSIONS, DimensionCodes, cross, decode, segment_columns
 
 @dataclass(frozen=True)
 class WaveData:
-    """One wave ready for analysis: its respondent frame and (optionally) its invitations."""
+    """One wave ready for analysis: its respondent frame and (optionally) its invitations.
+
+    ``atoms`` (``analysis.atoms``) may stand in for ``respondents``: the live update keeps only
+    the atom tables; ``invitations`` may then be invitation atoms (an ``invitations`` count column).
+    """
 
     wave_id: str
     respondents: pd.DataFrame
     invitations: pd.DataFrame | None = None
     meta: dict = field(default_factory=dict)
     tidy: pd.DataFrame | None = None  # one row per response x question (comments come from here)
+    atoms: pd.DataFrame | None = None
+
+
+def wave_atoms(wave: WaveData, specs: list[QuestionSpec], nps_id: str | None) -> pd.DataFrame:
+    """The wave's atom table: given, or collapsed from its respondents."""
+    from .atoms import collapse, contributions, stat_names
+
+    if wave.atoms is not None:
+        return wave.atoms
+    return collapse(contributions(wave.respondents, specs, nps_id), stat_names(specs, nps_id))
 
 
 class Prepared:
-    """A wave's per-respondent sufficient statistics as numpy columns, with cached dimension codes."""
+    """A wave's atoms (per partner and attributes, ``analysis.atoms``) as numpy columns of sums,
+    with cached dimension codes; every segment sum is a ``np.bincount`` over atoms."""
 
     def __init__(self, wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
-        frame = wave.respondents.reset_index(drop=True)
+        frame = wave_atoms(wave, specs, nps_id).reset_index(drop=True)
         self.frame, self.n, self.light = frame, len(frame), light
-        columns = numeric(frame, specs, nps_id, light)
-        self.names = list(columns)
-        # Every statistic column holds small whole numbers (0/1 flags, ratings, squared ratings), so
-        # int8 storage is exact and 8x smaller; np.bincount accumulates in float64 anyway.
-        compact = all(np.array_equal(c, np.round(c)) and (c.size == 0 or (c.min() >= 0 and c.max() <= 127))
-                      for c in columns.values())
-        self.matrix = np.empty((self.n, len(self.names)), dtype=np.int8 if compact else np.float64, order="F")
+        self.names = list(numeric(pd.DataFrame(columns=[s.id for s in specs]), specs, nps_id, light))
+        self.matrix = np.empty((self.n, len(self.names)), dtype=np.float64, order="F")
         for j, name in enumerate(self.names):
-            self.matrix[:, j] = columns.pop(name)
+            self.matrix[:, j] = frame[name].to_numpy(dtype=float)
+        self.respondents = float(frame["n"].sum()) if self.n else 0.0
         self.partner_codes, partner_ids = pd.factorize(frame["partner_id"])
         self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
         self.n_partners = len(partner_ids) + 1
-        score = frame[nps_id].to_numpy(dtype=float) if nps_id and nps_id in frame else np.full(self.n, np.nan)
-        self.cls = np.where(np.isnan(score), np.nan, stats.nps_class(score))
         revenue = np.full(self.n_partners, np.nan)
         if self.n:
             first = ~pd.Series(self.partner_codes).duplicated().to_numpy()
@@ -56,6 +65,9 @@ class Prepared:
         self._codes: dict = {}
         self._invitation_codes: dict = {}
         self._invited_partners: pd.DataFrame | None = None
+
+    def column(self, name: str) -> np.ndarray:
+        return self.matrix[:, self.names.index(name)] if name in self.names else np.zeros(self.n)
 
     def codes(self, dim: str) -> DimensionCodes:
         if dim not in self._codes:
@@ -74,6 +86,22 @@ class Prepared:
         if self._invited_partners is None:
             self._invited_partners = self.invitations.drop_duplicates("partner_id")
         return self._invited_partners
+
+
+class Respondents:
+    """One row per respondent (the key drivers need answers, not sums): frame, codes, partners."""
+
+    def __init__(self, wave: WaveData):
+        self.frame = wave.respondents.reset_index(drop=True)
+        self.n = len(self.frame)
+        self.partner_codes, partner_ids = pd.factorize(self.frame["partner_id"])
+        self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
+        self._codes: dict = {}
+
+    def codes(self, dim: str) -> DimensionCodes:
+        if dim not in self._codes:
+            self._codes[dim] = DimensionCodes(self.frame, dim)
+        return self._codes[dim]
 
 
 def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
@@ -135,12 +163,13 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
     table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
-    cls = prep.cls[rows]
-    valid = ~np.isnan(cls)
+    answers = prep.column("nps_n")[rows]
+    classes = (prep.column("nps_pro") - prep.column("nps_det"))[rows]  # per atom: sum of NPS classes
+    valid = answers > 0
     key = seg[valid] * prep.n_partners + prep.partner_codes[rows][valid]
     unique_keys, inverse = np.unique(key, return_inverse=True)
-    s_p = np.bincount(inverse, weights=cls[valid])  # per (segment, partner): sum of NPS classes
-    n_p = np.bincount(inverse).astype(float)        # ... and answers
+    s_p = np.bincount(inverse, weights=classes[valid])  # per (segment, partner): sum of NPS classes
+    n_p = np.bincount(inverse, weights=answers[valid])  # ... and answers
     x = s_p / n_p
     pseg, pidx = unique_keys // prep.n_partners, unique_keys % prep.n_partners
     w = prep.partner_revenue[pidx]
@@ -244,13 +273,21 @@ def invited_counts(prep: Prepared, dims) -> pd.DataFrame | None:
     return out.assign(invited=counts[0][present], invited_partners=distinct[0][present])
 
 
+def invitation_weights(frame: pd.DataFrame) -> np.ndarray:
+    """Invitations each row stands for: 1 per invitation, or the count of an invitation atom."""
+    if "invitations" in frame:
+        return frame["invitations"].to_numpy(dtype=float)
+    return np.ones(len(frame))
+
+
 def _count_by_segment(prep: Prepared, dims, which: str):
     frame = prep.invitations if which == "invitations" else prep.invited_partners
+    weights = invitation_weights(frame) if which == "invitations" else np.ones(len(frame))
     if not dims:
-        return np.array([len(frame)]), None
+        return np.array([int(round(weights.sum()))]), None
     codes = [prep.invitation_codes(d, which) for d in dims]
-    _, seg, sizes = cross(codes, len(frame))
-    return np.bincount(seg, minlength=int(np.prod(sizes))), codes
+    rows, seg, sizes = cross(codes, len(frame))
+    return np.rint(np.bincount(seg, weights=weights[rows], minlength=int(np.prod(sizes)))).astype(np.int64), codes
 
 
 def estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:

@@ -16,6 +16,7 @@ from .comparison import ALPHA, Tests, comparisons
 from .drivers import bootstrap_from_sums, fix_first, partner_sums, relative_weights, select_sums
 from .estimation import (
     Prepared,
+    Respondents,
     WaveData,
     design_effect,
     est,
@@ -134,7 +135,8 @@ def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCE
 
 def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: str | list | None = None,
                     previous: WaveData | None = None, threshold: int = 5, drivers_by: str = DRIVERS_BY,
-                    digits: int = 1, concentration: tuple[float, float] = CONCENTRATION_LIMITS) -> dict:
+                    digits: int = 1, concentration: tuple[float, float] = CONCENTRATION_LIMITS,
+                    drivers: list[dict] | None = None) -> dict:
     """The scorecard document (schema ``pulse.scorecard/1``) for one wave.
 
     ``breakdowns``: "tier,region,tier:region" style text or parsed lists (default: see segments).
@@ -142,6 +144,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     Cells below ``threshold`` respondents, and their complements, carry ``"suppressed"``; so does
     every comparison with a side under the threshold and every revenue-weighted NPS dominated by
     one or two partners (``concentration``). The test family is fixed (``TEST_FAMILY``).
+    ``current``/``previous`` may carry atom tables instead of respondents (``analysis.atoms``);
+    then ``drivers`` (computed earlier from respondents, ``key_drivers``) is published as given.
     """
     dims_list = parse_breakdowns(breakdowns) if breakdowns is None or isinstance(breakdowns, str) else breakdowns
     nps_id = next((s.id for s in specs if s.type == "nps"), None)
@@ -149,8 +153,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     tests = Tests()
 
     cur = Prepared(current, specs, nps_id)
-    prev = (Prepared(previous, specs, nps_id, light=True)
-            if previous is not None and len(previous.respondents) else None)
+    prev = Prepared(previous, specs, nps_id, light=True) if previous is not None else None
+    prev = prev if prev is not None and prev.n else None
     rating_specs = [s for s in specs if s.type in ("rating", "nps")]
 
     def overall(wave, prepared):
@@ -160,7 +164,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         if invited is not None:
             cells["invited"] = invited["invited"].to_numpy()
             cells["invited_partners"] = invited["invited_partners"].to_numpy()
-        status = {"cell": pd.Series([None if prepared.n >= threshold else "primary"])}
+        status = {"cell": pd.Series([None if prepared.respondents >= threshold else "primary"])}
         status["partners"] = pd.Series([None if cells.at[0, "p_one"] >= threshold else "primary"])
         status["revenue"] = pd.Series([None if cells.at[0, "p_wone"] >= threshold else "primary"])
         for spec in (s for s in specs if s.type != "nps" and f"{s.id}__n" in cells):
@@ -210,8 +214,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
 
     breakdown_docs = []
     wanted = [list(d) for d in dims_list]
-    extra = [d for d in TEST_FAMILY if d not in wanted and len(current.respondents)
-             and all(DIMENSIONS[x][0] in current.respondents for x in d)]
+    extra = [d for d in TEST_FAMILY if d not in wanted and cur.n
+             and all(DIMENSIONS[x][0] in cur.frame for x in d)]
     settled = None
     while settled != forced:  # plan every table until no crossed table needs another margin hidden
         settled = {k: {name: set(labels) for name, labels in v.items()} for k, v in forced.items()}
@@ -226,7 +230,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration,
                        _populations(_program_populations(cur, [], specs), (), specs))
     total_cell["segment"] = {}
-    total_cell["weighted"] = (weighting.headline(current, previous, nps_id, threshold, digits)
+    total_cell["weighted"] = (weighting.headline(cur, prev, nps_id, threshold, digits)
                               if total_cell.get("nps") not in (None, MARKER) else None)
     total_cell["vs_rest"] = None
     total_cell["vs_previous"] = None
@@ -277,7 +281,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         if dims in wanted:
             breakdown_docs.append({"by": dims, "cells": docs})
 
-    drivers = key_drivers(cur, specs, nps_id, drivers_by, threshold) if nps_id else []
+    if drivers is None:
+        drivers = key_drivers(Respondents(current), specs, nps_id, drivers_by, threshold) if nps_id else []
     tests.adjust()
     return {
         "schema": SCHEMA,
@@ -302,7 +307,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     }
 
 
-def key_drivers(prep: Prepared, specs: list[QuestionSpec], nps_id: str, by: str | list[str] | None,
+def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: str | list[str] | None,
                 threshold: int, replicates: int = DRIVER_REPLICATES, seed: int = DRIVER_SEED) -> list[dict]:
     """Relative-weight drivers and the fix-first list overall and per segment of each dimension in ``by``.
 
@@ -371,7 +376,7 @@ def key_drivers(prep: Prepared, specs: list[QuestionSpec], nps_id: str, by: str 
     return out
 
 
-def _cells(prep: Prepared, dims: list[str]) -> np.ndarray:
+def _cells(prep: Respondents, dims: list[str]) -> np.ndarray:
     """Code per respondent of (partner, membership in every segment of ``dims``)."""
     combined = prep.partner_codes.astype(np.int64)
     for dim in dims:
@@ -387,7 +392,7 @@ def _cells(prep: Prepared, dims: list[str]) -> np.ndarray:
     return pd.factorize(combined)[0].astype(np.int64)
 
 
-def _program_members(prep: Prepared, program: str) -> np.ndarray:
+def _program_members(prep: Respondents, program: str) -> np.ndarray:
     """True for respondents whose partner was in ``program`` (the response's programs snapshot)."""
     codes = prep.codes("program") if prep.n else None
     member = np.zeros(prep.n, dtype=bool)

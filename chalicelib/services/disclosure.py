@@ -134,7 +134,7 @@ def _lines_suppress(counts: Counter, threshold: int) -> set:
         changed = False
         for axis in range(width):
             lines: dict[tuple, list] = {}
-            for g in counts:
+            for g in sorted(counts, key=str):  # a fixed order: the plan never depends on storage order
                 if counts[g] > 0:
                     lines.setdefault(g[:axis] + g[axis + 1:], []).append(g)
             for line in lines.values():
@@ -171,7 +171,7 @@ def hidden_comment_ids(comments: list[dict], threshold: int) -> set[str]:
     changed = True
     while changed:
         changed = False
-        for ids in groups.values():
+        for _, ids in sorted(groups.items(), key=lambda kv: str(kv[0])):
             missing = sum(1 for i in ids if i in out)
             if 0 < missing < threshold and missing < len(ids):
                 out |= set(ids)

@@ -119,9 +119,11 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
         pointer = ctx.snapshots.pointer(wave_id)
         if not snapshot_is_usable(pointer):
             raise ReportSnapshotMissing(f"the refresh of wave {wave_id} left no usable results snapshot")
-    version = pointer["version"]
-    return inputs_from_snapshot(ctx.snapshots.read_part(wave_id, version, SCORECARD_PART),
-                                ctx.snapshots.read_part(wave_id, version, REPORT_PART), pointer)
+    from chalicelib.storage.snapshots import part_version
+
+    return inputs_from_snapshot(ctx.snapshots.read_part(wave_id, part_version(pointer, SCORECARD_PART), SCORECARD_PART),
+                                ctx.snapshots.read_part(wave_id, part_version(pointer, REPORT_PART), REPORT_PART),
+                                pointer)
 
 
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:

@@ -28,7 +28,7 @@ MAX_BY_LENGTH = 500
 MAX_CURSOR_LENGTH = 200
 COMMENT_FILTERS = ("tier", "region", "partner_type", "program", "question", "sentiment", "theme", "q")
 _CACHE: OrderedDict = OrderedDict()
-_CACHE_SIZE = 32
+_CACHE_SIZE = 256  # a large wave's comment buckets are parts too
 
 
 class SnapshotMissing(NotFound):
@@ -80,14 +80,17 @@ def snapshot_info(store, wave_id: str) -> dict:
 
 
 def _part(store, wave_id: str, name: str, pointer: dict | None = None):
+    from chalicelib.storage.snapshots import part_version
+
     pointer = pointer or snapshot_info(store, wave_id)
-    key = (wave_id, pointer["version"], name)
+    if name not in pointer.get("parts", {}):
+        return None
+    version = part_version(pointer, name)
+    key = (wave_id, version, name)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    if name not in pointer.get("parts", {}):
-        return None
-    value = store.read_part(wave_id, pointer["version"], name)
+    value = store.read_part(wave_id, version, name)
     _CACHE[key] = value
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -277,7 +280,15 @@ def theme_labels(store, wave_id: str) -> dict:
 
 
 def _comments(store, wave_id: str, pointer=None) -> list[dict]:
-    return _part(store, wave_id, "comments", pointer) or []
+    """Every comment record of the snapshot: the ``comments`` part of older snapshots, or the
+    comment records of every bucket (``wave_state``), buckets in order."""
+    from chalicelib.services.wave_state import BUCKET_PREFIX
+
+    pointer = pointer or snapshot_info(store, wave_id)
+    if "comments" in pointer.get("parts", {}):
+        return _part(store, wave_id, "comments", pointer) or []
+    names = sorted(n for n in pointer.get("parts", {}) if n.startswith(BUCKET_PREFIX))
+    return [c for name in names for c in (_part(store, wave_id, name, pointer) or {}).get("comments", [])]
 
 
 def find_comment(store, wave_id: str, comment_id: str) -> dict | None:

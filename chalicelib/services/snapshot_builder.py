@@ -135,7 +135,9 @@ def is_strongly_negative(record: dict) -> bool:
 
 
 def comment_summary(records: list[dict], threshold: int) -> dict:
-    """Sentiment mix and top themes per tier and per region; small cells suppressed."""
+    """Sentiment mix and top themes per tier and per region; small cells suppressed.
+
+    ``records``: comment records, or comment counts (``wave_state``) carrying a ``count``."""
     out = {}
     for dimension in SUMMARY_DIMENSIONS:
         groups: dict[str, list[dict]] = {}
@@ -144,17 +146,24 @@ def comment_summary(records: list[dict], threshold: int) -> dict:
         cells = []
         for value in sorted(groups):
             part = groups[value]
-            if len(part) < threshold:
+            size = sum(r.get("count", 1) for r in part)
+            if size < threshold:
                 cells.append({"segment": value, "comments": MARKER, "suppressed": True})
                 continue
-            labels = Counter(r["label"] for r in part)
-            themes = Counter(t for r in part for t in r["themes"])
+            labels, themes = Counter(), Counter()
+            for r in part:
+                labels[r["label"]] += r.get("count", 1)
+                for t in r["themes"]:
+                    themes[t] += r.get("count", 1)
             theme_sentiment = {}
-            for theme, count in themes.most_common(8):
-                mix = Counter(r["label"] for r in part if theme in r["themes"])
+            for theme, count in sorted(themes.items(), key=lambda kv: -kv[1])[:8]:
+                mix = Counter()
+                for r in part:
+                    if theme in r["themes"]:
+                        mix[r["label"]] += r.get("count", 1)
                 theme_sentiment[theme] = {"count": count, "labels": dict(mix)} if count >= threshold \
                     else MARKER
-            cells.append({"segment": value, "comments": len(part), "suppressed": False,
+            cells.append({"segment": value, "comments": size, "suppressed": False,
                           "labels": {k: labels.get(k, 0) for k in ("positive", "neutral", "negative")}
                           | {k: v for k, v in labels.items() if k not in ("positive", "neutral", "negative")},
                           "themes": theme_sentiment})
@@ -217,33 +226,55 @@ def previous_wave_id(repos, wave_id: str) -> str | None:
 
 def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
                          thresholds: Thresholds, enrichments=None) -> tuple[dict, list[dict], list]:
-    """(parts to store, comment records, responses) for one wave."""
-    from analysis.scorecard import build_scorecard
+    """(parts to store, comment records, responses) for one wave, from all its responses.
+
+    Builds the wave's state (``wave_state.full_state``: atoms, buckets, drivers per scope from the
+    respondents) and derives the published parts from it as the live update does."""
+    from datetime import UTC, datetime
+
+    from analysis.estimation import Respondents, wave_atoms
+    from analysis.scorecard import DRIVERS_BY, key_drivers
+
+    from . import wave_state
+    from .program import current_program
 
     partners = repos.partners.all()
     current, specs, survey, responses = load_wave_data(repos, wave_id, partners)
     previous_id = previous_wave_id(repos, wave_id)
     previous = load_wave_data(repos, previous_id, partners)[0] if previous_id else None
-    from .program import current_program
-
     program = current_program(repos)
     taxonomy = program_taxonomy(program)
     comments = score_comments(responses, survey, corrections, enrichments, taxonomy)
-    parts: dict[str, object] = {"comments": comments}
-    catalogue = program.catalogue()  # ids, labels and order for views and report
-    for scope in [None, *_scopes(current.respondents)]:
-        name = str(scope) if scope else "all"
-        prev = _filtered(previous, scope) if previous is not None else None
-        parts[f"scorecard:{name}"] = build_scorecard(
-            _filtered(current, scope), specs, BREAKDOWNS, previous=prev,
-            threshold=thresholds.scores)
-        parts[f"scorecard:{name}"]["program"] = catalogue
-        scoped = [c for c in comments if scope is None or scope.admits(c)]
-        parts[f"comment_summary:{name}"] = comment_summary(scoped, thresholds.comments)
+    nps_id = next((s.id for s in specs if s.type == "nps"), None)
+    scored = [s for s in specs if s.type != "text"]
+    drivers = {str(scope) if scope else "all": key_drivers(Respondents(_filtered(current, scope)), scored, nps_id,
+                                                            DRIVERS_BY, thresholds.scores) if nps_id else []
+               for scope in [None, *_scopes(current.respondents)]}
+    before = None if previous is None else {"wave_id": previous_id, "atoms": wave_atoms(previous, scored, nps_id),
+                                            "invitations": previous.invitations}
+    state, buckets = wave_state.full_state(wave_id, survey, scored, nps_id, responses, comments,
+                                           current.invitations, before, drivers,
+                                           datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    parts: dict[str, object] = {wave_state.STATE_PART: state, **buckets}
+    parts.update(wave_state.derived_parts(state, scored, current.meta, BREAKDOWNS, thresholds, program.catalogue(),
+                                          comment_summary))
     parts["themes"] = dict(taxonomy.labels)
     parts["reporting"] = survey.reporting
     parts["report"] = report_part(current, survey, comments, thresholds, taxonomy)
     return parts, comments, responses
+
+
+def live_report_part(report: dict | None, state: dict) -> dict | None:
+    """The stored report part with its revenue coverage recomputed from the state's atoms (its
+    themes stay those of the last full build, which the report job makes before a send)."""
+    from analysis.coverage import revenue_coverage
+
+    from .wave_state import _wave_data
+
+    if report is None:
+        return None
+    current = _wave_data(state["wave_id"], state["atoms"], state["invitations"])
+    return {**report, "revenue": revenue_coverage(current)}
 
 
 def report_part(current, survey, comments: list[dict], thresholds: Thresholds, taxonomy=None) -> dict:

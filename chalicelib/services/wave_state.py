@@ -1,0 +1,203 @@
+"""A wave's results state: what the snapshot is derived from, kept so a change costs O(changed).
+
+The state lives in the results snapshot as parts (``chalicelib/storage/snapshots.py``):
+
+- ``state``: the atom tables (``analysis.atoms``: respondents summed per partner and attributes)
+  of the wave and of its previous wave, invitation atoms, comment counts per tier, region, label
+  and themes, the drivers per scope of the last full build, and the bucket count. Its size grows
+  with partners and segments, not with responses.
+- ``bucket:NNN``: the responses of one bucket (a hash of the invitation id): each response's
+  contribution to the atoms with its version, and its comment records. The explorer reads
+  comments from here.
+
+A full build (``full_state``) makes all of it from the wave's responses. A live update
+(``apply_responses``) replaces the entries of the changed responses in their buckets and moves the
+atoms and comment counts by the difference: replacing an entry with the same version changes
+nothing, and an older version never replaces a newer one, so replaying a stream batch is harmless.
+``derived_parts`` turns a state into the published parts (scorecard and comment summary per scope),
+the same function after a full build and after a live update - one computation of every number.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+
+SCHEMA = "pulse.wave-state/1"
+STATE_PART = "state"
+BUCKET_PREFIX = "bucket:"
+BUCKET_RESPONSES = 1_000  # responses per bucket the bucket count aims at
+
+
+def bucket_count(expected_responses: int) -> int:
+    """Buckets for a wave expecting this many responses (its invitations): about 1,000 per bucket."""
+    return max(1, math.ceil(max(expected_responses, 1) / BUCKET_RESPONSES))
+
+
+def bucket_of(invitation_id: str, buckets: int) -> str:
+    """The bucket part name of a response."""
+    index = int(hashlib.sha256(invitation_id.encode("utf-8")).hexdigest()[:8], 16) % buckets
+    return f"{BUCKET_PREFIX}{index:04d}"
+
+
+def response_entries(responses, survey, specs, nps_id) -> dict[str, dict]:
+    """{invitation id: {"version", "row"}}: each submitted response's contribution to the atoms."""
+    from analysis.atoms import KEY_COLUMNS, contributions, stat_names
+    from analysis.frame import respondents_from_tidy, tidy_responses
+
+    submitted = [r for r in responses if r.status == "submitted"]
+    if not submitted:
+        return {}
+    respondents = respondents_from_tidy(tidy_responses(submitted, survey), survey)
+    rows = contributions(respondents, specs, nps_id)[[*KEY_COLUMNS, *stat_names(specs, nps_id)]]
+    versions = {r.invitation_id: int(r.version) for r in submitted}
+    from analysis.atoms import to_records
+
+    records = to_records(rows)["rows"]
+    return {inv: {"version": versions[inv], "row": row}
+            for inv, row in zip(respondents["response_id"], records, strict=True)}
+
+
+def _comment_key(record: dict) -> tuple:
+    return (record.get("tier"), record.get("region"), record["label"], tuple(record.get("themes") or ()))
+
+
+def comment_counts(records) -> Counter:
+    """Comments per (tier, region, label, themes): all a comment summary needs."""
+    return Counter(_comment_key(r) for r in records)
+
+
+def full_state(wave_id: str, survey, specs, nps_id, responses, comments: list[dict], invitations,
+               previous: dict | None, drivers: dict[str, list], built_at: str) -> tuple[dict, dict[str, dict]]:
+    """(state, {bucket name: bucket}) of a wave built from all its responses.
+
+    ``invitations``: the wave's invitation frame; ``previous``: {"wave_id", "atoms", "invitations"}
+    as frames, or None; ``drivers``: drivers per scope name computed from the respondents."""
+    from analysis.atoms import KEY_COLUMNS, collapse, from_records, invitation_atoms, stat_names, to_records
+
+    names = stat_names(specs, nps_id)
+    buckets_n = bucket_count(max(len(invitations) if invitations is not None else 0, len(responses)))
+    entries = response_entries(responses, survey, specs, nps_id)
+    buckets: dict[str, dict] = {}
+    for inv, entry in entries.items():
+        buckets.setdefault(bucket_of(inv, buckets_n), {"responses": {}, "comments": []})["responses"][inv] = entry
+    for record in comments:
+        buckets.setdefault(bucket_of(record["invitation_id"], buckets_n),
+                           {"responses": {}, "comments": []})["comments"].append(record)
+    for bucket in buckets.values():
+        bucket["comments"].sort(key=lambda c: c["id"])
+    columns = [*KEY_COLUMNS, *names]
+    rows = from_records({"columns": columns, "rows": [e["row"] for e in entries.values()]})
+    state = {
+        "schema": SCHEMA, "wave_id": wave_id, "survey_version": survey.version, "buckets": buckets_n,
+        "columns": columns, "atoms": to_records(collapse(rows, names)),
+        "invitations": None if invitations is None else to_records(invitation_atoms(invitations)),
+        "previous": None if previous is None else {
+            "wave_id": previous["wave_id"], "atoms": to_records(previous["atoms"]),
+            "invitations": None if previous["invitations"] is None
+            else to_records(invitation_atoms(previous["invitations"]))},
+        "comments": [[*k[:3], list(k[3]), n] for k, n in sorted(comment_counts(comments).items(), key=repr)],
+        "drivers": drivers, "full_build": built_at,
+    }
+    return state, buckets
+
+
+def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, dict | None],
+                    comments: dict[str, list[dict]], specs, nps_id) -> tuple[int, set[str]]:
+    """Replace the changed responses' entries and comments; move atoms and comment counts by the
+    difference. ``entries``: {invitation id: new entry, or None when no longer submitted};
+    ``comments``: {invitation id: its comment records}. ``buckets`` must hold every bucket of
+    those invitations (missing ones start empty). Returns (responses changed, buckets touched)."""
+    from analysis.atoms import apply, from_records, stat_names, to_records
+
+    names = stat_names(specs, nps_id)
+    removed, added, touched, changed = [], [], set(), 0
+    counts = Counter({(t, r, lab, tuple(th)): n for t, r, lab, th, n in state["comments"]})
+    for inv, entry in entries.items():
+        name = bucket_of(inv, state["buckets"])
+        bucket = buckets.setdefault(name, {"responses": {}, "comments": []})
+        old = bucket["responses"].get(inv)
+        if old is not None and entry is not None and old["version"] > entry["version"]:
+            continue  # a stale record (replayed after a newer version was applied)
+        if old == entry and entry is not None:
+            continue
+        changed += 1
+        touched.add(name)
+        if old is not None:
+            removed.append(old["row"])
+            del bucket["responses"][inv]
+        if entry is not None:
+            added.append(entry["row"])
+            bucket["responses"][inv] = entry
+        for record in [c for c in bucket["comments"] if c["invitation_id"] == inv]:
+            counts[_comment_key(record)] -= 1
+        kept = [c for c in bucket["comments"] if c["invitation_id"] != inv]
+        new = comments.get(inv, []) if entry is not None else []
+        counts.update(_comment_key(r) for r in new)
+        bucket["comments"] = sorted(kept + list(new), key=lambda c: c["id"])
+    if changed:
+        columns = state["columns"]
+        atoms = apply(from_records(state["atoms"]),
+                      from_records({"columns": columns, "rows": removed}),
+                      from_records({"columns": columns, "rows": added}), names)
+        state["atoms"] = to_records(atoms)
+        state["comments"] = [[*k[:3], list(k[3]), n] for k, n in sorted(counts.items(), key=repr) if n > 0]
+    return changed, touched
+
+
+def _wave_data(wave_id: str, atoms_records: dict, invitation_records: dict | None, meta: dict | None = None):
+    from analysis.atoms import from_records
+    from analysis.scorecard import WaveData
+
+    atoms = from_records(atoms_records)
+    invitations = from_records(invitation_records) if invitation_records else None
+    return WaveData(wave_id=wave_id, respondents=atoms.iloc[0:0], invitations=invitations, meta=meta or {},
+                    atoms=atoms)
+
+
+def scope_names(state: dict) -> list:
+    """The scopes (``Scope``) a viewer may hold that have respondents in the state."""
+    from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
+
+    from analysis.atoms import from_records
+
+    atoms = from_records(state["atoms"])
+    return [Scope(dim, str(value)) for dim in SCOPE_DIMENSIONS
+            for value in sorted(v for v in atoms[dim].dropna().unique())]
+
+
+def _scoped(wave, scope):
+    from analysis.scorecard import WaveData
+
+    if scope is None:
+        return wave
+    atoms, invitations = wave.atoms, wave.invitations
+    return WaveData(wave_id=wave.wave_id, respondents=wave.respondents,
+                    invitations=None if invitations is None else invitations[invitations[scope.dimension] == scope.value],
+                    meta=wave.meta, atoms=atoms[atoms[scope.dimension].astype(object) == scope.value])
+
+
+def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, catalogue: dict,
+                  summarise) -> dict[str, object]:
+    """The published parts of a state: ``scorecard:<scope>`` and ``comment_summary:<scope>`` for the
+    whole wave and every scope. ``summarise(records, threshold)``: the comment summary (records may
+    carry a ``count``)."""
+    from analysis.scorecard import build_scorecard
+
+    current = _wave_data(state["wave_id"], state["atoms"], state["invitations"], meta)
+    previous = state.get("previous")
+    before = _wave_data(previous["wave_id"], previous["atoms"], previous["invitations"]) if previous else None
+    comment_atoms = [{"tier": t, "region": r, "label": lab, "themes": list(th), "count": n}
+                     for t, r, lab, th, n in state["comments"]]
+    parts: dict[str, object] = {}
+    for scope in [None, *scope_names(state)]:
+        name = str(scope) if scope else "all"
+        doc = build_scorecard(_scoped(current, scope), specs, breakdowns,
+                              previous=_scoped(before, scope) if before is not None else None,
+                              threshold=thresholds.scores, drivers=(state.get("drivers") or {}).get(name, []))
+        doc["program"] = catalogue
+        doc["drivers_built_at"] = state.get("full_build")
+        parts[f"scorecard:{name}"] = doc
+        scoped = [c for c in comment_atoms if scope is None or scope.admits(c)]
+        parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments)
+    return parts
