@@ -32,7 +32,8 @@ def handle_stream_event(event: dict, rebuild: bool = True) -> dict:
     summary = {"waves": [], "responses": 0, "followups_created": 0, "rebuilt": []}
     if changes:
         summary.update(live_results.apply_changes(repos, stores, changes, review.followup_sla_days,
-                                                  datetime.now(UTC), review.followup_rules, notify_assignee))
+                                                  datetime.now(UTC), review.followup_rules, notify_assignee,
+                                                  thresholds))
     if rebuild:
         summary["rebuilt"] = refresh_due_snapshots()
     if changes or summary["rebuilt"]:

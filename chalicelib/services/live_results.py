@@ -8,10 +8,13 @@ starts (``devtools/stream_poller.py``):
    batch of stream records (other items of the table are ignored);
 2. ``apply_changes``: per changed response only (O(changed)): read it, score its comments,
    apply the program's follow-up rules and create a missing follow-up (conditional put), then
-   mark the wave changed;
-3. ``refresh_due``: rebuild the snapshot (scorecards, comment summaries) of each changed wave
-   whose snapshot is older than the change, at most once per ``min_interval_s`` per wave; a
-   wave without a snapshot gets its first one here, so a new wave needs no command.
+   ``update_snapshot``: move the wave's state (``wave_state``) by those responses, derive the
+   scorecards and comment summaries from it and write a new snapshot version that carries every
+   untouched part over. It reads the pointer, the state and the changed responses' buckets: its
+   cost grows with the changed responses and the wave's partners, never with its responses.
+3. ``refresh_due``: a wave without a state (no snapshot yet, or one from before states) is marked
+   changed and gets a full build here, at most once per ``min_interval_s`` per wave, so a new
+   wave needs no command.
 """
 from __future__ import annotations
 
@@ -45,8 +48,9 @@ def changed_responses(records: list[dict]) -> dict[str, set[str]]:
 
 
 def apply_changes(repos, stores, changes: dict[str, set[str]], sla_days: int, now: datetime,
-                  rules: dict | None = None, notify=None) -> dict:
-    """Create the follow-ups the changed responses need and mark their waves changed.
+                  rules: dict | None = None, notify=None, thresholds=None) -> dict:
+    """Create the follow-ups the changed responses need and bring their waves' snapshots up to date
+    (``update_snapshot``; a wave without a state is marked changed for a full build).
 
     ``notify(followup)``: called for each follow-up created here (the "assigned to you" e-mail).
     """
@@ -55,9 +59,11 @@ def apply_changes(repos, stores, changes: dict[str, set[str]], sla_days: int, no
     from chalicelib.services.program import current_program
 
     created = responses_seen = 0
+    updated: list[str] = []
     taxonomy = snapshot_builder.program_taxonomy(current_program(repos)) if changes else None
     for wave_id, invitation_ids in changes.items():
-        responses = [r for r in (repos.responses.get(i) for i in sorted(invitation_ids)) if r is not None]
+        fetched = {i: repos.responses.get(i) for i in sorted(invitation_ids)}
+        responses = [r for r in fetched.values() if r is not None]
         responses_seen += len(responses)
         if not responses:
             continue
@@ -76,8 +82,74 @@ def apply_changes(repos, stores, changes: dict[str, set[str]], sla_days: int, no
                 created += 1
                 if notify:
                     notify(followup)
-        stores.snapshots.mark_changed(wave_id, now.strftime(STAMP))
-    return {"waves": sorted(changes), "responses": responses_seen, "followups_created": created}
+        if thresholds is not None and update_snapshot(repos, stores.snapshots, wave_id, survey, fetched, comments,
+                                                      thresholds, now):
+            updated.append(wave_id)
+        else:
+            stores.snapshots.mark_changed(wave_id, now.strftime(STAMP))
+    return {"waves": sorted(changes), "responses": responses_seen, "followups_created": created,
+            "updated": updated}
+
+
+def update_snapshot(repos, store, wave_id: str, survey, responses: dict, comments: list[dict], thresholds,
+                    now: datetime, attempts: int = 3) -> bool:
+    """Apply the changed responses (``{invitation id: Response or None}``) and their comment records
+    to the wave's snapshot state and publish a new version; False when the wave has no state yet
+    (a full build is due). A concurrent writer makes it start again from the new version (applying
+    the same versions twice changes nothing)."""
+    from analysis.frame import question_specs
+    from chalicelib.storage.snapshots import SnapshotConflict, part_version
+
+    from . import snapshot_builder, wave_state
+    from .program import current_program
+
+    specs = [s for s in question_specs(survey) if s.type != "text"]
+    nps_id = next((s.id for s in specs if s.type == "nps"), None)
+    entries = wave_state.response_entries([r for r in responses.values() if r is not None], survey, specs, nps_id)
+    changed_entries = {inv: entries.get(inv) for inv in responses}
+    by_invitation: dict[str, list[dict]] = {}
+    for record in comments:
+        by_invitation.setdefault(record["invitation_id"], []).append(record)
+    for _ in range(attempts):
+        pointer = store.pointer(wave_id)
+        if not pointer or wave_state.STATE_PART not in pointer.get("parts", {}):
+            return False
+        state = store.read_part(wave_id, part_version(pointer, wave_state.STATE_PART), wave_state.STATE_PART)
+        if state.get("schema") != wave_state.SCHEMA or state.get("survey_version") != survey.version:
+            return False
+        names = {wave_state.bucket_of(inv, state["buckets"]) for inv in responses}
+        buckets = {name: store.read_part(wave_id, part_version(pointer, name), name)
+                   for name in sorted(names) if name in pointer["parts"]}
+        changed, touched = wave_state.apply_responses(state, buckets, changed_entries, by_invitation, specs, nps_id)
+        if not changed:
+            return True
+        program = current_program(repos)
+        wave = repos.waves.get(wave_id)
+        meta = {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
+                "opens_at": wave.opens_at, "closes_at": wave.closes_at}
+        parts = {wave_state.STATE_PART: state, **{name: buckets[name] for name in touched}}
+        parts.update(wave_state.derived_parts(state, specs, meta, snapshot_builder.BREAKDOWNS, thresholds,
+                                              program.catalogue(), snapshot_builder.comment_summary))
+        report = (store.read_part(wave_id, part_version(pointer, "report"), "report")
+                  if "report" in pointer["parts"] else None)
+        if report is not None:
+            parts["report"] = snapshot_builder.live_report_part(report, state)
+        keep = [name for name in pointer["parts"] if name not in parts and not name.startswith(("scorecard:",
+                                                                                              "comment_summary:"))]
+        version = max(now.strftime(STAMP), _after(pointer["version"]))
+        try:
+            store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts, keep=keep,
+                        expected=pointer["version"], check=True)
+            return True
+        except SnapshotConflict:
+            continue
+    raise SnapshotConflict(wave_id)
+
+
+def _after(version: str) -> str:
+    """A version stamp one microsecond after ``version`` (versions must grow)."""
+    stamp = datetime.strptime(version, STAMP) + timedelta(microseconds=1)
+    return stamp.strftime(STAMP)
 
 
 def refresh_due(repos, stores, thresholds, sla_days: int, now: datetime, rules: dict | None = None,

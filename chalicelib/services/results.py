@@ -47,14 +47,14 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     from chalicelib.services.followup_rules import rules_for
 
     started = time.perf_counter()
+    start = store.pointer(wave_id)  # live updates after this point are merged in (write_full)
     corrections = corrections_repo.for_wave(wave_id)
     parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
                                                                        enrichments)
-    version = now.strftime("%Y%m%dT%H%M%S%fZ")
     # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
     # on the database overlap), and the pointer flips as before once every part is stored.
     with ThreadPoolExecutor(1) as pool:
-        writing = pool.submit(store.write, wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts)
+        writing = pool.submit(write_full, repos, store, wave_id, parts, start, thresholds, now)
         survey_nps = parts["scorecard:all"].get("nps_question")
         partners = {p.partner_id: p for p in repos.partners.all()}
         wave = repos.waves.get(wave_id)
@@ -69,6 +69,32 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
             "parts": len(parts), "comments": len(comments), "responses": len(responses),
             "followups_created": created, "followups_needed": len(candidates),
             "seconds": round(time.perf_counter() - started, 2)}
+
+
+def write_full(repos, store, wave_id: str, parts: dict, start: dict | None, thresholds, now: datetime,
+               attempts: int = 5) -> dict:
+    """Publish a full build. If a live update flipped the pointer while the build read the wave,
+    the newer response versions of the current buckets are applied to the build's state
+    (``wave_state.apply_responses`` keeps the newest version of each response) and the parts are
+    derived again, so no live update is lost and none counts twice."""
+    from chalicelib.services import live_results, snapshot_builder, wave_state
+    from chalicelib.storage.snapshots import SnapshotConflict, part_version
+
+    expected = start["version"] if start else None
+    for _ in range(attempts):
+        version = now.strftime(live_results.STAMP)
+        if expected is not None:
+            version = max(version, live_results._after(expected))
+        try:
+            return store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts, expected=expected,
+                               check=True)
+        except SnapshotConflict:
+            current = store.pointer(wave_id)
+            expected = current["version"] if current else None
+            if current and wave_state.STATE_PART in current.get("parts", {}) and wave_state.STATE_PART in parts:
+                snapshot_builder.merge_live_updates(repos, store, wave_id, parts, current, thresholds,
+                                                    part_version)
+    raise SnapshotConflict(wave_id)
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -264,6 +264,37 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     return parts, comments, responses
 
 
+def merge_live_updates(repos, store, wave_id: str, parts: dict, current: dict, thresholds, part_version) -> None:
+    """Bring a full build's ``parts`` up to the responses of the ``current`` snapshot's buckets
+    (newer versions win) and derive its scorecards and summaries again (in place)."""
+    from analysis.frame import question_specs
+
+    from . import wave_state
+    from .program import current_program
+
+    state = parts[wave_state.STATE_PART]
+    survey = survey_of(repos, wave_id)
+    specs = [s for s in question_specs(survey) if s.type != "text"]
+    nps_id = next((s.id for s in specs if s.type == "nps"), None)
+    buckets = {name: value for name, value in parts.items() if name.startswith(wave_state.BUCKET_PREFIX)}
+    for name in (n for n in current["parts"] if n.startswith(wave_state.BUCKET_PREFIX)):
+        theirs = store.read_part(wave_id, part_version(current, name), name)
+        comments: dict[str, list[dict]] = {}
+        for record in theirs.get("comments", []):
+            comments.setdefault(record["invitation_id"], []).append(record)
+        wave_state.apply_responses(state, buckets, theirs.get("responses", {}), comments, specs, nps_id)
+    parts.update(buckets)
+    for name in [n for n in parts if n.startswith(("scorecard:", "comment_summary:"))]:
+        del parts[name]
+    wave = repos.waves.get(wave_id)
+    meta = {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
+            "opens_at": wave.opens_at, "closes_at": wave.closes_at}
+    parts.update(wave_state.derived_parts(state, specs, meta, BREAKDOWNS, thresholds,
+                                          current_program(repos).catalogue(), comment_summary))
+    if parts.get("report") is not None:
+        parts["report"] = live_report_part(parts["report"], state)
+
+
 def live_report_part(report: dict | None, state: dict) -> dict | None:
     """The stored report part with its revenue coverage recomputed from the state's atoms (its
     themes stay those of the last full build, which the report job makes before a send)."""

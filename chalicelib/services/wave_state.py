@@ -157,9 +157,8 @@ def _wave_data(wave_id: str, atoms_records: dict, invitation_records: dict | Non
 
 def scope_names(state: dict) -> list:
     """The scopes (``Scope``) a viewer may hold that have respondents in the state."""
-    from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
-
     from analysis.atoms import from_records
+    from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
 
     atoms = from_records(state["atoms"])
     return [Scope(dim, str(value)) for dim in SCOPE_DIMENSIONS

@@ -57,7 +57,7 @@ def test_a_new_detractor_reaches_the_queue_and_the_scorecard_through_the_stream_
     # When the stream delivers the change
     result = small.lambda_.invoke("results_stream", {"Records": [_record(table, "inv-live-1", "INSERT")]}).payload
     # Then the follow-up exists and the scorecard counts the respondent, with no command run
-    assert result["followups_created"] == 1 and result["rebuilt"] == [SMALL_WAVE]
+    assert result["followups_created"] == 1 and result["updated"] == [SMALL_WAVE] and result["rebuilt"] == []
     followup = stores.followups.get(SMALL_WAVE, "inv-live-1")
     assert followup["reasons"][0] == "detractor" and followup["status"] == "open"
     results.clear_cache()
@@ -68,22 +68,32 @@ def test_a_new_detractor_reaches_the_queue_and_the_scorecard_through_the_stream_
     assert stores.followups.get(SMALL_WAVE, "inv-live-1")["version"] == 1
 
 
-def test_rebuilds_are_debounced_per_wave(small, monkeypatch):
+def test_a_wave_with_a_state_is_updated_at_once_and_one_without_is_rebuilt_when_due(small, monkeypatch):
     from chalicelib import wiring
     from chalicelib.jobs.results_stream import handle_stream_event
+    from chalicelib.services import wave_state
 
     monkeypatch.setenv("PULSE_LIVE_REBUILD_SECONDS", "3600")
     wiring.reset()
-    table, stores = wiring.table(), wiring.review_stores()
-    some = next(iter(wiring.repositories().responses.for_wave(SMALL_WAVE)))
+    table, stores, repos = wiring.table(), wiring.review_stores(), wiring.repositories()
+    some = next(iter(repos.responses.for_wave(SMALL_WAVE)))
+    repos.responses.put_many([replace(some, answers={**some.answers, "q_nps": 0}, version=some.version + 1)])
+    version = stores.snapshots.pointer(SMALL_WAVE)["version"]
     first = handle_stream_event({"Records": [_record(table, some.invitation_id)]})
-    # the fixture's snapshot was built moments ago: the change is recorded, the rebuild waits
-    assert first["rebuilt"] == []
+    # the snapshot holds the wave's state: the change is applied now, no rebuild, no debounce
+    assert first["updated"] == [SMALL_WAVE] and first["rebuilt"] == []
+    assert stores.snapshots.pointer(SMALL_WAVE)["version"] > version
+    assert stores.snapshots.changed_waves() == []
+    # a snapshot from before states (no state part) is rebuilt in full, at most once per interval
+    pointer = stores.snapshots.pointer(SMALL_WAVE)
+    table.put({**pointer, "parts": {k: v for k, v in pointer["parts"].items() if k != wave_state.STATE_PART}})
+    assert handle_stream_event({"Records": [_record(table, some.invitation_id)]})["rebuilt"] == []
     assert stores.snapshots.changed_waves()[0]["wave_id"] == SMALL_WAVE
     monkeypatch.setenv("PULSE_LIVE_REBUILD_SECONDS", "0")
     wiring.reset()
     assert handle_stream_event({"Records": []})["rebuilt"] == [SMALL_WAVE]
     assert handle_stream_event({"Records": []})["rebuilt"] == []  # up to date now
+    assert wave_state.STATE_PART in stores.snapshots.pointer(SMALL_WAVE)["parts"]
 
 
 def test_a_wave_without_a_snapshot_gets_its_first_results_automatically(moto_table, tokens, app_env):
