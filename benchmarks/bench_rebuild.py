@@ -7,7 +7,9 @@ invitations, 2,000 partners), then in one process and one run measures:
    (what any rebuild must read at least);
 2. full rebuild (``results.refresh_snapshot``): analysis, comment scoring, snapshot write and
    follow-up creation (one query per status for the existing ones, batch writes for the rest);
-3. the same rebuild again (follow-ups exist: nothing to create).
+3. the same rebuild again (follow-ups exist: nothing to create);
+4. live updates (``live_results.apply_changes``, what the stream handler runs) of batches of 1
+   and 10 edited responses: its cost should not grow with the wave.
 
     .venv/bin/python -m benchmarks.bench_rebuild --responses 30000 [--responses 100000 ...] [--in-memory]
 
@@ -73,7 +75,36 @@ def measure(repos, stores, wave_id: str, now, profile: bool = False) -> dict:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
-    return {"responses": responses, "invitations": invitations, "read_s": read_s, "runs": runs}
+    live = {}
+    for batch in (1, 10):
+        live[batch] = live_update(repos, stores, wave_id, now, batch)
+    return {"responses": responses, "invitations": invitations, "read_s": read_s, "runs": runs, "live": live}
+
+
+def live_update(repos, stores, wave_id: str, now, batch: int) -> float:
+    """Seconds of one live update of ``batch`` edited responses (median of 3 batches)."""
+    from dataclasses import replace
+
+    from chalicelib.services import live_results
+    from chalicelib.services.snapshot_builder import Thresholds
+
+    chosen = []
+    for response in repos.responses.for_wave(wave_id):
+        if response.status == "submitted":
+            chosen.append(response)
+        if len(chosen) >= 3 * batch:
+            break
+    times = []
+    for k in range(3):
+        edited = [replace(r, answers={**r.answers, "q_nps": (int(r.answers.get("q_nps", 5)) + 3) % 11},
+                          version=r.version + 1) for r in chosen[k * batch:(k + 1) * batch]]
+        repos.responses.put_many(edited)
+        started = time.perf_counter()
+        summary = live_results.apply_changes(repos, stores, {wave_id: {r.invitation_id for r in edited}}, 5, now,
+                                             thresholds=Thresholds())
+        times.append(time.perf_counter() - started)
+        assert summary["updated"] == [wave_id], summary
+    return sorted(times)[1]
 
 
 def main() -> None:
@@ -132,6 +163,9 @@ def main() -> None:
                   f"({first['followups_created']} follow-ups created, {first['comments']} comments) = "
                   f"{first_s / result['read_s']:.2f}x read; again {second_s:.1f} s = "
                   f"{second_s / result['read_s']:.2f}x read; load now {os.getloadavg()[0]:.2f}", flush=True)
+            for batch, seconds in result["live"].items():
+                print(f"{n:>8} responses: live update of {batch} changed response(s) {seconds:.2f} s = "
+                      f"{seconds / result['read_s']:.4f}x read", flush=True)
             rows.append((n, result["read_s"], first_s))
         n, read_s, rebuild_s = rows[-1]
         factor = 1_000_000 / n
