@@ -124,9 +124,7 @@ def update_snapshot(repos, store, wave_id: str, survey, responses: dict, comment
         if not changed:
             return True
         program = current_program(repos)
-        wave = repos.waves.get(wave_id)
-        meta = {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
-                "opens_at": wave.opens_at, "closes_at": wave.closes_at}
+        meta = snapshot_builder.wave_meta(repos.waves.get(wave_id))
         parts = {wave_state.STATE_PART: state, **{name: buckets[name] for name in touched}}
         parts.update(wave_state.derived_parts(state, specs, meta, snapshot_builder.BREAKDOWNS, thresholds,
                                               program.catalogue(), snapshot_builder.comment_summary))

@@ -212,10 +212,14 @@ def load_wave_data(repos, wave_id: str, partners):
     respondents = respondents_from_tidy(tidy, survey)
     invitations = invitation_frame([i for i in repos.invitations.for_wave(wave_id) if i.state != "cancelled"],
                                    partners)
-    meta = {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
-            "opens_at": wave.opens_at, "closes_at": wave.closes_at}
-    return WaveData(wave_id=wave_id, respondents=respondents, invitations=invitations, meta=meta), \
+    return WaveData(wave_id=wave_id, respondents=respondents, invitations=invitations, meta=wave_meta(wave)), \
         question_specs(survey), survey, responses
+
+
+def wave_meta(wave) -> dict:
+    """What a scorecard says about its wave: survey, version, status, dates."""
+    return {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
+            "opens_at": wave.opens_at, "closes_at": wave.closes_at}
 
 
 def previous_wave_id(repos, wave_id: str) -> str | None:
@@ -286,10 +290,7 @@ def merge_live_updates(repos, store, wave_id: str, parts: dict, current: dict, t
     parts.update(buckets)
     for name in [n for n in parts if n.startswith(("scorecard:", "comment_summary:"))]:
         del parts[name]
-    wave = repos.waves.get(wave_id)
-    meta = {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
-            "opens_at": wave.opens_at, "closes_at": wave.closes_at}
-    parts.update(wave_state.derived_parts(state, specs, meta, BREAKDOWNS, thresholds,
+    parts.update(wave_state.derived_parts(state, specs, wave_meta(repos.waves.get(wave_id)), BREAKDOWNS, thresholds,
                                           current_program(repos).catalogue(), comment_summary))
     if parts.get("report") is not None:
         parts["report"] = live_report_part(parts["report"], state)

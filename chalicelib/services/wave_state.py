@@ -171,9 +171,10 @@ def _scoped(wave, scope):
     if scope is None:
         return wave
     atoms, invitations = wave.atoms, wave.invitations
-    return WaveData(wave_id=wave.wave_id, respondents=wave.respondents,
-                    invitations=None if invitations is None else invitations[invitations[scope.dimension] == scope.value],
-                    meta=wave.meta, atoms=atoms[atoms[scope.dimension].astype(object) == scope.value])
+    if invitations is not None:
+        invitations = invitations[invitations[scope.dimension] == scope.value]
+    return WaveData(wave_id=wave.wave_id, respondents=wave.respondents, invitations=invitations, meta=wave.meta,
+                    atoms=atoms[atoms[scope.dimension].astype(object) == scope.value])
 
 
 def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, catalogue: dict,

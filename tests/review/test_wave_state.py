@@ -159,7 +159,7 @@ def test_a_live_update_reads_the_same_whatever_the_wave_size(moto_table, tokens,
 
         calls: list[str] = []
 
-        def record(model, **_):
+        def record(model, calls=calls, **_):
             calls.append(model.name)
 
         events = stores.snapshots.table.client.meta.events
