@@ -101,9 +101,9 @@ class DimensionCodes:
         member_codes = [np.array([position[m] for m in ms], dtype=np.int64) for ms in members]
         lengths = np.array([len(m) for m in member_codes], dtype=np.int64)
         self.counts = lengths[raw_codes]
-        self.offsets = np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype(np.int64)
+        self.offsets = (np.cumsum(self.counts) - self.counts).astype(np.int64)  # also right for no rows
         flat_by_unique = np.concatenate(member_codes) if member_codes else np.zeros(0, dtype=np.int64)
-        unique_offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        unique_offsets = (np.cumsum(lengths) - lengths).astype(np.int64)
         starts = np.repeat(unique_offsets[raw_codes], self.counts)
         within = np.arange(int(self.counts.sum())) - np.repeat(self.offsets, self.counts)
         self.flat = flat_by_unique[starts + within] if len(starts) else np.zeros(0, dtype=np.int64)

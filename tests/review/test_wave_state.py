@@ -184,3 +184,20 @@ def test_the_race_is_real_a_plain_write_would_lose_the_live_update(wave):
     repos, stores, links, tokens = wave
     parts, _, _ = snapshot_builder.build_snapshot_parts(repos, WAVE, {}, Thresholds())
     assert parts["scorecard:all"]["overall"]["respondents"] == 20
+
+
+def test_a_wave_without_responses_gets_a_snapshot_and_its_first_response_updates_it(moto_table, tokens, app_env):
+    """The hourly job builds open waves before anyone answers; the first answer then moves the state."""
+    from chalicelib.services import results
+    from chalicelib.services.snapshot_builder import Thresholds
+    from chalicelib.services.submissions import submit_response
+
+    repos, links = given_open_wave(moto_table, tokens, _partners(6), wave_id=WAVE)
+    stores = app_env(moto_table).review_stores()
+    results.clear_cache()
+    results.refresh_snapshot(repos, stores.snapshots, stores.corrections, stores.followups, WAVE, Thresholds(), 5, NOW)
+    assert _published(stores)["scorecard:all"]["overall"]["respondents"] == "suppressed"
+    submit_response(repos, tokens, token_of(links[0]), {"answers": _answers(0), "language": "en", "final": True}, NOW)
+    assert _live(repos, stores, [links[0].invitation.invitation_id])["updated"] == [WAVE]
+    live = _published(stores)
+    assert live["state"]["atoms"]["rows"] and live == _full(repos, stores)
