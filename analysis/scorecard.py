@@ -251,11 +251,15 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         prev_lookup, prev_status = {}, None
         if prev is not None:
             _, pcells, prev_status = table(prev, dims, rating_specs, prev_cells.iloc[0], "previous")
-            prev_lookup = {tuple(r[k] for k in keys): j for j, r in pcells.iterrows()}
+            prev_rows = dict(zip(pcells.index, _records(pcells), strict=True))
+            prev_lookup = {tuple(r[k] for k in keys): j for j, r in prev_rows.items()}
         total_row = cur_cells.iloc[0]
         programs = _program_populations(cur, dims, specs)
         docs = []
-        for i, row in cells.iterrows():
+        # plain dicts: per-value access on a pandas row costs ~20x a dict lookup, and a scorecard
+        # reads thousands of values per table
+        total_values = total_row.to_dict()
+        for i, row in zip(cells.index, _records(cells), strict=True):
             segment = {d: row[k] for d, k in zip(dims, keys, strict=True)}
             population_i = int(row["invited"]) if "invited" in row and not pd.isna(row["invited"]) else None
             doc = {"segment": segment,
@@ -264,8 +268,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
             if doc["suppressed"]:
                 doc["vs_rest"], doc["vs_previous"] = MARKER, MARKER
             else:
-                numeric = [c for c in sums.columns if not c.startswith("seg_")]
-                rest = total_row[numeric] - row[numeric]
+                rest = {c: total_values[c] - row[c] for c in sums.columns if not c.startswith("seg_")}
                 hidden = _hidden_questions(status, i)
                 doc["vs_rest"] = comparisons(row, rest, specs, nps_id, tests, rest_family, digits, threshold,
                                              hidden)
@@ -275,7 +278,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
                 elif j is None or prev_status["cell"][j]:
                     doc["vs_previous"] = MARKER if j is not None else None
                 else:
-                    doc["vs_previous"] = comparisons(row, pcells.iloc[j], specs, nps_id, tests, previous_family,
+                    doc["vs_previous"] = comparisons(row, prev_rows[j], specs, nps_id, tests, previous_family,
                                                      digits, threshold, hidden | _hidden_questions(prev_status, j))
             docs.append(doc)
         if dims in wanted:
@@ -305,6 +308,13 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         "breakdowns": breakdown_docs,
         "drivers": drivers,
     }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain values, column by column (``DataFrame.to_dict`` is slow on wide frames)."""
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)] if columns else []
 
 
 def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: str | list[str] | None,
