@@ -256,7 +256,9 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
                for scope in [None, *_scopes(current.respondents)]}
     before = None if previous is None else {"wave_id": previous_id, "atoms": wave_atoms(previous, scored, nps_id),
                                             "invitations": previous.invitations}
-    state, buckets = wave_state.full_state(wave_id, survey, scored, nps_id, responses, comments,
+    entries = wave_state.entries_of_frame(current.respondents, {r.invitation_id: int(r.version) for r in responses},
+                                          scored, nps_id)
+    state, buckets = wave_state.full_state(wave_id, survey, scored, nps_id, entries, comments,
                                            current.invitations, before, drivers,
                                            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     parts: dict[str, object] = {wave_state.STATE_PART: state, **buckets}

@@ -42,20 +42,24 @@ def bucket_of(invitation_id: str, buckets: int) -> str:
 
 def response_entries(responses, survey, specs, nps_id) -> dict[str, dict]:
     """{invitation id: {"version", "row"}}: each submitted response's contribution to the atoms."""
-    from analysis.atoms import KEY_COLUMNS, contributions, stat_names
     from analysis.frame import respondents_from_tidy, tidy_responses
 
     submitted = [r for r in responses if r.status == "submitted"]
     if not submitted:
         return {}
     respondents = respondents_from_tidy(tidy_responses(submitted, survey), survey)
-    rows = contributions(respondents, specs, nps_id)[[*KEY_COLUMNS, *stat_names(specs, nps_id)]]
-    versions = {r.invitation_id: int(r.version) for r in submitted}
-    from analysis.atoms import to_records
+    return entries_of_frame(respondents, {r.invitation_id: int(r.version) for r in submitted}, specs, nps_id)
 
-    records = to_records(rows)["rows"]
+
+def entries_of_frame(respondents, versions: dict[str, int], specs, nps_id) -> dict[str, dict]:
+    """``response_entries`` from a respondent frame already built (``analysis.frame``) and versions."""
+    from analysis.atoms import KEY_COLUMNS, contributions, stat_names, to_records
+
+    if not len(respondents):
+        return {}
+    rows = contributions(respondents, specs, nps_id)[[*KEY_COLUMNS, *stat_names(specs, nps_id)]]
     return {inv: {"version": versions[inv], "row": row}
-            for inv, row in zip(respondents["response_id"], records, strict=True)}
+            for inv, row in zip(respondents["response_id"], to_records(rows)["rows"], strict=True)}
 
 
 def _comment_key(record: dict) -> tuple:
@@ -67,17 +71,16 @@ def comment_counts(records) -> Counter:
     return Counter(_comment_key(r) for r in records)
 
 
-def full_state(wave_id: str, survey, specs, nps_id, responses, comments: list[dict], invitations,
+def full_state(wave_id: str, survey, specs, nps_id, entries: dict[str, dict], comments: list[dict], invitations,
                previous: dict | None, drivers: dict[str, list], built_at: str) -> tuple[dict, dict[str, dict]]:
-    """(state, {bucket name: bucket}) of a wave built from all its responses.
+    """(state, {bucket name: bucket}) of a wave built from all its responses' ``entries``.
 
     ``invitations``: the wave's invitation frame; ``previous``: {"wave_id", "atoms", "invitations"}
     as frames, or None; ``drivers``: drivers per scope name computed from the respondents."""
     from analysis.atoms import KEY_COLUMNS, collapse, from_records, invitation_atoms, stat_names, to_records
 
     names = stat_names(specs, nps_id)
-    buckets_n = bucket_count(max(len(invitations) if invitations is not None else 0, len(responses)))
-    entries = response_entries(responses, survey, specs, nps_id)
+    buckets_n = bucket_count(max(len(invitations) if invitations is not None else 0, len(entries)))
     buckets: dict[str, dict] = {}
     for inv, entry in entries.items():
         buckets.setdefault(bucket_of(inv, buckets_n), {"responses": {}, "comments": []})["responses"][inv] = entry
