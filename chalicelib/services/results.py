@@ -313,8 +313,10 @@ def _comments(store, wave_id: str, pointer=None) -> list[dict]:
     pointer = pointer or snapshot_info(store, wave_id)
     if "comments" in pointer.get("parts", {}):
         return _part(store, wave_id, "comments", pointer) or []
-    names = sorted(n for n in pointer.get("parts", {}) if n.startswith(BUCKET_PREFIX))
-    return [c for name in names for c in (_part(store, wave_id, name, pointer) or {}).get("comments", [])]
+    from chalicelib.services.wave_state import comment_records
+
+    names = [n for n in pointer.get("parts", {}) if n.startswith(BUCKET_PREFIX)]
+    return comment_records({name: _part(store, wave_id, name, pointer) or {} for name in names})
 
 
 def find_comment(store, wave_id: str, comment_id: str) -> dict | None:

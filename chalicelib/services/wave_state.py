@@ -62,6 +62,12 @@ def entries_of_frame(respondents, versions: dict[str, int], specs, nps_id) -> di
             for inv, row in zip(respondents["response_id"], to_records(rows)["rows"], strict=True)}
 
 
+def comment_records(parts: dict[str, object]) -> list[dict]:
+    """The comment records of a snapshot's parts (every bucket, buckets in order)."""
+    return [c for name in sorted(n for n in parts if n.startswith(BUCKET_PREFIX))
+            for c in parts[name].get("comments", [])]
+
+
 def _comment_key(record: dict) -> tuple:
     return (record.get("tier"), record.get("region"), record["label"], tuple(record.get("themes") or ()))
 

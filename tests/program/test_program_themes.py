@@ -29,8 +29,14 @@ def given_comments(moto_table, tokens):
     return repos
 
 
+def comments_of(parts):
+    from chalicelib.services.wave_state import comment_records
+
+    return comment_records(parts)
+
+
 def themes_by_text(parts):
-    return {c["text"]: c["themes"] for c in parts["comments"]}
+    return {c["text"]: c["themes"] for c in comments_of(parts)}
 
 
 def test_refresh_matches_the_applied_programs_taxonomy_and_rematches_without_rescoring(
@@ -47,7 +53,7 @@ def test_refresh_matches_the_applied_programs_taxonomy_and_rematches_without_res
     assert themes_by_text(parts) == {COMMENTS[0]: ["onboarding"], COMMENTS[1]: ["onboarding"],
                                      COMMENTS[2]: ["onboarding"], COMMENTS[3]: []}
     assert parts["themes"] == {"onboarding": "Onboarding"}
-    labels = {c["text"]: c["label"] for c in parts["comments"]}
+    labels = {c["text"]: c["label"] for c in comments_of(parts)}
 
     # When a new program version changes the taxonomy and the results are refreshed again
     def no_model_work(self, todo):
@@ -60,7 +66,7 @@ def test_refresh_matches_the_applied_programs_taxonomy_and_rematches_without_res
     # Then themes are matched again with the new taxonomy, sentiment is reused as stored
     assert themes_by_text(parts) == {COMMENTS[0]: ["pricing"], COMMENTS[1]: [], COMMENTS[2]: [], COMMENTS[3]: []}
     assert parts["themes"] == {"pricing": "Pricing"}
-    assert {c["text"]: c["label"] for c in parts["comments"]} == labels
+    assert {c["text"]: c["label"] for c in comments_of(parts)} == labels
     assert store.writes - writes == len(COMMENTS)  # new taxonomy version stored with each enrichment
 
     # And a third refresh with nothing changed writes nothing
