@@ -188,6 +188,10 @@ def test_a_scoped_viewer_sees_only_its_scopes_values(trend_client):
         assert apj[wave_id]["csat"] and all(v["top2"] == "suppressed" and v["mean"] == "suppressed"
                                             for v in apj[wave_id]["csat"].values())
     assert all(v["top2"] == "suppressed" for v in apj[W0]["csat"].values())
+    # LATAM has no respondents at all: the marker for each rating question each wave asked
+    latam = {p["wave_id"]: p for p in _trend(trend_client, scope="region=LATAM")["waves"]}
+    assert set(latam[W2]["csat"]) == {"q_portal"} and set(latam[W3]["csat"]) == {"q_portal", "q_support"}
+    assert all(v["top2"] == v["mean"] == "suppressed" for w in (W1, W2, W3) for v in latam[w]["csat"].values())
 
 
 def test_the_trend_stops_at_the_selected_wave(trend_client):
