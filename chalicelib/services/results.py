@@ -233,13 +233,41 @@ def _nps_point(cell: dict) -> dict:
             "nps": {k: nps.get(k) for k in ("value", "ci_low", "ci_high") if k in nps}}
 
 
-def wave_trend(store, waves_repo, wave_id: str, identity, dims=("tier", "region")) -> list[dict]:
-    """NPS of every wave of the wave's survey up to ``wave_id`` (oldest first), overall and per
-    segment of ``dims``, from each wave's own snapshot for the identity's scope.
+def _estimate(value) -> dict | None:
+    return {k: value.get(k) for k in ("value", "ci_low", "ci_high", "n") if k in value} \
+        if isinstance(value, dict) else None
 
+
+def _csat_point(cell: dict, qid: str) -> dict:
+    """The published top-2-box and mean (each with interval) of one rating question in one cell,
+    or the marker for both."""
+    value = (cell.get("csat") or {}).get(qid)
+    if cell.get("suppressed") or value == MARKER:
+        return {"top2": MARKER, "mean": MARKER}
+    if not isinstance(value, dict):
+        return {"top2": None, "mean": None}
+    return {"top2": _estimate(value.get("top2")), "mean": _estimate(value.get("mean"))}
+
+
+def _rating_ids(store, wave_id: str, doc: dict) -> list[str]:
+    """Rating question ids of the wave's snapshot. A scope without respondents has a stub document
+    without questions: the ids (survey definition, not results) come from the wave's full scorecard."""
+    questions = doc.get("questions")
+    if questions is None:
+        questions = (_part(store, wave_id, "scorecard:all") or {}).get("questions", [])
+    return [q["id"] for q in questions if q.get("type") == "rating"]
+
+
+def wave_trend(store, waves_repo, wave_id: str, identity, dims=("tier", "region")) -> list[dict]:
+    """NPS and CSAT of every wave of the wave's survey up to ``wave_id`` (oldest first), overall and
+    per segment of ``dims``, from each wave's own snapshot for the identity's scope.
+
+    CSAT (``csat``, ``csat_by``) holds, per rating question of the wave (matched across waves by
+    question id; a question the wave did not ask has no entry), the top-2-box and mean with interval.
     A wave without a snapshot shows the value the next wave's comparison published ("other"),
-    without interval, or nothing; suppressed cells stay the marker. Each value is one the
-    wave's own scorecard publishes, so the series discloses nothing new.
+    without interval (for CSAT the top-2-box only: comparisons publish no mean), or nothing;
+    suppressed cells stay the marker. Each value is one the wave's own scorecard publishes (or,
+    without a snapshot, the next wave's comparison), so the series discloses nothing new.
     """
     current = waves_repo.get(wave_id)
     waves = sorted((w for w in waves_repo.waves_of_survey(current.survey_id) if w.opens_at <= current.opens_at),
@@ -247,22 +275,29 @@ def wave_trend(store, waves_repo, wave_id: str, identity, dims=("tier", "region"
     points: list[dict] = []
     for wave in waves:
         point = {"wave_id": wave.wave_id, "opens_at": wave.opens_at, "source": None,
-                 "overall": {"respondents": None, "nps": None}, "change": None, "by": {d: {} for d in dims}}
+                 "overall": {"respondents": None, "nps": None}, "change": None, "by": {d: {} for d in dims},
+                 "csat": {}, "csat_by": {d: {} for d in dims}}
         if store.pointer(wave.wave_id):
             doc = scorecard(store, wave.wave_id, identity)
+            ratings = _rating_ids(store, wave.wave_id, doc)
             point["source"] = "snapshot"
             point["overall"] = _nps_point(doc["overall"])
             vs = doc["overall"].get("vs_previous")
             point["change"] = MARKER if vs == MARKER else (vs.get("nps") if isinstance(vs, dict) else None)
+            changes = (vs.get("csat_top2") or {}) if isinstance(vs, dict) else {}
+            point["csat"] = {q: {**_csat_point(doc["overall"], q),
+                                 "change": MARKER if vs == MARKER else changes.get(q)} for q in ratings}
             for dim in dims:
                 point["by"][dim] = {_segment_text(c["segment"][dim]): _nps_point(c)["nps"]
                                     for c in breakdown(doc, dim)}
-            _backfill(points, doc, dims)
+                point["csat_by"][dim] = {_segment_text(c["segment"][dim]): {q: _csat_point(c, q) for q in ratings}
+                                         for c in breakdown(doc, dim)}
+            _backfill(points, doc, dims, ratings)
         points.append(point)
     return points
 
 
-def _backfill(points: list[dict], doc: dict, dims) -> None:
+def _backfill(points: list[dict], doc: dict, dims, ratings: list[str]) -> None:
     """Fill the previous wave's values from this wave's comparison when it has no snapshot."""
     if not points or points[-1]["source"] is not None or points[-1]["wave_id"] != doc.get("previous_wave"):
         return
@@ -276,9 +311,22 @@ def _backfill(points: list[dict], doc: dict, dims) -> None:
         nps = vs.get("nps") if isinstance(vs, dict) else None
         return {"value": nps["other"]} if isinstance(nps, dict) and "other" in nps else None
 
+    def other_csat(cell) -> dict:
+        """Top-2-box the comparison published per question (no mean, no interval); a question
+        the comparison does not hold (not asked then, or no answers) has no entry."""
+        vs = cell.get("vs_previous")
+        if vs == MARKER:
+            return {q: {"top2": MARKER, "mean": None} for q in ratings}
+        published = (vs.get("csat_top2") or {}) if isinstance(vs, dict) else {}
+        return {q: {"top2": MARKER, "mean": None} if c == MARKER
+                else {"top2": {"value": c["other"]}, "mean": None}
+                for q, c in published.items() if c == MARKER or (isinstance(c, dict) and "other" in c)}
+
     earlier["overall"] = {"respondents": None, "nps": other(doc["overall"])}
+    earlier["csat"] = {q: {**v, "change": None} for q, v in other_csat(doc["overall"]).items()}
     for dim in dims:
         earlier["by"][dim] = {_segment_text(c["segment"][dim]): other(c) for c in breakdown(doc, dim)}
+        earlier["csat_by"][dim] = {_segment_text(c["segment"][dim]): other_csat(c) for c in breakdown(doc, dim)}
 
 
 def response_rates(doc: dict) -> dict:

@@ -225,16 +225,20 @@ def _breakdown_in_url(query: dict, default: str | None) -> str | None:
 @staff_page("viewer")
 @_page_errors
 def question_results(identity):
-    """Top-2-box and mean per rating, shares per choice; ``?by=`` picks the breakdown (in the URL)."""
+    """Top-2-box and mean per rating, shares per choice; ``?by=`` picks the breakdown (in the URL);
+    each rating's trend over the survey's waves (overall and per tier, the viewer's scope)."""
     from .dashboard_views import BREAKDOWN_CHOICES
     from .dashboard_views import question_results as build
 
     wave_id = _wave(identity)
     query = _query()
     by, filters = _breakdown_in_url(query, "tier"), results.segment_filters(query)
-    doc = results.scorecard(wiring.review_stores().snapshots, wave_id, identity)
+    snapshots = wiring.review_stores().snapshots
+    doc = results.scorecard(snapshots, wave_id, identity)
     dims, cells = results.select_cells(doc, by, filters)
-    return render("questions.html", **_base(identity, wave_id, "questions"), view=build(doc, ":".join(dims), cells),
+    trend = results.wave_trend(snapshots, wiring.repositories().waves, wave_id, identity, dims=("tier",))
+    return render("questions.html", **_base(identity, wave_id, "questions"),
+                  view=build(doc, ":".join(dims), cells, trend),
                   choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"], filters=filters,
                   options=_filter_options(doc), by=by)
 

@@ -163,6 +163,55 @@ def trend_view(points: list[dict]) -> dict:
             if chart_rows else None}
 
 
+def _top2_cell(entry: dict | None) -> dict:
+    """One wave's top-2-box of a question for a table cell: suppressed, a share, or absent."""
+    top2 = entry.get("top2") if isinstance(entry, dict) else None
+    return {"asked": entry is not None, "suppressed": top2 == MARKER, "value": _value(top2)}
+
+
+def csat_trend_view(points: list[dict], qid: str, text: str, catalogue: dict | None = None) -> dict:
+    """One rating question over every wave so far (oldest first): table rows (top-2-box with
+    interval, mean), a chart of the top-2-box in percent and the top-2-box per tier and wave.
+
+    ``status`` of a row: "value", "suppressed", "not asked" (the wave's snapshot has no such
+    question), "no value" (a wave without a snapshot whose successor published none) or
+    "no results" (no snapshot and no comparison)."""
+    rows = []
+    for p in points:
+        entry = p.get("csat", {}).get(qid)
+        top2, mean = (entry or {}).get("top2"), (entry or {}).get("mean")
+        if entry is None:
+            status = {"snapshot": "not asked", None: "no results"}.get(p.get("source"), "no value")
+        else:
+            status = "suppressed" if top2 == MARKER else "value" if _value(top2) is not None else "no value"
+        change = (entry or {}).get("change")
+        rows.append({"label": p["wave_id"], "wave_id": p["wave_id"], "opens_at": p["opens_at"][:10],
+                     "status": status, "suppressed": status == "suppressed", "source": p.get("source"),
+                     "value": _value(top2) if status == "value" else None,
+                     "low": top2.get("ci_low") if status == "value" else None,
+                     "high": top2.get("ci_high") if status == "value" else None,
+                     "n": top2.get("n") if status == "value" else None,
+                     "mean": _value(mean) if status == "value" else None,
+                     "change": change.get("difference") if isinstance(change, dict) else None,
+                     "significant": bool(isinstance(change, dict) and change.get("significant")),
+                     "change_suppressed": change == MARKER})
+    tiers = sorted({t for p in points for t in p.get("csat_by", {}).get("tier", {})},
+                   key=catalogue_sort_key(catalogue, "tier", reverse=True))
+    series = [{"label": catalogue_label(catalogue, "tier", t),
+               "values": [{"wave_id": p["wave_id"],
+                           **_top2_cell(p.get("csat_by", {}).get("tier", {}).get(t, {}).get(qid))} for p in points]}
+              for t in tiers]
+    series = [s for s in series if any(v["asked"] for v in s["values"])]
+    chart_rows = [{"label": r["label"], "suppressed": r["suppressed"],
+                   "value": None if r["value"] is None else r["value"] * 100,
+                   "low": (r["value"] if r["low"] is None else r["low"]) * 100 if r["value"] is not None else None,
+                   "high": (r["value"] if r["high"] is None else r["high"]) * 100 if r["value"] is not None else None}
+                  for r in rows if r["status"] in ("value", "suppressed")]
+    return {"rows": rows, "tiers": series, "waves": [p["wave_id"] for p in points],
+            "chart": charts.interval_chart(chart_rows, f"Top-2-box per wave with 95% interval: {text}",
+                                           f"qt-{qid}", low=0.0, high=100.0, unit="%") if chart_rows else None}
+
+
 def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict,
              selected: dict | None = None, trend: dict | None = None) -> dict:
     """Everything the overview page shows."""
@@ -194,10 +243,12 @@ def _number(estimate, key: str = "value"):
     return estimate.get(key) if isinstance(estimate, dict) else None
 
 
-def question_results(doc: dict, by: str | None, selected: list[dict] | None = None) -> dict:
+def question_results(doc: dict, by: str | None, selected: list[dict] | None = None,
+                     trend: list[dict] | None = None) -> dict:
     """Per question: top-2-box and mean per rating, shares per choice option, overall and per
     segment of one breakdown (``by``: tier, region, program, partner_type, transacting, tier:region);
-    ``selected``: only these cells of the breakdown (segment filters of the URL)."""
+    ``selected``: only these cells of the breakdown (segment filters of the URL); ``trend``: the
+    points of ``results.wave_trend`` (each rating question then carries its trend over the waves)."""
     dims = by.split(":") if by else []
     chosen = breakdown(doc, *dims) if selected is None else selected
     cells = [("all partners", doc["overall"])] + [(_label(c["segment"], doc.get("program")), c)
@@ -224,7 +275,9 @@ def question_results(doc: dict, by: str | None, selected: list[dict] | None = No
                 continue
             ratings.append({"id": qid, "text": question.get("text") or qid, "scale": question.get("scale"),
                             "rows": rows, "chart": charts.bar_chart(rows, f"Top-2-box: {question.get('text') or qid}",
-                                                                    f"q-{qid}")})
+                                                                    f"q-{qid}"),
+                            "trend": csat_trend_view(trend, qid, question.get("text") or qid, doc.get("program"))
+                            if trend else None})
         elif question["type"].endswith("choice"):
             rows = []
             for label, cell in cells:

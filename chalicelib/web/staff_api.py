@@ -73,7 +73,8 @@ def scorecard(wave_id, identity):
 @staff("viewer")
 @json_errors
 def trend(wave_id, identity):
-    """Change against the previous wave, and ``waves``: NPS of every wave of the survey so far."""
+    """Change against the previous wave, and ``waves``: NPS and CSAT per rating question of every
+    wave of the survey so far."""
     doc = results.scorecard(_stores().snapshots, wave_id, identity)
     series = results.wave_trend(_stores().snapshots, wiring.repositories().waves, wave_id, identity)
     return json_response(200, {**results.trend(doc), "waves": series})

@@ -104,6 +104,8 @@ def test_per_question_view_with_the_breakdown_in_the_url(review_server, staff_pa
     assert "by=program" in page.url
     assert page.locator("section.question").count() >= 8
     assert page.locator("table caption", has_text="top-2-box and mean by segment").count() >= 5
+    trend = page.locator("table.trend caption", has_text="top-2-box and mean per wave")  # each rating's trend
+    assert trend.count() >= 5 and page.locator("table.trend").first.locator("tbody th[scope=row]").count() == 2
     if viewport == "phone":
         assert fits(page)
     screenshot(page, f"questions-{viewport}", publish=True)

@@ -43,7 +43,7 @@ def test_filters_that_match_nothing_or_cannot_be_answered_say_so(client):
 def test_question_page_keeps_segment_filters_in_the_url(client):
     page = html(client.http.get(f"/staff/questions?wave={WAVE}&by=region&tier=advanced", headers=cookie("viewer")))
     assert "Showing segments where tier = <strong>advanced</strong>" in page
-    table = page.split('<section class="question"')[1].split("</section>")[0]
+    table = page.split('<section class="question"')[1].split("</table>")[0]  # not the trend table below it
     rows = [r.split("</th>")[0] for r in table.split('<tr><th scope="row">')[1:]]
     # rows carry the program's labels ("Advanced / Americas"), like the overview
     assert rows[0] == "all partners" and len(rows) > 1 and all(r.startswith("Advanced / ") for r in rows[1:])
