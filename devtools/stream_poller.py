@@ -59,17 +59,21 @@ class StreamPoller:
                 StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=kind)["ShardIterator"]
 
     def poll_once(self) -> int:
-        """Read every open shard once; returns how many records were handed over."""
+        """Read every open shard once; returns how many records were handed over.
+
+        The shards move on only when the handler succeeded: a failed batch is read again on the
+        next poll, as Lambda retries a failed stream batch (the live update is idempotent)."""
         self._discover()
-        records = []
+        records, after = [], {}
         for shard_id, iterator in list(self.iterators.items()):
             if iterator is None:
                 continue
             result = self.streams.get_records(ShardIterator=iterator, Limit=1000)
             records += result.get("Records", [])
-            self.iterators[shard_id] = result.get("NextShardIterator")
+            after[shard_id] = result.get("NextShardIterator")
         if records:
             self.handler({"Records": records})
+        self.iterators.update(after)
         return len(records)
 
     def run(self, interval_s: float = 1.0) -> None:
