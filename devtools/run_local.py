@@ -44,9 +44,17 @@ def main() -> int:
         poller = subprocess.Popen([sys.executable, "-m", "devtools.stream_poller", "--from-start"],
                                   cwd=ROOT, env=env)
         links = local / "demo-links.txt"
+        token = subprocess.run([*pulse, "staff", "token", "--role", "admin", "--expires", "8h"], check=True, env=env,
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
         print("\nPartner Pulse is running.\n"
               f"  Health:          http://127.0.0.1:{APP_PORT}/healthz\n"
               f"  Partner survey:  open a link from {links}\n"
+              f"  Dashboard:       http://127.0.0.1:{APP_PORT}/staff/login - paste this admin token (8 h; "
+              "another: .venv/bin/pulse staff token --role analyst):\n"
+              f"                   {token}\n"
+              f"  E-mails:         {local / 'outbox'} (one .eml per message: invitations, reminders, "
+              "follow-up notices, reports)\n"
+              f"  Reports:         {local / 'reports'} (.venv/bin/pulse report --help builds one now)\n"
               f"  DynamoDB Local:  http://127.0.0.1:{DYNAMODB_PORT} (data in .local/dynamodb)\n"
               "  Live results:    the stream poller applies new responses within seconds\n"
               "  CLI:             .venv/bin/pulse --help\n"
