@@ -27,9 +27,10 @@ MULTI_COLUMNS = ("partner_types", "programs")
 COUNT = "n"
 
 
-def stat_names(specs: list[QuestionSpec], nps_id: str | None) -> list[str]:
-    """The statistic columns of an atom table for these questions (``estimation.numeric``'s names)."""
-    return list(numeric(pd.DataFrame(columns=[s.id for s in specs]), specs, nps_id))
+def stat_names(specs: list[QuestionSpec], nps_id: str | None, light: bool = False) -> list[str]:
+    """The statistic columns of an atom table for these questions (``estimation.numeric``'s names;
+    ``light``: the previous wave's subset)."""
+    return list(numeric(pd.DataFrame(columns=[s.id for s in specs]), specs, nps_id, light))
 
 
 def _key_value(column: str, value):

@@ -46,9 +46,11 @@ class Prepared:
     with cached dimension codes; every segment sum is a ``np.bincount`` over atoms."""
 
     def __init__(self, wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
+        from .atoms import stat_names
+
         frame = wave_atoms(wave, specs, nps_id).reset_index(drop=True)
         self.frame, self.n, self.light = frame, len(frame), light
-        self.names = list(numeric(pd.DataFrame(columns=[s.id for s in specs]), specs, nps_id, light))
+        self.names = stat_names(specs, nps_id, light)
         self.matrix = np.empty((self.n, len(self.names)), dtype=np.float64, order="F")
         for j, name in enumerate(self.names):
             self.matrix[:, j] = frame[name].to_numpy(dtype=float)

@@ -97,14 +97,11 @@ def update_snapshot(repos, store, wave_id: str, survey, responses: dict, comment
     to the wave's snapshot state and publish a new version; False when the wave has no state yet
     (a full build is due). A concurrent writer makes it start again from the new version (applying
     the same versions twice changes nothing)."""
-    from analysis.frame import question_specs
     from chalicelib.storage.snapshots import SnapshotConflict, part_version
 
     from . import snapshot_builder, wave_state
-    from .program import current_program
 
-    specs = [s for s in question_specs(survey) if s.type != "text"]
-    nps_id = next((s.id for s in specs if s.type == "nps"), None)
+    specs, nps_id = snapshot_builder.scored_specs(survey)
     entries = wave_state.response_entries([r for r in responses.values() if r is not None], survey, specs, nps_id)
     changed_entries = {inv: entries.get(inv) for inv in responses}
     by_invitation: dict[str, list[dict]] = {}
@@ -123,31 +120,28 @@ def update_snapshot(repos, store, wave_id: str, survey, responses: dict, comment
         changed, touched = wave_state.apply_responses(state, buckets, changed_entries, by_invitation, specs, nps_id)
         if not changed:
             return True
-        program = current_program(repos)
-        meta = snapshot_builder.wave_meta(repos.waves.get(wave_id))
-        parts = {wave_state.STATE_PART: state, **{name: buckets[name] for name in touched}}
-        parts.update(wave_state.derived_parts(state, specs, meta, snapshot_builder.BREAKDOWNS, thresholds,
-                                              program.catalogue(), snapshot_builder.comment_summary))
         report = (store.read_part(wave_id, part_version(pointer, "report"), "report")
                   if "report" in pointer["parts"] else None)
-        if report is not None:
-            parts["report"] = snapshot_builder.live_report_part(report, state)
+        parts = {wave_state.STATE_PART: state, **{name: buckets[name] for name in touched},
+                 **snapshot_builder.republish(repos, wave_id, state, specs, thresholds, report)}
         keep = [name for name in pointer["parts"] if name not in parts and not name.startswith(("scorecard:",
                                                                                               "comment_summary:"))]
-        version = max(now.strftime(STAMP), _after(pointer["version"]))
         try:
-            store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts, keep=keep,
-                        expected=pointer["version"], check=True)
+            store.write(wave_id, next_version(now, pointer["version"]), now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts,
+                        keep=keep, expected=pointer["version"], check=True)
             return True
         except SnapshotConflict:
             continue
     raise SnapshotConflict(wave_id)
 
 
-def _after(version: str) -> str:
-    """A version stamp one microsecond after ``version`` (versions must grow)."""
-    stamp = datetime.strptime(version, STAMP) + timedelta(microseconds=1)
-    return stamp.strftime(STAMP)
+def next_version(now: datetime, previous: str | None) -> str:
+    """The version stamp of a new snapshot: ``now``, or just after ``previous`` (versions must grow)."""
+    version = now.strftime(STAMP)
+    if previous is None:
+        return version
+    after = (datetime.strptime(previous, STAMP) + timedelta(microseconds=1)).strftime(STAMP)
+    return max(version, after)
 
 
 def refresh_due(repos, stores, thresholds, sla_days: int, now: datetime, rules: dict | None = None,

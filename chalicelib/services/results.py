@@ -78,22 +78,18 @@ def write_full(repos, store, wave_id: str, parts: dict, start: dict | None, thre
     (``wave_state.apply_responses`` keeps the newest version of each response) and the parts are
     derived again, so no live update is lost and none counts twice."""
     from chalicelib.services import live_results, snapshot_builder, wave_state
-    from chalicelib.storage.snapshots import SnapshotConflict, part_version
+    from chalicelib.storage.snapshots import SnapshotConflict
 
     expected = start["version"] if start else None
     for _ in range(attempts):
-        version = now.strftime(live_results.STAMP)
-        if expected is not None:
-            version = max(version, live_results._after(expected))
         try:
-            return store.write(wave_id, version, now.strftime("%Y-%m-%dT%H:%M:%SZ"), parts, expected=expected,
-                               check=True)
+            return store.write(wave_id, live_results.next_version(now, expected), now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               parts, expected=expected, check=True)
         except SnapshotConflict:
             current = store.pointer(wave_id)
             expected = current["version"] if current else None
             if current and wave_state.STATE_PART in current.get("parts", {}) and wave_state.STATE_PART in parts:
-                snapshot_builder.merge_live_updates(repos, store, wave_id, parts, current, thresholds,
-                                                    part_version)
+                snapshot_builder.merge_live_updates(repos, store, wave_id, parts, current, thresholds)
     raise SnapshotConflict(wave_id)
 
 

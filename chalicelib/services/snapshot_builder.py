@@ -249,8 +249,7 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     program = current_program(repos)
     taxonomy = program_taxonomy(program)
     comments = score_comments(responses, survey, corrections, enrichments, taxonomy)
-    nps_id = next((s.id for s in specs if s.type == "nps"), None)
-    scored = [s for s in specs if s.type != "text"]
+    scored, nps_id = scored_specs(survey)
     drivers = {str(scope) if scope else "all": key_drivers(Respondents(_filtered(current, scope)), scored, nps_id,
                                                             DRIVERS_BY, thresholds.scores) if nps_id else []
                for scope in [None, *_scopes(current.respondents)]}
@@ -270,18 +269,36 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     return parts, comments, responses
 
 
-def merge_live_updates(repos, store, wave_id: str, parts: dict, current: dict, thresholds, part_version) -> None:
-    """Bring a full build's ``parts`` up to the responses of the ``current`` snapshot's buckets
-    (newer versions win) and derive its scorecards and summaries again (in place)."""
+def scored_specs(survey) -> tuple[list, str | None]:
+    """(specs of the questions the scorecard scores - all but free text, the NPS question id)."""
     from analysis.frame import question_specs
 
+    specs = [s for s in question_specs(survey) if s.type != "text"]
+    return specs, next((s.id for s in specs if s.type == "nps"), None)
+
+
+def republish(repos, wave_id: str, state: dict, specs, thresholds, report: dict | None) -> dict[str, object]:
+    """The parts a changed state publishes: every scope's scorecard and comment summary, and the
+    report part with its revenue coverage brought up to the state (when there is one)."""
     from . import wave_state
     from .program import current_program
 
+    parts = wave_state.derived_parts(state, specs, wave_meta(repos.waves.get(wave_id)), BREAKDOWNS, thresholds,
+                                     current_program(repos).catalogue(), comment_summary)
+    if report is not None:
+        parts["report"] = live_report_part(report, state)
+    return parts
+
+
+def merge_live_updates(repos, store, wave_id: str, parts: dict, current: dict, thresholds) -> None:
+    """Bring a full build's ``parts`` up to the responses of the ``current`` snapshot's buckets
+    (newer versions win) and derive its scorecards and summaries again (in place)."""
+    from chalicelib.storage.snapshots import part_version
+
+    from . import wave_state
+
     state = parts[wave_state.STATE_PART]
-    survey = survey_of(repos, wave_id)
-    specs = [s for s in question_specs(survey) if s.type != "text"]
-    nps_id = next((s.id for s in specs if s.type == "nps"), None)
+    specs, nps_id = scored_specs(survey_of(repos, wave_id))
     buckets = {name: value for name, value in parts.items() if name.startswith(wave_state.BUCKET_PREFIX)}
     for name in (n for n in current["parts"] if n.startswith(wave_state.BUCKET_PREFIX)):
         theirs = store.read_part(wave_id, part_version(current, name), name)
@@ -292,10 +309,7 @@ def merge_live_updates(repos, store, wave_id: str, parts: dict, current: dict, t
     parts.update(buckets)
     for name in [n for n in parts if n.startswith(("scorecard:", "comment_summary:"))]:
         del parts[name]
-    parts.update(wave_state.derived_parts(state, specs, wave_meta(repos.waves.get(wave_id)), BREAKDOWNS, thresholds,
-                                          current_program(repos).catalogue(), comment_summary))
-    if parts.get("report") is not None:
-        parts["report"] = live_report_part(parts["report"], state)
+    parts.update(republish(repos, wave_id, state, specs, thresholds, parts.get("report")))
 
 
 def live_report_part(report: dict | None, state: dict) -> dict | None:

@@ -164,12 +164,10 @@ def _wave_data(wave_id: str, atoms_records: dict, invitation_records: dict | Non
                     atoms=atoms)
 
 
-def scope_names(state: dict) -> list:
-    """The scopes (``Scope``) a viewer may hold that have respondents in the state."""
-    from analysis.atoms import from_records
+def scope_names(atoms) -> list:
+    """The scopes (``Scope``) a viewer may hold that have respondents in an atom table."""
     from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
 
-    atoms = from_records(state["atoms"])
     return [Scope(dim, str(value)) for dim in SCOPE_DIMENSIONS
             for value in sorted(v for v in atoms[dim].dropna().unique())]
 
@@ -199,7 +197,7 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
     comment_atoms = [{"tier": t, "region": r, "label": lab, "themes": list(th), "count": n}
                      for t, r, lab, th, n in state["comments"]]
     parts: dict[str, object] = {}
-    for scope in [None, *scope_names(state)]:
+    for scope in [None, *scope_names(current.atoms)]:
         name = str(scope) if scope else "all"
         doc = build_scorecard(_scoped(current, scope), specs, breakdowns,
                               previous=_scoped(before, scope) if before is not None else None,
