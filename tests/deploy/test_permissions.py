@@ -216,6 +216,17 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
         wiring.reset()
         with evaluator.as_function("refresh_wave"):
             app_module.refresh_wave(invocation["payload"], LambdaContext("refresh_wave"))
+    # the stream trigger's live update of that snapshot (state, buckets, conditional flip), under its own role
+    submitted = next(r for r in repos.responses.for_wave("w-iam") if r.status == "submitted")
+    image = table.client.get_item(TableName=table.name, Key={"PK": {"S": f"INVITE#{submitted.invitation_id}"},
+                                                             "SK": {"S": "RESPONSE"}})["Item"]
+    wiring.reset()
+    with evaluator.as_function("results_stream"):
+        live = app_module.results_stream({"Records": [{
+            "eventID": "1", "eventName": "MODIFY", "eventSource": "aws:dynamodb", "eventVersion": "1.1",
+            "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
+            "dynamodb": {"Keys": {"PK": image["PK"], "SK": image["SK"]}, "NewImage": image,
+                         "StreamViewType": "NEW_AND_OLD_IMAGES"}}]}, LambdaContext("results_stream"))
     status_path = json.loads(accepted["body"])["status_url"].removeprefix("/api")
     status = json.loads(hit("GET snapshot status", "GET", status_path, bearer)["body"])
 
@@ -256,7 +267,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
             LambdaContext("ses_feedback"))
     snapshot_refresh.wait_for_local_refreshes()
     return {"statuses": statuses, "feedback": feedback, "reminders": reminders,
-            "refreshed": refreshed, "report": report,
+            "refreshed": refreshed, "report": report, "live": live,
             "refresh_status": status}
 
 
@@ -297,6 +308,7 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["refresh_status"]["state"] == "done"
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
+    assert outcome["live"]["updated"] == ["w-iam"]  # the live update ran (no full rebuild) under its role
 
 
 def test_the_permission_table(exercised, policies):
