@@ -22,7 +22,7 @@ class Tests:
         result = stats.difference_test(a, b)
         out = {**(extra or {}), "difference": clean(round(result["difference"], digits)),
                "z": clean(round(result["z"], 3)) if not math.isnan(result["z"]) else None,
-               "p": clean(result["p"]), "p_adjusted": None, "significant": False}
+               "p": clean(result["p"]), "df": result["df"], "p_adjusted": None, "significant": False}
         self.families.setdefault(family, []).append(out)
         return out
 
@@ -37,7 +37,7 @@ class Tests:
 
 def comparisons(row, other, specs, nps_id, tests, family, digits, threshold: int = 1,
                 hidden: frozenset | set = frozenset(), prefix_fields=None):
-    """NPS and top-2-box differences row - other (no FPC: conservative).
+    """NPS and top-2-box differences row - other (the sampling model of the intervals: no FPC).
 
     Suppression: a comparison is published only when both sides have at least ``threshold``
     answers to that question and the question is not hidden (``hidden``: question ids the

@@ -292,8 +292,9 @@ def _count_by_segment(prep: Prepared, dims, which: str):
     return np.rint(np.bincount(seg, weights=weights[rows], minlength=int(np.prod(sizes)))).astype(np.int64), codes
 
 
-def estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:
-    """NPS from partner sums: unweighted ('') or revenue-weighted ('w')."""
+def estimate_weighted(row, prefix: str) -> stats.Estimate:
+    """NPS from partner sums: unweighted ('') or revenue-weighted ('w'); partners are the units, so
+    the interval uses t with (partners - 1) degrees of freedom."""
     if prefix == "w":
         total, sx, n = row["p_wv"], row["p_wx"], int(row["p_wone"])
         w2, w2x, w2x2 = row["p_w2"], row["p_w2x"], row["p_w2x2"]
@@ -308,9 +309,16 @@ def estimate_weighted(row, prefix: str, population=None) -> stats.Estimate:
     if prefix == "w":  # never narrower than the Kish effective-n interval (few partners dominate)
         spread = max(row["p_wx2"] / total - mean ** 2, 0.0)
         var = max(var, spread / kish_n(row))
-    se = math.sqrt(var) * stats.fpc(n, population) * 100
+    adjusted = False
+    if var <= 0:  # every partner has the same mean class: the respondent-level adjusted variance
+        answers = row["nps_n"]
+        var = stats.nps_variance(row["nps_pro"], row["nps_det"], answers)[0] / max(answers, 1)
+        adjusted = True
+    se = math.sqrt(var) * 100
     value = mean * 100
-    return stats.Estimate(value, max(value - stats.Z95 * se, -100), min(value + stats.Z95 * se, 100), se, n)
+    crit = stats.critical(n)
+    return stats.Estimate(value, max(value - crit * se, -100), min(value + crit * se, 100), se, n, clusters=n,
+                          adjusted=adjusted)
 
 
 def kish_n(row) -> float:
@@ -318,24 +326,27 @@ def kish_n(row) -> float:
     return float(row["p_wv"] ** 2 / row["p_w2"]) if row.get("p_w2", 0) > 0 else 0.0
 
 
-def nps_of(row, population=None, clustered: bool = True) -> stats.Estimate:
+def nps_of(row, clustered: bool = True) -> stats.Estimate:
     """Respondent-level NPS; with partner sums present, a cluster-robust standard error
     (partner = cluster): G/(G-1) * sum_g (sum_i (c_i - m))² / n², as statsmodels' cluster covariance
-    of an intercept-only regression."""
-    simple = stats.nps_from_counts(int(row["nps_pro"]), int(row["nps_det"]), int(row["nps_n"]), population)
+    of an intercept-only regression, with t(G-1) critical values."""
+    simple = stats.nps_from_counts(int(row["nps_pro"]), int(row["nps_det"]), int(row["nps_n"]))
     n, clusters = row["nps_n"], row.get("p_one", 0)
     if not clustered or n <= 0 or clusters < 2 or row.get("p_n2", 0) <= 0:
         return simple
     mean = (row["nps_pro"] - row["nps_det"]) / n
     scatter = max(row["p_s2"] - 2 * mean * row["p_sn"] + mean ** 2 * row["p_n2"], 0.0)
-    se = 100 * math.sqrt(clusters / (clusters - 1) * scatter) / n * stats.fpc(int(n), population)
-    value = simple.value
-    return stats.Estimate(value, max(value - stats.Z95 * se, -100.0), min(value + stats.Z95 * se, 100.0), se,
-                          simple.n)
+    se = 100 * math.sqrt(clusters / (clusters - 1) * scatter) / n
+    if se <= 0:  # all answers in one class: the adjusted simple error (never zero width)
+        se = simple.se
+    value, g = simple.value, int(clusters)
+    crit = stats.critical(g)
+    return stats.Estimate(value, max(value - crit * se, -100.0), min(value + crit * se, 100.0), se,
+                          simple.n, clusters=g, adjusted=simple.adjusted)
 
 
 def design_effect(row) -> float | None:
-    """Variance of the clustered NPS over the simple-random-sampling variance (no FPC)."""
+    """Variance of the clustered NPS over the simple-random-sampling variance."""
     clustered, simple = nps_of(row), nps_of(row, clustered=False)
     if not simple.se or math.isnan(simple.se) or math.isnan(clustered.se):
         return None
@@ -354,6 +365,11 @@ def _clustered_variance(row, qid: str, total: str, cross: str, square: str, mean
     return clusters / (clusters - 1) * scatter / n ** 2
 
 
+def _clusters(row, qid: str) -> int | None:
+    g = row.get(f"{qid}__c_g")
+    return int(g) if g is not None and g >= 2 and f"{qid}__c_tt" in row else None
+
+
 def top2_design_effect(row, qid) -> float | None:
     """Clustered variance of the top-2-box share over its simple-random-sampling variance p(1-p)/n."""
     n = int(row[f"{qid}__n"])
@@ -367,16 +383,19 @@ def top2_design_effect(row, qid) -> float | None:
     return clustered / simple
 
 
-def top2_of(row, qid, population=None, clustered: bool = True) -> stats.Estimate:
+def top2_of(row, qid, clustered: bool = True) -> stats.Estimate:
     """Top-2-box share with a Wilson interval; with partner sums present the effective n is divided
-    by the cluster design effect (partner = cluster), so the standard error is the cluster-robust one."""
+    by the cluster design effect (partner = cluster), so the standard error is the cluster-robust one,
+    and the critical value is t(G-1)."""
     deff = top2_design_effect(row, qid) if clustered else None
-    return stats.wilson(int(row[f"{qid}__top2"]), int(row[f"{qid}__n"]), population,
-                        design_effect=1.0 if deff is None else deff)
+    return stats.wilson(int(row[f"{qid}__top2"]), int(row[f"{qid}__n"]),
+                        design_effect=1.0 if deff is None else deff,
+                        clusters=_clusters(row, qid) if clustered else None)
 
 
-def mean_of(row, qid, population=None, clustered: bool = True) -> stats.Estimate:
-    """Mean rating with a normal interval; cluster-robust (partner = cluster) when partner sums are present."""
+def mean_of(row, qid, clustered: bool = True, scale: int | None = None) -> stats.Estimate:
+    """Mean rating with a t interval; cluster-robust (partner = cluster) when partner sums are present.
+    A unanimous group gets the two-pseudo-ratings variance (``stats.mean_variance_floor``)."""
     n = int(row[f"{qid}__n"])
     if n == 0:
         nan = float("nan")
@@ -385,16 +404,20 @@ def mean_of(row, qid, population=None, clustered: bool = True) -> stats.Estimate
     var = max(row[f"{qid}__sumsq"] - n * mean ** 2, 0.0) / (n - 1) if n > 1 else 0.0
     se = math.sqrt(var / n)
     robust = _clustered_variance(row, qid, "c_vv", "c_vm", "c_mm", mean) if clustered else None
+    clusters = _clusters(row, qid) if robust is not None else None
     if robust is not None:
         se = math.sqrt(robust)
-    se *= stats.fpc(n, population)
-    return stats.Estimate(mean, mean - stats.Z95 * se, mean + stats.Z95 * se, se, n)
+    adjusted = False
+    if se <= 1e-12:
+        se, adjusted = math.sqrt(stats.mean_variance_floor(mean, n, scale)), True
+    crit = stats.critical(clusters)
+    return stats.Estimate(mean, mean - crit * se, mean + crit * se, se, n, clusters=clusters, adjusted=adjusted)
 
 
 def mean_design_effect(row, qid) -> float | None:
     """Clustered variance of the mean rating over its simple-random-sampling variance s²/n."""
     clustered, simple = mean_of(row, qid), mean_of(row, qid, clustered=False)
-    if not simple.se or math.isnan(simple.se) or math.isnan(clustered.se):
+    if not simple.se or math.isnan(simple.se) or math.isnan(clustered.se) or clustered.adjusted:
         return None
     return (clustered.se / simple.se) ** 2
 

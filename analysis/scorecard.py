@@ -59,30 +59,11 @@ def _hidden_questions(status: dict, i) -> set[str]:
     return {name for name, s in status.items() if name not in ("cell", "partners", "revenue") and s[i]}
 
 
-def _program_populations(prepared, dims, specs) -> dict:
-    """Invitations per (segment labels, program): the population a program question applies to.
-
-    Empty when invitations are unknown or the breakdown is itself by program (then the segment's
-    population is used)."""
-    if not any(s.program for s in specs) or "program" in dims:
-        return {}
-    counts = invited_counts(prepared, [*dims, "program"])
-    if counts is None:
-        return {}
-    keys = segment_columns(dims)
-    return {(tuple(r[k] for k in keys), r["seg_program"]): int(r["invited"]) for _, r in counts.iterrows()}
-
-
-def _populations(programs: dict, segment: tuple, specs) -> dict:
-    return {s.id: programs[(segment, s.program)] for s in specs if s.program and (segment, s.program) in programs}
-
-
 def _rounded_deff(value: float | None) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), 3)
 
 
-def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCENTRATION_LIMITS,
-          populations: dict | None = None) -> dict:
+def _cell(row, i, status, specs, nps_id, digits, concentration=CONCENTRATION_LIMITS) -> dict:
     hidden = status["cell"][i]
     out: dict = {"suppressed": hidden or False,
                  "invited": int(row["invited"]) if "invited" in row and not pd.isna(row.get("invited")) else None}
@@ -98,17 +79,15 @@ def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCE
         if "nps" in status and status["nps"][i]:
             out["nps"] = MARKER
         else:
-            out["nps"] = est(nps_of(row, population), digits)
+            out["nps"] = est(nps_of(row), digits)
             deff = design_effect(row)
             out["nps"]["design_effect"] = None if deff is None else round(deff, 3)
-        partners = row.get("invited_partners")
-        partners = int(partners) if partners is not None and not pd.isna(partners) else None
         out["nps_partner"] = (MARKER if status["partners"][i]
-                              else est(estimate_weighted(row, "", partners), digits))
+                              else est(estimate_weighted(row, ""), digits))
         if status["revenue"][i] or revenue_concentrated(row, concentration):
             out["nps_revenue_weighted"] = MARKER
         else:
-            out["nps_revenue_weighted"] = {**est(estimate_weighted(row, "w", partners), digits),
+            out["nps_revenue_weighted"] = {**est(estimate_weighted(row, "w"), digits),
                                            "n_effective": round(kish_n(row), 1)}
     csat, choices = {}, {}
     for spec in specs:
@@ -116,10 +95,9 @@ def _cell(row, i, status, specs, nps_id, population, digits, concentration=CONCE
             if status[spec.id][i]:
                 csat[spec.id] = MARKER
             else:
-                n_of = (populations or {}).get(spec.id, population)  # program questions: the program's invited
-                csat[spec.id] = {"top2": {**est(top2_of(row, spec.id, n_of), 4),
+                csat[spec.id] = {"top2": {**est(top2_of(row, spec.id), 4),
                                           "design_effect": _rounded_deff(top2_design_effect(row, spec.id))},
-                                 "mean": {**est(mean_of(row, spec.id, n_of), 3),
+                                 "mean": {**est(mean_of(row, spec.id, scale=spec.scale), 3),
                                           "design_effect": _rounded_deff(mean_design_effect(row, spec.id))}}
         elif spec.type.endswith("choice"):
             answered = int(row[f"{spec.id}__n"])
@@ -226,9 +204,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     for which, plan in overall_status.items():  # overall values a one-dimension table could not protect
         for name in (forced.get((which, None)) or {}) if plan is not None else ():
             plan[name] = pd.Series([COMPLEMENTARY])
-    population = int(cur_cells.at[0, "invited"]) if "invited" in cur_cells else None
-    total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, population, digits, concentration,
-                       _populations(_program_populations(cur, [], specs), (), specs))
+    total_cell = _cell(cur_cells.iloc[0], 0, cur_status, specs, nps_id, digits, concentration)
     total_cell["segment"] = {}
     total_cell["weighted"] = (weighting.headline(cur, prev, nps_id, threshold, digits)
                               if total_cell.get("nps") not in (None, MARKER) else None)
@@ -254,17 +230,13 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
             prev_rows = dict(zip(pcells.index, _records(pcells), strict=True))
             prev_lookup = {tuple(r[k] for k in keys): j for j, r in prev_rows.items()}
         total_row = cur_cells.iloc[0]
-        programs = _program_populations(cur, dims, specs)
         docs = []
         # plain dicts: per-value access on a pandas row costs ~20x a dict lookup, and a scorecard
         # reads thousands of values per table
         total_values = total_row.to_dict()
         for i, row in zip(cells.index, _records(cells), strict=True):
             segment = {d: row[k] for d, k in zip(dims, keys, strict=True)}
-            population_i = int(row["invited"]) if "invited" in row and not pd.isna(row["invited"]) else None
-            doc = {"segment": segment,
-                   **_cell(row, i, status, specs, nps_id, population_i, digits, concentration,
-                           _populations(programs, tuple(row[k] for k in keys), specs))}
+            doc = {"segment": segment, **_cell(row, i, status, specs, nps_id, digits, concentration)}
             if doc["suppressed"]:
                 doc["vs_rest"], doc["vs_previous"] = MARKER, MARKER
             else:

@@ -1,16 +1,96 @@
-"""Survey statistics: NPS, CSAT, intervals, z-tests and multiple-comparison correction.
+"""Survey statistics: NPS, CSAT, intervals, z- and t-tests and multiple-comparison correction.
 
 Everything here works on plain numbers or numpy arrays so it can be checked by hand.
-The normal distribution comes from ``math.erf`` (no scipy).
+The normal distribution comes from ``math.erf`` and Student's t from the regularised incomplete
+beta function (no scipy on the request path or in the Lambda layer).
+
+Sampling model (docs/analysis.md, "Sampling model"): respondents chose themselves, so they are
+not a random sample without replacement from the invited list and the finite-population
+correction does not apply; every interval and every test treats the respondents as draws from
+the process that produces partner experience (no FPC anywhere). Estimates that are
+cluster-robust by partner use Student's t with G - 1 degrees of freedom (G partners).
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
+#: from this many clusters on, t(G-1) and the normal quantile differ by less than 0.5%
+LARGE_G = 400
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-14:
+            break
+    return h
+
+
+def _incomplete_beta(a: float, b: float, x: float) -> float:
+    """Regularised incomplete beta I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def t_two_sided_p(t: float, df: float) -> float:
+    """Two-sided p-value of Student's t with ``df`` degrees of freedom."""
+    if math.isnan(t):
+        return float("nan")
+    if math.isinf(t):
+        return 0.0
+    return _incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+
+
+def t_quantile(df: float, level: float = 0.95) -> float:
+    """Two-sided critical value of Student's t: P(|T| <= q) = level (bisection on the p-value)."""
+    target = 1.0 - level
+    low, high = 0.0, 1.0
+    while t_two_sided_p(high, df) > target:
+        high *= 2.0
+    for _ in range(80):
+        mid = (low + high) / 2.0
+        if t_two_sided_p(mid, df) > target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2.0
+
+
+@functools.lru_cache(maxsize=4096)
+def critical(clusters: int | None) -> float:
+    """95% critical value: t with G - 1 degrees of freedom for G clusters (partners), else normal."""
+    if clusters is None or clusters >= LARGE_G:
+        return Z95
+    return t_quantile(max(int(clusters) - 1, 1))
 
 
 def normal_cdf(x: float) -> float:
@@ -25,16 +105,6 @@ def two_sided_p(z: float) -> float:
     return 2.0 * (1.0 - normal_cdf(abs(z)))
 
 
-def fpc(n: int, population: int | None) -> float:
-    """Finite-population correction sqrt((N-n)/(N-1)); 1 when N is unknown or 1.
-
-    ``n`` above ``N`` (a snapshot attribute changed after invitations were sent) is clamped to N.
-    """
-    if not population or population <= 1:
-        return 1.0
-    return math.sqrt(max(population - min(n, population), 0) / (population - 1))
-
-
 def nps_class(scores: np.ndarray) -> np.ndarray:
     """+1 promoter (9-10), -1 detractor (0-6), 0 passive (7-8)."""
     scores = np.asarray(scores, dtype=float)
@@ -43,38 +113,62 @@ def nps_class(scores: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A point estimate with a 95% interval and its standard error (in the estimate's units)."""
+    """A point estimate with a 95% interval and its standard error (in the estimate's units).
+
+    ``clusters``: the number of partners a cluster-robust estimate rests on (its interval and tests
+    use t with ``clusters - 1`` degrees of freedom); None for a simple-random-sampling estimate.
+    ``adjusted``: True when every answer fell in one category, so the plain standard error would be
+    0; the interval then comes from the add-one-per-category variance (never zero width).
+    """
 
     value: float
     low: float
     high: float
     se: float
     n: int
+    clusters: int | None = None
+    adjusted: bool = False
 
     def to_dict(self, digits: int = 1) -> dict:
-        return {"value": round(self.value, digits), "ci_low": round(self.low, digits),
-                "ci_high": round(self.high, digits), "se": round(self.se, digits + 2), "n": self.n}
+        out = {"value": round(self.value, digits), "ci_low": round(self.low, digits),
+               "ci_high": round(self.high, digits), "se": round(self.se, digits + 2), "n": self.n}
+        if self.clusters is not None:
+            out["partners"] = int(self.clusters)
+        if self.adjusted:
+            out["interval"] = "adjusted: all answers in one category"
+        return out
 
 
-def nps_from_counts(promoters: int, detractors: int, n: int, population: int | None = None) -> Estimate:
-    """NPS = 100(p - d) with variance 100²(p + d - (p - d)²)/n, times the FPC² when N is known."""
+def nps_variance(promoters: float, detractors: float, n: float) -> tuple[float, bool]:
+    """Per-answer variance of the NPS classes, and whether it was adjusted: when all answers share
+    one class the plain variance is 0, and one pseudo-answer of each class is added (n + 3)."""
+    p, d = promoters / n, detractors / n
+    var = max(p + d - (p - d) ** 2, 0.0)
+    if var > 0:
+        return var, False
+    p, d = (promoters + 1) / (n + 3), (detractors + 1) / (n + 3)
+    return (p + d - (p - d) ** 2) * n / (n + 3), True
+
+
+def nps_from_counts(promoters: int, detractors: int, n: int) -> Estimate:
+    """NPS = 100(p - d) with variance 100²(p + d - (p - d)²)/n (adjusted when that is 0)."""
     if n <= 0:
         nan = float("nan")
         return Estimate(nan, nan, nan, nan, 0)
-    p, d = promoters / n, detractors / n
-    value = 100.0 * (p - d)
-    se = 100.0 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n) * fpc(n, population)
-    return Estimate(value, max(value - Z95 * se, -100.0), min(value + Z95 * se, 100.0), se, n)
+    value = 100.0 * (promoters - detractors) / n
+    var, adjusted = nps_variance(promoters, detractors, n)
+    se = 100.0 * math.sqrt(var / n)
+    return Estimate(value, max(value - Z95 * se, -100.0), min(value + Z95 * se, 100.0), se, n, adjusted=adjusted)
 
 
-def nps(scores, population: int | None = None) -> Estimate:
+def nps(scores) -> Estimate:
     """Respondent-level NPS of 0-10 scores (NaN ignored)."""
     scores = np.asarray(scores, dtype=float)
     scores = scores[~np.isnan(scores)]
-    return nps_from_counts(int((scores >= 9).sum()), int((scores <= 6).sum()), len(scores), population)
+    return nps_from_counts(int((scores >= 9).sum()), int((scores <= 6).sum()), len(scores))
 
 
-def weighted_mean(values, weights=None, population: int | None = None, scale: float = 1.0) -> Estimate:
+def weighted_mean(values, weights=None, scale: float = 1.0) -> Estimate:
     """Weighted mean with the linearised variance sum(w²(x - m)²)/(sum w)².
 
     With equal weights this is the population variance over n: for +1/0/-1 NPS classes it is
@@ -90,35 +184,45 @@ def weighted_mean(values, weights=None, population: int | None = None, scale: fl
         return Estimate(nan, nan, nan, nan, 0)
     total = w.sum()
     mean = float((w * x).sum() / total)
-    se = math.sqrt(float((w ** 2 * (x - mean) ** 2).sum()) / total ** 2) * fpc(len(x), population)
+    se = math.sqrt(float((w ** 2 * (x - mean) ** 2).sum()) / total ** 2)
     value, se = mean * scale, se * scale
     return Estimate(value, value - Z95 * se, value + Z95 * se, se, int(len(x)))
 
 
-def wilson(successes: int, n: int, population: int | None = None, design_effect: float = 1.0) -> Estimate:
-    """Share with a Wilson score interval on the effective n = n / (FPC² · design effect).
+def wilson(successes: int, n: int, design_effect: float = 1.0, clusters: int | None = None) -> Estimate:
+    """Share with a Wilson score interval on the effective n = n / design effect.
 
     ``design_effect``: variance inflation of a clustered sample (e.g. several contacts per partner);
-    the standard error is then sqrt(p(1-p)/n · deff) · FPC, the cluster-robust one.
+    the standard error is then sqrt(p(1-p)/n · deff), the cluster-robust one, and the critical value
+    is t with ``clusters - 1`` degrees of freedom. A share of 0 or 1 keeps a one-sided interval of
+    positive width (Wilson), never a zero-width one.
     """
     if n <= 0:
         nan = float("nan")
         return Estimate(nan, nan, nan, nan, 0)
     p = successes / n
-    correction = fpc(n, population)
-    if correction == 0.0:  # a census: no sampling error
-        return Estimate(p, p, p, 0.0, n)
     deff = design_effect if design_effect > 0 and not math.isnan(design_effect) else 1.0
-    n_eff = n / (correction ** 2 * deff)
-    z2 = Z95 ** 2
+    n_eff = n / deff
+    crit = critical(clusters)
+    z2 = crit ** 2
     centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
-    half = Z95 * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff ** 2)) / (1 + z2 / n_eff)
-    se = math.sqrt(p * (1 - p) / n * deff) * correction
-    return Estimate(p, min(max(centre - half, 0.0), p), max(min(centre + half, 1.0), p), se, n)
+    half = crit * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff ** 2)) / (1 + z2 / n_eff)
+    se = math.sqrt(p * (1 - p) / n * deff)
+    return Estimate(p, min(max(centre - half, 0.0), p), max(min(centre + half, 1.0), p), se, n, clusters=clusters)
 
 
-def mean_interval(values, population: int | None = None) -> Estimate:
-    """Mean with a normal interval mean ± 1.96·s/√n·FPC (s with n - 1 degrees of freedom)."""
+def mean_variance_floor(mean: float, n: int, scale: int | None) -> float:
+    """Variance of the mean when every rating is the same: two pseudo-ratings at the scale's ends
+    are added (n + 2), so a unanimous group still gets an interval of positive width."""
+    low, high = 1.0, float(scale or 5)
+    values_sq = n * mean ** 2 + low ** 2 + high ** 2
+    m = (n * mean + low + high) / (n + 2)
+    var = max(values_sq / (n + 2) - m ** 2, 0.0)
+    return var / (n + 2)
+
+
+def mean_interval(values, scale: int | None = None) -> Estimate:
+    """Mean with a normal interval mean ± 1.96·s/√n (s with n - 1 degrees of freedom)."""
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     n = len(x)
@@ -127,8 +231,10 @@ def mean_interval(values, population: int | None = None) -> Estimate:
         return Estimate(nan, nan, nan, nan, 0)
     mean = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else 0.0
-    se = sd / math.sqrt(n) * fpc(n, population)
-    return Estimate(mean, mean - Z95 * se, mean + Z95 * se, se, n)
+    se, adjusted = sd / math.sqrt(n), False
+    if se == 0:
+        se, adjusted = math.sqrt(mean_variance_floor(mean, n, scale)), True
+    return Estimate(mean, mean - Z95 * se, mean + Z95 * se, se, n, adjusted=adjusted)
 
 
 def top2_threshold(scale: int) -> int:
@@ -137,15 +243,23 @@ def top2_threshold(scale: int) -> int:
 
 
 def difference_test(a: Estimate, b: Estimate) -> dict:
-    """Two-sided z-test of a - b for independent estimates: z = (a - b)/sqrt(se_a² + se_b²)."""
+    """Two-sided test of a - b for independent estimates: (a - b)/sqrt(se_a² + se_b²), referred to
+    Student's t with min(G_a, G_b) - 1 degrees of freedom when both are cluster-robust (G partners),
+    else to the normal distribution."""
     diff = a.value - b.value
     se = math.sqrt(a.se ** 2 + b.se ** 2)
     if se == 0 or math.isnan(se):
         z = float("nan") if diff == 0 or math.isnan(diff) else math.copysign(math.inf, diff)
     else:
         z = diff / se
-    p = two_sided_p(z) if not math.isinf(z) else 0.0
-    return {"difference": diff, "z": z, "p": p}
+    df = None
+    if a.clusters is not None and b.clusters is not None and min(a.clusters, b.clusters) < LARGE_G:
+        df = max(min(a.clusters, b.clusters) - 1, 1)
+    if math.isinf(z):
+        p = 0.0
+    else:
+        p = two_sided_p(z) if df is None else t_two_sided_p(z, df)
+    return {"difference": diff, "z": z, "p": p, "df": df}
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:

@@ -90,8 +90,15 @@ def weighted_nps_of_units(units: pd.DataFrame, w: np.ndarray) -> stats.Estimate:
     g = len(scores)
     var = (g / (g - 1) if g > 1 else 1.0) * float((scores ** 2).sum()) / total ** 2
     value, se = 100 * mean, 100 * math.sqrt(var)
-    return stats.Estimate(value, max(value - stats.Z95 * se, -100.0), min(value + stats.Z95 * se, 100.0), se,
-                          int(round(answered.sum())))
+    adjusted = False
+    if se <= 0:  # every answer in one class: the adjusted variance of the unweighted classes
+        n = float(answered.sum())
+        pro, det = float(units["nps_pro"].to_numpy(dtype=float)[keep].sum()), \
+            float(units["nps_det"].to_numpy(dtype=float)[keep].sum())
+        se, adjusted = 100 * math.sqrt(stats.nps_variance(pro, det, n)[0] / max(n, 1.0)), True
+    crit = stats.critical(g if g > 1 else None)
+    return stats.Estimate(value, max(value - crit * se, -100.0), min(value + crit * se, 100.0), se,
+                          int(round(answered.sum())), clusters=g if g > 1 else None, adjusted=adjusted)
 
 
 def weighted_nps(respondents: pd.DataFrame, nps_id: str, w: np.ndarray) -> stats.Estimate:

@@ -14,6 +14,7 @@ from analysis.scorecard import WaveData, build_scorecard
 from .builders import SPECS, frame, respondent
 
 sm = pytest.importorskip("statsmodels.api")
+scipy_stats = pytest.importorskip("scipy.stats")
 
 
 def _clustered_wave(seed=7, partners=60):
@@ -101,7 +102,8 @@ def _clustered_ratings(seed=5, partners=50):
 def _cluster_fit(values, partners):
     keep = ~np.isnan(values)
     groups = pd.factorize(partners[keep])[0]
-    return sm.OLS(values[keep], np.ones(int(keep.sum()))).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    return sm.OLS(values[keep], np.ones(int(keep.sum()))).fit(cov_type="cluster", cov_kwds={"groups": groups},
+                                                             use_t=True)
 
 
 def test_clustered_csat_top2_and_mean_errors_match_statsmodels_cluster_covariance():
@@ -119,10 +121,32 @@ def test_clustered_csat_top2_and_mean_errors_match_statsmodels_cluster_covarianc
         assert got["top2"]["se"] == pytest.approx(ref_top2.bse[0], abs=1e-6)
         assert got["mean"]["value"] == pytest.approx(ref_mean.params[0], abs=5e-4)
         assert got["mean"]["se"] == pytest.approx(ref_mean.bse[0], abs=1e-5)
-        # the Wilson interval is built on the effective n = n / design effect
+        # statsmodels' small-sample cluster inference: t with G - 1 degrees of freedom
+        low, high = ref_mean.conf_int(alpha=0.05)[0]
+        assert got["mean"]["ci_low"] == pytest.approx(low, abs=2e-3)
+        assert got["mean"]["ci_high"] == pytest.approx(high, abs=2e-3)
+        # the Wilson interval is built on the effective n = n / design effect, with the t(G-1) quantile
+        crit = scipy_stats.t.ppf(0.975, len(np.unique(partners)) - 1)
         p, n_eff = got["top2"]["value"], got["top2"]["n"] / got["top2"]["design_effect"]
         assert got["top2"]["ci_high"] - got["top2"]["ci_low"] == pytest.approx(
-            2 * 1.959964 * np.sqrt(p * (1 - p) / n_eff + 1.959964 ** 2 / (4 * n_eff ** 2))
-            / (1 + 1.959964 ** 2 / n_eff), abs=2e-4)
+            2 * crit * np.sqrt(p * (1 - p) / n_eff + crit ** 2 / (4 * n_eff ** 2))
+            / (1 + crit ** 2 / n_eff), abs=2e-4)
     assert doc["overall"]["csat"]["q_portal"]["top2"]["design_effect"] > 1.2  # partners' contacts agree
     assert doc["overall"]["csat"]["q_portal"]["mean"]["design_effect"] > 1.2
+
+
+def test_few_partners_use_t_with_g_minus_1_degrees_of_freedom_as_statsmodels():
+    """Three partners: the interval is about twice the normal one, exactly statsmodels' use_t=True."""
+    rng = np.random.default_rng(7)
+    partners = np.repeat(["P1", "P2", "P3"], [4, 3, 5])
+    portal = np.clip(np.round(rng.normal(3.5, 1, len(partners))), 1, 5)
+    frame_ = frame([respondent(i, 8, tier="principal", partner=p, portal=float(v))
+                    for i, (p, v) in enumerate(zip(partners, portal, strict=True))])
+    doc = build_scorecard(WaveData("w", frame_), SPECS, "tier", threshold=5)
+    got = doc["overall"]["csat"]["q_portal"]["mean"]
+    ref = _cluster_fit(portal, partners)
+    low, high = ref.conf_int(alpha=0.05)[0]
+    assert got["partners"] == 3
+    assert got["ci_low"] == pytest.approx(low, abs=2e-3) and got["ci_high"] == pytest.approx(high, abs=2e-3)
+    normal_half = 1.959964 * got["se"]
+    assert (got["ci_high"] - got["ci_low"]) / 2 > 2 * normal_half  # t(2) = 4.30 against 1.96

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import stats
 from analysis.scorecard import SCHEMA, WaveData, build_scorecard
 from analysis.suppression import MARKER
 
@@ -56,22 +57,28 @@ def test_csat_top2_and_mean_per_rating_question():
     # one contact per partner: the cluster-robust variance is p(1-p)/(n-1), a design effect of
     # G/(G-1) = 5/4, so the Wilson interval uses the effective n = 4 (0.2307 with n = 5)
     assert portal["top2"]["design_effect"] == pytest.approx(1.25)
-    assert portal["top2"]["ci_low"] == pytest.approx(0.2046, abs=1e-4)
+    # five partners: the t quantile with 4 degrees of freedom (2.776) replaces 1.96
+    crit, n_eff = stats.t_quantile(4), 4.0
+    low = ((0.6 + crit ** 2 / (2 * n_eff)) - crit * np.sqrt(0.24 / n_eff + crit ** 2 / (4 * n_eff ** 2))) \
+        / (1 + crit ** 2 / n_eff)
+    assert portal["top2"]["ci_low"] == pytest.approx(low, abs=1e-4)
+    assert portal["top2"]["partners"] == 5
     assert portal["mean"]["value"] == pytest.approx(3.8)
     # ... and for the mean it is s²/n exactly (s with n - 1 degrees of freedom): no change
     assert portal["mean"]["se"] == pytest.approx(0.5831, abs=1e-4)
     assert portal["mean"]["design_effect"] == pytest.approx(1.0)
 
 
-def test_response_rate_and_fpc_use_invited_counts():
+def test_response_rate_uses_invited_counts_and_intervals_no_fpc():
     rows = [respondent(i, 10 if i % 2 else 0) for i in range(10)]
     invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(20)], "partner_id": "x",
                                 "tier": "advanced", "region": "EMEA", "programs": [()] * 20})
     doc = build_scorecard(WaveData("w", frame(rows), invitations), SPECS, "tier", threshold=5)
     cell = doc["breakdowns"][0]["cells"][0]
     assert cell["invited"] == 20 and cell["response_rate"] == pytest.approx(0.5)
-    # p = d = 0.5: se = 100 sqrt(1/10) * sqrt(10/19), times the cluster correction sqrt(G/(G-1)), G = 10
-    assert cell["nps"]["se"] == pytest.approx(100 * np.sqrt(0.1) * np.sqrt(10 / 19) * np.sqrt(10 / 9), abs=1e-2)
+    # p = d = 0.5: se = 100 sqrt(1/10), times the cluster correction sqrt(G/(G-1)), G = 10; no FPC
+    # (self-selected respondents are not a random draw from the invited list: docs/analysis.md)
+    assert cell["nps"]["se"] == pytest.approx(100 * np.sqrt(0.1) * np.sqrt(10 / 9), abs=1e-2)
 
 
 def _tiers_frame(sizes: dict[str, int]):
@@ -207,16 +214,19 @@ def test_no_published_cell_below_threshold_in_any_breakdown(answers, threshold):
                 assert hidden != 1 or len(line) == 1
 
 
-def test_partner_level_interval_uses_invited_partners_as_population():
+def test_partner_level_interval_is_not_narrowed_by_the_invited_count():
     invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(6)],
                                 "partner_id": ["A", "A", "A", "B", "C", "D"], "tier": "advanced",
                                 "region": "EMEA", "programs": [()] * 6})
     plain = build_scorecard(WaveData("w", _rollup_frame()), SPECS, "tier", threshold=1)["overall"]
     corrected = build_scorecard(WaveData("w", _rollup_frame(), invitations), SPECS, "tier",
                                 threshold=1)["overall"]
-    # partner values 1/3, 1, -1: se = 100 sqrt(sum (x - 1/9)² / 3²) = 48.005; FPC sqrt((4 - 3)/(4 - 1))
+    # partner values 1/3, 1, -1: se = 100 sqrt(sum (x - 1/9)² / 3²) = 48.005, with or without invitations
     assert plain["nps_partner"]["se"] == pytest.approx(48.005, abs=1e-2)
-    assert corrected["nps_partner"]["se"] == pytest.approx(48.005 * np.sqrt(1 / 3), abs=1e-2)
+    assert corrected["nps_partner"]["se"] == pytest.approx(48.005, abs=1e-2)
+    assert corrected["nps_partner"]["partners"] == 3  # t with 2 degrees of freedom
+    assert corrected["nps_partner"]["ci_high"] - corrected["nps_partner"]["value"] > 4 * 48.005 * 0.99 or \
+        corrected["nps_partner"]["ci_high"] == 100
     assert corrected["invited"] == 6 and corrected["respondents"] == 5
 
 
@@ -265,10 +275,9 @@ def test_drivers_of_very_large_segments_use_a_seeded_sample_and_say_so(monkeypat
     assert first == again
 
 
-def test_a_program_question_uses_the_programs_invited_partners_as_its_population():
-    # 10 respondents, all partner_connect users, answer the partner_connect (portal) question;
-    # 20 invited, of whom only the 10 respondents use partner_connect: for the portal question the
-    # respondents are the whole population (FPC 0), for the support question they are half of it
+def test_a_program_question_answered_by_every_program_member_still_has_a_sampling_error():
+    # all 10 partner_connect users answered the partner_connect (portal) question: with an FPC the
+    # interval had zero width; without it both questions keep a positive standard error
     rows = [respondent(i, 9, portal=4 if i % 2 else 2, support=4 if i % 2 else 2, programs=("partner_connect",))
             for i in range(10)]
     invitations = pd.DataFrame({"invitation_id": [f"i{k}" for k in range(20)],
@@ -278,5 +287,5 @@ def test_a_program_question_uses_the_programs_invited_partners_as_its_population
                                 "programs": [("partner_connect",)] * 10 + [()] * 10})
     doc = build_scorecard(WaveData("w", frame(rows), invitations), SPECS, "tier", threshold=5)
     for cell in (doc["overall"], doc["breakdowns"][0]["cells"][0]):
-        assert cell["csat"]["q_portal"]["mean"]["se"] == 0
-        assert cell["csat"]["q_support"]["mean"]["se"] > 0
+        assert cell["csat"]["q_portal"]["mean"]["se"] > 0
+        assert cell["csat"]["q_portal"]["mean"]["se"] == cell["csat"]["q_support"]["mean"]["se"]

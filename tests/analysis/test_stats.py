@@ -19,20 +19,36 @@ def test_nps_counts_promoters_minus_detractors_with_variance_interval():
     assert estimate.high == pytest.approx(55.437, abs=1e-2)
 
 
-def test_nps_interval_uses_finite_population_correction_when_invited_count_known():
-    # p = 0.6, d = 0.2: NPS 40, se = 100 sqrt((0.8 - 0.16)/5) = 35.777
+def test_nps_standard_error_has_no_finite_population_correction():
+    # p = 0.6, d = 0.2: NPS 40, se = 100 sqrt((0.8 - 0.16)/5) = 35.777 (self-selected respondents: no FPC)
     plain = stats.nps([10, 10, 10, 8, 2])
-    corrected = stats.nps([10, 10, 10, 8, 2], population=20)
     assert plain.value == pytest.approx(40.0)
     assert plain.se == pytest.approx(35.7771, abs=1e-3)
-    # FPC sqrt((20 - 5)/(20 - 1)) = 0.888523
-    assert corrected.se == pytest.approx(35.7771 * 0.888523, abs=1e-3)
-    assert corrected.high - corrected.low < plain.high - plain.low
 
 
-def test_census_has_no_sampling_error():
-    estimate = stats.nps([10, 0, 9], population=3)
-    assert estimate.se == 0 and estimate.low == estimate.high == estimate.value
+def test_unanimous_answers_get_an_adjusted_interval_of_positive_width():
+    estimate = stats.nps([10, 10, 9, 9, 10])
+    assert estimate.value == 100 and estimate.se > 0 and estimate.low < estimate.high
+    assert estimate.adjusted and estimate.to_dict()["interval"].startswith("adjusted")
+    mean = stats.mean_interval([4, 4, 4, 4], scale=5)
+    assert mean.se > 0 and mean.low < 4 < mean.high and mean.adjusted
+    assert not stats.nps([10, 9, 0]).adjusted  # a mixed group keeps the plain variance
+
+
+def test_t_distribution_matches_reference_values():
+    # Student's t two-sided 95% quantiles (tables): df 1: 12.706, 2: 4.303, 10: 2.228, 100: 1.984
+    for df, expected in ((1, 12.7062), (2, 4.3027), (10, 2.2281), (100, 1.9840)):
+        assert stats.t_quantile(df) == pytest.approx(expected, abs=1e-3)
+    assert stats.t_two_sided_p(2.228139, 10) == pytest.approx(0.05, abs=1e-5)
+    assert stats.critical(None) == stats.Z95 and stats.critical(3) == pytest.approx(4.3027, abs=1e-3)
+
+
+def test_difference_of_few_partner_estimates_is_referred_to_t():
+    a = stats.Estimate(10.0, 0, 0, 4.0, 12, clusters=3)
+    b = stats.Estimate(0.0, 0, 0, 3.0, 40, clusters=20)
+    result = stats.difference_test(a, b)
+    assert result["df"] == 2 and result["p"] == pytest.approx(stats.t_two_sided_p(2.0, 2), abs=1e-9)
+    assert result["p"] > stats.two_sided_p(2.0)  # wider than the normal reference
 
 
 def test_nps_interval_is_clamped_to_the_scale():
@@ -95,12 +111,11 @@ def test_benjamini_hochberg_adjusts_and_keeps_monotone_order():
     assert math.isnan(adjusted[4])
 
 
-@given(st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=300),
-       st.one_of(st.none(), st.integers(min_value=1, max_value=1000)))
-def test_nps_and_its_interval_stay_within_minus_100_and_100(scores, extra):
-    population = None if extra is None else len(scores) + extra
-    estimate = stats.nps(scores, population)
+@given(st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=300))
+def test_nps_and_its_interval_stay_within_minus_100_and_100_and_never_have_zero_width(scores):
+    estimate = stats.nps(scores)
     assert -100 <= estimate.low <= estimate.value <= estimate.high <= 100
+    assert estimate.se > 0 and estimate.high > estimate.low
 
 
 @given(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=500))
