@@ -165,6 +165,8 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
     table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
+    cell_partners = np.unique(seg * prep.n_partners + prep.partner_codes[rows])
+    table["partners"] = np.bincount(cell_partners // prep.n_partners, minlength=k).astype(np.float64)
     answers = prep.column("nps_n")[rows]
     classes = (prep.column("nps_pro") - prep.column("nps_det"))[rows]  # per atom: sum of NPS classes
     valid = answers > 0

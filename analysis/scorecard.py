@@ -37,6 +37,7 @@ from .suppression import (
     CONCENTRATION_LIMITS,
     MARKER,
     hidden_labels,
+    partner_column,
     revenue_concentrated,
     stuck_margins,
     table_status,
@@ -114,12 +115,13 @@ def _cell(row, i, status, specs, nps_id, digits, concentration=CONCENTRATION_LIM
 def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: str | list | None = None,
                     previous: WaveData | None = None, threshold: int = 5, drivers_by: str = DRIVERS_BY,
                     digits: int = 1, concentration: tuple[float, float] = CONCENTRATION_LIMITS,
-                    drivers: list[dict] | None = None) -> dict:
+                    drivers: list[dict] | None = None, min_partners: int = 3) -> dict:
     """The scorecard document (schema ``pulse.scorecard/1``) for one wave.
 
     ``breakdowns``: "tier,region,tier:region" style text or parsed lists (default: see segments).
     ``previous``: the previous wave of the same survey for wave-over-wave comparisons.
-    Cells below ``threshold`` respondents, and their complements, carry ``"suppressed"``; so does
+    Cells below ``threshold`` respondents or ``min_partners`` distinct partners, and their
+    complements, carry ``"suppressed"``; so does
     every comparison with a side under the threshold and every revenue-weighted NPS dominated by
     one or two partners (``concentration``). The test family is fixed (``TEST_FAMILY``).
     ``current``/``previous`` may carry atom tables instead of respondents (``analysis.atoms``);
@@ -142,13 +144,18 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         if invited is not None:
             cells["invited"] = invited["invited"].to_numpy()
             cells["invited_partners"] = invited["invited_partners"].to_numpy()
-        status = {"cell": pd.Series([None if prepared.respondents >= threshold else "primary"])}
-        status["partners"] = pd.Series([None if cells.at[0, "p_one"] >= threshold else "primary"])
-        status["revenue"] = pd.Series([None if cells.at[0, "p_wone"] >= threshold else "primary"])
+        def primary(count, partners):
+            few = cells.at[0, count] < threshold or (partners in cells and cells.at[0, partners] < min_partners)
+            return pd.Series(["primary" if few else None])
+
+        status = {"cell": pd.Series([None if prepared.respondents >= threshold and (
+            not prepared.n or cells.at[0, "partners"] >= min_partners) else "primary"])}
+        status["partners"] = primary("p_one", "p_one")
+        status["revenue"] = primary("p_wone", "p_wone")
         for spec in (s for s in specs if s.type != "nps" and f"{s.id}__n" in cells):
-            status[spec.id] = pd.Series([None if cells.at[0, f"{spec.id}__n"] >= threshold else "primary"])
+            status[spec.id] = primary(f"{spec.id}__n", partner_column(spec.id, f"{spec.id}__n", cells))
         if nps_id:
-            status["nps"] = pd.Series([None if cells.at[0, "nps_n"] >= threshold else "primary"])
+            status["nps"] = primary("nps_n", "p_one")
         return cells, status
 
     cur_cells, cur_status = overall(current, cur)
@@ -172,7 +179,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         sums = segment_sums(prepared, dims)
         cells, status, columns = table_status(sums, invited_counts(prepared, dims), dims, table_specs, threshold,
                                               totals, margins, forced.get((which, dims[0])) if len(dims) == 1
-                                              else None)
+                                              else None, min_partners=min_partners)
         keys = segment_columns(dims)
         grown = False
         if len(dims) > 1:
@@ -263,7 +270,8 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
         "schema": SCHEMA,
         "wave": {"id": current.wave_id, **current.meta},
         "previous_wave": previous.wave_id if previous is not None else None,
-        "suppression": {"threshold": threshold, "marker": MARKER, "method": "primary + complementary",
+        "suppression": {"threshold": threshold, "min_partners": min_partners, "marker": MARKER,
+                        "method": "primary + complementary",
                         "comparisons": "both sides at least the threshold, neither side's question hidden",
                         "revenue_concentration": {"largest_share_max": concentration[0],
                                                   "two_largest_share_max": concentration[1]}},

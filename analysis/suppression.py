@@ -27,7 +27,8 @@ CONCENTRATION_LIMITS = (0.5, 0.75)
 
 def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: int,
                    total: float | None = None, hidden_margins: dict[str, set] | None = None,
-                   hidden_already: pd.Series | None = None) -> pd.Series:
+                   hidden_already: pd.Series | None = None, partners: str | None = None,
+                   min_partners: int = 1, total_partners: float | None = None) -> pd.Series:
     """Suppression status per row of ``cells``: None (published), 'primary' or 'complementary'.
 
     ``cells`` has one row per cell, the segment key columns ``keys`` and a count column.
@@ -37,16 +38,23 @@ def suppress_cells(cells: pd.DataFrame, keys: list[str], count: str, threshold: 
     own one-dimension table: a line of a crossed table whose margin is hidden needs at least one
     hidden cell, or adding up its cells would reveal the margin. ``hidden_already``: the status of
     a plan this one refines (a question's plan starts from the cells' plan), so the union of both
-    plans is protected, not each alone.
+    plans is protected, not each alone. ``partners`` names the column of distinct partners behind each
+    count: a cell (or its complement against ``total_partners``) with fewer than ``min_partners``
+    partners is suppressed too, since a cell of one or two partners is those partners' own score.
     """
-    status = pd.Series([PRIMARY if n < threshold else None for n in cells[count]], index=cells.index, dtype="object")
+    few = (cells[partners] < min_partners) if partners and partners in cells else pd.Series(False, index=cells.index)
+    status = pd.Series([PRIMARY if n < threshold or few[i] else None for i, n in cells[count].items()],
+                       index=cells.index, dtype="object")
     if hidden_already is not None:
         for i, reason in hidden_already.items():
             if reason and status[i] is None:
                 status[i] = reason
     if total is not None:
         for i, n in cells[count].items():
-            if status[i] is None and 0 < total - n < threshold:
+            rest_partners = (total_partners - cells.at[i, partners]
+                             if total_partners is not None and partners and partners in cells else None)
+            if status[i] is None and (0 < total - n < threshold
+                                      or 0 < total - n and rest_partners is not None and rest_partners < min_partners):
                 status[i] = COMPLEMENTARY
     lines: list[tuple[list, bool]] = [(list(cells.index), False)]
     if len(keys) > 1:
@@ -97,8 +105,19 @@ def _dead_end(candidate, current, lines, status, cells, count, alone) -> bool:
     return False
 
 
+def partner_column(name: str, column: str, cells) -> str:
+    """The column of distinct partners behind a status name's count (see ``suppress_cells``)."""
+    if name in ("nps", "partners"):
+        return "p_one"
+    if name == "revenue":
+        return "p_wone"
+    clusters = column.replace("__n", "__c_g")
+    return clusters if column.endswith("__n") and clusters in cells else "partners"
+
+
 def table_status(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, threshold, totals: pd.Series,
-                 margins: dict[str, dict[str, set]] | None = None, forced: dict[str, set] | None = None):
+                 margins: dict[str, dict[str, set]] | None = None, forced: dict[str, set] | None = None,
+                 min_partners: int = 1):
     """Suppression status per cell and per question (see suppression.py).
 
     ``totals`` are the overall sums (published margins); ``margins`` maps a status name to the
@@ -126,12 +145,15 @@ def table_status(sums: pd.DataFrame, invited: pd.DataFrame | None, dims, specs, 
                            index=cells.index, dtype="object")
         return marked if base is None else base.where(base.notna(), marked)
 
-    status = {"cell": suppress_cells(cells, keys, "n", threshold, total=float(totals["n"]),
-                                     hidden_margins=margins.get("cell"), hidden_already=already("cell", None))}
-    status.update({name: suppress_cells(cells, keys, column, threshold, total=float(totals[column]),
-                                        hidden_margins=margins.get(name),
-                                        hidden_already=already(name, status["cell"]))
-                   for name, column in columns.items() if name != "cell"})
+    def plan(name, column, base):
+        partners = partner_column(name, column, cells)
+        return suppress_cells(cells, keys, column, threshold, total=float(totals[column]),
+                              hidden_margins=margins.get(name), hidden_already=already(name, base),
+                              partners=partners, min_partners=min_partners,
+                              total_partners=float(totals[partners]) if partners in totals else None)
+
+    status = {"cell": plan("cell", "n", None)}
+    status.update({name: plan(name, column, status["cell"]) for name, column in columns.items() if name != "cell"})
     return cells, status, columns
 
 

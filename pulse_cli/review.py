@@ -52,7 +52,7 @@ def snapshot_refresh(wave_id: str) -> None:
     review, stores = wiring.review_settings(), wiring.review_stores()
     summary = results.refresh_snapshot(
         wiring.repositories(), stores.snapshots, stores.corrections, stores.followups, wave_id,
-        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, datetime.now(UTC),
+        Thresholds.of(review), review.followup_sla_days, datetime.now(UTC),
         review.followup_rules, enrichments=getattr(stores, "enrichments", None))
     click.echo(f"snapshot {summary['version']} of {wave_id}: {summary['responses']} responses, "
                f"{summary['comments']} comments, {summary['parts']} parts, "

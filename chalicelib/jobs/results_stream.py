@@ -19,7 +19,7 @@ def _context():
     from chalicelib.services.snapshot_builder import Thresholds
 
     review = wiring.review_settings()
-    return (wiring.repositories(), wiring.review_stores(), Thresholds(review.min_scores, review.min_comments),
+    return (wiring.repositories(), wiring.review_stores(), Thresholds.of(review),
             review)
 
 

@@ -37,7 +37,7 @@ def refresh_wave(wave_id: str, now: datetime | None = None) -> dict:
     repos, stores, review = wiring.repositories(), wiring.review_stores(), wiring.review_settings()
     summary = results.refresh_snapshot(
         repos, stores.snapshots, stores.corrections, stores.followups, wave_id,
-        Thresholds(review.min_scores, review.min_comments), review.followup_sla_days, now or datetime.now(UTC),
+        Thresholds.of(review), review.followup_sla_days, now or datetime.now(UTC),
         review.followup_rules, enrichments=getattr(stores, "enrichments", None))
     sink = wiring.analytics_sink()
     if sink is not None:  # AWS: the wave's de-identified tidy responses for Athena (services/analytics_export.py)

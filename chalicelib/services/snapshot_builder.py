@@ -31,6 +31,12 @@ REPORT_SCHEMA = "pulse.report-inputs/1"
 class Thresholds:
     scores: int = 5
     comments: int = 8
+    partners: int = 3  # distinct partners a published cell must hold (PULSE_SUPPRESS_MIN_PARTNERS)
+
+    @classmethod
+    def of(cls, review) -> Thresholds:
+        """The thresholds of the review settings (``ReviewSettings``)."""
+        return cls(review.min_scores, review.min_comments, review.min_partners)
 
 
 def comment_id(invitation_id: str, question_id: str) -> str:

@@ -201,7 +201,8 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
         name = str(scope) if scope else "all"
         doc = build_scorecard(_scoped(current, scope), specs, breakdowns,
                               previous=_scoped(before, scope) if before is not None else None,
-                              threshold=thresholds.scores, drivers=(state.get("drivers") or {}).get(name, []))
+                              threshold=thresholds.scores, drivers=(state.get("drivers") or {}).get(name, []),
+                              min_partners=thresholds.partners)
         doc["program"] = catalogue
         doc["drivers_built_at"] = state.get("full_build")
         parts[f"scorecard:{name}"] = doc

@@ -65,3 +65,25 @@ def test_row_whose_margin_is_hidden_in_the_one_dimension_table_keeps_a_hidden_ce
     assert status[0] == COMPLEMENTARY  # the smaller advanced cell
     # and its column then needs a second hidden cell, whose row needs one more
     assert status.notna().sum() == 4
+
+
+def test_a_cell_of_ten_contacts_from_two_partners_is_withheld():
+    """The partner threshold: ten answers from two partners are those partners' own score."""
+    from analysis.scorecard import WaveData, build_scorecard
+
+    from .builders import SPECS, frame, respondent
+
+    rows = [respondent(i, 9 if i % 2 else 3, tier="principal", partner=f"PP{i % 2}") for i in range(10)]
+    rows += [respondent(100 + i, 8, tier="advanced") for i in range(20)]  # 20 partners
+    rows += [respondent(200 + i, 7, tier="enrolled") for i in range(20)]
+    doc = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier", threshold=5, min_partners=3)
+    cells = {c["segment"]["tier"]: c for c in doc["breakdowns"][0]["cells"]}
+    assert cells["principal"]["suppressed"] == "primary" and cells["principal"]["nps"] == "suppressed"
+    assert cells["advanced"]["suppressed"] in (False, None) or cells["enrolled"]["suppressed"] in (False, None)
+    assert any(c["suppressed"] == "complementary" for c in cells.values())  # the principal value can't be derived
+    # the same ten answers from three partners are published: the rule can say yes
+    rows[0:10] = [respondent(i, 9 if i % 2 else 3, tier="principal", partner=f"PP{i % 3}") for i in range(10)]
+    again = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier", threshold=5, min_partners=3)
+    principal = next(c for c in again["breakdowns"][0]["cells"] if c["segment"]["tier"] == "principal")
+    assert not principal["suppressed"] and principal["respondents"] == 10
+    assert again["suppression"]["min_partners"] == 3
