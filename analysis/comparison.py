@@ -20,7 +20,7 @@ class Tests:
 
     def add(self, family: str, a: stats.Estimate, b: stats.Estimate, digits: int, extra=None) -> dict:
         result = stats.difference_test(a, b)
-        out = {**(extra or {}), "difference": clean(round(result["difference"], digits)),
+        out = {**(extra or {}), "family": family, "difference": clean(round(result["difference"], digits)),
                "z": clean(round(result["z"], 3)) if not math.isnan(result["z"]) else None,
                "p": clean(result["p"]), "df": result["df"], "p_adjusted": None, "significant": False}
         self.families.setdefault(family, []).append(out)

@@ -14,6 +14,7 @@ class ReviewSettings:
     min_scores: int                # suppression threshold for score cells
     min_comments: int              # suppression threshold for comment cells
     min_partners: int = 3          # distinct partners a published cell, theme, quote or comparison needs
+    min_changes: int = 0           # changed responses before restricted readers see a group move (0: min_scores)
     followup_rules_json: str = ""  # PULSE_FOLLOWUP_RULES: follow-up rules per survey id (JSON)
     live_rebuild_interval_s: int = 20  # PULSE_LIVE_REBUILD_SECONDS: at most one rebuild per wave per interval
 
@@ -39,6 +40,7 @@ class ReviewSettings:
             min_scores=int(env.get("PULSE_SUPPRESS_MIN_SCORES", "5")),
             min_comments=int(env.get("PULSE_SUPPRESS_MIN_COMMENTS", "8")),
             min_partners=int(env.get("PULSE_SUPPRESS_MIN_PARTNERS", "3")),
+            min_changes=int(env.get("PULSE_RELEASE_MIN_CHANGES", "0")),
             followup_rules_json=env.get("PULSE_FOLLOWUP_RULES", ""),
             live_rebuild_interval_s=int(env.get("PULSE_LIVE_REBUILD_SECONDS", "20")),
         )

@@ -313,10 +313,11 @@ install_distribution_commands(cli)
 from .report import report  # noqa: E402
 
 cli.add_command(report)
-from .review import snapshot, staff  # noqa: E402
+from .review import audit, snapshot, staff  # noqa: E402
 
 cli.add_command(staff)
 cli.add_command(snapshot)
+cli.add_command(audit)
 from .program import program  # noqa: E402
 
 cli.add_command(program)

@@ -78,3 +78,38 @@ def snapshot_show(wave_id: str, by: str | None, fmt: str) -> None:
     wiring.reset()
     doc = results.scorecard(wiring.review_stores().snapshots, wave_id, StaffIdentity("cli@local", "analyst"), by)
     echo_scorecard(doc, fmt)
+
+
+@click.group()
+def audit() -> None:
+    """Audits of what the product publishes."""
+
+
+@audit.command("disclosure")
+@click.option("--wave", "wave_id", required=True, help="Wave id, e.g. px-2026-h1.")
+@report_errors
+def audit_disclosure(wave_id: str) -> None:
+    """Check that no withheld value can be derived from everything the wave's snapshot publishes.
+
+    Takes every view (the whole wave and each scope) as stored, recounts the groups from the stored
+    responses and runs a linear closure over all published values, for the wave and its previous
+    wave. Exits 1 when a withheld value is determined."""
+    from chalicelib import wiring
+    from chalicelib.services.disclosure_audit import audit_wave
+    from chalicelib.services.snapshot_builder import Thresholds
+
+    wiring.reset()
+    review, stores = wiring.review_settings(), wiring.review_stores()
+    result = audit_wave(wiring.repositories(), stores.snapshots, wave_id, Thresholds.of(review))
+    total = 0
+    for wave in result["waves"]:
+        click.echo(f"{wave['wave']}: {len(wave['views'])} views, {wave['published']} published and "
+                   f"{wave['withheld']} withheld values (segment x statistic), "
+                   f"{len(wave['findings'])} determinable")
+        for finding in wave["findings"]:
+            click.echo(f"  {finding}")
+        total += len(wave["findings"])
+    click.echo(f"threshold {result['threshold']} respondents, {result['min_partners']} partners: "
+               + ("no withheld value can be derived" if not total else f"{total} withheld values can be derived"))
+    if total:
+        raise SystemExit(1)

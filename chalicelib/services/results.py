@@ -49,8 +49,9 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     started = time.perf_counter()
     start = store.pointer(wave_id)  # live updates after this point are merged in (write_full)
     corrections = corrections_repo.for_wave(wave_id)
+    stored = _stored_state(store, wave_id, start)
     parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
-                                                                       enrichments)
+                                                                       enrichments, stored)
     # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
     # on the database overlap), and the pointer flips as before once every part is stored.
     with ThreadPoolExecutor(1) as pool:
@@ -71,6 +72,22 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
             "seconds": round(time.perf_counter() - started, 2)}
 
 
+def _stored_state(store, wave_id: str, pointer: dict | None) -> dict | None:
+    """The current snapshot's state and buckets when it has a release record to carry over."""
+    from chalicelib.storage.snapshots import part_version
+
+    from . import wave_state
+
+    if not pointer or wave_state.STATE_PART not in pointer.get("parts", {}):
+        return None
+    state = store.read_part(wave_id, part_version(pointer, wave_state.STATE_PART), wave_state.STATE_PART)
+    if not (state or {}).get("release"):
+        return None
+    buckets = {name: store.read_part(wave_id, part_version(pointer, name), name)
+               for name in pointer["parts"] if name.startswith(wave_state.BUCKET_PREFIX)}
+    return {"state": state, "buckets": buckets}
+
+
 def write_full(repos, store, wave_id: str, parts: dict, start: dict | None, thresholds, now: datetime,
                attempts: int = 5) -> dict:
     """Publish a full build. If a live update flipped the pointer while the build read the wave,
@@ -78,13 +95,16 @@ def write_full(repos, store, wave_id: str, parts: dict, start: dict | None, thre
     (``wave_state.apply_responses`` keeps the newest version of each response) and the parts are
     derived again, so no live update is lost and none counts twice."""
     from chalicelib.services import live_results, snapshot_builder, wave_state
+    from chalicelib.services.release import RELEASED
     from chalicelib.storage.snapshots import SnapshotConflict
 
-    expected = start["version"] if start else None
+    expected, current = (start["version"] if start else None), start
     for _ in range(attempts):
+        # the restricted readers' copies stay as released until the build releases new ones
+        keep = [n for n in (current or {}).get("parts", {}) if n.startswith(RELEASED) and n not in parts]
         try:
             return store.write(wave_id, live_results.next_version(now, expected), now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                               parts, expected=expected, check=True)
+                               parts, keep=keep, expected=expected, check=True)
         except SnapshotConflict:
             current = store.pointer(wave_id)
             expected = current["version"] if current else None
@@ -128,13 +148,25 @@ def _scope_name(identity) -> str:
     return str(scope) if scope else "all"
 
 
+def readable_part(store, wave_id: str, identity, name: str, pointer: dict) -> str:
+    """The part ``identity`` reads for ``name``: the released copy for restricted readers
+    (``release``), once the wave has one; the live part otherwise."""
+    from chalicelib.services.release import released_name, restricted
+
+    released = released_name(name)
+    if released in pointer.get("parts", {}) and restricted(identity, _part(store, wave_id, "reporting", pointer)):
+        return released
+    return name
+
+
 def scorecard(store, wave_id: str, identity, by: str | None = None) -> dict:
     """The scorecard document for the identity's scope, optionally only some breakdowns.
 
     ``by``: "tier,region,tier:region" style; unknown breakdowns are a 400.
     """
     pointer = snapshot_info(store, wave_id)
-    doc = _part(store, wave_id, f"scorecard:{_scope_name(identity)}", pointer)
+    doc = _part(store, wave_id, readable_part(store, wave_id, identity, f"scorecard:{_scope_name(identity)}",
+                                              pointer), pointer)
     if doc is None:  # the viewer's scope has no respondents in this wave
         doc = {"schema": "pulse.scorecard/1", "wave": {"id": wave_id}, "overall": {
             "respondents": MARKER, "suppressed": True}, "breakdowns": [], "drivers": []}
@@ -335,7 +367,8 @@ def response_rates(doc: dict) -> dict:
 def comment_summary(store, wave_id: str, identity) -> dict:
     """Sentiment mix and top themes per tier and region (theme x sentiment by segment)."""
     pointer = snapshot_info(store, wave_id)
-    summary = _part(store, wave_id, f"comment_summary:{_scope_name(identity)}", pointer)
+    summary = _part(store, wave_id, readable_part(store, wave_id, identity,
+                                                  f"comment_summary:{_scope_name(identity)}", pointer), pointer)
     return {"summary": summary or {"tier": [], "region": []},
             "theme_labels": _part(store, wave_id, "themes", pointer) or {}}
 

@@ -32,11 +32,12 @@ class Thresholds:
     scores: int = 5
     comments: int = 8
     partners: int = 3  # distinct partners a published cell must hold (PULSE_SUPPRESS_MIN_PARTNERS)
+    changes: int = 0  # changed responses a group needs before restricted readers see it move (0: ``scores``)
 
     @classmethod
     def of(cls, review) -> Thresholds:
         """The thresholds of the review settings (``ReviewSettings``)."""
-        return cls(review.min_scores, review.min_comments, review.min_partners)
+        return cls(review.min_scores, review.min_comments, review.min_partners, review.min_changes)
 
 
 def comment_id(invitation_id: str, question_id: str) -> str:
@@ -235,11 +236,13 @@ def previous_wave_id(repos, wave_id: str) -> str | None:
 
 
 def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
-                         thresholds: Thresholds, enrichments=None) -> tuple[dict, list[dict], list]:
+                         thresholds: Thresholds, enrichments=None,
+                         stored: dict | None = None) -> tuple[dict, list[dict], list]:
     """(parts to store, comment records, responses) for one wave, from all its responses.
 
     Builds the wave's state (``wave_state.full_state``: atoms, buckets, drivers per scope from the
-    respondents) and derives the published parts from it as the live update does."""
+    respondents) and derives the published parts from it as the live update does. ``stored``: the
+    current snapshot's ``state`` and ``buckets``, whose release record carries over (``release``)."""
     from datetime import UTC, datetime
 
     from analysis.estimation import Respondents, wave_atoms
@@ -266,6 +269,14 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     state, buckets = wave_state.full_state(wave_id, survey, scored, nps_id, entries, comments,
                                            current.invitations, before, drivers,
                                            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if stored and (stored.get("state") or {}).get("release"):
+        from analysis.atoms import KEY_COLUMNS
+
+        from .release import record_rebuilt
+
+        state["release"] = stored["state"]["release"]
+        state["pending"] = dict(stored["state"].get("pending") or {})
+        record_rebuilt(state, stored.get("buckets") or {}, buckets, len(KEY_COLUMNS))
     parts: dict[str, object] = {wave_state.STATE_PART: state, **buckets}
     parts.update(wave_state.derived_parts(state, scored, current.meta, BREAKDOWNS, thresholds, program.catalogue(),
                                           comment_summary))

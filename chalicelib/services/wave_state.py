@@ -117,7 +117,9 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
     difference. ``entries``: {invitation id: new entry, or None when no longer submitted};
     ``comments``: {invitation id: its comment records}. ``buckets`` must hold every bucket of
     those invitations (missing ones start empty). Returns (responses changed, buckets touched)."""
-    from analysis.atoms import apply, from_records, stat_names, to_records
+    from analysis.atoms import KEY_COLUMNS, apply, from_records, stat_names, to_records
+
+    from .release import record as record_change
 
     names = stat_names(specs, nps_id)
     removed, added, touched, changed = [], [], set(), 0
@@ -132,6 +134,7 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
             continue
         changed += 1
         touched.add(name)
+        record_change(state, inv, old and old["row"], entry and entry["row"], len(KEY_COLUMNS))
         if old is not None:
             removed.append(old["row"])
             del bucket["responses"][inv]
@@ -187,16 +190,25 @@ def _scoped(wave, scope):
 def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, catalogue: dict,
                   summarise) -> dict[str, object]:
     """The published parts of a state: ``scorecard:<scope>`` and ``comment_summary:<scope>`` for the
-    whole wave and every scope. ``summarise(records, threshold)``: the comment summary (records may
-    carry a ``count``)."""
+    whole wave and every scope, planned jointly (``analysis.disclosure``): nothing one view shows
+    combines with another to give a value either withholds. ``summarise(records, threshold)``: the
+    comment summary (records may carry a ``count``)."""
+    from datetime import UTC, datetime
+
+    from analysis.atoms import KEY_COLUMNS
+    from analysis.disclosure import View, plan_jointly
     from analysis.scorecard import build_scorecard
+
+    from .release import maybe_release
 
     current = _wave_data(state["wave_id"], state["atoms"], state["invitations"], meta)
     previous = state.get("previous")
     before = _wave_data(previous["wave_id"], previous["atoms"], previous["invitations"]) if previous else None
     comment_atoms = [{"tier": t, "region": r, "label": lab, "themes": list(th), "count": n}
                      for t, r, lab, th, n in state["comments"]]
+    previous_plan = _previous_plan(previous, before, specs, breakdowns, thresholds) if before is not None else None
     parts: dict[str, object] = {}
+    views = []
     for scope in [None, *scope_names(current.atoms)]:
         name = str(scope) if scope else "all"
         doc = build_scorecard(_scoped(current, scope), specs, breakdowns,
@@ -206,6 +218,37 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
         doc["program"] = catalogue
         doc["drivers_built_at"] = state.get("full_build")
         parts[f"scorecard:{name}"] = doc
+        views.append(View(name, doc, (scope.dimension, scope.value) if scope else None))
         scoped = [c for c in comment_atoms if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments)
+    plan_jointly(views, current.atoms, thresholds.scores, thresholds.partners, previous=previous_plan)
+    maybe_release(state, parts, views, thresholds.changes or thresholds.scores,
+                  datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)])
     return parts
+
+
+_PREVIOUS_PLANS: dict[tuple, object] = {}
+
+
+def _previous_plan(previous: dict, before, specs, breakdowns: str, thresholds):
+    """The previous wave's joint plan (what its own snapshot withholds), computed the same way from
+    its atoms; kept per process, since a closed wave does not change."""
+    import hashlib
+    import json
+
+    from analysis.disclosure import View, collect, plan_jointly
+    from analysis.scorecard import build_scorecard
+
+    fingerprint = hashlib.sha256(json.dumps([previous["atoms"], breakdowns, [s.id for s in specs],
+                                             thresholds.scores, thresholds.partners], sort_keys=True,
+                                            default=str).encode()).hexdigest()
+    if fingerprint not in _PREVIOUS_PLANS:
+        views = []
+        for scope in [None, *scope_names(before.atoms)]:
+            doc = build_scorecard(_scoped(before, scope), specs, breakdowns, threshold=thresholds.scores,
+                                  drivers=[], min_partners=thresholds.partners)
+            views.append(View(str(scope) if scope else "all", doc, (scope.dimension, scope.value) if scope else None))
+        plan_jointly(views, before.atoms, thresholds.scores, thresholds.partners)
+        _PREVIOUS_PLANS.clear()
+        _PREVIOUS_PLANS[fingerprint] = collect(views, union_of_withheld=True)
+    return _PREVIOUS_PLANS[fingerprint]

@@ -54,6 +54,8 @@ def _published(stores) -> dict:
     from chalicelib.storage.snapshots import part_version
 
     for name in pointer["parts"]:
+        if name.startswith("released:"):
+            continue  # the restricted readers' copies follow their own schedule (test_release)
         value = stores.snapshots.read_part(WAVE, part_version(pointer, name), name)
         if name.startswith("scorecard:"):
             value = {k: v for k, v in value.items() if k not in ("drivers", "drivers_built_at")}

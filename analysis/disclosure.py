@@ -1,0 +1,436 @@
+"""One disclosure plan over every view of a wave, and the linear-closure audit that checks it.
+
+Each view (the whole wave, and every scope a viewer may hold: ``region=EMEA``, ``tier=principal``)
+is a scorecard with its own primary and complementary suppression. On their own they are safe;
+together they are not: a scoped view may publish a cell the full view withholds, or publish a
+different complement, and subtracting one view from another recovers the withheld value.
+
+The joint plan works on the *union* of what the views publish:
+
+1. Every published value is a sum over the wave's respondents of one statistic (a count, the NPS
+   classes, a question's top-2 answers ...), restricted to a segment. A cell of a scoped view is
+   the segment "scope and cell" of the wave (the APJ viewer's ``tier=principal`` is the wave's
+   ``tier=principal, region=APJ``), so all views speak about the same segments.
+2. A segment withheld by any view is withheld in every view (union of the views' plans).
+3. Linear closure: per statistic (status name), the published segments are rows of a 0/1 matrix
+   over the wave's atoms (respondents summed per partner and attributes, merged further where no
+   segment tells them apart). A withheld segment is *determined* when its row lies in the row
+   space of the published rows, and a pair of withheld segments is determined together when their
+   sum does; a determined segment, or a determined pair holding fewer than the threshold
+   respondents or partners, is a disclosure. The plan then withholds one more published segment
+   of the combination that determines it (the smallest) and checks again, until nothing is
+   determined. Comparisons against the rest of a view and against the previous wave publish
+   their other side, so they are rows too.
+
+``audit`` runs step 3 without repairing: it is what ``pulse audit disclosure`` and the tests use,
+on the published documents as stored.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .segments import DIMENSIONS, DimensionCodes
+from .suppression import COMPLEMENTARY, MARKER
+
+#: status name of a cell's whole value, of the NPS, the partner-level and revenue-weighted NPS
+CELL, NPS, PARTNERS, REVENUE = "cell", "nps", "partners", "revenue"
+TOLERANCE = 1e-7
+
+Key = tuple  # sorted ((dimension, label), ...); () is the whole wave
+
+
+@dataclass
+class View:
+    """One published scorecard and the scope it was computed on (None: the whole wave)."""
+
+    name: str
+    doc: dict
+    scope: tuple[str, str] | None = None
+
+
+@dataclass
+class Finding:
+    """A withheld value the published values determine."""
+
+    name: str
+    keys: tuple[Key, ...]
+    respondents: int
+    partners: int
+
+    def describe(self) -> str:
+        where = " + ".join(_label(k) for k in self.keys)
+        return f"{self.name}: {where} ({self.respondents} answers from {self.partners} partners) is determined"
+
+
+@dataclass
+class Items:
+    """Published and withheld segments per status name, and the rows comparisons publish."""
+
+    published: dict[str, set] = field(default_factory=dict)
+    withheld: dict[str, set] = field(default_factory=dict)
+    differences: dict[str, set] = field(default_factory=dict)  # (margin key, cell key): margin - cell
+
+
+def _label(key: Key) -> str:
+    return ", ".join(f"{d}={v}" for d, v in key) or "whole wave"
+
+
+def key_of(segment: dict, scope: tuple[str, str] | None) -> Key:
+    """The wave segment of a view's cell: the cell's labels and the view's scope."""
+    labels = {d: str(v) for d, v in segment.items()}
+    if scope is not None:
+        labels[scope[0]] = str(scope[1])
+    return tuple(sorted(labels.items()))
+
+
+def status_names(doc: dict) -> list[str]:
+    """Every status name a scorecard document publishes values for."""
+    names = [CELL]
+    if doc.get("nps_question"):
+        names += [NPS, PARTNERS, REVENUE]
+    names += [q["id"] for q in doc.get("questions", []) if q["type"] in ("rating", "single_choice", "multi_choice")]
+    return names
+
+
+def _hidden_names(cell: dict, names: list[str]) -> set[str]:
+    if cell.get("suppressed") or cell.get("respondents") == MARKER:
+        return set(names)
+    out = set()
+    if cell.get("nps") == MARKER:
+        out.add(NPS)
+    if cell.get("nps_partner") == MARKER:
+        out.add(PARTNERS)
+    if cell.get("nps_revenue_weighted") == MARKER:
+        out.add(REVENUE)
+    for group in ("csat", "choices"):
+        out |= {q for q, v in (cell.get(group) or {}).items() if v == MARKER}
+    return out
+
+
+def _cells(doc: dict):
+    """(cell, is the view's overall) for every cell of a document."""
+    if doc.get("overall"):
+        yield doc["overall"], True
+    for item in doc.get("breakdowns", []):
+        for cell in item["cells"]:
+            yield cell, False
+
+
+def collect(views: list[View], previous_of: list[View] | None = None, union_of_withheld: bool = False) -> Items:
+    """The union of what ``views`` publish and withhold, per status name.
+
+    A segment one view publishes and another withholds counts as published (what a reader can
+    combine), unless ``union_of_withheld`` (the plan: withheld anywhere is withheld everywhere).
+    ``previous_of``: views of the *next* wave, whose comparisons with this wave publish this
+    wave's values (``vs_previous.other``)."""
+    items = Items()
+    for view in views:
+        names = status_names(view.doc)
+        overall_key = key_of({}, view.scope)
+        for cell, _ in _cells(view.doc):
+            key = key_of(cell.get("segment") or {}, view.scope)
+            hidden = _hidden_names(cell, names)
+            for name in names:
+                target = items.withheld if name in hidden else items.published
+                target.setdefault(name, set()).add(key)
+            rest = cell.get("vs_rest")
+            if isinstance(rest, dict) and key != overall_key:
+                for name in _compared(rest):
+                    items.differences.setdefault(name, set()).add((overall_key, key))
+    for view in previous_of or []:
+        for cell, _ in _cells(view.doc):
+            compared = cell.get("vs_previous")
+            if isinstance(compared, dict):
+                key = key_of(cell.get("segment") or {}, view.scope)
+                for name in _compared(compared):
+                    items.published.setdefault(name, set()).add(key)
+    for name, keys in items.published.items():
+        if union_of_withheld:
+            keys.difference_update(items.withheld.get(name, set()))
+        else:
+            items.withheld.setdefault(name, set()).difference_update(keys)
+    return items
+
+
+def _compared(comparison: dict) -> set[str]:
+    out = {NPS} if isinstance(comparison.get("nps"), dict) else set()
+    return out | {q for q, v in (comparison.get("csat_top2") or {}).items() if isinstance(v, dict)}
+
+
+class Membership:
+    """Which atoms each segment holds, and per status name the atoms that answered."""
+
+    def __init__(self, atoms: pd.DataFrame):
+        self.atoms = atoms.reset_index(drop=True)
+        self._columns: dict[tuple[str, str], np.ndarray] = {}
+        self._codes: dict[str, DimensionCodes] = {}
+        codes, _ = pd.factorize(self.atoms["partner_id"]) if len(self.atoms) else (np.zeros(0, dtype=int), None)
+        self.partner = np.asarray(codes)
+
+    def _label_column(self, dim: str, label: str) -> np.ndarray:
+        if (dim, label) not in self._columns:
+            if dim not in self._codes:
+                self._codes[dim] = DimensionCodes(self.atoms, dim)
+            codes = self._codes[dim]
+            member = np.zeros(len(self.atoms), dtype=bool)
+            if label in codes.labels:
+                index = codes.labels.index(label)
+                if codes.multi:
+                    rows = np.repeat(np.arange(len(self.atoms)), codes.counts)
+                    member[rows[codes.flat == index]] = True
+                else:
+                    member = codes.codes == index
+            self._columns[(dim, label)] = member
+        return self._columns[(dim, label)]
+
+    def of(self, key: Key) -> np.ndarray:
+        member = np.ones(len(self.atoms), dtype=bool)
+        for dim, label in key:
+            if dim in DIMENSIONS:
+                member &= self._label_column(dim, label)
+        return member
+
+    def answered(self, name: str) -> np.ndarray:
+        column = {CELL: "n", NPS: "nps_n", PARTNERS: "nps_n", REVENUE: "nps_n"}.get(name, f"{name}__n")
+        if column not in self.atoms:
+            return np.zeros(len(self.atoms), dtype=float)
+        return self.atoms[column].to_numpy(dtype=float)
+
+
+class _Closure:
+    """The row space of one status name's published rows over its atoms (merged into classes)."""
+
+    def __init__(self, membership: Membership, name: str, published: list[Key], withheld: list[Key],
+                 differences: list[tuple[Key, Key]]):
+        counts = membership.answered(name)
+        live = np.flatnonzero(counts > 0)
+        self.counts = counts[live]
+        self.partner = membership.partner[live] if len(membership.partner) else membership.partner
+        keys = sorted(set(published) | set(withheld) | {k for pair in differences for k in pair}, key=repr)
+        self.index = {k: i for i, k in enumerate(keys)}
+        matrix = np.array([membership.of(k)[live] for k in keys], dtype=np.float64).reshape(len(keys), len(live))
+        # atoms no segment tells apart are one unknown: their sum is all anyone can learn of them
+        signature, self.classes = np.unique(matrix.T, axis=0, return_inverse=True) if len(live) else (matrix.T, [])
+        self.classes = np.asarray(self.classes).reshape(-1)
+        self.class_rows = signature.T  # keys x classes (0/1)
+        rows = [self.class_rows[self.index[k]] for k in published]
+        rows += [self.class_rows[self.index[a]] - self.class_rows[self.index[b]] for a, b in differences]
+        self.published = list(published)
+        self.basis = _row_basis(np.array(rows).reshape(len(rows), self.class_rows.shape[1]))
+
+    def vector(self, key: Key) -> np.ndarray:
+        return self.class_rows[self.index[key]]
+
+    def residual(self, vector: np.ndarray) -> np.ndarray:
+        if self.basis.shape[0] == 0:
+            return vector
+        return vector - self.basis.T @ (self.basis @ vector)
+
+    def size(self, vector: np.ndarray) -> tuple[int, int]:
+        """(answers, distinct partners) of the atoms a 0/1 class vector selects."""
+        chosen = np.isin(self.classes, np.flatnonzero(vector > 0.5))
+        return int(round(self.counts[chosen].sum())), len(np.unique(self.partner[chosen]))
+
+
+def _row_basis(rows: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the row space (SVD; rank by a relative tolerance)."""
+    if rows.size == 0:
+        return np.zeros((0, rows.shape[1] if rows.ndim == 2 else 0))
+    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
+    rank = int((singular > max(singular[0], 1.0) * 1e-10).sum()) if len(singular) else 0
+    return vt[:rank]
+
+
+def _findings(closure: _Closure, name: str, withheld: list[Key], threshold: int, min_partners: int) -> list[Finding]:
+    out, residuals = [], {}
+    for key in withheld:
+        vector = closure.vector(key)
+        if not vector.any():
+            continue  # nobody answered: an empty cell has nothing to protect
+        residual = closure.residual(vector)
+        residuals[key] = (vector, residual)
+        if np.linalg.norm(residual) < TOLERANCE * max(1.0, np.linalg.norm(vector)):
+            out.append(Finding(name, (key,), *closure.size(vector)))
+    determined = {f.keys[0] for f in out}
+    keys = [k for k in residuals if k not in determined]
+    for i, a in enumerate(keys):
+        va, ra = residuals[a]
+        for b in keys[i + 1:]:
+            vb, rb = residuals[b]
+            if (va * vb).any():
+                continue  # overlapping segments: their sum double-counts, not a group
+            together = va + vb
+            answers, partners = closure.size(together)
+            if answers >= threshold and partners >= min_partners:
+                continue
+            if np.linalg.norm(ra + rb) < TOLERANCE * max(1.0, np.linalg.norm(together)):
+                out.append(Finding(name, (a, b), answers, partners))
+    return out
+
+
+def audit(items: Items, atoms: pd.DataFrame, threshold: int, min_partners: int = 1) -> list[Finding]:
+    """Every withheld value (or small pair of withheld values) the published values determine."""
+    membership = Membership(atoms)
+    out = []
+    for name in sorted(set(items.published) | set(items.withheld)):
+        published = sorted(items.published.get(name, set()), key=repr)
+        withheld = sorted(items.withheld.get(name, set()), key=repr)
+        if not withheld:
+            continue
+        closure = _Closure(membership, name, published, withheld, sorted(items.differences.get(name, set()), key=repr))
+        out += _findings(closure, name, withheld, threshold, min_partners)
+    return out
+
+
+def plan_jointly(views: list[View], atoms: pd.DataFrame, threshold: int, min_partners: int = 1,
+                 previous: Items | None = None, max_rounds: int = 200) -> dict[str, set]:
+    """Make ``views`` safe together: withhold everywhere what any view withholds, then withhold more
+    until the linear closure determines nothing. Masks the documents in place (``mask``) and returns
+    the withheld segments per status name. ``previous``: the previous wave's plan (its published and
+    withheld segments), so comparisons never publish a previous value that wave withholds."""
+    items = collect(views, union_of_withheld=True)
+    membership = Membership(atoms)
+    for name in sorted(items.withheld):
+        withheld = set(items.withheld[name])
+        published = set(items.published.get(name, set())) - withheld
+        for _ in range(max_rounds):
+            differences = sorted((a, b) for a, b in items.differences.get(name, set())
+                                 if a in published and b in published)
+            closure = _Closure(membership, name, sorted(published, key=repr), sorted(withheld, key=repr),
+                               differences)
+            findings = _findings(closure, name, sorted(withheld, key=repr), threshold, min_partners)
+            if not findings:
+                break
+            extra = _to_withhold(closure, findings[0], published, membership, name)
+            if extra is None:
+                break
+            withheld.add(extra)
+            published.discard(extra)
+        items.withheld[name], items.published[name] = withheld, published
+    previous_withheld = previous.withheld if previous is not None else {}
+    for view in views:
+        mask(view, items.withheld, previous_withheld)
+    readjust(view.doc for view in views)
+    return items.withheld
+
+
+def _to_withhold(closure: _Closure, finding: Finding, published: set, membership: Membership, name: str):
+    """The published segment to withhold next: the smallest one the determining combination uses
+    (never the whole wave while another will do)."""
+    target = sum(closure.vector(k) for k in finding.keys)
+    rows = sorted(published, key=repr)
+    if not rows:
+        return None
+    matrix = np.array([closure.vector(k) for k in rows])
+    coefficients, *_ = np.linalg.lstsq(matrix.T, target, rcond=None)
+    used = [k for k, c in zip(rows, coefficients, strict=True) if abs(c) > 1e-6]
+    if not used:
+        used = rows
+    counts = membership.answered(name)
+    return min(used, key=lambda k: (k == (), float(counts[membership.of(k)].sum()), repr(k)))
+
+
+def mask(view: View, withheld: dict[str, set], previous_withheld: dict[str, set] | None = None) -> None:
+    """Withhold in one view every (segment, status name) of the joint plan; comparisons whose either
+    side is withheld (the view's overall for the rest, the previous wave's plan) become the marker."""
+    doc = view.doc
+    names = status_names(doc)
+    overall_key = key_of({}, view.scope)
+    overall_hidden = {n for n in names if overall_key in withheld.get(n, set())}
+    for cell, is_overall in _cells(doc):
+        key = key_of(cell.get("segment") or {}, view.scope)
+        hidden = {n for n in names if key in withheld.get(n, set())}
+        if CELL in hidden:
+            _withhold_cell(cell)
+            continue
+        for name in hidden:
+            _withhold_value(cell, name)
+        for which, other in (("vs_rest", overall_hidden), ("vs_previous", {
+                n for n in names if key in (previous_withheld or {}).get(n, set())})):
+            comparison = cell.get(which)
+            if isinstance(comparison, dict):
+                _withhold_comparisons(comparison, hidden | (other if which == "vs_previous" or not is_overall
+                                                            else set()))
+        if is_overall and NPS in hidden:
+            cell["weighted"] = None
+    _mask_drivers(doc, view.scope, withheld.get(CELL, set()))
+
+
+def _withhold_cell(cell: dict) -> None:
+    if not cell.get("suppressed"):
+        cell["suppressed"] = COMPLEMENTARY
+    for field_name in ("respondents", "response_rate", "nps", "nps_partner", "nps_revenue_weighted"):
+        if field_name in cell:
+            cell[field_name] = MARKER
+    for group in ("csat", "choices"):
+        if isinstance(cell.get(group), dict):
+            cell[group] = {q: MARKER for q in cell[group]}
+    for which in ("vs_rest", "vs_previous"):
+        if cell.get(which) is not None:
+            cell[which] = MARKER
+    if "weighted" in cell:
+        cell["weighted"] = None
+
+
+def _withhold_value(cell: dict, name: str) -> None:
+    field_name = {NPS: "nps", PARTNERS: "nps_partner", REVENUE: "nps_revenue_weighted"}.get(name)
+    if field_name:
+        if field_name in cell:
+            cell[field_name] = MARKER
+        return
+    for group in ("csat", "choices"):
+        if name in (cell.get(group) or {}):
+            cell[group][name] = MARKER
+
+
+def _withhold_comparisons(comparison: dict, names: set[str]) -> None:
+    if NPS in names and isinstance(comparison.get("nps"), dict):
+        comparison["nps"] = MARKER
+    top2 = comparison.get("csat_top2") or {}
+    for q in list(top2):
+        if q in names and isinstance(top2[q], dict):
+            top2[q] = MARKER
+
+
+def _mask_drivers(doc: dict, scope, withheld_cells: set) -> None:
+    """A driver list of a withheld segment would publish its size and shares: it is withheld too."""
+    for entry in doc.get("drivers") or []:
+        if key_of(entry.get("segment") or {}, scope) in withheld_cells and entry.get("status") != "suppressed":
+            entry.update({"status": "suppressed", "n": MARKER, "partners": MARKER, "r2": None, "fix_first": [],
+                          "not_distinguishable": []})
+
+
+def readjust(docs) -> None:
+    """Benjamini-Hochberg again over what each document still publishes, per family, so every
+    adjusted p-value can be reproduced from the published p-values of its family."""
+    from . import stats
+    from .comparison import ALPHA
+
+    for doc in docs:
+        families: dict[str, list[dict]] = {}
+        for test in _tests(doc):
+            families.setdefault(test["family"], []).append(test)
+        for tests in families.values():
+            p = [t["p"] if t.get("p") is not None else float("nan") for t in tests]
+            for test, adjusted in zip(tests, stats.benjamini_hochberg(p), strict=True):
+                test["p_adjusted"] = None if math.isnan(adjusted) else float(round(adjusted, 6))
+                test["significant"] = bool(test["p_adjusted"] is not None and test["p_adjusted"] < ALPHA)
+        if "tests" in doc:
+            doc["tests"]["family_sizes"] = {name: len(tests) for name, tests in sorted(families.items())}
+
+
+def _tests(doc: dict):
+    for cell, _ in _cells(doc):
+        for which in ("vs_rest", "vs_previous"):
+            comparison = cell.get(which)
+            if not isinstance(comparison, dict):
+                continue
+            if isinstance(comparison.get("nps"), dict) and "family" in comparison["nps"]:
+                yield comparison["nps"]
+            for test in (comparison.get("csat_top2") or {}).values():
+                if isinstance(test, dict) and "family" in test:
+                    yield test

@@ -1,0 +1,54 @@
+"""The disclosure audit of a wave's stored snapshot: every view's scorecard as published, against
+atoms recounted from the stored responses (``analysis.disclosure.audit``), for the wave and for
+its previous wave (whose values the comparisons publish as well)."""
+from __future__ import annotations
+
+
+def _views(store, wave_id: str):
+    from analysis.disclosure import View
+
+    from .results import _part, snapshot_info
+
+    pointer = snapshot_info(store, wave_id)
+    views = []
+    for name in sorted(pointer.get("parts", {})):
+        if not name.startswith("scorecard:"):
+            continue
+        scope_name = name.split(":", 1)[1]
+        scope = None if scope_name == "all" else tuple(scope_name.split("=", 1))
+        doc = _part(store, wave_id, name, pointer)
+        if doc and doc.get("overall"):
+            views.append(View(scope_name, doc, scope))
+    return views
+
+
+def audit_wave(repos, store, wave_id: str, thresholds) -> dict:
+    """Findings for the wave and its previous wave: ``{"waves": [{wave, views, withheld, findings}]}``."""
+    from analysis.disclosure import audit, collect
+    from analysis.estimation import wave_atoms
+
+    from .results import SnapshotMissing
+    from .snapshot_builder import load_wave_data, previous_wave_id, scored_specs
+
+    partners = repos.partners.all()
+    current, _, survey, _ = load_wave_data(repos, wave_id, partners)
+    specs, nps_id = scored_specs(survey)
+    views = _views(store, wave_id)
+    out = []
+    checks = [(wave_id, current, views, None)]
+    previous_id = previous_wave_id(repos, wave_id)
+    if previous_id:
+        before = load_wave_data(repos, previous_id, partners)[0]
+        try:
+            previous_views = _views(store, previous_id)
+        except SnapshotMissing:
+            previous_views = []
+        checks.append((previous_id, before, previous_views, views))
+    for checked_id, data, own, next_views in checks:
+        items = collect(own, previous_of=next_views)
+        findings = audit(items, wave_atoms(data, specs, nps_id), thresholds.scores, thresholds.partners)
+        out.append({"wave": checked_id, "views": [v.name for v in own],
+                    "withheld": sum(len(k) for k in items.withheld.values()),
+                    "published": sum(len(k) for k in items.published.values()),
+                    "findings": [f.describe() for f in findings]})
+    return {"threshold": thresholds.scores, "min_partners": thresholds.partners, "waves": out}
