@@ -24,7 +24,7 @@ SURVEY = {
         ]},
         {"id": "details", "title": "Details", "questions": [
             {"id": "q_portal", "type": "rating", "scale": 5, "required": True,
-             "program": "partner_connect", "topic": "partner_portal", "text": "Portal?",
+             "topic": "partner_portal", "text": "Portal?",
              "labels": {"low": "Very dissatisfied", "high": "Very satisfied"}},
             {"id": "q_model", "type": "single_choice", "text": "Model?",
              "options": [{"id": "resale", "label": "Resale"}, {"id": "services", "label": "Services"}]},

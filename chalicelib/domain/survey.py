@@ -401,6 +401,22 @@ def parse_survey_definition(data: Any) -> Survey:
     return Survey(**{**survey.__dict__, "raw": survey_to_dict(survey)})
 
 
+def _limited_to_program(condition: dict | None, program: str, questions: dict) -> bool:
+    """True when ``condition`` can only hold for partners in ``program``: it requires (alone or
+    inside ``all``) the partner's programs, or a multiple-choice answer, to include it."""
+    if not condition:
+        return False
+    if "all" in condition:
+        return any(_limited_to_program(c, program, questions) for c in condition["all"])
+    if "any" in condition:
+        return all(_limited_to_program(c, program, questions) for c in condition["any"])
+    if condition.get("partner") == "programs":
+        return condition.get("includes") == program or condition.get("in") == [program]
+    if "question" in condition and condition.get("includes") == program:
+        return True
+    return False
+
+
 def _parse_logic(c: _Collector, sections: list[Section], raw_logic: dict) -> list[Section]:
     """Check every ``show_if`` (look back only, no cycles) and attach the normalised conditions."""
     questions = {q.id: q for section in sections for q in section.questions}
@@ -427,6 +443,12 @@ def _parse_logic(c: _Collector, sections: list[Section], raw_logic: dict) -> lis
             new_questions.append(replace(question, show_if=condition,
                                          eligibility=combine(section_condition, condition)))
         parsed.append(replace(section, show_if=section_condition, questions=tuple(new_questions)))
+        for i, question in enumerate(new_questions):
+            if question.program and not _limited_to_program(question.eligibility, question.program, questions):
+                c.add(f"sections[{s}].questions[{i}].program",
+                      f"'{question.program}' tags a question everyone is shown: add show_if "
+                      f"{{partner: programs, includes: {question.program}}} (or a question whose answer "
+                      "includes it), or remove the tag; its results describe the program's partners only")
     graph = {q.id: references(q.eligibility) for section in parsed for q in section.questions}
     cycles_seen: set[frozenset] = set()
     paths_done: set[str] = set()

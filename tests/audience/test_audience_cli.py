@@ -100,7 +100,7 @@ def test_filters_use_the_programs_values_and_unknown_ids_suggest(run):
 def test_list_and_show_commands(run):
     assert "px-test" in run("survey", "list").output
     shown = run("survey", "show", "px-test").output
-    assert "q_portal" in shown and "program partner_connect" in shown
+    assert "q_portal" in shown and "rating/5" in shown
     listed = run("partners", "list", "--tier", "principal").output
     assert "4 partner(s)" in listed and "P002" in listed
     assert "Contact 1 of P001" in run("partners", "show", "P001").output

@@ -65,14 +65,18 @@ def test_metal_program_flows_through_import_and_survey_tags(pulse, local_table, 
     assert "6 new" in pulse("partners", "import", str(directory)).output
     tiers = {p.tier for p in make_repositories(local_table).partners.all()}
     assert tiers == {"silver", "gold", "platinum"}
-    # the test survey tags a question with program partner_connect, which this program lacks
-    survey_file = write(tmp_path / "survey.yaml", survey_definition())
+    # a survey tagging a question with program partner_connect, which this program lacks
+    tagged = survey_definition()
+    tagged["sections"][1]["questions"][0].update(program="partner_connect",
+                                                 show_if={"partner": "programs", "includes": "partner_connect"})
+    survey_file = write(tmp_path / "survey.yaml", tagged)
     result = pulse("survey", "create", str(survey_file))
     assert result.exit_code == 2
     assert "program: 'partner_connect' is not an incentive program" in result.output
     assert f"{survey_file}:" in result.output
     definition = survey_definition()
-    definition["sections"][1]["questions"][0]["program"] = "deal_desk"
+    definition["sections"][1]["questions"][0].update(program="deal_desk",
+                                                     show_if={"partner": "programs", "includes": "deal_desk"})
     assert "published" in pulse("survey", "create", str(write(tmp_path / "ok.yaml", definition))).output
 
 

@@ -79,3 +79,35 @@ def test_normalised_form_parses_back_to_the_same_survey():
 
 def test_non_mapping_definition_is_rejected():
     assert problems_of(["not", "a", "mapping"]) == {"(root)": "a survey definition must be a mapping"}
+
+
+def test_a_program_tagged_question_everyone_is_shown_is_refused_with_its_line(tmp_path):
+    """Its results would describe the program's partners, yet every partner answers it."""
+    import yaml
+    from click.testing import CliRunner
+
+    from pulse_cli.main import cli
+    from tests.builders import survey_definition
+
+    tagged = survey_definition()
+    tagged["sections"][1]["questions"][0]["program"] = "partner_connect"
+    PROGRAM = str(Path(__file__).resolve().parents[2] / "examples" / "program.yaml")
+    path = tmp_path / "survey.yaml"
+    path.write_text(yaml.safe_dump(tagged, sort_keys=False), encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["survey", "validate", str(path), "--program", PROGRAM])
+    assert refused.exit_code == 2
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), start=1) if "partner_connect" in text)
+    assert f"{path}:{line}" in refused.output and "tags a question everyone is shown" in refused.output
+    # limited to the program's partners (or to those who said they used it): accepted
+    for condition in ({"partner": "programs", "includes": "partner_connect"},
+                      {"all": [{"partner": "tier", "in": ["advanced"]},
+                               {"question": "q_programs", "includes": "partner_to_partner"}]}):
+        limited = survey_definition()
+        moved = limited["sections"][1]["questions"]
+        if "question" in str(condition):  # the tagged question must come after q_programs
+            moved.append({**moved.pop(0), "program": "partner_to_partner", "show_if": condition})
+        else:
+            moved[0].update(program="partner_connect", show_if=condition)
+        path.write_text(yaml.safe_dump(limited, sort_keys=False), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["survey", "validate", str(path), "--program", PROGRAM])
+        assert result.exit_code == 0, result.output
