@@ -246,29 +246,30 @@ def _row_basis(rows: np.ndarray) -> np.ndarray:
 
 
 def _findings(closure: _Closure, name: str, withheld: list[Key], threshold: int, min_partners: int) -> list[Finding]:
-    out, residuals = [], {}
-    for key in withheld:
-        vector = closure.vector(key)
-        if not vector.any():
-            continue  # nobody answered: an empty cell has nothing to protect
-        residual = closure.residual(vector)
-        residuals[key] = (vector, residual)
-        if np.linalg.norm(residual) < TOLERANCE * max(1.0, np.linalg.norm(vector)):
-            out.append(Finding(name, (key,), *closure.size(vector)))
-    determined = {f.keys[0] for f in out}
-    keys = [k for k in residuals if k not in determined]
-    for i, a in enumerate(keys):
-        va, ra = residuals[a]
-        for b in keys[i + 1:]:
-            vb, rb = residuals[b]
-            if (va * vb).any():
-                continue  # overlapping segments: their sum double-counts, not a group
-            together = va + vb
-            answers, partners = closure.size(together)
-            if answers >= threshold and partners >= min_partners:
-                continue
-            if np.linalg.norm(ra + rb) < TOLERANCE * max(1.0, np.linalg.norm(together)):
-                out.append(Finding(name, (a, b), answers, partners))
+    out = []
+    keys = [k for k in withheld if closure.vector(k).any()]  # an empty cell has nothing to protect
+    if not keys:
+        return out
+    vectors = np.array([closure.vector(k) for k in keys])
+    residuals = np.array([closure.residual(v) for v in vectors])
+    scale = np.maximum(1.0, np.linalg.norm(vectors, axis=1))
+    alone = np.linalg.norm(residuals, axis=1) < TOLERANCE * scale
+    for i in np.flatnonzero(alone):
+        out.append(Finding(name, (keys[i],), *closure.size(vectors[i])))
+    # pairs of disjoint withheld segments whose sum is determined: |r_a + r_b|² from the Gram matrix
+    rest = np.flatnonzero(~alone)
+    if len(rest) > 1:
+        r, v = residuals[rest], vectors[rest]
+        gram = r @ r.T
+        norms = np.diag(gram)
+        together = norms[:, None] + norms[None, :] + 2 * gram
+        overlap = (v @ v.T) > 0
+        limit = (TOLERANCE * np.sqrt((v ** 2).sum(axis=1)[:, None] + (v ** 2).sum(axis=1)[None, :] + 1.0)) ** 2
+        candidates = np.argwhere(np.triu(together < limit, k=1) & ~overlap)
+        for a, b in candidates:
+            answers, partners = closure.size(v[a] + v[b])
+            if answers < threshold or partners < min_partners:
+                out.append(Finding(name, (keys[rest[a]], keys[rest[b]]), answers, partners))
     return out
 
 

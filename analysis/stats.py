@@ -207,8 +207,12 @@ def wilson(successes: int, n: int, design_effect: float = 1.0, clusters: int | N
     z2 = crit ** 2
     centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
     half = crit * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff ** 2)) / (1 + z2 / n_eff)
-    se = math.sqrt(p * (1 - p) / n * deff)
-    return Estimate(p, min(max(centre - half, 0.0), p), max(min(centre + half, 1.0), p), se, n, clusters=clusters)
+    se, adjusted = math.sqrt(p * (1 - p) / n * deff), False
+    if se == 0:  # all answers on one side: one pseudo-answer on each side (Agresti-Caffo) for tests
+        q = (successes + 1) / (n + 2)
+        se, adjusted = math.sqrt(q * (1 - q) / (n + 2) * deff), True
+    return Estimate(p, min(max(centre - half, 0.0), p), max(min(centre + half, 1.0), p), se, n, clusters=clusters,
+                    adjusted=adjusted)
 
 
 def mean_variance_floor(mean: float, n: int, scale: int | None) -> float:
