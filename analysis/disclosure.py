@@ -220,7 +220,16 @@ class _Closure:
         rows = [self.class_rows[self.index[k]] for k in published]
         rows += [self.class_rows[self.index[a]] - self.class_rows[self.index[b]] for a, b in differences]
         self.published = list(published)
-        self.basis = _row_basis(np.array(rows).reshape(len(rows), self.class_rows.shape[1]))
+        # a difference row (view overall - cell, what a comparison publishes) goes with its cell
+        self.row_keys = list(published) + [b for _, b in differences]
+        self.rows = np.array(rows).reshape(len(rows), self.class_rows.shape[1])
+        self.u, self.singular, self.basis = _row_basis(self.rows)
+
+    def combination(self, target: np.ndarray) -> np.ndarray:
+        """Coefficients c of the published rows with rows' c = target (least squares, from the SVD)."""
+        if self.basis.shape[0] == 0:
+            return np.zeros(len(self.row_keys))
+        return self.u @ ((self.basis @ target) / self.singular)
 
     def vector(self, key: Key) -> np.ndarray:
         return self.class_rows[self.index[key]]
@@ -236,13 +245,15 @@ class _Closure:
         return int(round(self.counts[chosen].sum())), len(np.unique(self.partner[chosen]))
 
 
-def _row_basis(rows: np.ndarray) -> np.ndarray:
-    """An orthonormal basis of the row space (SVD; rank by a relative tolerance)."""
+def _row_basis(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U, singular values, orthonormal basis of the row space) of the SVD, truncated to the rank
+    (relative tolerance)."""
     if rows.size == 0:
-        return np.zeros((0, rows.shape[1] if rows.ndim == 2 else 0))
-    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
+        width = rows.shape[1] if rows.ndim == 2 else 0
+        return np.zeros((rows.shape[0], 0)), np.zeros(0), np.zeros((0, width))
+    u, singular, vt = np.linalg.svd(rows, full_matrices=False)
     rank = int((singular > max(singular[0], 1.0) * 1e-10).sum()) if len(singular) else 0
-    return vt[:rank]
+    return u[:, :rank], singular[:rank], vt[:rank]
 
 
 def _findings(closure: _Closure, name: str, withheld: list[Key], threshold: int, min_partners: int) -> list[Finding]:
@@ -288,30 +299,24 @@ def audit(items: Items, atoms: pd.DataFrame, threshold: int, min_partners: int =
 
 
 def plan_jointly(views: list[View], atoms: pd.DataFrame, threshold: int, min_partners: int = 1,
-                 previous: Items | None = None, max_rounds: int = 200) -> dict[str, set]:
+                 previous: Items | None = None, max_rounds: int = 100) -> dict[str, set]:
     """Make ``views`` safe together: withhold everywhere what any view withholds, then withhold more
     until the linear closure determines nothing. Masks the documents in place (``mask``) and returns
     the withheld segments per status name. ``previous``: the previous wave's plan (its published and
     withheld segments), so comparisons never publish a previous value that wave withholds."""
     items = collect(views, union_of_withheld=True)
     membership = Membership(atoms)
+    solved: dict[tuple, set] = {}  # statistics with the same pattern and the same answering atoms
     for name in sorted(items.withheld):
         withheld = set(items.withheld[name])
         published = set(items.published.get(name, set())) - withheld
-        for _ in range(max_rounds):
-            differences = sorted((a, b) for a, b in items.differences.get(name, set())
-                                 if a in published and b in published)
-            closure = _Closure(membership, name, sorted(published, key=repr), sorted(withheld, key=repr),
-                               differences)
-            findings = _findings(closure, name, sorted(withheld, key=repr), threshold, min_partners)
-            if not findings:
-                break
-            extra = _to_withhold(closure, findings[0], published, membership, name)
-            if extra is None:
-                break
-            withheld.add(extra)
-            published.discard(extra)
-        items.withheld[name], items.published[name] = withheld, published
+        pattern = (frozenset(published), frozenset(withheld), membership.answered(name).astype(bool).tobytes(),
+                   frozenset(items.differences.get(name, set())))
+        if pattern not in solved:
+            solved[pattern] = _repair(membership, name, published, withheld, items.differences.get(name, set()),
+                                      threshold, min_partners, max_rounds)
+        extra = solved[pattern]
+        items.withheld[name], items.published[name] = withheld | extra, published - extra
     previous_withheld = previous.withheld if previous is not None else {}
     for view in views:
         mask(view, items.withheld, previous_withheld)
@@ -319,20 +324,52 @@ def plan_jointly(views: list[View], atoms: pd.DataFrame, threshold: int, min_par
     return items.withheld
 
 
-def _to_withhold(closure: _Closure, finding: Finding, published: set, membership: Membership, name: str):
-    """The published segment to withhold next: the smallest one the determining combination uses
-    (never the whole wave while another will do)."""
-    target = sum(closure.vector(k) for k in finding.keys)
-    rows = sorted(published, key=repr)
-    if not rows:
-        return None
-    matrix = np.array([closure.vector(k) for k in rows])
-    coefficients, *_ = np.linalg.lstsq(matrix.T, target, rcond=None)
-    used = [k for k, c in zip(rows, coefficients, strict=True) if abs(c) > 1e-6]
-    if not used:
-        used = rows
-    counts = membership.answered(name)
-    return min(used, key=lambda k: (k == (), float(counts[membership.of(k)].sum()), repr(k)))
+def _repair(membership: Membership, name: str, published: set, withheld: set, differences: set, threshold: int,
+            min_partners: int, max_rounds: int) -> set:
+    """The published segments to withhold as well, round by round, until nothing withheld is determined.
+
+    For a determined value (a segment, or a small pair, with class vector t) the repair picks a
+    class a inside t and a class b outside it that the fewest published rows tell apart, and
+    withholds those rows: then moving one unit from a to b changes no published value but changes
+    t, so t is no longer determined (the "swap" argument), in one step rather than by trial."""
+    published, withheld, extra = set(published), set(withheld), set()
+    for _ in range(max_rounds):
+        shown_differences = sorted((a, b) for a, b in differences if a in published and b in published)
+        closure = _Closure(membership, name, sorted(published, key=repr), sorted(withheld, key=repr),
+                           shown_differences)
+        findings = _findings(closure, name, sorted(withheld, key=repr), threshold, min_partners)
+        if not findings:
+            break
+        chosen: set = set()
+        for finding in findings:
+            chosen |= _separating_rows(closure, sum(closure.vector(k) for k in finding.keys), chosen)
+        chosen.discard(None)
+        if not chosen:
+            break
+        extra |= chosen
+        withheld |= chosen
+        published -= chosen
+    return extra
+
+
+def _separating_rows(closure: _Closure, target: np.ndarray, already: set) -> set:
+    """The published segments that tell apart the cheapest pair of classes (one in ``target``, one
+    outside); rows already chosen this round cost nothing."""
+    rows = closure.rows
+    if rows.shape[0] == 0:
+        return set()
+    inside, outside = np.flatnonzero(target > 0.5), np.flatnonzero(target <= 0.5)
+    if not len(outside):
+        return set()
+    free = np.array([k in already for k in closure.row_keys], dtype=bool)
+    best, best_cost = None, None
+    for a in inside:
+        differs = rows[:, [a]] != rows[:, outside]  # rows x outside classes
+        cost = (differs & ~free[:, None]).sum(axis=0)
+        j = int(np.argmin(cost))
+        if best_cost is None or cost[j] < best_cost:
+            best, best_cost = np.flatnonzero(differs[:, j]), cost[j]
+    return {closure.row_keys[i] for i in best}
 
 
 def mask(view: View, withheld: dict[str, set], previous_withheld: dict[str, set] | None = None) -> None:

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# One BLAS thread before numpy loads (the Makefile sets the same): small matrices, two shared cores.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 # Fake credentials before any boto3 client exists (moto's getting-started rule).
 for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
