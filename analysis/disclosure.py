@@ -258,7 +258,10 @@ def _row_basis(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _findings(closure: _Closure, name: str, withheld: list[Key], threshold: int, min_partners: int) -> list[Finding]:
     out = []
-    keys = [k for k in withheld if closure.vector(k).any()]  # an empty cell has nothing to protect
+    # an empty cell has nothing to protect; a withheld segment holding exactly the answers of a
+    # published one (e.g. a program question's program cell and the overall) is that published value
+    published = {closure.vector(k).tobytes() for k in closure.published}
+    keys = [k for k in withheld if closure.vector(k).any() and closure.vector(k).tobytes() not in published]
     if not keys:
         return out
     vectors = np.array([closure.vector(k) for k in keys])
