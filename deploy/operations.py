@@ -113,7 +113,8 @@ def alarms(function_names: list[str]) -> dict:
                                      {}, 0.05, statistic="Maximum", period=3600),
         "SesComplaintRateAlarm": _alarm("SES complaint rate above 0.1% (review at 0.5%)", "AWS/SES",
                                         "Reputation.ComplaintRate", {}, 0.001, statistic="Maximum", period=3600),
-        "FailedInvocationsAlarm": _alarm("An asynchronous invocation failed (message in the failure queue)",
+        "FailedInvocationsAlarm": _alarm("An asynchronous invocation or a stream batch failed (message in the "
+                                         "failure queue)",
                                          "AWS/SQS", "ApproximateNumberOfMessagesVisible",
                                          {"QueueName": {"Fn::GetAtt": [FAILED_QUEUE, "QueueName"]}}, 0,
                                          statistic="Maximum"),
@@ -125,6 +126,22 @@ def alarms(function_names: list[str]) -> dict:
         found[f"{logical}ThrottlesAlarm"] = _alarm(f"{name}: throttles", "AWS/Lambda", "Throttles",
                                                    {"FunctionName": {"Ref": logical}}, 0)
     return found
+
+
+def stream_alarms() -> dict:
+    """The live-results stream falls behind (a failing batch being retried, or too slow)."""
+    logical = names.function_id("results_stream")
+    return {"ResultsStreamIteratorAgeAlarm": _alarm(
+        "results_stream: the oldest unprocessed stream record is over 10 minutes old (retries or backlog)",
+        "AWS/Lambda", "IteratorAge", {"FunctionName": {"Ref": logical}}, 600_000, statistic="Maximum")}
+
+
+def notice_alarm(stage_name: str) -> dict:
+    """A follow-up e-mail (assignment or SLA reminder) could not be sent (EMF metric of
+    chalicelib/mail/notice_metrics.py; the follow-up shows notice_status = failed to staff)."""
+    return {"FollowupNoticeFailuresAlarm": _alarm(
+        "A follow-up e-mail (assignment or SLA reminder) failed; see the follow-up queue",
+        "PartnerPulse", "FollowupNoticeFailed", {"Stage": stage_name}, 0)}
 
 
 def failure_destinations(function_names: list[str]) -> dict:

@@ -213,10 +213,26 @@ def _deep_merge(target: dict, extra: dict) -> dict:
 STREAM_EVENT_SOURCE = "ResultsStreamDynamodbEventSource"  # Chalice's name for results_stream's event source
 
 
+STREAM_MAX_RETRIES = 3           # a failing batch is retried (and halved) at most this often
+STREAM_MAX_RECORD_AGE_S = 3600   # older records are given up on (to the failure queue) instead of blocking
+
+
 def stream_event_source() -> dict:
-    """Point the ``results_stream`` function's DynamoDB event source at the stack table's stream."""
+    """Point the ``results_stream`` function's DynamoDB event source at the stack table's stream.
+
+    Failure handling (without it one bad record blocks its shard, and every live update, until
+    the record expires after 24 h): a failing batch is split in two on each error
+    (``BisectBatchOnFunctionError``) and retried at most ``STREAM_MAX_RETRIES`` times; a batch
+    still failing - in the end the single poisoned record - is described (shard, sequence numbers)
+    in the failure queue and the shard moves on. ``devtools/stream_poller.py`` does the same locally.
+    """
     return {names.function_id("results_stream"): {"Properties": {"Events": {STREAM_EVENT_SOURCE: {
-        "Properties": {"Stream": {"Fn::GetAtt": [grants.TABLE, "StreamArn"]}}}}}}}
+        "Properties": {"Stream": {"Fn::GetAtt": [grants.TABLE, "StreamArn"]},
+                       "MaximumRetryAttempts": STREAM_MAX_RETRIES,
+                       "BisectBatchOnFunctionError": True,
+                       "MaximumRecordAgeInSeconds": STREAM_MAX_RECORD_AGE_S,
+                       "DestinationConfig": {"OnFailure": {
+                           "Destination": {"Fn::GetAtt": [operations.FAILED_QUEUE, "Arn"]}}}}}}}}}
 
 
 def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTIONS,
@@ -241,6 +257,8 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
         _deep_merge(resources, extra)
     if "results_stream" in present:  # app.py's ARN is a placeholder: the event source reads this stack's table
         _deep_merge(resources, stream_event_source())
+        _deep_merge(resources, operations.stream_alarms())
+    _deep_merge(resources, operations.notice_alarm(stage_name))
     if "ses_feedback" in present:  # the stack's sender identity publishes bounces/complaints by default
         resources["SenderIdentity"]["Properties"]["ConfigurationSetAttributes"] = {
             "ConfigurationSetName": {"Ref": operations.CONFIGURATION_SET}}
