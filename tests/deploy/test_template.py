@@ -149,3 +149,18 @@ def test_the_stream_function_reads_the_stacks_own_table_stream(dev_template):
     assert event["Properties"]["StartingPosition"]
     table = dev_template["Resources"]["PulseTable"]["Properties"]
     assert table["StreamSpecification"]["StreamViewType"]
+
+
+def test_a_failing_stream_batch_is_bisected_retried_a_few_times_then_sent_to_the_failure_queue(dev_template):
+    """Without these one bad record blocks its shard (and every live update) for up to 24 hours."""
+    from deploy.template import STREAM_EVENT_SOURCE
+
+    resources = dev_template["Resources"]
+    properties = resources["ResultsStream"]["Properties"]["Events"][STREAM_EVENT_SOURCE]["Properties"]
+    assert properties["BisectBatchOnFunctionError"] is True
+    assert 0 < properties["MaximumRetryAttempts"] <= 5 and properties["MaximumRecordAgeInSeconds"] <= 3600
+    assert properties["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]}
+    alarm = resources["ResultsStreamIteratorAgeAlarm"]["Properties"]
+    assert alarm["MetricName"] == "IteratorAge" and alarm["Dimensions"][0]["Value"] == {"Ref": "ResultsStream"}
+    assert resources["FailedInvocationsAlarm"]["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"

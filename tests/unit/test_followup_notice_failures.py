@@ -62,7 +62,8 @@ def test_a_sent_notice_is_recorded_as_sent(followups):
 
     followups.add_if_absent(make_followup())
     mailer = RecordingMailer()
-    assert send_assigned_notice(followups, mailer, "Pulse <p@vendor.example>", "https://x", make_followup(), NOW) == "sent"
+    outcome = send_assigned_notice(followups, mailer, "Pulse <p@vendor.example>", "https://x", make_followup(), NOW)
+    assert outcome == "sent"
     assert followups.get("w1", "I1")["notice_status"] == "sent" and len(mailer.sent) == 1
 
 
