@@ -40,6 +40,13 @@ def staff_authorizer():
 
 
 
+def pasted_tokens_enabled() -> bool:
+    """Pasted (signed) staff tokens work here: token mode, a local/test stage and a configured secret."""
+    review = wiring.review_settings()
+    return (review.auth_mode != "cognito" and wiring.settings().stage in TOKEN_STAGES
+            and bool(review.staff_token_secret))
+
+
 def bearer_token(request) -> str | None:
     header = (request.headers or {}).get("authorization") or ""
     scheme, _, value = header.partition(" ")
