@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from chalicelib.storage.schema import table_definition
 
-from . import grants, names, operations
+from . import custom_domain, grants, names, operations
 from .functions import FUNCTIONS, FunctionSpec
 
 TTL_ATTRIBUTE = "expires_at"
@@ -35,8 +35,8 @@ class StageSettings:
 STAGES = {"dev": StageSettings(protect_data=False, log_retention_days=14),
           "prod": StageSettings(protect_data=True, log_retention_days=90)}
 
-PUBLIC_URL = {"Fn::If": ["HasPublicBaseUrl", {"Ref": "PublicBaseUrl"},
-                         {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"}]}
+PUBLIC_URL = custom_domain.public_url(
+    {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"})
 
 # Environment variables a function may ask for, as template expressions.
 ENVIRONMENT = {
@@ -114,7 +114,9 @@ def cognito_resources(stage: StageSettings) -> dict:
         "UsernameAttributes": ["email"],
         "AutoVerifiedAttributes": ["email"],
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
-        "MfaConfiguration": "OPTIONAL",
+        # Managed login prompts for TOTP enrolment only when MFA is required ("ON"); with OPTIONAL,
+        # users could never enrol without a custom UI. Parameter StaffMfa (docs/deploy.md, MFA).
+        "MfaConfiguration": {"Ref": "StaffMfa"},
         "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
         "Policies": {"PasswordPolicy": {
             "MinimumLength": 12, "RequireLowercase": True, "RequireUppercase": True,
@@ -152,7 +154,8 @@ def function_overrides(spec: FunctionSpec, stage: StageSettings) -> dict:
     env = {name: ENVIRONMENT[name] for name in spec.env}
     if spec.name == names.API_HANDLER and "PULSE_PUBLIC_BASE_URL" in env:
         # The API itself references the function, so the function cannot reference the API.
-        env["PULSE_PUBLIC_BASE_URL"] = {"Ref": "PublicBaseUrl"}
+        env["PULSE_PUBLIC_BASE_URL"] = custom_domain.public_url("")
+        env["PULSE_BASE_PATH"] = custom_domain.BASE_PATH_ENV
     log_group = names.log_group_id(spec.name)
     properties = {"Environment": {"Variables": env}, "Tracing": "Active",
                   "LoggingConfig": {"LogGroup": {"Ref": log_group}, "LogFormat": "Text"}}
@@ -255,6 +258,8 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
                   operations.analytics_resources(stage_name),
                   operations.ses_feedback_resources() if "ses_feedback" in present else {}):
         _deep_merge(resources, extra)
+    if names.API_HANDLER in present:
+        resources.update(custom_domain.resources())
     if "results_stream" in present:  # app.py's ARN is a placeholder: the event source reads this stack's table
         _deep_merge(resources, stream_event_source())
         _deep_merge(resources, operations.stream_alarms())
@@ -265,6 +270,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
     return {
         "Parameters": {
             **operations.parameters(stage_name),
+            **custom_domain.parameters(),
             grants.SENDER_PARAMETER: {
                 "Type": "String", "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                 "Description": "Verified SES sender address for invitations, reminders and reports"},
@@ -274,12 +280,16 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "PublicBaseUrl": {
                 "Type": "String", "Default": "", "AllowedPattern": r"^(https://\S+[^/])?$",
                 "Description": "Public base URL of the partner form (custom domain); empty = the API URL"},
+            "StaffMfa": {
+                "Type": "String", "Default": "ON", "AllowedValues": ["ON", "OPTIONAL"],
+                "Description": "Staff TOTP MFA: ON = required, the hosted UI enrols it at first sign-in"},
             "CreateSenderIdentity": {
                 "Type": "String", "Default": "true", "AllowedValues": ["true", "false"],
                 "Description": "Create the SES e-mail identity (false when it or its domain is verified already)"},
         },
         "Conditions": {
             **operations.conditions(stage_name),
+            **custom_domain.conditions(),
             "HasPublicBaseUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PublicBaseUrl"}, ""]}]},
             "ShouldCreateSenderIdentity": {"Fn::Equals": [{"Ref": "CreateSenderIdentity"}, "true"]},
         },
@@ -295,6 +305,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "UserPoolId": {"Value": {"Ref": USER_POOL}},
             "UserPoolClientId": {"Value": {"Ref": USER_POOL_CLIENT}},
             **operations.outputs(),
+            **({**custom_domain.outputs()} if names.API_HANDLER in present else {}),
             "SenderIdentityArn": {"Value": {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:"
                                                        "${AWS::AccountId}:identity/${SenderEmail}"}},
         },

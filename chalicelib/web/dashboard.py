@@ -22,7 +22,7 @@ from . import csrf
 from .base_path import base_path, prefix_links, prefixed
 from .form_body import check_form_text
 from .request_guard import check_id, check_wave_id, same_site_path
-from .staff_auth import COOKIE, pasted_tokens_enabled, staff_only
+from .staff_auth import COOKIE, pasted_tokens_enabled, revoke_session, staff_only
 
 dashboard = Blueprint(__name__)
 TEMPLATES = Path(__file__).parent / "templates" / "review"
@@ -174,6 +174,7 @@ def logout():
             return _forbidden_page(refused)
     elif not csrf.same_site(request):
         return _forbidden_page("cross-site form posts are not accepted")
+    revoke_session(request)  # server-side: a copy of the cookie no longer works either
     if wiring.review_settings().auth_mode == "cognito":
         from .staff_signin import hosted_logout
 

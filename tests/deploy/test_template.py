@@ -164,3 +164,44 @@ def test_a_failing_stream_batch_is_bisected_retried_a_few_times_then_sent_to_the
     alarm = resources["ResultsStreamIteratorAgeAlarm"]["Properties"]
     assert alarm["MetricName"] == "IteratorAge" and alarm["Dimensions"][0]["Value"] == {"Ref": "ResultsStream"}
     assert resources["FailedInvocationsAlarm"]["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+
+
+def test_ses_can_publish_bounces_and_complaints_to_the_encrypted_feedback_topic(dev_template):
+    """An AWS-managed SNS key's policy cannot allow SES, so the topic uses a customer-managed key whose
+    policy lets ses.amazonaws.com generate data keys and decrypt, for this account only."""
+    resources = dev_template["Resources"]
+    topic = resources["SesFeedbackTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "SesFeedbackKey"}
+    key = resources["SesFeedbackKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    ses = [s for s in key["Properties"]["KeyPolicy"]["Statement"]
+           if s.get("Principal") == {"Service": "ses.amazonaws.com"}]
+    assert len(ses) == 1 and set(ses[0]["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert ses[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    policy = resources["SesFeedbackTopicPolicy"]["Properties"]
+    assert policy["Topics"] == [{"Ref": "SesFeedbackTopic"}]
+    assert policy["PolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ses.amazonaws.com"}
+
+
+def test_a_custom_domain_is_in_the_template_and_every_url_follows_it_from_the_first_deploy(dev_template):
+    """Domain, base-path mapping to the api stage, optional Route 53 alias; the API function's public
+    URL and base path, and the Cognito callback, come from the parameters (never set by hand)."""
+    resources = dev_template["Resources"]
+    assert resources["ApiCustomDomain"]["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    mapping = resources["ApiBasePathMapping"]
+    assert mapping["Condition"] == "HasCustomDomain" and mapping["Properties"]["Stage"] == "api"
+    assert resources["ApiDomainRecord"]["Condition"] == "HasHostedZone"
+    api_env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert "HasCustomDomain" in json.dumps(api_env["PULSE_PUBLIC_BASE_URL"])
+    assert api_env["PULSE_BASE_PATH"]["Fn::If"][0] == "HasCustomDomain"
+    assert api_env["PULSE_BASE_PATH"]["Fn::If"][2] == {"Ref": "AWS::NoValue"}  # bare API URL: derived per request
+    callback = json.dumps(resources["StaffUserPoolClient"]["Properties"]["CallbackURLs"])
+    assert "CustomDomainName" in callback and "/staff/callback" in callback
+    assert {"CustomDomainName", "CertificateArn", "BasePath", "HostedZoneId"} <= set(dev_template["Parameters"])
+
+
+def test_staff_mfa_is_required_by_default_so_the_hosted_ui_enrols_it():
+    template = merge_template("prod")
+    pool = template["Resources"]["StaffUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == {"Ref": "StaffMfa"} and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert template["Parameters"]["StaffMfa"]["Default"] == "ON"
