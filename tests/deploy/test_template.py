@@ -78,7 +78,9 @@ def test_functions_get_resource_references_not_literals(staged):
     assert variables["PULSE_TOKEN_SECRET_ARN"] == {"Ref": "TokenSecret"}  # read at run time
     assert variables["PULSE_USER_POOL_ID"] == {"Ref": "StaffUserPool"}
     # The API cannot reference itself (RestAPI -> function -> RestAPI would be a cycle).
-    assert variables["PULSE_PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+    # It gets PublicBaseUrl, else the custom domain's URL (both parameters), else nothing.
+    assert "RestAPI" not in json.dumps(variables["PULSE_PUBLIC_BASE_URL"])
+    assert {"Ref": "PublicBaseUrl"} in variables["PULSE_PUBLIC_BASE_URL"]["Fn::If"]
     assert "PULSE_REPORT_BUCKET" not in variables  # only what the function needs
     logging = template["Resources"]["APIHandler"]["Properties"]["LoggingConfig"]
     assert logging["LogGroup"] == {"Ref": "ApiHandlerLogGroup"}
