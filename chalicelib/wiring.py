@@ -114,6 +114,14 @@ def bad_post_counter():
     return DynamoBadPostCounter(table())
 
 
+@cache
+def session_revocations():
+    """Signed-out staff sessions (sign-out writes, every staff request reads)."""
+    from chalicelib.storage.session_revocations import DynamoSessionRevocations
+
+    return DynamoSessionRevocations(table())
+
+
 # -- distribution (mail) ---------------------------------------------------------------------
 @cache
 def mailer():

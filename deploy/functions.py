@@ -43,12 +43,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         API_HANDLER, memory_mb=512, timeout_s=15,
         env=("PULSE_TABLE", "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
              "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID", "PULSE_COGNITO_DOMAIN", "PULSE_REFRESH_FUNCTION"),
-        grants=(grants.read_items(), grants.query(GSI1, GSI2), grants.write_items(),
-                grants.invoke_function(names.function_id("refresh_wave")), grants.read_signing_key()),
+        grants=(grants.read_items(), grants.batch_read_items(), grants.query(GSI1, GSI2), grants.write_items(),
+                grants.invoke_function(names.function_id("refresh_wave")), grants.read_signing_key(),
+                grants.send_mail(), grants.read_send_quota()),
         purpose="REST API: health check (GetItem META/HEALTH), invitation + response "
                 "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), opt-out/opened marks "
                 "(Put/Update), staff reads (Query), refresh requests (Put status + async Invoke of "
-                "refresh_wave); never sends mail, never builds a snapshot",
+                "refresh_wave), sign-out revocations (Put), the CSRF key (the signing key); reassigning a "
+                "follow-up mails the new assignee (GetSendQuota, SendRawEmail) and records the notice (Update)",
     ),
     FunctionSpec(
         "send_due_reminders", memory_mb=512, timeout_s=900,
@@ -66,33 +68,36 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
              "PULSE_REPORT_RECIPIENTS", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"),
-                grants.read_objects("reports"), grants.send_mail(), grants.batch_write_items(),
+                grants.send_mail(), grants.batch_write_items(),
                 grants.write_objects("analytics"), grants.read_signing_key()),
         purpose="weekly/final leadership summary: reads the wave's results snapshot and follow-up counts (GSI2), "
-                "claims the period with a conditional Put/Update of REPORT#<period>, writes the archive under "
-                "reports/ (manifest last), sends one raw MIME e-mail with SES; a wave without a usable snapshot "
-                "gets one first through refresh_wave's code (hence refresh_wave's writes)",
+                "claims the period with a conditional Update of REPORT#<period>, writes the archive under "
+                "reports/ (manifest last; never read back), sends one raw MIME e-mail with SES; a wave without a "
+                "usable snapshot gets one first through refresh_wave's code (Put chunks, BatchWrite, analytics "
+                "export salted with the signing key)",
     ),
     FunctionSpec(
         "refresh_results", memory_mb=1536, timeout_s=900,
         env=("PULSE_TABLE", "PULSE_RESULTS_SURVEYS", "PULSE_REMINDER_SURVEYS", "PULSE_ANALYTICS_BUCKET",
-             "PULSE_TOKEN_SECRET_ARN"),
+             "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items(),
-                grants.write_objects("analytics"), grants.read_signing_key()),
+                grants.write_objects("analytics"), grants.read_signing_key(),
+                grants.send_mail(), grants.read_send_quota()),
         purpose="hourly results snapshot: reads responses/invitations/partners (GSI1), writes snapshot chunks and "
-                "switches the current pointer (Put/Update), deletes the previous version's chunks "
+                "switches the current pointer (Put), deletes the previous version's chunks "
                 "(BatchWriteItem), creates follow-ups with conditional Puts, writes the wave's de-identified "
-                "tidy responses under analytics/ (the hash salt is the signing key)",
+                "tidy responses under analytics/ (the hash salt is the signing key); then the follow-ups' SLA "
+                "reminders (GetSendQuota, SendRawEmail, reminded_at Put, notice status Update)",
     ),
     FunctionSpec(
         "refresh_wave", memory_mb=1536, timeout_s=900,
         env=("PULSE_TABLE", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
-                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items(),
+                grants.write_items("dynamodb:PutItem"), grants.batch_write_items(),
                 grants.write_objects("analytics"), grants.read_signing_key()),
         purpose="one wave's snapshot refresh requested by an admin (async Invoke from the API): the same "
-                "writes as refresh_results plus its REFRESH#STATUS item (Put)",
+                "snapshot writes as refresh_results plus its REFRESH#STATUS item (Put); no mail",
     ),
     FunctionSpec(
         "ses_feedback", memory_mb=256, timeout_s=60,
@@ -102,13 +107,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(  # issue 16: live results from the table's stream (the deploy side maps the event source)
         "results_stream", memory_mb=1536, timeout_s=900,
-        env=("PULSE_TABLE", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
+        env=("PULSE_TABLE", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM", "PULSE_ANALYTICS_BUCKET",
+             "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.batch_write_items(),
-                grants.read_stream(), grants.send_mail()),
+                grants.read_stream(), grants.send_mail(), grants.read_send_quota(),
+                grants.write_objects("analytics"), grants.read_signing_key()),
         purpose="live results: reads the table's stream (changed responses), creates their follow-ups "
-                "(conditional Puts) and mails the assignee, marks the wave changed, rebuilds due snapshots "
-                "like refresh_results",
+                "(conditional Puts), mails the assignee (GetSendQuota, SendRawEmail) and records the notice "
+                "(Update), marks the wave changed, rebuilds due snapshots like refresh_results (Put, "
+                "BatchWrite) and exports them for Athena; a batch it gives up on goes to the failure queue",
     ),
 )
 
@@ -119,12 +127,15 @@ def by_name() -> dict[str, FunctionSpec]:
 
 
 ASYNC_FUNCTIONS = ("send_due_reminders", "leadership_report", "refresh_results", "refresh_wave", "ses_feedback")
+STREAM_FUNCTIONS = ("results_stream",)  # DynamoDB stream event source, on-failure destination = failure queue
+FAILURE_QUEUE_USERS = ASYNC_FUNCTIONS + STREAM_FUNCTIONS
 
 
 def common_grants(spec: FunctionSpec) -> tuple[Grant, ...]:
-    """What every function gets: its log group, X-Ray, and (async ones) the failure queue."""
+    """What every function gets: its log group, X-Ray, and (async ones and the stream's event source
+    mapping, whose on-failure destination it is) the failure queue."""
     found = (grants.write_logs(names.log_group_id(spec.name)), grants.trace())
-    return found + ((grants.send_failures(),) if spec.name in ASYNC_FUNCTIONS else ())
+    return found + ((grants.send_failures(),) if spec.name in FAILURE_QUEUE_USERS else ())
 
 
 def policy_document(spec: FunctionSpec) -> dict:

@@ -13,7 +13,7 @@ BUCKET = "ReportBucket"
 SENDER_PARAMETER = "SenderEmail"
 SIGNING_KEY = "TokenSecret"  # the invitation-link signing key (Secrets Manager)
 
-ITEM_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem")
+ITEM_READ = ("dynamodb:GetItem",)
 ITEM_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")
 
 
@@ -49,8 +49,13 @@ def index_arn(index: str) -> dict:
 
 
 def read_items() -> Grant:
-    """Get items by key, one at a time or in batches (includes the health check's GetItem)."""
+    """Get items by key, one at a time (includes the health check's GetItem)."""
     return Grant("ReadItems", ITEM_READ, (table_arn(),))
+
+
+def batch_read_items() -> Grant:
+    """Read several items in one call (a submission reads invitation, wave, survey, response at once)."""
+    return Grant("BatchReadItems", ("dynamodb:BatchGetItem",), (table_arn(),))
 
 
 def query(*indexes: str, table: bool = True) -> Grant:
@@ -89,20 +94,15 @@ def write_objects(prefix: str) -> Grant:
                  wildcard_reason=f"object keys under {prefix}/ are generated per run (key-prefix wildcard)")
 
 
-def read_objects(prefix: str) -> Grant:
-    """Read objects under one key prefix of the report bucket."""
-    prefix = prefix.strip("/")
-    return Grant(f"Read{prefix.title().replace('-', '')}Objects", ("s3:GetObject",),
-                 (arn_sub(BUCKET, f"/{prefix}/*"),),
-                 wildcard_reason=f"object keys under {prefix}/ are generated per run (key-prefix wildcard)")
-
-
 def send_mail() -> Grant:
-    """Send mail only from the configured sender (its address identity or its domain identity)."""
+    """Send mail only from the configured sender (its address identity or its domain identity).
+
+    Only ``SendRawEmail``: every mail (invitations, reminders, reports, follow-up notices) is a
+    raw MIME message (chalicelib/mail/ses.py); ``SendEmail`` is never called."""
     identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
     domain = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": SENDER_PARAMETER}]}]}
     return Grant(
-        "SendMailFromSender", ("ses:SendEmail", "ses:SendRawEmail"),
+        "SendMailFromSender", ("ses:SendRawEmail",),
         ({"Fn::Sub": identity + "${" + SENDER_PARAMETER + "}"},
          {"Fn::Sub": [identity + "${Domain}", {"Domain": domain}]}),
         condition={"StringEquals": {"ses:FromAddress": {"Ref": SENDER_PARAMETER}}})
@@ -127,7 +127,8 @@ def read_signing_key() -> Grant:
 
 
 def send_failures(queue: str = "FailedInvocationsQueue") -> Grant:
-    """Lambda delivers a failed asynchronous invocation to the failure queue with the function's role."""
+    """Lambda delivers a failed asynchronous invocation (or, for the stream's event source mapping,
+    the description of a batch it gave up on) to the failure queue with the function's role."""
     return Grant("SendFailedInvocations", ("sqs:SendMessage",), ({"Fn::GetAtt": [queue, "Arn"]},))
 
 

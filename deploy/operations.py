@@ -5,7 +5,7 @@ Everything here is plain CloudFormation merged over Chalice's SAM template (depl
 """
 from __future__ import annotations
 
-from . import grants, names
+from . import custom_domain, grants, names
 from .functions import ASYNC_FUNCTIONS
 
 API_STAGE = "api"
@@ -15,7 +15,8 @@ FAILED_QUEUE = "FailedInvocationsQueue"
 FEEDBACK_TOPIC = "SesFeedbackTopic"
 CONFIGURATION_SET = "SesConfigurationSet"
 # Paths of the public (unauthenticated) routes as WAF sees them (with the stage prefix).
-PUBLIC_PREFIXES = (f"/{API_STAGE}/s/", f"/{API_STAGE}/u/", f"/{API_STAGE}/api/v1/invitations/")
+PUBLIC_PREFIXES = (f"/{API_STAGE}/s/", f"/{API_STAGE}/u/", f"/{API_STAGE}/api/v1/invitations/",
+                   "/s/", "/u/", "/api/v1/invitations/")  # the same routes on a custom domain (root mapping)
 
 
 def parameters(stage_name: str = "prod") -> dict:
@@ -39,6 +40,8 @@ def parameters(stage_name: str = "prod") -> dict:
         "ApiThrottleBurst": {"Type": "Number", "Default": 100, "MinValue": 1,
                              "Description": "Burst of requests for the whole API stage"},
         "ReportSchedule": text("When the leadership report job runs (EventBridge)", "cron(0 7 ? * MON *)"),
+        "DetailedApiMetrics": {"Type": "String", "Default": "false", "AllowedValues": ["true", "false"],
+                               "Description": "Per-method API Gateway metrics (billed as custom metrics)"},
         "ReminderSchedule": text("When the reminder job runs (EventBridge)", "rate(1 hour)"),
         "StaffSignInDomain": {
             "Type": "String", "Default": "", "AllowedPattern": r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?$",
@@ -56,6 +59,7 @@ def conditions(stage_name: str) -> dict:
         "HasAlarmTopic": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]}]},
         "CreateAlarmTopic": {"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]},
         "HasSignInDomain": {"Fn::Not": [{"Fn::Equals": [{"Ref": "StaffSignInDomain"}, ""]}]},
+        "DetailedApiMetrics": {"Fn::Equals": [{"Ref": "DetailedApiMetrics"}, "true"]},
     }
     if stage_name == "prod":
         found["UseWaf"] = {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}
@@ -113,7 +117,8 @@ def alarms(function_names: list[str]) -> dict:
                                      {}, 0.05, statistic="Maximum", period=3600),
         "SesComplaintRateAlarm": _alarm("SES complaint rate above 0.1% (review at 0.5%)", "AWS/SES",
                                         "Reputation.ComplaintRate", {}, 0.001, statistic="Maximum", period=3600),
-        "FailedInvocationsAlarm": _alarm("An asynchronous invocation failed (message in the failure queue)",
+        "FailedInvocationsAlarm": _alarm("An asynchronous invocation or a stream batch failed (message in the "
+                                         "failure queue)",
                                          "AWS/SQS", "ApproximateNumberOfMessagesVisible",
                                          {"QueueName": {"Fn::GetAtt": [FAILED_QUEUE, "QueueName"]}}, 0,
                                          statistic="Maximum"),
@@ -125,6 +130,22 @@ def alarms(function_names: list[str]) -> dict:
         found[f"{logical}ThrottlesAlarm"] = _alarm(f"{name}: throttles", "AWS/Lambda", "Throttles",
                                                    {"FunctionName": {"Ref": logical}}, 0)
     return found
+
+
+def stream_alarms() -> dict:
+    """The live-results stream falls behind (a failing batch being retried, or too slow)."""
+    logical = names.function_id("results_stream")
+    return {"ResultsStreamIteratorAgeAlarm": _alarm(
+        "results_stream: the oldest unprocessed stream record is over 10 minutes old (retries or backlog)",
+        "AWS/Lambda", "IteratorAge", {"FunctionName": {"Ref": logical}}, 600_000, statistic="Maximum")}
+
+
+def notice_alarm(stage_name: str) -> dict:
+    """A follow-up e-mail (assignment or SLA reminder) could not be sent (EMF metric of
+    chalicelib/mail/notice_metrics.py; the follow-up shows notice_status = failed to staff)."""
+    return {"FollowupNoticeFailuresAlarm": _alarm(
+        "A follow-up e-mail (assignment or SLA reminder) failed; see the follow-up queue",
+        "PartnerPulse", "FollowupNoticeFailed", {"Stage": stage_name}, 0)}
 
 
 def failure_destinations(function_names: list[str]) -> dict:
@@ -156,7 +177,10 @@ def api_stage_settings() -> dict:
             "TracingEnabled": True,
             "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]},
                                  "Format": log_format},
-            "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
+            # Per-method ("detailed") metrics are billed as custom metrics: 41 methods x 7 metrics could be
+            # ~290 metrics (~$86/month at $0.30). Off by default; the alarms use the free stage metrics.
+            "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
+                                "MetricsEnabled": {"Fn::If": ["DetailedApiMetrics", True, False]},
                                 "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
                                 "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]}},
     }
@@ -185,11 +209,39 @@ def waf_resources() -> dict:
     }
 
 
+FEEDBACK_KEY = "SesFeedbackKey"
+
+
+def ses_feedback_key() -> dict:
+    """The feedback topic's customer-managed KMS key: SES may use it to publish (GenerateDataKey*,
+    Decrypt), only for this account. The AWS-managed SNS key cannot be used here: its key policy
+    cannot be changed to allow a service principal, so SES could never publish to the topic
+    (docs/deploy.md, "SES feedback"). The account root statement keeps the key administrable."""
+    return {FEEDBACK_KEY: {"Type": "AWS::KMS::Key", "Properties": {
+        "Description": "Partner Pulse: encrypts the SES bounce/complaint topic (SES publishes with it)",
+        "EnableKeyRotation": True, "PendingWindowInDays": 7,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "AccountAdministers", "Effect": "Allow",
+             "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "SesPublishesToTheFeedbackTopic", "Effect": "Allow",
+             "Principal": {"Service": "ses.amazonaws.com"},
+             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}}}
+
+
 def ses_feedback_resources() -> dict:
     """Bounce and complaint events of the configuration set -> SNS -> the ses_feedback function."""
     function = names.function_id("ses_feedback")
     return {
-        FEEDBACK_TOPIC: {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": "alias/aws/sns"}},
+        **ses_feedback_key(),
+        FEEDBACK_TOPIC: {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": {"Ref": FEEDBACK_KEY}}},
+        "SesFeedbackTopicPolicy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
+            "Topics": [{"Ref": FEEDBACK_TOPIC}],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "SesPublishesFeedback", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"},
+                "Action": "sns:Publish", "Resource": {"Ref": FEEDBACK_TOPIC},
+                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}},
         CONFIGURATION_SET: {"Type": "AWS::SES::ConfigurationSet", "Properties": {}},
         "SesFeedbackDestination": {"Type": "AWS::SES::ConfigurationSetEventDestination", "Properties": {
             "ConfigurationSetName": {"Ref": CONFIGURATION_SET},
@@ -206,10 +258,11 @@ def ses_feedback_resources() -> dict:
 
 def cognito_hosted_ui() -> dict:
     """Authorization-code + PKCE client settings and the hosted-UI domain (overrides over template.py)."""
-    callback = {"Fn::If": ["HasPublicBaseUrl", {"Fn::Sub": "${PublicBaseUrl}/staff/callback"},
-                           "https://localhost/staff/callback"]}
-    signed_out = {"Fn::If": ["HasPublicBaseUrl", {"Fn::Sub": "${PublicBaseUrl}/staff/login"},
-                             "https://localhost/staff/login"]}
+    # With CustomDomainName (or PublicBaseUrl) the first deploy registers the real URLs; only a stack
+    # on the bare API URL needs the second deploy with PublicBaseUrl (docs/deploy.md, step 4).
+    base = custom_domain.public_url("https://localhost")
+    callback = {"Fn::Join": ["", [base, "/staff/callback"]]}
+    signed_out = {"Fn::Join": ["", [base, "/staff/login"]]}
     return {
         "StaffUserPoolClient": {"Properties": {
             "AllowedOAuthFlowsUserPoolClient": True, "AllowedOAuthFlows": ["code"],
@@ -260,5 +313,7 @@ def outputs() -> dict:
         "FailedInvocationsQueueUrl": {"Value": {"Ref": FAILED_QUEUE}},
         "SesConfigurationSetName": {"Value": {"Ref": CONFIGURATION_SET}},
         "StaffSignInUrl": {"Value": {"Fn::If": ["HasPublicBaseUrl", {"Fn::Sub": "${PublicBaseUrl}/staff/login"},
-                                                "set PublicBaseUrl and StaffSignInDomain"]}},
+                                                {"Fn::If": ["HasCustomDomain", {"Fn::Join": ["", [
+                                                    custom_domain.CUSTOM_URL, "/staff/login"]]},
+                                                    "set CustomDomainName or PublicBaseUrl"]}]}},
     }

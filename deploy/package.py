@@ -95,6 +95,11 @@ def build(stage: str, out_dir: Path) -> Path:
         raise PackageError(f"chalice package failed:\n{output}")
     if MISSING_WHEELS in output:
         raise PackageError(f"some dependencies have no Lambda (manylinux, cp311) wheel:\n{output}")
+    from .layer_trim import trim_layer
+
+    layer = out_dir / "layer-deployment.zip"
+    if layer.exists():  # never-run files out of the layer: headroom (deploy/layer_trim.py)
+        trim_layer(layer)
     check_binaries(out_dir)
     prune_chalice_cache()
     return out_dir / "sam.json"
@@ -136,6 +141,10 @@ def describe(out_dir: Path) -> str:
     template = json.loads((out_dir / "sam.json").read_text())
     lines = [f"{s.name}: {s.zipped / 2**20:.1f} MiB zipped, {s.unzipped / 2**20:.1f} MiB unzipped" for s in sizes]
     total = sum(s.unzipped for s in sizes)
-    lines.append(f"function + layer unzipped: {total / 2**20:.1f} MiB (Lambda limit 250 MiB)")
+    lines.append(f"function + layer unzipped: {total / 2**20:.1f} MiB (Lambda limit 250 MiB, "
+                 f"headroom {(LAMBDA_UNZIPPED_LIMIT - total) / 2**20:.1f} MiB)")
+    from .layer_trim import size_budget
+
+    lines += [f"  {name:32s} {size / 2**20:6.1f} MiB" for name, size in size_budget(out_dir) if size >= 2**19]
     lines.append(f"template resources: {len(template['Resources'])}")
     return "\n".join(lines)

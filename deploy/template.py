@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from chalicelib.storage.schema import table_definition
 
-from . import grants, names, operations
+from . import custom_domain, grants, names, operations
 from .functions import FUNCTIONS, FunctionSpec
 
 TTL_ATTRIBUTE = "expires_at"
@@ -35,8 +35,8 @@ class StageSettings:
 STAGES = {"dev": StageSettings(protect_data=False, log_retention_days=14),
           "prod": StageSettings(protect_data=True, log_retention_days=90)}
 
-PUBLIC_URL = {"Fn::If": ["HasPublicBaseUrl", {"Ref": "PublicBaseUrl"},
-                         {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"}]}
+PUBLIC_URL = custom_domain.public_url(
+    {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"})
 
 # Environment variables a function may ask for, as template expressions.
 ENVIRONMENT = {
@@ -114,7 +114,9 @@ def cognito_resources(stage: StageSettings) -> dict:
         "UsernameAttributes": ["email"],
         "AutoVerifiedAttributes": ["email"],
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
-        "MfaConfiguration": "OPTIONAL",
+        # Managed login prompts for TOTP enrolment only when MFA is required ("ON"); with OPTIONAL,
+        # users could never enrol without a custom UI. Parameter StaffMfa (docs/deploy.md, MFA).
+        "MfaConfiguration": {"Ref": "StaffMfa"},
         "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
         "Policies": {"PasswordPolicy": {
             "MinimumLength": 12, "RequireLowercase": True, "RequireUppercase": True,
@@ -152,7 +154,8 @@ def function_overrides(spec: FunctionSpec, stage: StageSettings) -> dict:
     env = {name: ENVIRONMENT[name] for name in spec.env}
     if spec.name == names.API_HANDLER and "PULSE_PUBLIC_BASE_URL" in env:
         # The API itself references the function, so the function cannot reference the API.
-        env["PULSE_PUBLIC_BASE_URL"] = {"Ref": "PublicBaseUrl"}
+        env["PULSE_PUBLIC_BASE_URL"] = custom_domain.public_url("")
+        env["PULSE_BASE_PATH"] = custom_domain.BASE_PATH_ENV
     log_group = names.log_group_id(spec.name)
     properties = {"Environment": {"Variables": env}, "Tracing": "Active",
                   "LoggingConfig": {"LogGroup": {"Ref": log_group}, "LogFormat": "Text"}}
@@ -213,10 +216,26 @@ def _deep_merge(target: dict, extra: dict) -> dict:
 STREAM_EVENT_SOURCE = "ResultsStreamDynamodbEventSource"  # Chalice's name for results_stream's event source
 
 
+STREAM_MAX_RETRIES = 3           # a failing batch is retried (and halved) at most this often
+STREAM_MAX_RECORD_AGE_S = 3600   # older records are given up on (to the failure queue) instead of blocking
+
+
 def stream_event_source() -> dict:
-    """Point the ``results_stream`` function's DynamoDB event source at the stack table's stream."""
+    """Point the ``results_stream`` function's DynamoDB event source at the stack table's stream.
+
+    Failure handling (without it one bad record blocks its shard, and every live update, until
+    the record expires after 24 h): a failing batch is split in two on each error
+    (``BisectBatchOnFunctionError``) and retried at most ``STREAM_MAX_RETRIES`` times; a batch
+    still failing - in the end the single poisoned record - is described (shard, sequence numbers)
+    in the failure queue and the shard moves on. ``devtools/stream_poller.py`` does the same locally.
+    """
     return {names.function_id("results_stream"): {"Properties": {"Events": {STREAM_EVENT_SOURCE: {
-        "Properties": {"Stream": {"Fn::GetAtt": [grants.TABLE, "StreamArn"]}}}}}}}
+        "Properties": {"Stream": {"Fn::GetAtt": [grants.TABLE, "StreamArn"]},
+                       "MaximumRetryAttempts": STREAM_MAX_RETRIES,
+                       "BisectBatchOnFunctionError": True,
+                       "MaximumRecordAgeInSeconds": STREAM_MAX_RECORD_AGE_S,
+                       "DestinationConfig": {"OnFailure": {
+                           "Destination": {"Fn::GetAtt": [operations.FAILED_QUEUE, "Arn"]}}}}}}}}}
 
 
 def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTIONS,
@@ -239,14 +258,19 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
                   operations.analytics_resources(stage_name),
                   operations.ses_feedback_resources() if "ses_feedback" in present else {}):
         _deep_merge(resources, extra)
+    if names.API_HANDLER in present:
+        resources.update(custom_domain.resources())
     if "results_stream" in present:  # app.py's ARN is a placeholder: the event source reads this stack's table
         _deep_merge(resources, stream_event_source())
+        _deep_merge(resources, operations.stream_alarms())
+    _deep_merge(resources, operations.notice_alarm(stage_name))
     if "ses_feedback" in present:  # the stack's sender identity publishes bounces/complaints by default
         resources["SenderIdentity"]["Properties"]["ConfigurationSetAttributes"] = {
             "ConfigurationSetName": {"Ref": operations.CONFIGURATION_SET}}
     return {
         "Parameters": {
             **operations.parameters(stage_name),
+            **custom_domain.parameters(),
             grants.SENDER_PARAMETER: {
                 "Type": "String", "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                 "Description": "Verified SES sender address for invitations, reminders and reports"},
@@ -256,12 +280,16 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "PublicBaseUrl": {
                 "Type": "String", "Default": "", "AllowedPattern": r"^(https://\S+[^/])?$",
                 "Description": "Public base URL of the partner form (custom domain); empty = the API URL"},
+            "StaffMfa": {
+                "Type": "String", "Default": "ON", "AllowedValues": ["ON", "OPTIONAL"],
+                "Description": "Staff TOTP MFA: ON = required, the hosted UI enrols it at first sign-in"},
             "CreateSenderIdentity": {
                 "Type": "String", "Default": "true", "AllowedValues": ["true", "false"],
                 "Description": "Create the SES e-mail identity (false when it or its domain is verified already)"},
         },
         "Conditions": {
             **operations.conditions(stage_name),
+            **custom_domain.conditions(),
             "HasPublicBaseUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PublicBaseUrl"}, ""]}]},
             "ShouldCreateSenderIdentity": {"Fn::Equals": [{"Ref": "CreateSenderIdentity"}, "true"]},
         },
@@ -277,6 +305,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
             "UserPoolId": {"Value": {"Ref": USER_POOL}},
             "UserPoolClientId": {"Value": {"Ref": USER_POOL_CLIENT}},
             **operations.outputs(),
+            **({**custom_domain.outputs()} if names.API_HANDLER in present else {}),
             "SenderIdentityArn": {"Value": {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:"
                                                        "${AWS::AccountId}:identity/${SenderEmail}"}},
         },

@@ -6,27 +6,76 @@ existed) and hands each batch of records, in the same shape Lambda receives, to
 handler runs. Every ``--rebuild-every`` seconds it also rebuilds the due snapshots when no record
 came (a change seen just after a rebuild is then picked up without a further write).
 
+Failures take the deployed event source mapping's path (deploy/template.py,
+``stream_event_source``): a failing batch is split in two and each half delivered again
+(``BisectBatchOnFunctionError``), a single record that still fails is retried ``max_retries``
+times (``MaximumRetryAttempts``) and then parked in ``LocalFailureQueue`` - the stand-in of the
+stack's failure queue, a JSON-lines file with Lambda's on-failure record - and the shard moves
+on. One poisoned record never blocks the others (the handler must be idempotent: a record of a
+failed half may be delivered again, as on AWS).
+
     .venv/bin/python -m devtools.stream_poller [--interval 1] [--from-start] [--stage local]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
 import threading
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 logger = logging.getLogger("pulse.poller")
+MAX_RETRIES = 3  # as deploy.template.STREAM_MAX_RETRIES
+DEFAULT_FAILURE_FILE = Path(__file__).resolve().parents[1] / ".local" / "stream-failures.jsonl"
+
+
+class LocalFailureQueue:
+    """The failure queue's local stand-in: one JSON line per given-up batch, shaped like the
+    on-failure record Lambda sends to SQS for a stream (``DDBStreamBatchInfo`` names shard and
+    sequence numbers, not the data), plus the error locally (``localError``)."""
+
+    def __init__(self, path: str | Path = DEFAULT_FAILURE_FILE):
+        self.path = Path(path)
+
+    def park(self, stream_arn: str, shard_id: str, records: list[dict], error: Exception, attempts: int) -> dict:
+        numbers = [r.get("dynamodb", {}).get("SequenceNumber") for r in records]
+        message = {
+            "requestContext": {"functionArn": "local:results_stream", "condition": "RetryAttemptsExhausted",
+                               "approximateInvokeCount": attempts},
+            "responseContext": {"functionError": "Unhandled"},
+            "version": "1.0", "timestamp": datetime.now(UTC).isoformat(),
+            "DDBStreamBatchInfo": {"shardId": shard_id, "startSequenceNumber": numbers[0],
+                                   "endSequenceNumber": numbers[-1], "batchSize": len(records),
+                                   "streamArn": stream_arn},
+            "localError": f"{type(error).__name__}: {error}"[:500],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(message) + "\n")
+        logger.error("stream poller: parked %d record(s) of %s in %s (%s)", len(records), shard_id, self.path,
+                     message["localError"])
+        return message
+
+    def messages(self) -> list[dict]:
+        if not self.path.is_file():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 class StreamPoller:
     """Follow every shard of a table's stream; call ``handler({"Records": [...]})`` per batch."""
 
     def __init__(self, dynamodb, streams, table_name: str, handler, *, from_start: bool = False,
-                 on_idle=None, idle_every_s: float = 5.0):
+                 on_idle=None, idle_every_s: float = 5.0, failure_queue: LocalFailureQueue | None = None,
+                 max_retries: int = MAX_RETRIES):
         self.dynamodb, self.streams, self.table_name = dynamodb, streams, table_name
         self.handler, self.on_idle, self.idle_every_s = handler, on_idle, idle_every_s
+        self.failure_queue = failure_queue or LocalFailureQueue()
+        self.max_retries = max_retries
         self.iterator_type = "TRIM_HORIZON" if from_start else "LATEST"
         self.iterators: dict[str, str | None] = {}
         self.stop_event = threading.Event()
@@ -59,22 +108,37 @@ class StreamPoller:
                 StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=kind)["ShardIterator"]
 
     def poll_once(self) -> int:
-        """Read every open shard once; returns how many records were handed over.
+        """Read every open shard once and deliver each shard's batch; returns how many records were read.
 
-        The shards move on only when the handler succeeded: a failed batch is read again on the
-        next poll, as Lambda retries a failed stream batch (the live update is idempotent)."""
+        A shard moves on once its batch was handled or, for records that kept failing, parked in
+        the failure queue (see the module docstring)."""
         self._discover()
-        records, after = [], {}
+        total = 0
         for shard_id, iterator in list(self.iterators.items()):
             if iterator is None:
                 continue
             result = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-            records += result.get("Records", [])
-            after[shard_id] = result.get("NextShardIterator")
-        if records:
+            records = result.get("Records", [])
+            if records:
+                self._deliver(shard_id, records)
+            self.iterators[shard_id] = result.get("NextShardIterator")
+            total += len(records)
+        return total
+
+    def _deliver(self, shard_id: str, records: list[dict], attempt: int = 1) -> None:
+        """Hand ``records`` over; on an error bisect, retry a single record, then park it."""
+        try:
             self.handler({"Records": records})
-        self.iterators.update(after)
-        return len(records)
+            return
+        except Exception as error:  # noqa: BLE001 - any handler error takes the mapping's failure path
+            if len(records) > 1:
+                middle = len(records) // 2
+                self._deliver(shard_id, records[:middle])  # a split does not use up a retry
+                self._deliver(shard_id, records[middle:])
+            elif attempt <= self.max_retries:
+                self._deliver(shard_id, records, attempt + 1)
+            else:
+                self.failure_queue.park(self.stream_arn or "", shard_id, records, error, attempt)
 
     def run(self, interval_s: float = 1.0) -> None:
         """Poll until ``stop()``; errors are logged and the loop goes on."""

@@ -48,18 +48,34 @@ def refresh_due_snapshots() -> list[str]:
     repos, stores, thresholds, review = _context()
     done = live_results.refresh_due(repos, stores, thresholds, review.followup_sla_days, datetime.now(UTC),
                                     review.followup_rules, review.live_rebuild_interval_s)
-    return [d["wave_id"] for d in done]
+    rebuilt = [d["wave_id"] for d in done]
+    sink = wiring.analytics_sink()
+    if sink is not None:  # AWS: a live rebuild refreshes the Athena export too, as refresh_wave does
+        from chalicelib.services.analytics_export import export_wave
+
+        for wave_id in rebuilt:
+            export_wave(repos, sink, wave_id, wiring.token_secret())
+    return rebuilt
 
 
-def notify_assignee(followup: dict) -> None:
-    """E-mail the assignee of a new or reassigned follow-up (outbox locally, SES in AWS)."""
-    from chalicelib.services.followup_notices import notify_assigned
+def notice_failed(kind: str, reason: str) -> None:
+    """A follow-up notice could not be sent: an error log line and the CloudWatch metric (EMF)."""
+    from chalicelib.mail.notice_metrics import record_notice_failure
+
+    logger.error("follow-up %s notice failed: %s", kind, reason)
+    record_notice_failure(kind, wiring.settings().stage, reason)
+
+
+def notify_assignee(followup: dict) -> str:
+    """E-mail the assignee of a new or reassigned follow-up (outbox locally, SES in AWS).
+
+    Never raises (a failed notice must not undo the follow-up): the outcome is recorded on the
+    follow-up (``notice_status``) and a failure is also a metric. Returns sent|failed|skipped."""
+    from chalicelib.services.followup_notices import send_assigned_notice
 
     settings = wiring.settings()
-    try:
-        notify_assigned(wiring.mailer(), settings.mail_from, settings.public_base_url, followup, datetime.now(UTC))
-    except Exception:  # noqa: BLE001 - a failed notice must not undo the follow-up; the SLA reminder follows
-        logger.exception("follow-up notice failed for %s", followup.get("followup_id"))
+    return send_assigned_notice(wiring.review_stores().followups, wiring.mailer(), settings.mail_from,
+                                settings.public_base_url, followup, datetime.now(UTC), notice_failed)
 
 
 def remind_followups() -> int:
@@ -69,4 +85,4 @@ def remind_followups() -> int:
     settings, stores = wiring.settings(), wiring.review_stores()
     now = datetime.now(UTC)
     return sum(remind_due(stores.followups, wiring.mailer(), settings.mail_from, settings.public_base_url,
-                          entry["wave_id"], now) for entry in stores.snapshots.registered_waves())
+                          entry["wave_id"], now, notice_failed) for entry in stores.snapshots.registered_waves())

@@ -116,9 +116,13 @@ class StaffTokens:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         if not 0 < lifetime_seconds <= MAX_LIFETIME_SECONDS:
             raise ValueError("lifetime must be between 1 second and 30 days")
+        import secrets
+
+        # "sid": every session is its own token, so signing one out (a revocation by token hash)
+        # never signs out another issued for the same person in the same second
         return self._serializer.dumps({"kind": "staff", "sub": subject, "role": role,
                                        "scope": str(scope) if scope else None,
-                                       "ttl": int(lifetime_seconds)})
+                                       "ttl": int(lifetime_seconds), "sid": secrets.token_urlsafe(9)})
 
     def read(self, token: str) -> StaffIdentity:
         """Verify signature and expiry; every problem raises StaffAuthError."""

@@ -2,6 +2,9 @@
 
 The mailer is the application's ``Mailer`` (outbox locally, SES in AWS); keys make each
 notice idempotent per follow-up version (``followups/<wave>/<invitation>.<kind>.<n>``).
+Every attempt leaves its outcome on the follow-up (``notice_status`` sent|failed, ``notice_kind``,
+``notice_reason``, ``notice_at``: the queue shows a failed one to staff) and a failure is also
+reported through ``on_failure(kind, reason)`` (the jobs turn it into a CloudWatch metric).
 """
 from __future__ import annotations
 
@@ -71,9 +74,38 @@ def notify_assigned(mailer, sender: str, base_url: str, followup: dict, now: dat
     return True
 
 
-def remind_due(repo, mailer, sender: str, base_url: str, wave_id: str, now: datetime) -> int:
-    """One reminder per open follow-up due within a day or overdue (``reminded_at`` marks it)."""
-    from chalicelib.mail.mailer import OutgoingMail
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:200]
+
+
+def send_assigned_notice(repo, mailer, sender: str, base_url: str, followup: dict, now: datetime,
+                         on_failure=None) -> str:
+    """``notify_assigned`` that never raises: returns and records sent|failed|skipped (no address)."""
+    try:
+        sent = notify_assigned(mailer, sender, base_url, followup, now)
+    except Exception as error:  # noqa: BLE001 - the follow-up stands; the failure is recorded and reported
+        reason = _reason(error)
+        repo.mark_notice(followup["wave_id"], followup["invitation_id"], "assigned", "failed", reason, _stamp(now))
+        if on_failure:
+            on_failure("assigned", reason)
+        return "failed"
+    if not sent:
+        return "skipped"
+    repo.mark_notice(followup["wave_id"], followup["invitation_id"], "assigned", "sent", "", _stamp(now))
+    return "sent"
+
+
+def remind_due(repo, mailer, sender: str, base_url: str, wave_id: str, now: datetime, on_failure=None) -> int:
+    """One reminder per open follow-up due within a day or overdue (``reminded_at`` marks it).
+
+    A reminder the mailer refuses is recorded on its follow-up (``notice_status = failed``) and
+    reported through ``on_failure``; it is tried again on the next run. When the transport is
+    unavailable (quota used up, SES unreachable) the run stops after recording the first failure."""
+    from chalicelib.mail.mailer import MailError, MailUnavailable, OutgoingMail
 
     soon = (now + REMIND_BEFORE).strftime("%Y-%m-%dT%H:%M:%SZ")
     sent = 0
@@ -85,13 +117,22 @@ def remind_due(repo, mailer, sender: str, base_url: str, wave_id: str, now: date
             subject = f"{'Overdue' if overdue else 'Due tomorrow'}: follow-up with {followup.get('partner_name')}"
             text = (f"{subject}.\n\nWhy: {_summary(followup)}\nDue: {followup['due_at'][:10]}\n"
                     f"Status: {followup['status'].replace('_', ' ')}\n\nOpen the queue: {_link(base_url, followup)}\n")
-            mailer.send(OutgoingMail(_key(followup, "reminder"), followup["assignee"],
-                                     _message(sender, followup["assignee"], subject, text, now)))
-            marked = {**followup, "reminded_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                      "version": int(followup["version"]) + 1}
+            try:
+                mailer.send(OutgoingMail(_key(followup, "reminder"), followup["assignee"],
+                                         _message(sender, followup["assignee"], subject, text, now)))
+            except MailError as error:
+                reason = _reason(error)
+                repo.mark_notice(wave_id, followup["invitation_id"], "reminder", "failed", reason, _stamp(now))
+                if on_failure:
+                    on_failure("reminder", reason)
+                if isinstance(error, MailUnavailable):
+                    return sent
+                continue
+            marked = {**followup, "reminded_at": _stamp(now), "version": int(followup["version"]) + 1}
             try:
                 repo.replace(marked, int(followup["version"]))
             except ConcurrentUpdate:
                 pass  # someone changed it meanwhile: the outbox key makes a resend the same mail
+            repo.mark_notice(wave_id, followup["invitation_id"], "reminder", "sent", "", _stamp(now))
             sent += 1
     return sent

@@ -72,3 +72,12 @@ class DynamoFollowupRepository:
         item = {"PK": pk, "SK": sk, "type": "followup", **followup, **_queue_keys(followup)}
         if not self.table.put(item, condition="version = :v", values={":v": expected_version}):
             raise ConcurrentUpdate("the follow-up changed meanwhile; reload and try again")
+
+    def mark_notice(self, wave_id: str, invitation_id: str, kind: str, status: str, reason: str, at: str) -> bool:
+        """Record how the last e-mail about this follow-up went (``notice_status`` sent|failed, with
+        ``notice_kind`` assigned|reminder and ``notice_reason``); the version is not bumped, so a
+        notice never makes a staff member's edit conflict. False when the follow-up is gone."""
+        pk, sk = followup_key(wave_id, invitation_id)
+        return self.table.update(
+            pk, sk, "SET notice_status = :s, notice_kind = :k, notice_reason = :r, notice_at = :a",
+            {":s": status, ":k": kind, ":r": reason[:200], ":a": at}, condition="attribute_exists(PK)")

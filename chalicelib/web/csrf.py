@@ -4,7 +4,8 @@ Two checks, both required on a form post:
 
 1. where it comes from: ``Sec-Fetch-Site`` must be ``same-origin`` or ``none``; a browser without
    it must send no ``Origin``, ``Origin: null`` (what a no-referrer page sends) or this host.
-2. a token in the hidden field ``csrf``: an HMAC (under the staff token secret) of the session
+2. a token in the hidden field ``csrf``: an HMAC (under the staff token secret locally, the signing
+   key from Secrets Manager on AWS stages; see ``_key``) of the session
    cookie for signed-in forms, or of the ``pulse_login`` nonce cookie the login page sets
    (double-submit) for the login form. Another site can neither read the cookie nor compute
    the HMAC, and SameSite=Strict keeps the cookies out of its posts anyway.
@@ -32,7 +33,12 @@ cookie = read_cookie  # the CSRF checks and the dashboard read cookies through t
 
 
 def _key() -> bytes:
-    secret = wiring.review_settings().staff_token_secret or wiring.settings().token_secret or ""
+    """The HMAC key: the staff-token secret where pasted tokens are used (local, test); on the AWS
+    stages the invitation signing key read from Secrets Manager (wiring.token_secret) - never a
+    constant, so nobody can compute a form token offline."""
+    secret = wiring.review_settings().staff_token_secret or wiring.token_secret()
+    if not secret:
+        raise RuntimeError("no CSRF key: set PULSE_STAFF_TOKEN_SECRET (local) or PULSE_TOKEN_SECRET_ARN (AWS)")
     return ("csrf|" + secret).encode()
 
 

@@ -22,7 +22,7 @@ from . import csrf
 from .base_path import base_path, prefix_links, prefixed
 from .form_body import check_form_text
 from .request_guard import check_id, check_wave_id, same_site_path
-from .staff_auth import COOKIE, staff_only
+from .staff_auth import COOKIE, pasted_tokens_enabled, revoke_session, staff_only
 
 dashboard = Blueprint(__name__)
 TEMPLATES = Path(__file__).parent / "templates" / "review"
@@ -140,6 +140,9 @@ def login_form():
 
 @dashboard.route("/staff/login", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def login():
+    if not pasted_tokens_enabled():  # Cognito stages: this sign-in does not exist there (404, never a 5xx)
+        return render("message.html", 404, title="Not found",
+                      message="Pasted staff-token sign-in is not available here; use the sign-in page.")
     try:
         form = _form()
     except InvalidInput as error:
@@ -171,6 +174,7 @@ def logout():
             return _forbidden_page(refused)
     elif not csrf.same_site(request):
         return _forbidden_page("cross-site form posts are not accepted")
+    revoke_session(request)  # server-side: a copy of the cookie no longer works either
     if wiring.review_settings().auth_mode == "cognito":
         from .staff_signin import hosted_logout
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 
 from chalicelib import wiring
 from chalicelib.security.staff import StaffAuthError, StaffForbidden, StaffIdentity
@@ -40,6 +41,13 @@ def staff_authorizer():
 
 
 
+def pasted_tokens_enabled() -> bool:
+    """Pasted (signed) staff tokens work here: token mode, a local/test stage and a configured secret."""
+    review = wiring.review_settings()
+    return (review.auth_mode != "cognito" and wiring.settings().stage in TOKEN_STAGES
+            and bool(review.staff_token_secret))
+
+
 def bearer_token(request) -> str | None:
     header = (request.headers or {}).get("authorization") or ""
     scheme, _, value = header.partition(" ")
@@ -57,13 +65,24 @@ def identity_of(request) -> StaffIdentity:
         token = bearer_token(request)  # the Cognito ID token: Authorization header or session cookie
         if not token:
             raise StaffAuthError("sign in")
-        return wiring.cognito_verifier().identity(token)
-    if wiring.settings().stage not in TOKEN_STAGES:
-        raise StaffAuthError("pasted staff tokens work only on the local and test stages; sign in with Cognito")
+        identity = wiring.cognito_verifier().identity(token)
+    else:
+        if wiring.settings().stage not in TOKEN_STAGES:
+            raise StaffAuthError("pasted staff tokens work only on the local and test stages; sign in with Cognito")
+        token = bearer_token(request)
+        if not token:
+            raise StaffAuthError("sign in with a staff token")
+        identity = wiring.staff_tokens().read(token)
+    if wiring.session_revocations().is_revoked(token, time.time()):
+        raise StaffAuthError("this session was signed out; sign in again")
+    return identity
+
+
+def revoke_session(request) -> None:
+    """Sign-out: the request's session token (cookie or bearer) is refused from now on, everywhere."""
     token = bearer_token(request)
-    if not token:
-        raise StaffAuthError("sign in with a staff token")
-    return wiring.staff_tokens().read(token)
+    if token:
+        wiring.session_revocations().revoke(token, time.time())
 
 
 def staff_only(blueprint, role: str, on_unauthenticated, on_forbidden):

@@ -46,16 +46,23 @@ def id_token(private, kid="kid-1", **overrides) -> str:
 
 
 @pytest.fixture
-def cognito_stage(monkeypatch, pool_keys):
-    """The dev stage's settings (auth mode cognito by default there) and a fake pool."""
+def cognito_stage(monkeypatch, pool_keys, moto_table):
+    """The dev stage's settings (auth mode cognito by default there), a fake pool, and the table
+    (sign-out revocations are checked on every staff request)."""
+    import boto3
+
     from chalicelib import wiring
     from chalicelib.security import cognito
+    from chalicelib.storage.schema import table_definition
 
+    # moto is active (moto_table); the functions run in the pool's region, so the table is there too
+    boto3.client("dynamodb", region_name=REGION).create_table(**table_definition(moto_table.name))
     for key, value in {"PULSE_STAGE": "dev", "PULSE_USER_POOL_ID": POOL, "PULSE_USER_POOL_CLIENT_ID": CLIENT,
                        "PULSE_COGNITO_DOMAIN": DOMAIN, "AWS_REGION": REGION,
-                       "PULSE_TOKEN_SECRET": "x" * 32}.items():
+                       "PULSE_TOKEN_SECRET": "x" * 32, "PULSE_TABLE": moto_table.name,
+                       "AWS_DEFAULT_REGION": REGION}.items():
         monkeypatch.setenv(key, value)
-    for key in ("PULSE_AUTH_MODE", "PULSE_BASE_PATH"):
+    for key in ("PULSE_AUTH_MODE", "PULSE_BASE_PATH", "PULSE_DYNAMODB_ENDPOINT"):
         monkeypatch.delenv(key, raising=False)
     jwks = {"keys": [pool_keys["pool"][1]]}
     fetched = []
@@ -131,6 +138,9 @@ def test_sign_in_with_the_hosted_ui_code_flow_and_pkce(cognito_stage):
                    **{"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"})
     assert logout["statusCode"] == 303 and logout["headers"]["Location"].startswith(f"{DOMAIN}/logout?")
     assert "Max-Age=0" in _cookies(logout)[0]
+    # revoked on the server: the same ID token no longer works, as a cookie or as a bearer
+    for headers in ({"cookie": f"pulse_staff={token}"}, {"authorization": f"Bearer {token}"}):
+        assert _call("GET", "/api/v1/staff/me", **headers)["statusCode"] == 401
 
 
 def test_callback_refuses_a_foreign_state_or_a_bad_code(cognito_stage):

@@ -83,7 +83,8 @@ def test_the_api_may_read_write_and_query_but_not_scan_delete_or_describe():
     assert actions == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
                        "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "lambda:InvokeFunction",
                        "secretsmanager:GetSecretValue", "logs:CreateLogStream", "logs:PutLogEvents",
-                       "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+                       "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                       "ses:SendRawEmail", "ses:GetSendQuota"}  # reassigning a follow-up mails the assignee
 
 
 def test_wildcard_statements_are_exactly_the_documented_ones():
@@ -103,10 +104,12 @@ def test_mail_grant_is_limited_to_the_sender_identity_and_address():
     assert "*" not in _text(statement)
 
 
-def test_only_the_mail_jobs_send_mail():
+def test_only_the_functions_that_mail_send_mail_and_only_raw_mime():
     senders = {name for name, policy in _policies().items()
                if any(a.startswith("ses:Send") for s in policy["Statement"] for a in s["Action"])}
-    assert senders == {"send_due_reminders", "leadership_report", "results_stream"}  # follow-up notices
+    # invitations/reminders, the report, follow-up notices (new: stream; reassigned: API; SLA: refresh_results)
+    assert senders == {"send_due_reminders", "leadership_report", "results_stream", "api_handler", "refresh_results"}
+    assert not any("ses:SendEmail" in s["Action"] for policy in _policies().values() for s in policy["Statement"])
 
 
 def test_bucket_grants_are_limited_to_one_prefix():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 import sysconfig
@@ -207,3 +208,33 @@ def test_every_compiled_library_loads_on_the_runtime(packaged_dev):
     with zipfile.ZipFile(packaged_dev / "layer-deployment.zip") as layer:
         wheel = layer.read("python/lib/python3.11/site-packages/pillow-12.2.0.dist-info/WHEEL").decode()
     assert "manylinux2014_x86_64" in wheel
+
+
+CLIENT_CHECK = textwrap.dedent("""
+    import json, sys
+    sys.path[:0] = json.loads(sys.argv[1])
+    import boto3, botocore
+    from deploy_services import SERVICES
+    built = {name: type(boto3.client(name, region_name="us-east-1")).__name__ for name in SERVICES}
+    print(json.dumps({"built": built, "botocore": botocore.__file__}))
+""")
+
+
+def test_the_trimmed_layer_keeps_60_mib_of_headroom_and_builds_every_client_the_code_uses(
+        packaged_dev, unzipped_dev, tmp_path):
+    from deploy.layer_trim import HEADROOM_MIB, KEPT_AWS_SERVICES, drop_reason
+
+    total = sum(s.unzipped for s in archive_sizes(packaged_dev))
+    assert LAMBDA_UNZIPPED_LIMIT - total >= HEADROOM_MIB * 2**20, total / 2**20
+    with zipfile.ZipFile(packaged_dev / "layer-deployment.zip") as layer:
+        assert not [n for n in layer.namelist() if drop_reason(n)]  # the trim ran on this package
+    (tmp_path / "deploy_services.py").write_text(f"SERVICES = {sorted(KEPT_AWS_SERVICES)!r}\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
+    report = _run(CLIENT_CHECK, json.dumps([str(p) for p in unzipped_dev] + [str(tmp_path)]),
+                  env=env, isolated_flags=("-I", "-S"))
+    assert report["botocore"].startswith(str(unzipped_dev[1]))
+    assert set(report["built"]) == KEPT_AWS_SERVICES
+    source = (ROOT / "chalicelib" / "wiring.py").read_text()
+    used = set(re.findall(r'client\(\s*"([a-z0-9-]+)"', source)) | {"dynamodb"}
+    assert used <= KEPT_AWS_SERVICES, used - KEPT_AWS_SERVICES

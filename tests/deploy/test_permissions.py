@@ -12,7 +12,7 @@ Slow: needs the packaged template (built once per session, see conftest.py).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -102,7 +102,10 @@ def stack(monkeypatch_module):
                "PULSE_REMINDER_SURVEYS": "px-test", "PULSE_REMINDER_SPACING_DAYS": "0",
                "PULSE_REFRESH_FUNCTION": REFRESH_ARN, "PULSE_PUBLIC_BASE_URL": "https://pulse.example/api",
                "PULSE_REPORT_THRESHOLD": "1", "PULSE_REPORT_COMMENT_THRESHOLD": "1",
-               "PULSE_SUPPRESS_MIN_SCORES": "1", "PULSE_SUPPRESS_MIN_COMMENTS": "1"}
+               "PULSE_SUPPRESS_MIN_SCORES": "1", "PULSE_SUPPRESS_MIN_COMMENTS": "1",
+               # the mail paths: follow-ups are due within a day (SLA reminders of the hourly job), and the
+               # stream's live update rebuilds at once (its full-rebuild and export path)
+               "PULSE_FOLLOWUP_SLA_DAYS": "1", "PULSE_LIVE_REBUILD_SECONDS": "0"}
         for key, value in env.items():
             monkeypatch_module.setenv(key, value)
         monkeypatch_module.delenv("PULSE_DYNAMODB_ENDPOINT", raising=False)
@@ -169,6 +172,12 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
                                                                   "bad support", "ok", "love it"][i]}
         hit("PUT response", "PUT", f"/api/v1/invitations/{token_of(link)}/response",
             {"content-type": "application/json"}, json.dumps({"answers": answers, "language": "en", "final": True}))
+    # the stream trigger on a wave without a snapshot yet: follow-ups now (and their notices), then the
+    # first full build (batch writes, the Athena export salted with the signing key), under its own role
+    wiring.reset()
+    with evaluator.as_function("results_stream"):
+        first_live = app_module.results_stream(_stream_event(table, [token_of(link) for link in links[:5]], links),
+                                               LambdaContext("results_stream"))
     form_token = token_of(links[5])
     hit("GET form", "GET", f"/s/{form_token}")
     hit("HEAD form", "HEAD", f"/s/{form_token}")
@@ -193,6 +202,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     hit("POST unsubscribe", "POST", f"/u/{unsubscribe}", {"content-type": "application/x-www-form-urlencoded"},
         "confirm=yes")
 
+    wiring.reset()  # the API's own execution environment (nothing cached from the jobs above)
     base = "/api/v1/staff/waves/w-iam"
     hit("GET me", "GET", "/api/v1/staff/me", bearer)
     hit("GET waves", "GET", "/api/v1/staff/waves", bearer)
@@ -205,7 +215,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     followups = json.loads(hit("GET followups", "GET", f"{base}/followups", bearer)["body"])["items"]
     assert followups, "the consenting detractors must have follow-ups to work"
     hit("PATCH followup", "PATCH", f"{base}/followups/{followups[0]['invitation_id']}", json_headers,
-        json.dumps({"status": "in_progress", "note": "called"}))
+        json.dumps({"status": "in_progress", "note": "called", "assignee": "lead@vendor.example"}))
     for kind in ("responses", "scorecard", "corrections"):
         hit(f"GET export {kind}", "GET", f"{base}/exports/{kind}?format=xlsx",
             {**bearer, "accept": "text/html,*/*;q=0.8"})
@@ -217,16 +227,14 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
         with evaluator.as_function("refresh_wave"):
             app_module.refresh_wave(invocation["payload"], LambdaContext("refresh_wave"))
     # the stream trigger's live update of that snapshot (state, buckets, conditional flip), under its own role
-    submitted = next(r for r in repos.responses.for_wave("w-iam") if r.status == "submitted")
-    image = table.client.get_item(TableName=table.name, Key={"PK": {"S": f"INVITE#{submitted.invitation_id}"},
-                                                             "SK": {"S": "RESPONSE"}})["Item"]
+    # a changed response whose follow-up does not exist yet: the stream creates it and mails the assignee
+    submitted = next(r for r in repos.responses.for_wave("w-iam") if r.invitation_id == followups[1]["invitation_id"])
+    table.client.delete_item(TableName=table.name, Key={
+        "PK": {"S": f"FOLLOWUP#w-iam#{submitted.invitation_id}"}, "SK": {"S": "FOLLOWUP"}})
     wiring.reset()
     with evaluator.as_function("results_stream"):
-        live = app_module.results_stream({"Records": [{
-            "eventID": "1", "eventName": "MODIFY", "eventSource": "aws:dynamodb", "eventVersion": "1.1",
-            "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
-            "dynamodb": {"Keys": {"PK": image["PK"], "SK": image["SK"]}, "NewImage": image,
-                         "StreamViewType": "NEW_AND_OLD_IMAGES"}}]}, LambdaContext("results_stream"))
+        live = app_module.results_stream({"Records": [_stream_record(table, submitted.invitation_id)]},
+                                         LambdaContext("results_stream"))
     status_path = json.loads(accepted["body"])["status_url"].removeprefix("/api")
     status = json.loads(hit("GET snapshot status", "GET", status_path, bearer)["body"])
 
@@ -248,9 +256,12 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
         urlencode({"wave": "w-iam", "comment_id": comment_id, "label": "neutral", "back": "", "csrf": csrf}))
     hit("POST followup update", "POST", "/staff/followups/update", signed_in,
         urlencode({"wave": "w-iam", "invitation_id": followups[0]["invitation_id"], "status": "closed",
-                   "closing_reason": "resolved", "note": "done", "csrf": csrf}))
+                   "closing_reason": "resolved", "note": "done", "assignee": "other@vendor.example",
+                   "csrf": csrf}))
     hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
 
+    # the operator closes the wave: the final report must first rebuild the snapshot (refresh_wave's code)
+    repos.waves.close("w-iam", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     wiring.reset()
     with evaluator.as_function("leadership_report"):
         report = app_module.leadership_report(_scheduled_event(), LambdaContext("leadership_report"))
@@ -266,9 +277,31 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
                                                "bouncedRecipients": [{"emailAddress": "full@partner.example"}]}}),
             LambdaContext("ses_feedback"))
     snapshot_refresh.wait_for_local_refreshes()
-    return {"statuses": statuses, "feedback": feedback, "reminders": reminders,
+    return {"statuses": statuses, "feedback": feedback, "reminders": reminders, "first_live": first_live,
             "refreshed": refreshed, "report": report, "live": live,
             "refresh_status": status}
+
+
+def _all_followups() -> list[dict]:
+    from chalicelib import wiring
+
+    return [f for status in ("open", "in_progress", "closed")
+            for f in wiring.review_stores().followups.by_status("w-iam", status)]
+
+
+def _stream_record(table, invitation_id: str) -> dict:
+    """The stream record Lambda would deliver for the response of ``invitation_id`` (its current image)."""
+    image = table.client.get_item(TableName=table.name, Key={"PK": {"S": f"INVITE#{invitation_id}"},
+                                                             "SK": {"S": "RESPONSE"}})["Item"]
+    return {"eventID": invitation_id, "eventName": "MODIFY", "eventSource": "aws:dynamodb", "eventVersion": "1.1",
+            "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
+            "dynamodb": {"Keys": {"PK": image["PK"], "SK": image["SK"]}, "NewImage": image,
+                         "StreamViewType": "NEW_AND_OLD_IMAGES"}}
+
+
+def _stream_event(table, tokens: list[str], links) -> dict:
+    by_token = {token_of(link): link.invitation.invitation_id for link in links}
+    return {"Records": [_stream_record(table, by_token[t]) for t in tokens]}
 
 
 def _sns_event(*messages: dict) -> dict:
@@ -309,6 +342,10 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
     assert outcome["live"]["updated"] == ["w-iam"]  # the live update ran (no full rebuild) under its role
+    assert outcome["first_live"]["rebuilt"] == ["w-iam"]  # a wave without a snapshot: the full build
+    assert outcome["live"]["followups_created"] == 1
+    notices = {f["invitation_id"]: f for f in _all_followups()}
+    assert notices and all(f.get("notice_status") == "sent" for f in notices.values()), notices
 
 
 def test_the_permission_table(exercised, policies):
@@ -321,7 +358,9 @@ def test_the_permission_table(exercised, policies):
     for refresh in ("refresh_wave", "refresh_results"):
         assert {"dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query", "s3:PutObject",
                 "secretsmanager:GetSecretValue"} <= granted[refresh]
-    assert {"ses:SendRawEmail", "ses:GetSendQuota"} <= granted["send_due_reminders"]
+    for mailing in ("send_due_reminders", "api_handler", "results_stream", "refresh_results"):
+        # reminders; follow-up reassignment (PATCH, dashboard form); new follow-ups; SLA reminders
+        assert {"ses:SendRawEmail", "ses:GetSendQuota"} <= granted[mailing], mailing
     assert {"s3:PutObject", "ses:SendRawEmail"} <= granted["leadership_report"], outcome["report"]
     assert {"secretsmanager:GetSecretValue"} <= granted["api_handler"] & granted["send_due_reminders"]
     assert granted["ses_feedback"] == {"dynamodb:BatchWriteItem"}
@@ -329,6 +368,45 @@ def test_the_permission_table(exercised, policies):
         allowed_actions = {a for s in policies[function] for a in s["Action"]}
         assert actions <= allowed_actions, function
     print("\n" + "\n".join(f"{f}: {', '.join(sorted(a))}" for f, a in sorted(granted.items())))
+
+
+# Actions AWS calls with a function's role on the function's behalf, never from its code, so the walk
+# cannot see them used. Every other granted action must be called by the code during the walk.
+USED_BY_LAMBDA_ITSELF = {
+    "logs:CreateLogStream": "the Lambda runtime writes the function's logs",
+    "logs:PutLogEvents": "the Lambda runtime writes the function's logs",
+    "xray:PutTraceSegments": "active tracing: Lambda sends the trace segments",
+    "xray:PutTelemetryRecords": "active tracing: Lambda sends the telemetry",
+    "sqs:SendMessage": "Lambda delivers a failed async invocation / given-up stream batch to the failure queue",
+    "dynamodb:DescribeStream": "the stream's event source mapping polls with the function's role",
+    "dynamodb:GetRecords": "the stream's event source mapping polls with the function's role",
+    "dynamodb:GetShardIterator": "the stream's event source mapping polls with the function's role",
+    "dynamodb:ListStreams": "the stream's event source mapping polls with the function's role",
+}
+
+
+def unused_grants(policies: dict[str, list[dict]], granted: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Per function, the granted actions neither its code used in the walk nor Lambda uses for it."""
+    found = {}
+    for function, statements in policies.items():
+        actions = {a for s in statements for a in s["Action"]}
+        unused = actions - granted.get(function, set()) - set(USED_BY_LAMBDA_ITSELF)
+        if unused:
+            found[function] = unused
+    return found
+
+
+def test_no_function_holds_a_grant_its_code_never_uses(exercised, policies):
+    evaluator, _ = exercised
+    assert unused_grants(policies, evaluator.granted) == {}
+
+
+def test_an_unused_grant_fails_the_walk(exercised, policies):
+    """The check is not vacuous: a grant added to a function that never uses it is reported."""
+    evaluator, _ = exercised
+    widened = {**policies, "ses_feedback": [*policies["ses_feedback"], {
+        "Sid": "Extra", "Effect": "Allow", "Action": ["dynamodb:DeleteItem"], "Resource": ["*"]}]}
+    assert unused_grants(widened, evaluator.granted) == {"ses_feedback": {"dynamodb:DeleteItem"}}
 
 
 def test_the_evaluator_denies_what_aws_would_deny(policies):
@@ -343,8 +421,10 @@ def test_the_evaluator_denies_what_aws_would_deny(policies):
     send = policies["send_due_reminders"]
     assert allowed(send, AuthRequest("ses:SendRawEmail", identity, (("ses:FromAddress", SENDER),)))
     assert not allowed(send, AuthRequest("ses:SendRawEmail", identity, (("ses:FromAddress", "ceo@example.com"),)))
-    assert not allowed(policies["api_handler"], AuthRequest("ses:SendRawEmail", identity,
-                                                            (("ses:FromAddress", SENDER),)))
+    assert not allowed(policies["refresh_wave"], AuthRequest("ses:SendRawEmail", identity,
+                                                             (("ses:FromAddress", SENDER),)))
+    assert not any(allowed(p, AuthRequest("ses:SendEmail", identity, (("ses:FromAddress", SENDER),)))
+                   for p in policies.values())  # only raw MIME mail is ever sent
 
 
 

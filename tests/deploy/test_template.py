@@ -78,7 +78,9 @@ def test_functions_get_resource_references_not_literals(staged):
     assert variables["PULSE_TOKEN_SECRET_ARN"] == {"Ref": "TokenSecret"}  # read at run time
     assert variables["PULSE_USER_POOL_ID"] == {"Ref": "StaffUserPool"}
     # The API cannot reference itself (RestAPI -> function -> RestAPI would be a cycle).
-    assert variables["PULSE_PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+    # It gets PublicBaseUrl, else the custom domain's URL (both parameters), else nothing.
+    assert "RestAPI" not in json.dumps(variables["PULSE_PUBLIC_BASE_URL"])
+    assert {"Ref": "PublicBaseUrl"} in variables["PULSE_PUBLIC_BASE_URL"]["Fn::If"]
     assert "PULSE_REPORT_BUCKET" not in variables  # only what the function needs
     logging = template["Resources"]["APIHandler"]["Properties"]["LoggingConfig"]
     assert logging["LogGroup"] == {"Ref": "ApiHandlerLogGroup"}
@@ -149,3 +151,59 @@ def test_the_stream_function_reads_the_stacks_own_table_stream(dev_template):
     assert event["Properties"]["StartingPosition"]
     table = dev_template["Resources"]["PulseTable"]["Properties"]
     assert table["StreamSpecification"]["StreamViewType"]
+
+
+def test_a_failing_stream_batch_is_bisected_retried_a_few_times_then_sent_to_the_failure_queue(dev_template):
+    """Without these one bad record blocks its shard (and every live update) for up to 24 hours."""
+    from deploy.template import STREAM_EVENT_SOURCE
+
+    resources = dev_template["Resources"]
+    properties = resources["ResultsStream"]["Properties"]["Events"][STREAM_EVENT_SOURCE]["Properties"]
+    assert properties["BisectBatchOnFunctionError"] is True
+    assert 0 < properties["MaximumRetryAttempts"] <= 5 and properties["MaximumRecordAgeInSeconds"] <= 3600
+    assert properties["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]}
+    alarm = resources["ResultsStreamIteratorAgeAlarm"]["Properties"]
+    assert alarm["MetricName"] == "IteratorAge" and alarm["Dimensions"][0]["Value"] == {"Ref": "ResultsStream"}
+    assert resources["FailedInvocationsAlarm"]["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+
+
+def test_ses_can_publish_bounces_and_complaints_to_the_encrypted_feedback_topic(dev_template):
+    """An AWS-managed SNS key's policy cannot allow SES, so the topic uses a customer-managed key whose
+    policy lets ses.amazonaws.com generate data keys and decrypt, for this account only."""
+    resources = dev_template["Resources"]
+    topic = resources["SesFeedbackTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "SesFeedbackKey"}
+    key = resources["SesFeedbackKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    ses = [s for s in key["Properties"]["KeyPolicy"]["Statement"]
+           if s.get("Principal") == {"Service": "ses.amazonaws.com"}]
+    assert len(ses) == 1 and set(ses[0]["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert ses[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    policy = resources["SesFeedbackTopicPolicy"]["Properties"]
+    assert policy["Topics"] == [{"Ref": "SesFeedbackTopic"}]
+    assert policy["PolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ses.amazonaws.com"}
+
+
+def test_a_custom_domain_is_in_the_template_and_every_url_follows_it_from_the_first_deploy(dev_template):
+    """Domain, base-path mapping to the api stage, optional Route 53 alias; the API function's public
+    URL and base path, and the Cognito callback, come from the parameters (never set by hand)."""
+    resources = dev_template["Resources"]
+    assert resources["ApiCustomDomain"]["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    mapping = resources["ApiBasePathMapping"]
+    assert mapping["Condition"] == "HasCustomDomain" and mapping["Properties"]["Stage"] == "api"
+    assert resources["ApiDomainRecord"]["Condition"] == "HasHostedZone"
+    api_env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert "HasCustomDomain" in json.dumps(api_env["PULSE_PUBLIC_BASE_URL"])
+    assert api_env["PULSE_BASE_PATH"]["Fn::If"][0] == "HasCustomDomain"
+    assert api_env["PULSE_BASE_PATH"]["Fn::If"][2] == {"Ref": "AWS::NoValue"}  # bare API URL: derived per request
+    callback = json.dumps(resources["StaffUserPoolClient"]["Properties"]["CallbackURLs"])
+    assert "CustomDomainName" in callback and "/staff/callback" in callback
+    assert {"CustomDomainName", "CertificateArn", "BasePath", "HostedZoneId"} <= set(dev_template["Parameters"])
+
+
+def test_staff_mfa_is_required_by_default_so_the_hosted_ui_enrols_it():
+    template = merge_template("prod")
+    pool = template["Resources"]["StaffUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == {"Ref": "StaffMfa"} and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert template["Parameters"]["StaffMfa"]["Default"] == "ON"

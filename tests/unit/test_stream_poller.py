@@ -1,12 +1,12 @@
-"""The local stream poller retries a failed batch, as Lambda does: shards move on only after success."""
-from devtools.stream_poller import StreamPoller
+"""The local stream poller takes the deployed mapping's failure path: retry, bisect, park, move on."""
+from devtools.stream_poller import LocalFailureQueue, StreamPoller
 
 
 class FakeStreams:
-    """One shard: iterator "i0" holds one record, "i1" is empty."""
+    """One shard: iterator "i0" holds the given records, "i1" is empty."""
 
-    def __init__(self):
-        self.reads = []
+    def __init__(self, records):
+        self.records, self.reads = records, []
 
     def describe_stream(self, StreamArn):
         return {"StreamDescription": {"Shards": [{"ShardId": "s1", "SequenceNumberRange": {}}]}}
@@ -16,11 +16,14 @@ class FakeStreams:
 
     def get_records(self, ShardIterator, Limit):
         self.reads.append(ShardIterator)
-        records = [{"eventID": "1"}] if ShardIterator == "i0" else []
-        return {"Records": records, "NextShardIterator": "i1"}
+        return {"Records": self.records if ShardIterator == "i0" else [], "NextShardIterator": "i1"}
 
 
-def test_a_failed_batch_is_read_again_and_a_handled_one_is_not():
+def _record(n: int) -> dict:
+    return {"eventID": str(n), "dynamodb": {"SequenceNumber": f"{n:05d}"}}
+
+
+def test_a_transient_failure_is_retried_and_nothing_is_parked(tmp_path):
     calls = []
 
     def handler(event):
@@ -28,13 +31,32 @@ def test_a_failed_batch_is_read_again_and_a_handled_one_is_not():
         if len(calls) == 1:
             raise TimeoutError("database busy")
 
-    streams = FakeStreams()
-    poller = StreamPoller(None, streams, "t", handler)
+    queue = LocalFailureQueue(tmp_path / "failures.jsonl")
+    poller = StreamPoller(None, FakeStreams([_record(1)]), "t", handler, failure_queue=queue)
     poller.stream_arn = "arn"
-    try:
-        poller.poll_once()
-    except TimeoutError:
-        pass
-    assert poller.iterators["s1"] == "i0"  # not moved: the batch comes again
-    assert poller.poll_once() == 1 and calls[1] == [{"eventID": "1"}]
-    assert poller.poll_once() == 0 and streams.reads == ["i0", "i0", "i1"]
+    assert poller.poll_once() == 1 and calls == [[_record(1)], [_record(1)]]
+    assert queue.messages() == [] and poller.iterators["s1"] == "i1"
+
+
+def test_a_poisoned_record_is_bisected_out_retried_then_parked_and_the_shard_moves_on(tmp_path):
+    handled, tries = [], []
+
+    def handler(event):
+        ids = [r["eventID"] for r in event["Records"]]
+        if "3" in ids:
+            tries.append(ids)
+            raise ValueError("poisoned")
+        handled.extend(ids)
+
+    queue = LocalFailureQueue(tmp_path / "failures.jsonl")
+    streams = FakeStreams([_record(n) for n in range(1, 6)])
+    poller = StreamPoller(None, streams, "t", handler, failure_queue=queue, max_retries=2)
+    poller.stream_arn = "arn"
+    assert poller.poll_once() == 5
+    assert sorted(handled) == ["1", "2", "4", "5"]
+    assert tries.count(["3"]) == 3  # first try + 2 retries of the lone record
+    (parked,) = queue.messages()
+    info = parked["DDBStreamBatchInfo"]
+    assert (info["shardId"], info["startSequenceNumber"], info["batchSize"]) == ("s1", "00003", 1)
+    assert "poisoned" in parked["localError"]
+    assert poller.poll_once() == 0 and streams.reads == ["i0", "i1"]  # not read again
