@@ -323,3 +323,6 @@ cli.add_command(program)
 from .listing import install_listing_commands  # noqa: E402
 
 install_listing_commands(cli)
+from .impact import impact  # noqa: E402
+
+cli.add_command(impact)
