@@ -5,6 +5,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.jobs.reminders import reminder_jobs
 from chalicelib.logging_setup import configure_logging
+from chalicelib.web.actions_api import actions_api
 from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
 from chalicelib.web.form import form
@@ -20,6 +21,7 @@ app.register_blueprint(form)
 app.register_blueprint(mail_links)
 app.register_blueprint(reminder_jobs)
 app.register_blueprint(staff_api)
+app.register_blueprint(actions_api)
 app.register_blueprint(dashboard)
 app.register_blueprint(staff_signin)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
