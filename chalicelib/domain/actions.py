@@ -14,6 +14,7 @@ from typing import Any
 
 from .changes import Segments, parse_date, parse_segments
 from .errors import FieldProblem, InvalidInput
+from .text import text_problem
 
 STATUSES = ("proposed", "approved", "in_progress", "done", "dropped")
 OPEN_STATUSES = ("proposed", "approved", "in_progress")
@@ -63,6 +64,10 @@ def _text(data: dict, name: str, limit: int, problems: list, required: bool = Tr
     if len(value) > limit:
         problems.append(FieldProblem(name, f"is longer than {limit} characters"))
         return None
+    problem = text_problem(value, multiline=name == "note")
+    if problem:
+        problems.append(FieldProblem(name, problem))
+        return None
     return " ".join(value.split()) if name != "note" else value.strip()
 
 
@@ -84,7 +89,7 @@ def parse_finding(data: Any, problems: list[FieldProblem]) -> dict | None:
     if segment is not None and (not isinstance(segment, str) or not SEGMENT.match(segment)):
         problems.append(FieldProblem("finding.segment", "must look like tier=advanced or region=EMEA"))
     label = data.get("label") or ""
-    if not isinstance(label, str) or len(label) > MAX_LABEL:
+    if not isinstance(label, str) or len(label) > MAX_LABEL or text_problem(label):
         problems.append(FieldProblem("finding.label", f"must be text of at most {MAX_LABEL} characters"))
         label = ""
     unknown = sorted(set(data) - {"kind", "wave_id", "ref", "segment", "label"}, key=str)

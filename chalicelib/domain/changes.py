@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from .errors import FieldProblem, InvalidInput
+from .text import text_problem
 
 SEGMENT_DIMENSIONS = ("tiers", "regions", "programs", "partner_types")
 METRIC_KINDS = ("nps", "top2", "mean")
@@ -178,6 +179,8 @@ def parse_change(data: Any) -> ProgramChange:
         problems.append(FieldProblem("description", "is required (what changed, in words)"))
     elif len(description) > MAX_TEXT:
         problems.append(FieldProblem("description", f"is longer than {MAX_TEXT} characters"))
+    elif text_problem(description, multiline=True):
+        problems.append(FieldProblem("description", text_problem(description, multiline=True)))
     effective = parse_date(data.get("effective"), "effective", problems)
     segments = parse_segments(data.get("segments"), problems)
     raw_metrics = data.get("metrics") or []

@@ -133,3 +133,13 @@ def test_overdue_reminder_mails_the_owner_once_a_day(api):
     overdue = list_actions(stores.actions, StaffIdentity("a@vendor.example", "admin"), {"overdue": "true"},
                            date(2026, 3, 1))
     assert [a["due"] for a in overdue] == ["2026-02-01"]
+
+
+def test_the_hourly_reminder_tick_mails_overdue_action_owners(api):
+    client, operations, outbox = api
+    post(client, "/actions", "analyst", body(due="2020-01-31"))
+    result = client.lambda_.invoke("send_due_reminders", client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    assert result.payload == {"enabled": False, "waves": [], "actions_reminded": 1}
+    assert len(list(outbox.rglob("*.eml"))) == 1
+    assert "Scan" not in operations
