@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import click
+import yaml
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 
@@ -17,11 +18,33 @@ def impact() -> None:
     """Effects of program changes on partner experience (difference in differences)."""
 
 
+class _TextDates(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so 2026-02-30 is a located problem, not a crash."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def load_record(path: Path) -> dict:
+    """A change record from YAML or JSON (errors with file:line:column)."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return load_definition(path)
+    text = read_text(path)
+    try:
+        return yaml.load(text, Loader=_TextDates)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InvalidInput(FieldProblem(where, getattr(error, "problem", None) or "invalid YAML")) from None
+
+
 def load_change_file(path: Path):
     from chalicelib.domain.changes import parse_change
 
     with located_problems(path):
-        return parse_change(load_definition(path))
+        return parse_change(load_record(path))
 
 
 def metric_for(ref, scales: dict):
@@ -120,6 +143,10 @@ def impact_estimate(responses, change_file, metric_texts, mapping, scale, level,
     for doc in docs:
         click.echo("")
         click.echo(format_estimate(doc))
+
+
+def _p(value) -> str:
+    return "-" if value is None or value != value else f"{value:.3f}"
 
 
 def _plain(value):

@@ -326,3 +326,7 @@ install_listing_commands(cli)
 from .impact import impact  # noqa: E402
 
 cli.add_command(impact)
+from .plans import actions_group, changes_group  # noqa: E402
+
+cli.add_command(actions_group)
+cli.add_command(changes_group)

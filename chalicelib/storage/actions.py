@@ -64,6 +64,11 @@ class DynamoChangeRepository:
         item = self.table.get(f"CHANGE#{change_id}", "CHANGE")
         return _public(item) if item else None
 
+    def set_estimates(self, change_id: str, estimates: list[dict], at: str) -> bool:
+        """Store the change's latest effect estimates (computed by ``pulse changes estimate``)."""
+        return self.table.update(f"CHANGE#{change_id}", "CHANGE", "SET estimates = :e, estimated_at = :t",
+                                 {":e": estimates, ":t": at}, condition="attribute_exists(PK)")
+
     def all(self) -> list[dict]:
         """Every change, by effective date."""
         return [_public(i) for i in self.table.query_all("CHANGES", index=GSI1)]
