@@ -285,6 +285,10 @@ def demo_seed(force: bool, partner_count: int | None, response_count: int | None
     summary = seed_demo(_repos(), wiring.invitation_tokens(), wiring.settings().public_base_url,
                         links_file, force=force)
     click.echo(summary)
+    if summary.startswith("demo loaded"):  # issue 22: the program story (changes, actions, estimates)
+        from .demo_plans import seed_demo_plans
+
+        click.echo(seed_demo_plans(_repos(), wiring.plan_stores(), notes_file=links_file.parent / "demo-notes.md"))
 
 
 @cli.group()

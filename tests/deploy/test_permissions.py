@@ -261,12 +261,19 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     for path in ("/staff?wave=w-iam", "/staff/comments?wave=w-iam", "/staff/followups?wave=w-iam"):
         hit(f"GET {path}", "GET", path, cookie)
     hit("GET dashboard export", "GET", "/staff/exports/responses?wave=w-iam&format=csv", cookie)
+    for path in ("/staff/actions", f"/staff/actions/{created['action_id']}", "/staff/actions/new?kind=driver",
+                 "/staff/changes", "/staff/changes/iam-change"):  # issue 22 pages
+        hit(f"GET {path}", "GET", path, cookie)
     csrf = token_for("session", session)
     hit("POST correct", "POST", "/staff/comments/correct", signed_in,
         urlencode({"wave": "w-iam", "comment_id": comment_id, "label": "neutral", "back": "", "csrf": csrf}))
     hit("POST followup update", "POST", "/staff/followups/update", signed_in,
         urlencode({"wave": "w-iam", "invitation_id": followups[0]["invitation_id"], "status": "closed",
                    "closing_reason": "resolved", "note": "done", "csrf": csrf}))
+    hit("POST action page", "POST", f"/staff/actions/{created['action_id']}/update", signed_in,
+        urlencode({"status": "in_progress", "note": "started", "csrf": csrf}))
+    hit("POST change page", "POST", "/staff/changes", signed_in,
+        urlencode({"id": "iam-change-2", "description": "tiers redrawn", "effective": "2026-01-01", "csrf": csrf}))
     hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
 
     wiring.reset()
@@ -325,6 +332,8 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert statuses["POST logout"] == 303 and statuses["PATCH followup"] == 200
     assert outcome["refresh_status"]["state"] == "done"
     assert statuses["POST action"] == 201 and statuses["PATCH action"] == 200 and statuses["POST change"] == 201
+    assert statuses["POST action page"] == 303 and statuses["POST change page"] == 303
+    assert all(statuses[f"GET {p}"] == 200 for p in ("/staff/actions", "/staff/changes", "/staff/changes/iam-change"))
     assert outcome["reminders"]["actions_reminded"] == 1  # the overdue action's owner, by SES under its role
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
