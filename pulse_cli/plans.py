@@ -178,3 +178,44 @@ def changes_estimate(change_id, survey_id, level, threshold, min_partners, save)
     if save:
         stores.changes.set_estimates(change_id, docs, _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
         click.echo("\nsaved on the change")
+
+
+@actions_group.command("tell")
+@click.argument("action_id")
+@click.option("--what", required=True, help="What changed, in words partners understand (at most 1000 characters).")
+@click.option("--dry-run", is_flag=True, help="Only count who would hear back.")
+@report_errors
+def actions_tell(action_id, what, dry_run):
+    """"You said, we did": tell partners what a done action changed (identified surveys: the consenting
+    contacts who raised the theme; aggregate surveys: the whole affected segment)."""
+    from chalicelib import wiring
+    from chalicelib.services import results
+    from chalicelib.services.actions import get_action
+    from chalicelib.services.you_said import recipients, tell_partners
+
+    from .main import _repos
+
+    stores, repos, identity = _stores(), _repos(), _identity()
+    action = get_action(stores.actions, identity, action_id)
+    wave = repos.waves.get(action["finding"]["wave_id"])
+    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
+    invitations = {i.invitation_id: i for i in repos.invitations.for_wave(wave.wave_id)}
+    distribution = wiring.distribution()
+    opted = {(invitations[i].partner_id, invitations[i].contact_id)
+             for i in distribution.sends.opted_out(wave.wave_id) if i in invitations}
+    try:
+        comments = results.search_all_comments(wiring.review_stores().snapshots, wiring.review_stores().corrections,
+                                               wave.wave_id)
+    except results.SnapshotMissing:
+        comments = []
+    partners = {p.partner_id: p for p in repos.partners.all()}
+    emails = [c.email for p in partners.values() for c in p.contacts]
+    suppressed = {e.lower() for e in distribution.suppressions.suppressed_among(emails)}
+    audience = recipients(action, survey, [r for r in repos.responses.for_wave(wave.wave_id)
+                                           if r.status == "submitted"], partners, comments, opted, suppressed)
+    if dry_run:
+        click.echo(f"{action_id}: {len(audience[1])} contact(s) would hear back ({audience[0]})")
+        return
+    result = tell_partners(stores.actions, wiring.mailer(), action_id, identity, what, audience,
+                           wiring.settings().mail_from, _now())
+    click.echo(f"{action_id}: told {result['sent']} contact(s) ({result['mode']}); recorded in the action's history")

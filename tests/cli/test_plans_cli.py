@@ -51,3 +51,24 @@ def test_changes_add_and_list_with_located_errors(pulse, tmp_path):
     bad.write_text("id: x\ndescription: d\neffective: 2026-02-30\n")
     result = pulse("changes", "add", str(bad))
     assert result.exit_code == 2 and f"{bad}:3:1: effective: must be a date" in result.output
+
+
+def test_tell_partners_what_a_done_action_changed(pulse, moto_table, monkeypatch, tmp_path):
+    from chalicelib.security.tokens import InvitationTokens
+    from tests.builders import given_open_wave, make_partner
+
+    monkeypatch.setenv("PULSE_OUTBOX_DIR", str(tmp_path / "outbox"))
+    partners = [make_partner("P1", contacts=2), make_partner("P2", region="APJ"), make_partner("P3")]
+    given_open_wave(moto_table, InvitationTokens(TEST_SECRET), partners, wave_id="w-tell")
+    added = pulse("actions", "add", "--title", "Faster payouts", "--owner", "lead@vendor.example", "--due",
+                  "2026-04-30", "--finding", "theme:w-tell:payouts", "--region", "EMEA")
+    action_id = added.output.split(":")[0]
+    refused = pulse("actions", "tell", action_id, "--what", "Payouts within 30 days")
+    assert refused.exit_code == 2 and "status: only a done action" in refused.output
+    for status in ("approved", "in_progress", "done"):
+        pulse("actions", "move", action_id, status)
+    dry = pulse("actions", "tell", action_id, "--what", "Payouts within 30 days", "--dry-run")
+    assert "3 contact(s) would hear back (affected segment)" in dry.output  # aggregate survey: all EMEA contacts
+    told = pulse("actions", "tell", action_id, "--what", "Payouts within 30 days")
+    assert told.exit_code == 0 and "told 3 contact(s)" in told.output
+    assert len(list((tmp_path / "outbox").rglob("*.eml"))) == 3
