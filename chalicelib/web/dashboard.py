@@ -258,7 +258,10 @@ def partner_view(partner_id, identity):
         raise NotFound()
     history = partner_history(wiring.repositories(), partner_id)
     wave_id = _query().get("wave") or (history["waves"][-1]["wave_id"] if history["waves"] else "")
-    return render("partner.html", **_base(identity, wave_id, "partner"), history=history)
+    from chalicelib.services.partner_panel import partner_panel  # issue 22
+
+    return render("partner.html", **_base(identity, wave_id, "partner"), history=history,
+                  panel=partner_panel(history))
 
 
 # -- comment explorer -------------------------------------------------------------------------------
