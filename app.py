@@ -5,10 +5,12 @@ from chalice import Chalice, Rate
 
 from chalicelib.jobs.reminders import reminder_jobs
 from chalicelib.logging_setup import configure_logging
+from chalicelib.web.actions_api import actions_api
 from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
+from chalicelib.web.plans_pages import plans_pages
 from chalicelib.web.request_guard import install_request_guard
 from chalicelib.web.security_headers import install_security_headers
 from chalicelib.web.staff_api import EXPORT_BINARY_TYPES, staff_api
@@ -20,7 +22,9 @@ app.register_blueprint(form)
 app.register_blueprint(mail_links)
 app.register_blueprint(reminder_jobs)
 app.register_blueprint(staff_api)
+app.register_blueprint(actions_api)
 app.register_blueprint(dashboard)
+app.register_blueprint(plans_pages)
 app.register_blueprint(staff_signin)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)  # outermost: its headers go on the guard's refusals too

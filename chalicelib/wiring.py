@@ -107,6 +107,17 @@ def review_stores():
 
 
 @cache
+def plan_stores():
+    """Action plans and program changes (issue 22)."""
+    from types import SimpleNamespace
+
+    from chalicelib.storage.actions import DynamoActionRepository, DynamoChangeRepository
+
+    t = table()
+    return SimpleNamespace(actions=DynamoActionRepository(t), changes=DynamoChangeRepository(t))
+
+
+@cache
 def bad_post_counter():
     """Per-invitation counter of rejected form posts (rate limiting of the partner form)."""
     from chalicelib.storage.rate_limits import DynamoBadPostCounter

@@ -285,6 +285,10 @@ def demo_seed(force: bool, partner_count: int | None, response_count: int | None
     summary = seed_demo(_repos(), wiring.invitation_tokens(), wiring.settings().public_base_url,
                         links_file, force=force)
     click.echo(summary)
+    if summary.startswith("demo loaded"):  # issue 22: the program story (changes, actions, estimates)
+        from .demo_plans import seed_demo_plans
+
+        click.echo(seed_demo_plans(_repos(), wiring.plan_stores(), notes_file=links_file.parent / "demo-notes.md"))
 
 
 @cli.group()
@@ -324,3 +328,10 @@ cli.add_command(program)
 from .listing import install_listing_commands  # noqa: E402
 
 install_listing_commands(cli)
+from .impact import impact  # noqa: E402
+
+cli.add_command(impact)
+from .plans import actions_group, changes_group  # noqa: E402
+
+cli.add_command(actions_group)
+cli.add_command(changes_group)

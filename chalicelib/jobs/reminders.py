@@ -43,14 +43,22 @@ def send_due_reminders(event):
     from chalicelib.logging_setup import configure_logging
 
     configure_logging()
+    from chalicelib.jobs.action_reminders import remind_overdue_actions
+
+    try:  # issue 22: overdue action plans remind their owner, whatever the surveys; never blocks the rest
+        reminded = {"actions_reminded": n} if (n := remind_overdue_actions()) else {}
+    except Exception:  # noqa: BLE001 - logged; the survey reminders below must still go out
+        logger.exception("overdue action reminders failed")
+        reminded = {}
     if not wiring.settings().reminder_surveys:
-        return {"enabled": False, "waves": []}
+        return {"enabled": False, "waves": [], **reminded}
     context = getattr(event, "context", None)
 
     def should_stop() -> bool:
         remaining = getattr(context, "get_remaining_time_in_millis", None)
         return bool(remaining) and remaining() < SAFETY_MARGIN_MS
 
-    result = run_due_reminders(wiring.distribution(), wiring.settings(), datetime.now(UTC), should_stop)
+    result = {**run_due_reminders(wiring.distribution(), wiring.settings(), datetime.now(UTC), should_stop),
+              **reminded}
     logger.info("reminders: %s", result)
     return result

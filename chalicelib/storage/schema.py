@@ -3,7 +3,8 @@
 Single-table design; see docs/data-model.md for every item shape and access pattern.
 
 - ``PK``/``SK``: the item's identity (``SURVEY#<id>``/``VERSION#000003``, ``INVITE#<id>``/``RESPONSE`` ...).
-- ``GSI1``: collections (``WAVE#<id>#INVITATIONS``, ``WAVE#<id>#RESPONSES``, ``PARTNERS``, ``SURVEY#<id>#WAVES``).
+- ``GSI1``: collections (``WAVE#<id>#INVITATIONS``, ``WAVE#<id>#RESPONSES``, ``PARTNERS``, ``SURVEY#<id>#WAVES``,
+  ``ACTIONS`` by ``<status>#<due>#<id>`` and ``CHANGES`` by ``<effective>#<id>``: storage/actions.py).
 - ``GSI2``: sparse index of work queues (follow-ups of a wave by status).
 - Stream (new and old images): feeds the live results update (``chalicelib/jobs/results_stream.py``).
 """

@@ -208,7 +208,10 @@ def overview(identity):
     view = build(doc, summary["summary"], summary["theme_labels"], counts, selection(doc, dims, cells, filters),
                  trend)
     comment_filters = {k: v for k, v in filters.items() if k in results.COMMENT_FILTERS}
-    return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"],
+    from .plans_pages import overview_hooks  # issue 22: action badges and the recorded changes
+
+    return render("overview.html", **_base(identity, wave_id, "overview"), **overview_hooks(identity),
+                  view=view, snapshot=doc["snapshot"],
                   choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
                   comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
                   questions_link="/staff/questions?" + urlencode({"wave": wave_id, **({"by": by} if by else {}),
@@ -259,7 +262,10 @@ def partner_view(partner_id, identity):
         raise NotFound()
     history = partner_history(wiring.repositories(), partner_id)
     wave_id = _query().get("wave") or (history["waves"][-1]["wave_id"] if history["waves"] else "")
-    return render("partner.html", **_base(identity, wave_id, "partner"), history=history)
+    from chalicelib.services.partner_panel import partner_panel  # issue 22
+
+    return render("partner.html", **_base(identity, wave_id, "partner"), history=history,
+                  panel=partner_panel(history))
 
 
 # -- comment explorer -------------------------------------------------------------------------------

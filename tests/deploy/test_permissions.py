@@ -192,6 +192,12 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     unsubscribe = UnsubscribeTokens(TEST_SECRET).issue(last.invitation_id, last.wave_id)
     hit("GET unsubscribe", "GET", f"/u/{unsubscribe}")
 
+    # issue 22: an overdue action plan, so the reminder tick mails its owner under its own role
+    wiring.plan_stores().actions.add({
+        "action_id": "act-iam0000001", "title": "Faster payouts", "owner": "lead@vendor.example",
+        "due": "2020-01-31", "status": "approved", "finding": {"kind": "driver", "wave_id": "w-iam", "ref": "q_portal"},
+        "finding_key": "driver:w-iam:q_portal", "metrics": ["nps:q_nps"], "segments": {}, "direction": "up",
+        "notes": [], "history": [], "version": 1})
     # the hourly jobs, as their own roles: reminders (SES), results (first snapshot of the wave)
     wiring.reset()
     with evaluator.as_function("send_due_reminders"):
@@ -219,6 +225,18 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     for kind in ("responses", "scorecard", "corrections"):
         hit(f"GET export {kind}", "GET", f"{base}/exports/{kind}?format=xlsx",
             {**bearer, "accept": "text/html,*/*;q=0.8"})
+    # issue 22: action plans and program changes
+    action = {"title": "Fix the portal", "owner": "lead@vendor.example", "due": "2026-06-30",
+              "finding": {"kind": "driver", "wave_id": "w-iam", "ref": "q_portal"}, "segments": {"tiers": ["advanced"]}}
+    created = json.loads(hit("POST action", "POST", "/api/v1/staff/actions", json_headers, json.dumps(action))["body"])
+    hit("GET actions", "GET", "/api/v1/staff/actions?format=csv", bearer)
+    hit("GET action", "GET", f"/api/v1/staff/actions/{created['action_id']}", bearer)
+    hit("PATCH action", "PATCH", f"/api/v1/staff/actions/{created['action_id']}", json_headers,
+        json.dumps({"status": "approved"}))
+    change = {"id": "iam-change", "description": "portal rebuilt", "effective": "2026-02-01", "metrics": ["nps:q_nps"]}
+    hit("POST change", "POST", "/api/v1/staff/changes", json_headers, json.dumps(change))
+    hit("GET changes", "GET", "/api/v1/staff/changes", bearer)
+    hit("GET change", "GET", "/api/v1/staff/changes/iam-change", bearer)
     accepted = hit("POST snapshot", "POST", f"{base}/snapshot", bearer)
     # the asynchronous invoke the API made, delivered to refresh_wave under its own role
     for invocation in evaluator.invocations:
@@ -251,6 +269,9 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     for path in ("/staff?wave=w-iam", "/staff/comments?wave=w-iam", "/staff/followups?wave=w-iam"):
         hit(f"GET {path}", "GET", path, cookie)
     hit("GET dashboard export", "GET", "/staff/exports/responses?wave=w-iam&format=csv", cookie)
+    for path in ("/staff/actions", f"/staff/actions/{created['action_id']}", "/staff/actions/new?kind=driver",
+                 "/staff/changes", "/staff/changes/iam-change"):  # issue 22 pages
+        hit(f"GET {path}", "GET", path, cookie)
     csrf = token_for("session", session)
     hit("POST correct", "POST", "/staff/comments/correct", signed_in,
         urlencode({"wave": "w-iam", "comment_id": comment_id, "label": "neutral", "back": "", "csrf": csrf}))
@@ -258,6 +279,10 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
         urlencode({"wave": "w-iam", "invitation_id": followups[0]["invitation_id"], "status": "closed",
                    "closing_reason": "resolved", "note": "done", "assignee": "other@vendor.example",
                    "csrf": csrf}))
+    hit("POST action page", "POST", f"/staff/actions/{created['action_id']}/update", signed_in,
+        urlencode({"status": "in_progress", "note": "started", "csrf": csrf}))
+    hit("POST change page", "POST", "/staff/changes", signed_in,
+        urlencode({"id": "iam-change-2", "description": "tiers redrawn", "effective": "2026-01-01", "csrf": csrf}))
     hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
 
     # the operator closes the wave: the final report must first rebuild the snapshot (refresh_wave's code)
@@ -339,6 +364,10 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert statuses["POST correct"] == 303 and statuses["POST followup update"] == 303
     assert statuses["POST logout"] == 303 and statuses["PATCH followup"] == 200
     assert outcome["refresh_status"]["state"] == "done"
+    assert statuses["POST action"] == 201 and statuses["PATCH action"] == 200 and statuses["POST change"] == 201
+    assert statuses["POST action page"] == 303 and statuses["POST change page"] == 303
+    assert all(statuses[f"GET {p}"] == 200 for p in ("/staff/actions", "/staff/changes", "/staff/changes/iam-change"))
+    assert outcome["reminders"]["actions_reminded"] == 1  # the overdue action's owner, by SES under its role
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
     assert outcome["live"]["updated"] == ["w-iam"]  # the live update ran (no full rebuild) under its role

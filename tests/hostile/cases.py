@@ -263,6 +263,61 @@ def staff_api(w: World) -> list[Case]:
     return cases
 
 
+ACTION_BODY = {"title": "Faster payouts", "owner": "lead@vendor.example", "due": "2026-04-30",
+               "finding": {"kind": "driver", "wave_id": "px-hostile", "ref": "q_portal"}, "metrics": ["nps:q_nps"],
+               "segments": {"tiers": ["advanced"]}, "direction": "up"}
+CHANGE_BODY = {"id": "hostile-change", "description": "new portal", "effective": "2026-02-01",
+               "segments": {"tiers": ["advanced"]}, "metrics": ["nps:q_nps"]}
+
+
+def actions_api(w: World) -> list[Case]:
+    """Action plans and program changes (issue 22): every text field, ids, filters, workflow."""
+    cases = []
+    write = {"Authorization": f"Bearer {w.bearer['analyst']}", **JSON}
+    read = {"Authorization": f"Bearer {w.bearer['analyst']}"}
+    actions, changes = "/api/v1/staff/actions", "/api/v1/staff/changes"
+    for label, text in BAD_TEXT.items():
+        for name in ("title", "owner", "due", "direction"):
+            cases.append(Case("actions_api", f"action_{name}:{label}", "POST", actions, headers=write,
+                              body=_json({**ACTION_BODY, name: ACTION_BODY[name] + text})))
+        for name in ("kind", "wave_id", "ref", "label"):
+            finding = {**ACTION_BODY["finding"], name: ACTION_BODY["finding"].get(name, "x") + text}
+            cases.append(Case("actions_api", f"action_finding_{name}:{label}", "POST", actions, headers=write,
+                              body=_json({**ACTION_BODY, "finding": finding})))
+        cases.append(Case("actions_api", f"action_metric:{label}", "POST", actions, headers=write,
+                          body=_json({**ACTION_BODY, "metrics": ["nps:q_nps" + text]})))
+        cases.append(Case("actions_api", f"action_segment:{label}", "POST", actions, headers=write,
+                          body=_json({**ACTION_BODY, "segments": {"tiers": ["advanced" + text]}})))
+        cases.append(Case("actions_api", f"action_key:{label}", "POST", actions, headers=write,
+                          body=_json({**ACTION_BODY, text: 1})))
+        for name in ("id", "description", "effective"):
+            cases.append(Case("actions_api", f"change_{name}:{label}", "POST", changes, headers=write,
+                              body=_json({**CHANGE_BODY, name: CHANGE_BODY[name] + text})))
+        cases.append(Case("actions_api", f"actions_filter:{label}", "GET", actions, headers=read,
+                          query=[("status", "proposed" + text)], expect=_query_expect(label)))
+    for label, value in {"list": [], "number": 5, "null": None, "nested": {"a": {"b": 1}}}.items():
+        for name in ("title", "owner", "due", "finding", "metrics", "segments"):
+            optional = (name, label) in {("metrics", "list"), ("metrics", "null"), ("segments", "null")}
+            cases.append(Case("actions_api", f"action_type_{name}:{label}", "POST", actions, headers=write,
+                              body=_json({**ACTION_BODY, name: value}), expect=(201,) if optional else (400,),
+                              writes_ok=optional))
+    for label, literal in HUGE_NUMBERS.items():
+        cases.append(Case("actions_api", f"action_number:{label}", "POST", actions, headers=write,
+                          body=f'{{"title": "x", "due": {literal}}}'.encode()))
+    for label, ident in {"long_3000": "i" * 3000, "nul": "a%00b", "crlf": "a%0D%0Ab", "surrogate": "%ED%A0%80",
+                         "unknown": "act-0000000000"}.items():
+        cases.append(Case("actions_api", f"action_id:{label}", "PATCH", f"{actions}/{ident}", headers=write,
+                          body=_json({"note": "x"}), expect=(400, 404) if label != "unknown" else (404,)))
+        cases.append(Case("actions_api", f"change_id:{label}", "GET", f"{changes}/{ident}", headers=read,
+                          expect=(400, 404) if label != "unknown" else (404,)))
+    cases.append(Case("actions_api", "viewer_may_not_create", "POST", actions,
+                      headers={"Authorization": f"Bearer {w.bearer['viewer']}", **JSON}, body=_json(ACTION_BODY),
+                      expect=(403,)))
+    cases.append(Case("actions_api", "unknown_filter", "GET", actions, headers=read, query=[("colour", "red")]))
+    cases.append(Case("actions_api", "export_format", "GET", actions, headers=read, query=[("format", "xlsx")]))
+    return cases
+
+
 def dashboard(w: World) -> list[Case]:
     cases = []
     cookie = {"Cookie": f"pulse_staff={w.session}"}
@@ -340,7 +395,7 @@ def dashboard(w: World) -> list[Case]:
 def all_cases(w: World) -> list[Case]:
     """Every generated HTTP case."""
     return (partner_api(w) + partner_reads_and_tokens(w) + partner_form(w) + mail_links(w) + staff_api(w)
-            + dashboard(w))
+            + dashboard(w) + actions_api(w))
 
 
 PARTNER_COLUMNS = ("partner_id", "name", "tier", "region", "country", "partner_types", "transacting",

@@ -1,0 +1,65 @@
+"""Use cases of the program change record: add (admin/analyst), list (scoped), and the changes
+that concern a segment shown on a trend chart."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.domain.actions import visible_to_scope
+from chalicelib.domain.changes import Segments, parse_change
+from chalicelib.domain.errors import AlreadySubmitted, NotFound
+
+
+def _segments(change: dict) -> Segments:
+    return Segments(**{k: tuple(v) for k, v in (change.get("segments") or {}).items()})
+
+
+def may_see(identity, change: dict) -> bool:
+    scope = identity.effective_scope()
+    return scope is None or visible_to_scope(_segments(change), scope.dimension, scope.value)
+
+
+def add_change(repo, identity, body, now: datetime) -> dict:
+    identity.require("analyst")
+    change = {**parse_change(body).to_dict(), "created_by": identity.subject,
+              "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if not repo.add(change):
+        raise AlreadySubmitted(f"a change with id {change['change_id']} exists")
+    return change
+
+
+def list_changes(repo, identity) -> list[dict]:
+    return [c for c in repo.all() if may_see(identity, c)]
+
+
+def get_change(repo, identity, change_id: str) -> dict:
+    change = repo.get(change_id) if isinstance(change_id, str) and len(change_id) <= 63 else None
+    if change is None or not may_see(identity, change):
+        raise NotFound("no such change")
+    return change
+
+
+def visible_change(change: dict, identity) -> dict:
+    """The change as the identity may read it: a viewer gets each estimate's verdict and interval,
+    not the group cells (the unaffected group spans partners outside a viewer's scope)."""
+    if identity.effective_scope() is None and identity.role != "viewer":
+        return change
+    estimates = [{k: v for k, v in doc.items() if k not in ("cells", "panel")}
+                 for doc in change.get("estimates") or []]
+    return {**change, "estimates": estimates} if "estimates" in change else change
+
+
+def affects_segment(change: dict, dimension: str | None, value: str | None) -> bool:
+    """Whether a change concerns the segment a trend chart shows (None = everyone): a change for
+    everyone concerns every segment; a change for tier X concerns the overall chart and tier X."""
+    segments = _segments(change)
+    if dimension is None or segments.is_everyone():
+        return True
+    wanted = {"tier": segments.tiers, "region": segments.regions, "program": segments.programs,
+              "partner_type": segments.partner_types}.get(dimension)
+    return not wanted or value in wanted
+
+
+def change_to_record(change: dict):
+    """The domain record of a stored change (for the estimator)."""
+    return parse_change({k: change[k] for k in ("change_id", "description", "effective", "segments", "metrics",
+                                                "actions") if k in change})

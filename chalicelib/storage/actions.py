@@ -1,0 +1,74 @@
+"""Action plans and program changes, in the one table.
+
+Action: PK ``ACTION#<action id>``, SK ``ACTION``; GSI1PK ``ACTIONS``, GSI1SK
+``<status>#<due date>#<action id>`` (all actions, or one status by due date, in one paginated
+query; the overdue reminder reads the open statuses). Fields: see ``chalicelib.domain.actions``.
+Updates are conditional on ``version`` (optimistic locking); creation on ``attribute_not_exists``.
+
+Change: PK ``CHANGE#<change id>``, SK ``CHANGE``; GSI1PK ``CHANGES``, GSI1SK
+``<effective date>#<change id>`` (every change by effective date). Fields: change_id,
+description, effective, segments, metrics, actions, created_by, created_at.
+No Scan anywhere: every list is a GSI1 query followed to the end.
+"""
+from __future__ import annotations
+
+from chalicelib.domain.errors import ConcurrentUpdate
+
+from .schema import GSI1
+from .table import DynamoTable
+
+KEYS = ("PK", "SK", "GSI1PK", "GSI1SK", "type")
+
+
+def _public(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k not in KEYS}
+
+
+def action_item(action: dict) -> dict:
+    return {"PK": f"ACTION#{action['action_id']}", "SK": "ACTION", "type": "action",
+            "GSI1PK": "ACTIONS", "GSI1SK": f"{action['status']}#{action['due']}#{action['action_id']}", **action}
+
+
+class DynamoActionRepository:
+    def __init__(self, table: DynamoTable):
+        self.table = table
+
+    def add(self, action: dict) -> bool:
+        """Store a new action; False when the id exists already."""
+        return self.table.put(action_item(action), condition="attribute_not_exists(PK)")
+
+    def get(self, action_id: str) -> dict | None:
+        item = self.table.get(f"ACTION#{action_id}", "ACTION")
+        return _public(item) if item else None
+
+    def replace(self, action: dict, expected_version: int) -> None:
+        if not self.table.put(action_item(action), condition="version = :v", values={":v": expected_version}):
+            raise ConcurrentUpdate("the action changed meanwhile; reload and try again")
+
+    def all(self, status: str | None = None) -> list[dict]:
+        """Every action (or those in one status), by status then due date."""
+        return [_public(i) for i in self.table.query_all("ACTIONS", index=GSI1,
+                                                         sk_prefix=f"{status}#" if status else None)]
+
+
+class DynamoChangeRepository:
+    def __init__(self, table: DynamoTable):
+        self.table = table
+
+    def add(self, change: dict) -> bool:
+        item = {"PK": f"CHANGE#{change['change_id']}", "SK": "CHANGE", "type": "change", "GSI1PK": "CHANGES",
+                "GSI1SK": f"{change['effective']}#{change['change_id']}", **change}
+        return self.table.put(item, condition="attribute_not_exists(PK)")
+
+    def get(self, change_id: str) -> dict | None:
+        item = self.table.get(f"CHANGE#{change_id}", "CHANGE")
+        return _public(item) if item else None
+
+    def set_estimates(self, change_id: str, estimates: list[dict], at: str) -> bool:
+        """Store the change's latest effect estimates (computed by ``pulse changes estimate``)."""
+        return self.table.update(f"CHANGE#{change_id}", "CHANGE", "SET estimates = :e, estimated_at = :t",
+                                 {":e": estimates, ":t": at}, condition="attribute_exists(PK)")
+
+    def all(self) -> list[dict]:
+        """Every change, by effective date."""
+        return [_public(i) for i in self.table.query_all("CHANGES", index=GSI1)]
