@@ -60,10 +60,11 @@ class Finding:
     keys: tuple[Key, ...]
     respondents: int
     partners: int
+    what: str = "is determined"
 
     def describe(self) -> str:
         where = " + ".join(_label(k) for k in self.keys)
-        return f"{self.name}: {where} ({self.respondents} answers from {self.partners} partners) is determined"
+        return f"{self.name}: {where} ({self.respondents} answers from {self.partners} partners) {self.what}"
 
 
 @dataclass
@@ -288,16 +289,19 @@ def _findings(closure: _Closure, name: str, withheld: list[Key], threshold: int,
 
 
 def audit(items: Items, atoms: pd.DataFrame, threshold: int, min_partners: int = 1) -> list[Finding]:
-    """Every withheld value (or small pair of withheld values) the published values determine."""
+    """Every withheld value (or small pair of withheld values) the published values determine, and
+    every published group under the thresholds."""
     membership = Membership(atoms)
     out = []
     for name in sorted(set(items.published) | set(items.withheld)):
         published = sorted(items.published.get(name, set()), key=repr)
         withheld = sorted(items.withheld.get(name, set()), key=repr)
-        if not withheld:
-            continue
         closure = _Closure(membership, name, published, withheld, sorted(items.differences.get(name, set()), key=repr))
         out += _findings(closure, name, withheld, threshold, min_partners)
+        for key in published:  # a published group under the thresholds is a disclosure by itself
+            answers, partners = closure.size(closure.vector(key))
+            if 0 < answers and (answers < threshold or partners < min_partners):
+                out.append(Finding(name, (key,), answers, partners, "is published below the threshold"))
     return out
 
 

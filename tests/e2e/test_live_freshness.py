@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests.builders import VALID_ANSWERS, given_open_wave, make_partner, token_of
-from tests.review.conftest import auth
+from tests.review.conftest import auth, identified_definition
 
 pytestmark = pytest.mark.dynamodb_local
 WINDOW_S = 60
@@ -47,7 +47,8 @@ def test_a_detractor_reaches_the_staff_api_and_the_queue_without_a_command(local
     from devtools.stream_poller import StreamPoller
 
     partners = [make_partner(f"P{i:03d}") for i in range(7)]
-    repos, links = given_open_wave(local_table, tokens, partners, wave_id=WAVE)
+    # identified: the analyst reads the live scorecard (aggregate surveys publish released copies)
+    repos, links = given_open_wave(local_table, tokens, partners, wave_id=WAVE, definition=identified_definition())
     wiring = app_env(local_table)
     streams = boto3.client("dynamodbstreams", region_name="us-east-1",
                            endpoint_url=local_table.client.meta.endpoint_url)
@@ -59,7 +60,8 @@ def test_a_detractor_reaches_the_staff_api_and_the_queue_without_a_command(local
     try:
         with Client(app, stage_name="test") as client:
             def submit(link, nps, comment):
-                body = {"answers": {**VALID_ANSWERS, "q_nps": nps, "q_comment": comment}, "language": "en",
+                body = {"answers": {**VALID_ANSWERS, "q_nps": nps, "q_comment": comment, "q_contact": "yes"},
+                        "language": "en",
                         "final": True}
                 response = client.http.put(f"/api/v1/invitations/{token_of(link)}/response",
                                            headers={"Content-Type": "application/json"}, body=json.dumps(body))
