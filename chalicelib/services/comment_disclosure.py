@@ -2,18 +2,19 @@
 request path). Protect by coarsening before hiding.
 
 * A reader allowed respondent-level data on an identified survey (``may_see_identity``) reads every
-  comment with its segment labels; who wrote it (``IDENTITY_FIELDS``) only where the respondent is
+  comment with its segment labels; who wrote it (``PERSON_FIELDS``) only where the respondent is
   ``consent.identifiable``.
 * Everyone else reads each comment's text with only the segment labels that keep it in a crowd:
-  ``label_plan`` groups the wave's comments by their published labels and, while a group holds
-  fewer than ``min_comments`` comments, ``min_respondents`` respondents or ``min_partners``
-  partners, drops the next label of its comments (``DROP_ORDER``: partner types, programs, region,
-  tier, question). Every combination of published labels therefore covers a crowd, so no filter or
-  combination of filters (each selects a union of such groups) isolates a small group. Only the
-  comments of a group still too small with every label dropped are withheld, and the view says
-  how many and why. The plan is made once per snapshot over the whole wave, not per scope: a
-  scoped reader sees the comments whose published labels place them in its scope, so two scopes'
-  views combine to nothing finer than the plan.
+  ``label_plan`` groups the wave's comments by their published labels; a group with fewer than
+  ``min_comments`` comments, ``min_respondents`` respondents or ``min_partners`` partners first
+  borrows comments that share its remaining labels from a group that can spare them (they drop the
+  same labels, so the small group hides among them), else drops its next label (``DROP_ORDER``:
+  partner types, programs, region, tier, question). Every combination of published labels then
+  covers a crowd, so no filter or combination of filters (each selects a union of such groups)
+  isolates a small group. Only a group still too small with no label left is withheld, and the
+  view says how many comments and why. The plan is made once per snapshot over the whole wave,
+  not per scope: a scoped reader sees the comments whose published labels place them in its
+  scope, so two scopes' views combine to nothing finer than the plan.
 * Comment ids are opaque for those readers (``public_id``): a keyed hash of the wave and the
   comment, unique per comment, so one person's comments share no prefix; ``resolve`` maps them back.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 #: segment labels of a comment record, dropped in this order (the question last: it says what
 #: the comment answers)
@@ -49,12 +50,46 @@ class LabelPlan:
                 "even with every segment label removed")
 
 
+class _Crowd:
+    """Counts of one group (comments, distinct respondents, distinct partners), updated in O(1)."""
+
+    def __init__(self, comments, thresholds: tuple[int, int, int]):
+        self.thresholds = thresholds
+        self.n, self.people, self.partners = 0, Counter(), Counter()
+        for c in comments:
+            self.add(c, 1)
+
+    def add(self, c: dict, sign: int) -> None:
+        self.n += sign
+        for counter, k in ((self.people, c.get("invitation_id")), (self.partners, c.get("partner_id"))):
+            counter[k] += sign
+            if counter[k] <= 0:
+                del counter[k]
+
+    def passes(self) -> bool:
+        comments, respondents, partners = self.thresholds
+        return self.n >= comments and len(self.people) >= respondents and len(self.partners) >= partners
+
+    def passes_without(self, c: dict) -> bool:
+        comments, respondents, partners = self.thresholds
+        return (self.n - 1 >= comments
+                and len(self.people) - (self.people[c.get("invitation_id")] == 1) >= respondents
+                and len(self.partners) - (self.partners[c.get("partner_id")] == 1) >= partners)
+
+
 def label_plan(comments: list[dict], min_comments: int, min_respondents: int = 1, min_partners: int = 1) -> LabelPlan:
-    """The labels each comment keeps so every group of equal published labels is a crowd."""
+    """The labels each comment keeps so every group of equal published labels is a crowd.
+
+    A small group drops its next label; one left with only the question (or nothing) first borrows
+    comments that share it from groups that can spare them (those lose their other labels, so the
+    group hides among them). A group still small with no label left is withheld."""
+    thresholds = (min_comments, min_respondents, min_partners)
     kept = {c["id"]: list(DROP_ORDER) for c in comments}
+    values = {c["id"]: {label: _value(c, label) for label in DROP_ORDER} for c in comments}
 
     def key(c):
-        return tuple((label, _value(c, label)) for label in kept[c["id"]])
+        own = values[c["id"]]
+        return tuple((label, own[label]) for label in kept[c["id"]])
 
     withheld: set[str] = set()
     for _ in range(len(DROP_ORDER) + 1):
@@ -62,19 +97,47 @@ def label_plan(comments: list[dict], min_comments: int, min_respondents: int = 1
         for c in comments:
             if c["id"] not in withheld:
                 groups[key(c)].append(c)
-        small = [g for g in groups.values() if len(g) < min_comments
-                 or len({c.get("invitation_id") for c in g}) < min_respondents
-                 or len({c.get("partner_id") for c in g}) < min_partners]
+        crowds = {k: _Crowd(g, thresholds) for k, g in groups.items()}
+        small = sorted((k for k, crowd in crowds.items() if not crowd.passes()), key=str)
         if not small:
             break
-        for group in small:
-            for c in group:
+        for name in small:
+            # borrow only where a group is about to lose its last label (the question) or be withheld
+            if crowds[name].passes() or (len(name) <= 1 and _borrow(name, groups, crowds, kept)):
+                continue
+            for c in groups[name]:
                 if kept[c["id"]]:
                     kept[c["id"]].pop(0)
                 else:
                     withheld.add(c["id"])
-    return LabelPlan({cid: tuple(labels) for cid, labels in kept.items()}, withheld,
-                     (min_comments, min_respondents, min_partners))
+    return LabelPlan({cid: tuple(labels) for cid, labels in kept.items()}, withheld, thresholds)
+
+
+def _borrow(name: tuple, groups: dict, crowds: dict, kept: dict) -> bool:
+    """Move comments of larger groups that agree on every label of group ``name`` into it (they
+    drop their other labels) until it passes, taking from a donor only while the donor still passes."""
+    wanted = dict(name)
+    donors = [k for k in groups if k != name and len(k) > len(name) and crowds[k].passes()
+              and all(dict(k).get(label) == value for label, value in wanted.items())]
+    target = _Crowd(groups[name], crowds[name].thresholds)
+    taken: list[tuple[tuple, dict]] = []
+    for donor in sorted(donors, key=lambda k: (-len(groups[k]), str(k))):
+        for c in sorted(groups[donor], key=lambda c: c["id"]):
+            if not crowds[donor].passes_without(c):
+                continue
+            crowds[donor].add(c, -1)
+            target.add(c, 1)
+            taken.append((donor, c))
+            if target.passes():
+                for source, t in taken:
+                    groups[source].remove(t)
+                    kept[t["id"]] = [label for label in DROP_ORDER if label in wanted]
+                    groups[name].append(t)
+                crowds[name] = target
+                return True
+    for source, t in taken:  # not enough to borrow: give everything back
+        crowds[source].add(t, 1)
+    return False
 
 
 def coarsened(comment: dict, plan: LabelPlan) -> dict:
@@ -115,8 +178,17 @@ def withheld_notice(count: int, plan: LabelPlan) -> dict | None:
             "message": f"{count} comment{'' if count == 1 else 's'} withheld: {plan.reason()}."}
 
 
+DEFAULT_PARTNER_THRESHOLD = 3
+
+
+def partner_threshold(review) -> int:
+    """Distinct partners a published group needs: ``min_partners`` of the settings when configured, else 3."""
+    return int(getattr(review, "min_partners", None) or DEFAULT_PARTNER_THRESHOLD)
+
+
 def reader_settings(review, secret: str) -> dict:
     """Keyword arguments of ``results.search_comments`` from the review settings: comment,
     respondent and partner thresholds (partners: ``min_partners`` when configured, else 3)."""
+
     return {"min_comments": review.min_comments, "min_respondents": review.min_scores,
-            "min_partners": int(getattr(review, "min_partners", None) or 3), "secret": secret}
+            "min_partners": partner_threshold(review), "secret": secret}
