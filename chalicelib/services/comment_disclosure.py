@@ -170,12 +170,22 @@ def resolve(comments: list[dict], wave_id: str, given: str, secret: str) -> dict
     return None
 
 
-def withheld_notice(count: int, plan: LabelPlan) -> dict | None:
-    """How many comments a view withholds, and why (None when it withholds none)."""
-    if not count:
+def withheld_notice(count: int, plan: LabelPlan, unlabelled: int = 0, dimension: str | None = None) -> dict | None:
+    """How many comments a view withholds, and why (None when it withholds none). ``count``: withheld
+    by the plan (no crowd); ``unlabelled``: those of a scoped reader's scope whose ``dimension``
+    label the plan removed (listing them would tell their segment)."""
+    if not count and not unlabelled:
         return None
-    return {"comments": count, "reason": plan.reason(),
-            "message": f"{count} comment{'' if count == 1 else 's'} withheld: {plan.reason()}."}
+    comments, respondents, partners = plan.thresholds
+    smaller = f"group smaller than {comments} comments, {respondents} respondents or {partners} partners"
+    parts = []
+    if count:
+        parts.append(f"{count} comment{'' if count == 1 else 's'} withheld: {smaller} even with every segment "
+                     "label removed.")
+    if unlabelled:
+        parts.append(f"{unlabelled} comment{'' if unlabelled == 1 else 's'} of your scope withheld here: their "
+                     f"{dimension} label is removed to protect a {smaller}.")
+    return {"comments": count + unlabelled, "reason": plan.reason(), "message": " ".join(parts)}
 
 
 DEFAULT_PARTNER_THRESHOLD = 3

@@ -456,10 +456,10 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
         plan = comment_plan(store, wave_id, pointer, (min_comments, min_respondents, min_partners))
         shown = [cd.coarsened(c, plan) for c in everything if c["id"] not in plan.withheld]
         visible = [c for c in shown if identity.admits(c)]
-        notice = cd.withheld_notice(len(in_scope) - len(visible), plan)
-        if notice and identity.effective_scope():
-            notice["message"] += (f" Comments whose {identity.effective_scope().dimension} label is removed "
-                                  "to protect a small group are not listed in a scoped view.")
+        no_crowd = sum(1 for c in in_scope if c["id"] in plan.withheld)
+        scope = identity.effective_scope()
+        notice = cd.withheld_notice(no_crowd, plan, len(in_scope) - no_crowd - len(visible),
+                                    scope.dimension if scope else None)
     segment = [c for c in visible if _segment_match(c, filters)]
     base = {"wave_id": wave_id, "filters": filters, "segment_comments": len(segment),
             "snapshot": pointer["version"], "scope": identity.to_dict()["scope"],

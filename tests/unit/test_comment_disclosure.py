@@ -61,6 +61,9 @@ def test_no_combination_of_filters_selects_fewer_comments_than_the_threshold():
     tiny = cd.label_plan(comments[:3], 8)
     assert tiny.withheld == {c["id"] for c in comments[:3]}
     assert cd.withheld_notice(3, tiny)["message"].startswith("3 comments withheld: group smaller than 8")
+    assert cd.withheld_notice(0, tiny) is None
+    assert "2 comments of your scope withheld here: their region label" in cd.withheld_notice(0, tiny, 2,
+                                                                                               "region")["message"]
 
 
 def test_a_group_of_many_comments_from_few_partners_is_coarsened():
