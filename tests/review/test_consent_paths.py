@@ -85,5 +85,7 @@ def test_a_detractor_who_said_no_gets_no_follow_up_notice_or_name_on_any_path(sm
 
     # partner view: the "no" respondent is numbered, not named
     history = partner_history(repos, no.partner_id)
-    named = [r for w in history["waves"] for r in w["respondents"] if r["identified"]]
-    assert all(r["nps"] != 1 or "consent yes" in " ".join(c["text"] for c in r["comments"]) for r in named)
+    by_comment = {c["text"]: r for w in history["waves"] for r in w["respondents"] for c in r["comments"]}
+    assert by_comment["Terrible payouts, consent yes"]["identified"] is True
+    refused = by_comment["Terrible payouts, consent no"]
+    assert refused["identified"] is False and refused["label"].startswith("Respondent ")
