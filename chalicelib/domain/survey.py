@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .consent import identifiable
 from .errors import FieldProblem, InvalidInput
 from .logic import ConditionChecker, combine, evaluate, find_cycle, references
 
@@ -156,10 +157,9 @@ class Survey:
         return max(1, -(-seconds // 60))
 
     def contact_consented(self, answers: dict) -> bool:
-        """True when identified follow-up is allowed for a response with these answers."""
-        if self.reporting != "identified" or not self.consent_question:
-            return False
-        return answers.get(self.consent_question) == "yes"
+        """True when identified follow-up is allowed for a response with these answers
+        (``chalicelib.domain.consent.identifiable``, the one consent rule)."""
+        return identifiable(self, answers)
 
     def questions(self) -> list[Question]:
         return [q for section in self.sections for q in section.questions]

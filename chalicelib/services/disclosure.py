@@ -4,9 +4,9 @@ applied to export rows and comment-explorer results (standard library only: requ
 A row or comment belongs to a group a published aggregate hides when the respondent falls in a
 suppressed cell of any breakdown of the scorecard the caller sees (directly or as a complement);
 such rows are left out. Answers to a question withheld in one of the respondent's cells are
-blanked. The comment explorer uses its own plan at the comment threshold over every filter it
-offers (tier, region, partner type, program, question and tier x region), with complements, so
-a wider filter never lists the comments a narrower one hides.
+blanked. The comment explorer and the export's comments follow ``comment_disclosure`` (labels
+coarsened instead of comments hidden); ``hidden_comment_ids`` is the explorer's plan before issue
+21, kept only as the baseline of ``benchmarks/demo_comment_shares.py``.
 
 Who sees respondent-level data is decided by ``may_see_identity`` / ``may_see_rows`` (the
 confidentiality model in docs/analysis.md): a viewer never does.
@@ -24,7 +24,6 @@ FIELDS = {"tier": ("tier", False), "region": ("region", False), "country": ("cou
 #: comment-explorer filters -> comment record field (multi-valued?)
 COMMENT_FIELDS = {"tier": ("tier", False), "region": ("region", False), "partner_type": ("partner_types", True),
                   "program": ("programs", True), "question": ("question_id", False)}
-IDENTITY_FIELDS = ("partner_id", "invitation_id", "country", "nps", "wave_id")
 
 
 def labels(attributes: dict, dim: str, fields=FIELDS) -> set[str]:
@@ -147,8 +146,8 @@ def _lines_suppress(counts: Counter, threshold: int) -> set:
 
 
 def hidden_comment_ids(comments: list[dict], threshold: int) -> set[str]:
-    """Ids of comments in a group the explorer must hide at ``threshold`` comments: every filter
-    alone and every pair of filters (the explorer accepts at most ``MAX_SEGMENT_FILTERS``)."""
+    """(Baseline only, see the module docstring.) Ids of comments in a group the old explorer hid at
+    ``threshold`` comments: every filter alone and every pair of filters."""
     out: set[str] = set()
     member = {c["id"]: {d: labels(c, d, COMMENT_FIELDS) for d in COMMENT_FIELDS} for c in comments}
     dims = list(COMMENT_FIELDS)
@@ -187,7 +186,6 @@ def _groups(member: dict, table: tuple) -> list[tuple]:
 
 
 MAX_SEGMENT_FILTERS = 2
-SEGMENT_LABELS = ("tier", "region", "partner_types", "programs", "question_id")
 
 
 def may_see_identity(identity, reporting: str) -> bool:
@@ -198,14 +196,6 @@ def may_see_identity(identity, reporting: str) -> bool:
 def may_see_rows(identity) -> bool:
     """Respondent-level rows (the responses export, follow-ups): admins and analysts, never a viewer."""
     return identity.role in ("admin", "analyst")
-
-
-def without_identity(comment: dict, filters: dict | None = None) -> dict:
-    """A comment record with nothing that says who wrote it, and no segment labels beyond the
-    filters chosen (labels would let a reader regroup comments into groups the plan never checked)."""
-    chosen = {FILTER_LABEL[f] for f in (filters or {}) if f in FILTER_LABEL}
-    return {k: v for k, v in comment.items()
-            if k not in IDENTITY_FIELDS and (k not in SEGMENT_LABELS or k in chosen)}
 
 
 FILTER_LABEL = {"tier": "tier", "region": "region", "partner_type": "partner_types", "program": "programs",

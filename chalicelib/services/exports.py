@@ -7,7 +7,8 @@ the survey is known, a ``questions`` sheet (id, section, type, English text, sca
 Every cell and header is neutralised against formula injection: text starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return (or the full-width ``＝＋－＠``) gets a leading
 apostrophe; ids the system issued (``ID_COLUMNS``) are left untouched so joins work. Rows respect
-the caller's scope; small groups are left out (suppression).
+the caller's scope; small groups are left out (suppression) and the responses export says how
+many comments it withholds (``response_export``).
 """
 from __future__ import annotations
 
@@ -123,53 +124,71 @@ RESPONSE_HEADERS = ["response_id", "partner_id", "tier", "region", "country", "p
 
 def response_rows(responses, survey_questions: list, comments: list[dict], identity,
                   min_scores: int, min_comments: int, plan=None, hidden_comments: set | None = None,
-                  identified: bool = False) -> tuple[list[str], list[list]]:
-    """Submitted responses in scope with snapshot attributes, answers, sentiment and themes.
+                  identified: bool = False, survey=None) -> tuple[list[str], list[list]]:
+    """Headers and rows of ``response_export`` (without the count of withheld comments)."""
+    headers, rows, _ = response_export(responses, survey_questions, comments, identity, min_scores, min_comments,
+                                       plan, hidden_comments, identified, survey)
+    return headers, rows
 
-    Suppression: ``plan`` (``disclosure.RowPlan`` of the scorecard the caller sees) leaves out every
-    respondent in a hidden cell and blanks answers to questions withheld in one of its cells;
-    without a plan, tier x region groups smaller than ``min_scores`` are left out. Comment text,
-    sentiment and themes are blanked for ``hidden_comments`` (the explorer's plan) and in groups with
-    fewer than ``min_comments`` comments. ``identified``: partner and response ids are shown (an
-    identified survey read by an admin or analyst); otherwise those columns are empty.
+
+def response_export(responses, survey_questions: list, comments: list[dict], identity,
+                    min_scores: int, min_comments: int, plan=None, hidden_comments: set | None = None,
+                    identified: bool = False, survey=None) -> tuple[list[str], list[list], int]:
+    """Submitted responses in scope with snapshot attributes, answers, sentiment and themes, and
+    the number of the scope's comments the export withholds.
+
+    ``identified`` (an admin or analyst of an identified survey, ``disclosure.may_see_identity``):
+    every response and every comment; partner id and country on every row (the survey told the
+    partner its account team sees its answers), response id and time only where the respondent is
+    ``consent.identifiable`` (``survey``). Otherwise, suppression: ``plan`` (``disclosure.RowPlan``
+    of the scorecard the caller sees) leaves out every respondent in a hidden cell and blanks answers
+    to questions withheld in one of its cells; without a plan, tier x region groups smaller than
+    ``min_scores`` are left out; comment text, sentiment and themes are blanked only for
+    ``hidden_comments`` (those the comment label plan withholds); ids and time stay empty.
     """
+    from chalicelib.domain.consent import identifiable
+
     submitted = [r for r in responses if r.status == "submitted" and identity.admits(r.partner or {})]
     group = Counter(((r.partner or {}).get("tier"), (r.partner or {}).get("region")) for r in submitted)
     by_id = {c["id"]: c for c in comments}
-    comment_groups = Counter((c.get("tier"), c.get("region")) for c in comments if identity.admits(c))
-    hidden_comments = hidden_comments or set()
+    hidden_comments = set() if identified else (hidden_comments or set())
     text_questions = [q.id for q in survey_questions if q.type == "text"]
     other = [q.id for q in survey_questions if q.type != "text"]
     headers = [*RESPONSE_HEADERS, *other]
     for qid in text_questions:
         headers += [qid, f"{qid}_sentiment", f"{qid}_themes", f"{qid}_corrected"]
-    rows = []
+    rows, shown = [], 0
     submitted.sort(key=lambda r: r.invitation_id)
-    left_out = plan.left_out([r.partner or {} for r in submitted]) if plan is not None else set()
+    left_out = plan.left_out([r.partner or {} for r in submitted]) if plan is not None and not identified else set()
     for index, r in enumerate(submitted):
         p = r.partner or {}
         key = (p.get("tier"), p.get("region"))
         blank: set = set()
-        if plan is not None:
+        if identified:
+            pass
+        elif plan is not None:
             if index in left_out:
                 continue
             blank = plan.for_respondent(p)[1]
         elif group[key] < min_scores:
             continue
-        row = [r.invitation_id if identified else "", r.partner_id if identified else "", p.get("tier"),
+        person = identified and identifiable(survey, r)
+        row = [r.invitation_id if person else "", r.partner_id if identified else "", p.get("tier"),
                p.get("region"), p.get("country") if identified else "", p.get("partner_types"), p.get("programs"),
-               r.language, r.submitted_at if identified else ""]
+               r.language, r.submitted_at if person else ""]
         row += ["" if qid in blank else (r.answers or {}).get(qid) for qid in other]
         for qid in text_questions:
             cid = f"{r.invitation_id}.{qid}"
             comment = by_id.get(cid)
-            if comment is None or comment_groups[key] < min_comments or cid in hidden_comments:
+            if comment is None or cid in hidden_comments:
                 row += ["", "", "", ""]
             else:
+                shown += 1
                 row += [comment["text"], comment["label"], comment["themes"],
                         "yes" if comment.get("corrected") else "no"]
         rows.append(row)
-    return headers, rows
+    in_scope = sum(1 for c in comments if identity.admits(c))
+    return headers, rows, max(0, in_scope - shown)
 
 
 SCORECARD_HEADERS = ["breakdown", "segment", "respondents", "invited", "response_rate", "nps",

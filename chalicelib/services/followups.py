@@ -26,9 +26,11 @@ def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_que
     """The follow-ups a wave needs (not yet stored): one per respondent the program's rules flag.
 
     ``rules``: a ``FollowupRules`` (default: detractors, and passives with a strongly negative
-    comment; promoters never for tone). ``survey``: when given and its reporting setting and the
-    respondent's consent allow, the contact's name and e-mail are stored for the team.
+    comment; promoters never for tone). Consent: only respondents ``consent.identifiable`` admits
+    (an ``identified`` survey and a "yes" to its consent question) get a follow-up, whichever path
+    calls this (live update, full build, CLI); so an aggregate survey (or ``survey`` None) has none.
     """
+    from chalicelib.domain.consent import identifiable
     from chalicelib.services.followup_rules import DEFAULT_RULES
 
     rules = rules or DEFAULT_RULES
@@ -38,7 +40,7 @@ def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_que
             negative.setdefault(comment["invitation_id"], comment)
     out = []
     for response in responses:
-        if response.status != "submitted":
+        if response.status != "submitted" or not identifiable(survey, response):
             continue
         score = (response.answers or {}).get(nps_question) if nps_question else None
         comment = negative.get(response.invitation_id)
@@ -72,8 +74,8 @@ def followups_for(responses, comments: list[dict], partners_by_id: dict, nps_que
 
 
 def _consented_contact(survey, response, partner):
-    """The respondent's contact, only when the survey is identified and the respondent consented."""
-    if survey is None or partner is None or not survey.contact_consented(response.answers or {}):
+    """The respondent's contact (the caller checked ``identifiable``)."""
+    if partner is None:
         return None
     return partner.contact(response.contact_id) if response.contact_id else None
 

@@ -1,10 +1,11 @@
 """One partner's contacts and their answers across waves (respondent-level: analysts and admins).
 
 Identity: a contact's name is shown only where the wave's survey is ``identified`` and the
-contact consented (``Survey.contact_consented``); otherwise respondents are numbered.
+contact consented (``consent.identifiable``, the rule every path uses); otherwise respondents are numbered.
 """
 from __future__ import annotations
 
+from chalicelib.domain.consent import identifiable
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.survey import localized
 
@@ -31,7 +32,7 @@ def partner_history(repos, partner_id: str) -> dict:
         respondents = []
         for n, response in enumerate(sorted(responses, key=lambda r: r.submitted_at or ""), start=1):
             answers = response.answers or {}
-            contact = partner.contact(response.contact_id) if survey.contact_consented(answers) else None
+            contact = partner.contact(response.contact_id) if identifiable(survey, answers) else None
             respondents.append({
                 "label": contact.name if contact else f"Respondent {n}", "identified": contact is not None,
                 "submitted_at": response.submitted_at,

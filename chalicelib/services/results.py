@@ -60,8 +60,8 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
         partners = {p.partner_id: p for p in repos.partners.all()}
         wave = repos.waves.get(wave_id)
         survey = repos.surveys.get(wave.survey_id, wave.survey_version)
-        consented = [r for r in responses if survey.contact_consented(r.answers or {})]  # gates identified follow-up
-        candidates = followups.followups_for(consented, comments, partners, survey_nps,
+        # consent is checked inside followups_for (consent.identifiable), as on the live path
+        candidates = followups.followups_for(responses, comments, partners, survey_nps,
                                              snapshot_builder.is_strongly_negative, sla_days, now,
                                              rules_for(rules, wave.survey_id), survey)
         created = followups.create_followups(followups_repo, candidates, wave_id)
@@ -396,8 +396,21 @@ def _comments(store, wave_id: str, pointer=None) -> list[dict]:
     return comment_records({name: _part(store, wave_id, name, pointer) or {} for name in names})
 
 
-def find_comment(store, wave_id: str, comment_id: str) -> dict | None:
-    return next((c for c in _comments(store, wave_id) if c["id"] == comment_id), None)
+def find_comment(store, wave_id: str, comment_id: str, secret: str = "") -> dict | None:
+    """The comment record a raw or opaque (``comment_disclosure.public_id``) id names."""
+    from chalicelib.services.comment_disclosure import resolve
+
+    return resolve(_comments(store, wave_id), wave_id, comment_id, secret)
+
+
+def comment_plan(store, wave_id: str, pointer: dict, thresholds: tuple[int, int, int]):
+    """The wave's comment label plan (``comment_disclosure.label_plan``), cached per snapshot version."""
+    from chalicelib.services.comment_disclosure import label_plan
+
+    key = (wave_id, pointer["version"], "comment_plan", thresholds)
+    if key not in _CACHE:
+        _CACHE[key] = label_plan(_comments(store, wave_id, pointer), *thresholds)
+    return _CACHE[key]
 
 
 def _encode_cursor(offset: int, version: str) -> str:
@@ -448,26 +461,43 @@ def _segment_match(comment: dict, filters: dict) -> bool:
 
 
 def search_comments(store, corrections_repo, wave_id: str, identity, filters: dict,
-                    cursor: str | None = None, limit: int = PAGE_SIZE, min_comments: int = 8) -> dict:
+                    cursor: str | None = None, limit: int = PAGE_SIZE, min_comments: int = 8,
+                    min_respondents: int = 1, min_partners: int = 1, secret: str = "") -> dict:
     """One page of comments matching the filters, within the identity's scope.
 
-    Confidentiality: comments of any group the explorer's plan hides (``disclosure``, at
-    ``min_comments`` over every filter and tier x region, with complements) are never listed, so
-    a wide filter cannot show what a narrow one hides; the segment chosen by the scope and the
-    segment filters must then hold at least ``min_comments`` comments, or nothing is shown;
-    sentiment, theme and free text narrow inside that segment. Who wrote a comment (partner,
-    invitation, country, per-person NPS) is shown only to admins and analysts of an identified survey.
+    Confidentiality (``comment_disclosure``): an admin or analyst of an identified survey reads every
+    comment with its labels (who wrote it only where the respondent consented). Anyone else reads
+    every comment the wave's label plan does not withhold, with only the labels the plan keeps and
+    an opaque id; scope and segment filters match those labels only, so every selection is a union
+    of groups of at least ``min_comments`` comments, ``min_respondents`` respondents and
+    ``min_partners`` partners. ``withheld`` says how many comments of the caller's scope the view
+    leaves out, and why. Sentiment, theme and free text narrow inside the segment.
     """
+    from chalicelib.services import comment_disclosure as cd
+
     if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput(FieldProblem("limit", f"must be 1 to {MAX_PAGE_SIZE}"))
     pointer = snapshot_info(store, wave_id)
     offset = _decode_cursor(cursor, pointer["version"])
-    visible = [c for c in _comments(store, wave_id, pointer) if identity.admits(c)]
-    hidden = disclosure.hidden_comment_ids(visible, min_comments)
-    segment = [c for c in visible if c["id"] not in hidden and _segment_match(c, filters)]
+    everything = _comments(store, wave_id, pointer)
+    in_scope = [c for c in everything if identity.admits(c)]
+    full = disclosure.may_see_identity(identity, reporting(store, wave_id))
+    notice = None
+    if full:
+        visible = [cd.with_consent(c) for c in in_scope]
+    else:
+        plan = comment_plan(store, wave_id, pointer, (min_comments, min_respondents, min_partners))
+        shown = [cd.coarsened(c, plan) for c in everything if c["id"] not in plan.withheld]
+        visible = [c for c in shown if identity.admits(c)]
+        no_crowd = sum(1 for c in in_scope if c["id"] in plan.withheld)
+        scope = identity.effective_scope()
+        notice = cd.withheld_notice(no_crowd, plan, len(in_scope) - no_crowd - len(visible),
+                                    scope.dimension if scope else None)
+    segment = [c for c in visible if _segment_match(c, filters)]
     base = {"wave_id": wave_id, "filters": filters, "segment_comments": len(segment),
-            "snapshot": pointer["version"], "scope": identity.to_dict()["scope"]}
-    if len(segment) < min_comments:
+            "snapshot": pointer["version"], "scope": identity.to_dict()["scope"],
+            "labels": "all" if full else "coarsened", "withheld": notice}
+    if not full and len(segment) < min_comments:  # cannot happen with a plan; kept as a guard
         return {**base, "segment_comments": MARKER, "suppressed": True, "items": [], "total": 0,
                 "next_cursor": None}
     corrections = corrections_repo.for_wave(wave_id)
@@ -482,9 +512,8 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
         if text and text not in comment["text"].lower():
             continue
         matches.append(comment)
-    page = matches[offset:offset + limit]
-    if not disclosure.may_see_identity(identity, reporting(store, wave_id)):
-        page = [disclosure.without_identity(c, filters) for c in page]
+    page = [c if c.get("invitation_id") else {**c, "id": cd.public_id(c["id"], wave_id, secret)}
+            for c in matches[offset:offset + limit]]
     more = offset + limit < len(matches)
     return {**base, "suppressed": False, "total": len(matches), "items": page,
             "next_cursor": _encode_cursor(offset + limit, pointer["version"]) if more else None}

@@ -62,6 +62,7 @@ def score_comments(responses, survey, corrections: dict[str, dict], enrichments=
     """
     from analysis.enrichment import enrich
     from analysis.sentiment import CommentScorer
+    from chalicelib.domain.consent import identifiable
 
     text_questions = [q.id for q in survey.questions() if q.type == "text"]
     nps_id = next((q.id for q in survey.questions() if q.type == "nps"), None)
@@ -92,7 +93,7 @@ def score_comments(responses, survey, corrections: dict[str, dict], enrichments=
         cid = comment["id"]
         record = {
             "id": cid, "wave_id": response.wave_id, "invitation_id": response.invitation_id,
-            "partner_id": response.partner_id,
+            "partner_id": response.partner_id, "identifiable": identifiable(survey, response),
             "question_id": qid, "text": text, "language": sentiment["language"], "form_language": response.language,
             "tier": partner.get("tier"), "region": partner.get("region"),
             "country": partner.get("country"),

@@ -16,7 +16,7 @@ from chalice import Blueprint, Response
 from chalicelib import wiring
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound, PulseError
 from chalicelib.security.staff import StaffAuthError
-from chalicelib.services import corrections, followups, results
+from chalicelib.services import comment_disclosure, corrections, followups, results
 
 from . import csrf
 from .base_path import base_path, prefix_links, prefixed
@@ -278,7 +278,8 @@ def comment_explorer(identity):
     query = _query()
     filters = results.clean_filters({k: v for k, v in query.items() if k in results.COMMENT_FILTERS})
     page = results.search_comments(stores.snapshots, stores.corrections, wave_id, identity, filters,
-                                   query.get("cursor"), results.PAGE_SIZE, review.min_comments)
+                                   query.get("cursor"), results.PAGE_SIZE,
+                                   **comment_disclosure.reader_settings(review, wiring.token_secret()))
     doc = results.scorecard(stores.snapshots, wave_id, identity)
     themes = results.theme_labels(stores.snapshots, wave_id)
     for item in page["items"]:
@@ -321,7 +322,7 @@ def correct_comment(identity):
     themes = form.get("themes", [])
     themes = [themes] if isinstance(themes, str) else list(themes)
     stores = wiring.review_stores()
-    comment = results.find_comment(stores.snapshots, wave_id, comment_id)
+    comment = results.find_comment(stores.snapshots, wave_id, comment_id, wiring.token_secret())
     corrections.correct_comment(stores.corrections, comment, identity,
                                 {"label": form.get("label"), "themes": [t for t in themes if t]}, _now(),
                                 results.theme_labels(stores.snapshots, wave_id))

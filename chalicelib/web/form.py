@@ -35,6 +35,7 @@ from . import form_body
 from .errors import HttpProblem
 from .form_view import attach_errors, section_views
 from .i18n import Translator, accept_language, language_name, negotiate
+from .promise import reporting_statement, thanks_message_id
 from .rendering import html_response, render
 from .static_files import static_response
 
@@ -147,7 +148,7 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
         known=json.dumps({"answers": answers, "partner": {k: partner.get(k) for k in
                                                           ("tier", "region", "programs", "partner_types")}},
                          default=str, separators=(",", ":")),
-        reporting=getattr(view.survey, "reporting", None))
+        reporting_text=reporting_statement(t, view.survey, wiring.review_settings()))
     return html_response(status, body, head=page.head)
 
 
@@ -189,7 +190,8 @@ def thanks(token):
     t = Translator(language)
     body = render("thanks.html", t=t, lang=language, static=page.static, form_url=page.form_url,
                   survey_title=localized(view.survey.title, language),
-                  is_open=view.is_open(_now()), closes=view.wave.closed_on[:10])
+                  is_open=view.is_open(_now()), closes=view.wave.closed_on[:10],
+                  thanks_body=thanks_message_id(view.survey))
     return html_response(200, body, head=page.head)
 
 

@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 from chalicelib import wiring
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.security.staff import StaffForbidden
-from chalicelib.services import corrections, disclosure, exports, followups, results
+from chalicelib.services import comment_disclosure, corrections, disclosure, exports, followups, results
 
 from .errors import json_errors, json_response
 from .request_body import ACCEPTED_CONTENT_TYPES, read_json_body
@@ -119,7 +119,8 @@ def comments(wave_id, identity):
     stores = _stores()
     page = results.search_comments(
         stores.snapshots, stores.corrections, wave_id, identity, results.clean_filters(query),
-        query.get("cursor"), _limit(query.get("limit")), wiring.review_settings().min_comments)
+        query.get("cursor"), _limit(query.get("limit")),
+        **comment_disclosure.reader_settings(wiring.review_settings(), wiring.token_secret()))
     return json_response(200, page)
 
 
@@ -130,7 +131,7 @@ def comments(wave_id, identity):
 def correct(wave_id, comment_id, identity):
     body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
     stores = _stores()
-    comment = results.find_comment(stores.snapshots, wave_id, comment_id)
+    comment = results.find_comment(stores.snapshots, wave_id, comment_id, wiring.token_secret())
     saved = corrections.correct_comment(stores.corrections, comment, identity, body, _now(),
                                         results.theme_labels(stores.snapshots, wave_id))
     return json_response(200, {k: saved[k] for k in ("comment_id", "label", "themes", "previous_label",
@@ -207,27 +208,34 @@ def refresh_progress(wave_id, identity):
     return json_response(200, status)
 
 
-def export_table(wave_id: str, kind: str, identity) -> tuple[list[str], list[list]]:
-    """Headers and rows of one export, within the identity's scope and the suppression rules."""
+def export_table(wave_id: str, kind: str, identity) -> tuple[list[str], list[list], dict]:
+    """Headers, rows and extra HTTP headers (the withheld-comments notice) of one export, within
+    the identity's scope and the suppression rules."""
     stores, review = _stores(), wiring.review_settings()
     if kind == "scorecard":
-        return exports.scorecard_rows(results.scorecard(stores.snapshots, wave_id, identity))
+        return (*exports.scorecard_rows(results.scorecard(stores.snapshots, wave_id, identity)), {})
     if kind == "corrections":
         rows = corrections.training_rows(stores.corrections.for_wave(wave_id), identity)
-        return exports.TRAINING_HEADERS, [[r[h] for h in exports.TRAINING_HEADERS] for r in rows]
+        return exports.TRAINING_HEADERS, [[r[h] for h in exports.TRAINING_HEADERS] for r in rows], {}
     if not disclosure.may_see_rows(identity):  # respondent-level rows: never for a viewer
         raise StaffForbidden(f"the {identity.role} role may not export respondent-level rows (needs analyst)")
     repos = wiring.repositories()
-    results.snapshot_info(stores.snapshots, wave_id)
+    pointer = results.snapshot_info(stores.snapshots, wave_id)
     wave = repos.waves.get(wave_id)
     survey = repos.surveys.get(wave.survey_id, wave.survey_version)
     comments_list = [c for c in results.search_all_comments(stores.snapshots, stores.corrections, wave_id)
                      if identity.admits(c)]
+    settings = comment_disclosure.reader_settings(review, "")
+    label_plan = results.comment_plan(stores.snapshots, wave_id, pointer, (
+        settings["min_comments"], settings["min_respondents"], settings["min_partners"]))
     plan = disclosure.RowPlan(results.scorecard(stores.snapshots, wave_id, identity))
-    return exports.response_rows(repos.responses.for_wave(wave_id), survey.questions(), comments_list,
-                                 identity, review.min_scores, review.min_comments, plan=plan,
-                                 hidden_comments=disclosure.hidden_comment_ids(comments_list, review.min_comments),
-                                 identified=disclosure.may_see_identity(identity, survey.reporting))
+    headers, rows, withheld = exports.response_export(
+        repos.responses.for_wave(wave_id), survey.questions(), comments_list, identity, review.min_scores,
+        review.min_comments, plan=plan, hidden_comments=label_plan.withheld,
+        identified=disclosure.may_see_identity(identity, survey.reporting), survey=survey)
+    notice = comment_disclosure.withheld_notice(withheld, label_plan)
+    reason = (f"respondent in a suppressed group or {label_plan.reason()}")
+    return headers, rows, ({"X-Pulse-Comments-Withheld": f"{withheld}; {reason}"} if notice else {})
 
 
 def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
@@ -237,7 +245,7 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
         raise InvalidInput(FieldProblem("format", "must be csv or xlsx"))
     if kind in ROW_EXPORTS and not disclosure.may_see_rows(identity):
         return _forbidden(f"the {identity.role} role sees aggregates only; {kind} rows need the analyst role")
-    headers, rows = export_table(wave_id, kind, identity)
+    headers, rows, extra = export_table(wave_id, kind, identity)
     name = f"{wave_id}-{kind}.{fmt}"
     if fmt == "csv":
         body, content_type = exports.to_csv(headers, rows), exports.CSV_TYPE
@@ -249,7 +257,7 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
             questions = exports.question_rows(survey)
         body, content_type = exports.to_xlsx(headers, rows, kind, questions), exports.XLSX_TYPE
     return Response(body=body, status_code=200, headers={
-        "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"'})
+        "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"', **extra})
 
 
 @staff_api.route(f"{PREFIX}/waves/{{wave_id}}/exports/{{kind}}", methods=["GET"], authorizer=AUTHORIZER)

@@ -66,6 +66,8 @@ def test_scoped_viewer_pages_show_only_the_scope(small):
     assert "scope <strong>region=EMEA</strong>" in page and ">APJ<" not in page
     comments = html(small.http.get(f"/staff/comments?wave={SMALL_WAVE}", headers=cookie("viewer", "region=APJ")))
     assert "Too few comments" in comments  # 3 APJ comments < 8
+    # ... and the page says what it withholds, and why (the 3 lost their region to hide among 10)
+    assert 'id="withheld"' in comments and "3 comments of your scope withheld here: their region label" in comments
 
 
 def test_correction_through_the_form_is_shown_as_corrected(small, monkeypatch):

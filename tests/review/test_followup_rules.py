@@ -45,30 +45,31 @@ def _response(invitation_id, nps, answers=None, contact_id=None):
 
 
 class _Survey:
-    def __init__(self, consented):
-        self.consented = consented
+    consent_question = "q_consent"
 
-    def contact_consented(self, answers):
-        return self.consented and answers.get("q_consent") == "yes"
+    def __init__(self, identified):
+        self.reporting = "identified" if identified else "aggregate"
 
 
-def test_one_follow_up_per_respondent_and_identity_only_with_consent():
+def test_follow_ups_only_for_contacts_who_consented_on_an_identified_survey():
     from datetime import UTC, datetime
 
     partner = make_partner("P001", contacts=2)
     contact = partner.contacts[1]
     responses = [_response("i-prom", 10, contact_id=contact.contact_id),
                  _response("i-pass", 7, {"q_consent": "yes"}, contact.contact_id),
-                 _response("i-det", 2, {"q_consent": "no"}, contact.contact_id)]
+                 _response("i-det", 2, {"q_consent": "no"}, contact.contact_id),
+                 _response("i-det2", 1, contact_id=contact.contact_id)]
     comments = [{"id": f"{r.invitation_id}.{q}", "invitation_id": r.invitation_id, "text": "awful", "label": "negative"}
                 for r in responses for q in ("q1", "q2")]
     now = datetime(2026, 3, 1, tzinfo=UTC)
     out = followups_for(responses, comments, {"P001": partner}, "q_nps", lambda c: True, 5, now,
-                        FollowupRules(), _Survey(consented=True))
-    assert [f["invitation_id"] for f in out] == ["i-pass", "i-det"]
-    passive, detractor = out
-    assert passive["contact_name"] == contact.name and passive["contact_email"] == contact.email
-    assert detractor["contact_name"] is None and detractor["contact_email"] is None
+                        FollowupRules(), _Survey(identified=True))
+    # the detractors who said "no" (or did not answer) get none: consent gates every follow-up
+    assert [f["invitation_id"] for f in out] == ["i-pass"]
+    assert out[0]["contact_name"] == contact.name and out[0]["contact_email"] == contact.email
     anonymous = followups_for(responses, comments, {"P001": partner}, "q_nps", lambda c: True, 5, now,
-                              FollowupRules(), _Survey(consented=False))
-    assert all(f["contact_name"] is None for f in anonymous)
+                              FollowupRules(), _Survey(identified=False))
+    assert anonymous == []
+    assert followups_for(responses, comments, {"P001": partner}, "q_nps", lambda c: True, 5, now,
+                         FollowupRules(), None) == []

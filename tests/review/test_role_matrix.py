@@ -94,3 +94,27 @@ def test_the_disclosure_audit_finds_nothing_any_role_could_combine(demo):
     assert "views" in result.output and " 0 determinable" in result.output
 
     # (that the audit can say no is tested on generated waves: tests/analysis/test_cross_scope.py)
+
+
+def test_share_of_the_demo_comments_each_role_can_read(client, demo, monkeypatch):
+    """Admins and analysts of the identified demo read every comment; viewers (and every role on an
+    aggregate survey) at least 90 %, with coarsened labels, opaque ids and a notice of what is withheld."""
+    from chalicelib.services import results
+
+    every = results.search_all_comments(demo["stores"].snapshots, demo["stores"].corrections, WAVE)
+
+    def page(role, scope=None):
+        return json.loads(client.http.get(f"{BASE}/comments?limit=100", headers=auth(role, scope)).body)
+
+    for role in ("admin", "analyst"):
+        assert page(role)["total"] == len(every) and page(role)["withheld"] is None
+    viewer = page("viewer")
+    assert viewer["total"] >= 0.9 * len(every) and viewer["labels"] == "coarsened"
+    assert (viewer["withheld"] or {}).get("comments", 0) == len(every) - viewer["total"]
+    assert not any(IDENTITY_KEYS & set(c) or c["id"].split(".")[0] in {e["invitation_id"] for e in every}
+                   for c in viewer["items"])
+    emea = page("viewer", "region=EMEA")
+    assert emea["total"] >= 0.9 * sum(1 for c in every if c["region"] == "EMEA")
+    monkeypatch.setattr(results, "reporting", lambda store, wave_id: "aggregate")
+    aggregate = page("admin")
+    assert aggregate["total"] == viewer["total"] and not any(IDENTITY_KEYS & set(c) for c in aggregate["items"])
