@@ -39,13 +39,15 @@ def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: s
     ratings = [s for s in specs if s.type == "rating"]
     min_n = max(DRIVER_MIN_N, threshold)
     columns = [nps_id] + [s.id for s in ratings]
-    values = prep.frame[columns].to_numpy(dtype=float, copy=True)
+    values = np.empty((prep.n, len(columns)))
+    for j, column in enumerate(columns):  # column by column: no second frame-sized copy
+        values[:, j] = prep.frame[column].to_numpy(dtype=float)
     for j, spec in enumerate(ratings, start=1):
         if spec.program:
             values[~_program_members(prep, spec.program), j] = np.nan
-    top2 = np.column_stack([values[:, j] >= stats.top2_threshold(s.scale or 5)
-                            for j, s in enumerate(ratings, start=1)]) if ratings else np.zeros((prep.n, 0))
-    top2 = top2.astype(float)
+    top2 = np.zeros((prep.n, len(ratings)), dtype=bool)
+    for j, spec in enumerate(ratings, start=1):
+        top2[:, j - 1] = values[:, j] >= stats.top2_threshold(spec.scale or 5)
     dims = [d.strip() for d in by.split(",") if d.strip()] if isinstance(by, str) else list(by or [])
     groups = [({}, np.arange(prep.n))]
     for dim in dims if prep.n else []:  # no respondents: overall only
