@@ -7,9 +7,11 @@ predictor gets eps_j = sum_k Lambda_jk² beta_k². The eps sum to the model R²;
 sum to one. Correlations are pairwise-complete, so a program question answered only by that
 program's users still counts.
 
-``bootstrap_drivers`` states the uncertainty: it resamples partners (all contacts of a partner
-move together), from per-partner sums of the correlation statistics, so each of the replicates
-is a few matrix products and one batched eigen-decomposition.
+``unit_sums`` reduces respondents once to per-unit sums (a unit is a partner, or a group of
+partners): common counts, sums, sums of squares and cross sums of [outcome, ratings] under
+pairwise-complete handling. The point estimate (``weights_from_sums``) uses their totals and equals
+``relative_weights`` over the same rows; ``bootstrap_from_sums`` states the uncertainty by
+resampling units, so each replicate is a few matrix products and one batched eigen-decomposition.
 """
 from __future__ import annotations
 
@@ -81,67 +83,142 @@ def _raw_weights(corr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return raw[..., 0], np.sign(rxy)
 
 
-def partner_sums(values: np.ndarray, partners: np.ndarray, top2: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-partner sums behind pairwise correlations and top-2-box shares.
+def weights_from_sums(total: dict[str, np.ndarray], columns: list[str], min_n: int = 30) -> dict:
+    """``relative_weights`` from summed statistics (``unit_sums`` added over units): the same result.
 
-    ``values``: rows x columns (outcome first, NaN = not answered); ``partners``: integer code per
-    row; ``top2``: rows x predictors, 1 where the answer is in the top two boxes."""
-    order = np.argsort(partners, kind="stable")
-    codes, v, t = partners[order], values[order], top2[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
-    present = ~np.isnan(v)
-    # columns x rows: reduceat along the contiguous axis is several times faster
-    x, m = np.ascontiguousarray(np.where(present, v, 0.0).T), np.ascontiguousarray(present.T, dtype=float)
-    k = v.shape[1]
-    out = {name: np.empty((len(starts), k, k)) for name in ("n", "sx", "sxx", "sxy")}
-    for i in range(k):  # one column at a time keeps memory at rows x columns
-        out["n"][:, i, :] = np.add.reduceat(m[i] * m, starts, axis=1).T
-        out["sx"][:, i, :] = np.add.reduceat(x[i] * m, starts, axis=1).T
-        out["sxx"][:, i, :] = np.add.reduceat(x[i] ** 2 * m, starts, axis=1).T
-        out["sxy"][:, i, :] = np.add.reduceat(x[i] * x, starts, axis=1).T
-    out["answered"] = np.add.reduceat(m[1:], starts, axis=1).T
-    out["top2"] = np.add.reduceat(np.where(present[:, 1:], t, 0.0).T, starts, axis=1).T
+    ``columns`` names the outcome then the predictors, in the order of the sums."""
+    n, sx, sxx = (np.diagonal(total[name]) for name in ("n", "sx", "sxx"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = sxx - np.where(n > 0, sx ** 2 / n, 0.0)
+    varies = (n >= min_n) & (spread > 1e-9 * np.maximum(sxx, 1.0))  # "nunique() > 1" on exact sums
+    usable = [j for j in range(1, len(columns)) if varies[j]]
+    if not usable or not varies[0]:
+        return {"r2": None, "weights": {}}
+    keep = np.ix_([0, *usable], [0, *usable])
+    corr = _correlation(*(total[name][keep] for name in ("n", "sx", "sxx", "sxy")), min_n)
+    raw, _ = _raw_weights(corr)
+    r2 = float(raw.sum())
+    names = [columns[j] for j in usable]
+    if r2 <= 0:
+        return {"r2": 0.0, "weights": {p: 0.0 for p in names}}
+    return {"r2": r2, "weights": {p: float(w / r2) for p, w in zip(names, raw, strict=True)}}
+
+
+def unit_sums(values: np.ndarray, units: np.ndarray, top2: np.ndarray, rows: np.ndarray | None = None,
+              patterns: tuple[np.ndarray, np.ndarray] | None = None, chunk: int = 1 << 14) -> dict[str, np.ndarray]:
+    """Per-unit sums behind pairwise correlations and top-2-box shares, units in ascending code order.
+
+    ``values``: rows x columns (outcome first, NaN = not answered); ``top2``: rows x predictors, 1 where
+    the answer is in the top two boxes; ``rows`` (default all) selects the rows, ``units`` gives each
+    selected row's unit. Returns ``n``, ``sx``, ``sxx``, ``sxy`` (units x columns x columns: common
+    counts, sums of x_i and of x_i² where x_j is present, cross sums) and ``answered``, ``top2``
+    (units x predictors). Rows are summed per (unit, answer pattern) first, as a count, x and x_i x_j:
+    the pattern says which answers are present, so the four matrices follow once per pattern.
+    ``patterns``: ``answer_patterns(values)``, when already at hand.
+    """
+    rows = np.arange(len(values)) if rows is None else np.asarray(rows)
+    k1 = values.shape[1]
+    codes, patterns = patterns if patterns is not None else answer_patterns(values)
+    pattern = codes[rows]
+    key = np.asarray(units, dtype=np.int64) * len(patterns) + pattern
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    first = np.r_[True, sorted_key[1:] != sorted_key[:-1]] if len(key) else np.zeros(0, bool)
+    key_id, starts = np.cumsum(first) - 1, np.flatnonzero(first)
+    tri = np.triu_indices(k1)
+    width = 1 + k1 + len(tri[0]) + k1 - 1
+    per_key = np.zeros((len(starts), width))
+    buffer = np.empty((width, min(chunk, len(rows))))  # one buffer: fresh large arrays cost page faults
+    for a in range(0, len(rows), chunk):  # width x rows at a time keeps memory flat
+        picked = rows[order[a:a + chunk]]
+        x = values[picked].T
+        answered = ~np.isnan(x)
+        x = np.where(answered, x, 0.0)
+        part = buffer[:, :len(picked)]
+        part[0], part[1:1 + k1] = 1.0, x
+        at = 1 + k1
+        for i in range(k1):  # the upper triangle of x x', row by row (as np.triu_indices)
+            np.multiply(x[i], x[i:], out=part[at:at + k1 - i])
+            at += k1 - i
+        part[at:] = np.where(answered[1:], top2[picked].T, 0.0)
+        _add_runs(per_key, key_id[a:a + chunk], part, axis=1)
+    mask = patterns[pattern[order[starts]]].astype(float) if len(starts) else np.zeros((0, k1))
+    unit_of_key = sorted_key[starts] // len(patterns) if len(starts) else np.zeros(0, np.int64)
+    unit_codes, unit_id = np.unique(unit_of_key, return_inverse=True)
+    out = {name: np.zeros((len(unit_codes), k1, k1)) for name in ("n", "sx", "sxx", "sxy")}
+    out.update({name: np.zeros((len(unit_codes), k1 - 1)) for name in ("answered", "top2")})
+    for a in range(0, len(starts), 4096):  # keys x columns² at a time
+        sl = slice(a, a + 4096)
+        count, m, s = per_key[sl, 0], mask[sl], per_key[sl, 1:1 + k1]
+        cross = np.zeros((len(m), k1, k1))
+        cross[:, tri[0], tri[1]] = per_key[sl, 1 + k1:1 + k1 + len(tri[0])]
+        cross[:, tri[1], tri[0]] = cross[:, tri[0], tri[1]]
+        squares = np.diagonal(cross, axis1=1, axis2=2)
+        ids = unit_id[sl]
+        _add_runs(out["n"], ids, count[:, None, None] * m[:, :, None] * m[:, None, :])
+        _add_runs(out["sx"], ids, s[:, :, None] * m[:, None, :])
+        _add_runs(out["sxx"], ids, squares[:, :, None] * m[:, None, :])
+        _add_runs(out["sxy"], ids, cross)
+        _add_runs(out["answered"], ids, count[:, None] * m[:, 1:])
+        _add_runs(out["top2"], ids, per_key[sl, 1 + k1 + len(tri[0]):])
+    out["units"] = unit_codes
+    return out
+
+
+def answer_patterns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense code per row of its answer pattern (which columns are not NaN), and the patterns (bool)."""
+    k1 = values.shape[1]
+    if k1 > 62:
+        uniques, code = np.unique(~np.isnan(values), axis=0, return_inverse=True)
+        return code.ravel(), uniques
+    bits = np.zeros(len(values), dtype=np.int64)
+    for j in range(k1):  # column by column: no rows x columns copy
+        bits |= (~np.isnan(values[:, j])).astype(np.int64) << j
+    code, uniques = pd.factorize(bits)
+    uniques = np.asarray(uniques, dtype=np.int64)
+    return code, (uniques[:, None] >> np.arange(k1)) & 1 == 1
+
+
+def _add_runs(out: np.ndarray, ids: np.ndarray, part: np.ndarray, axis: int = 0) -> None:
+    """out[g] += the sum of ``part``'s entries along ``axis`` with id g; ``ids`` sorted, so each id is one run."""
+    if len(ids):
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        summed = np.add.reduceat(part, starts, axis=axis)
+        out[ids[starts]] += summed.T if axis == 1 else summed
+
+
+def select_columns(sums: dict[str, np.ndarray], columns: list[int]) -> dict[str, np.ndarray]:
+    """The sums restricted to ``columns`` (0 = outcome, which must come first)."""
+    square = np.ix_(columns, columns)
+    predictors = [c - 1 for c in columns[1:]]
+    out = {name: sums[name][:, square[0], square[1]] for name in ("n", "sx", "sxx", "sxy")}
+    out.update({name: sums[name][:, predictors] for name in ("answered", "top2")})
     return out
 
 
 def bootstrap_drivers(values: np.ndarray, partners: np.ndarray, top2: np.ndarray, min_n: int,
                       replicates: int = 200, seed: int = 0, level: float = 0.90) -> dict[str, np.ndarray]:
-    """Importance intervals and rank stability from a bootstrap over partners.
-
-    Each replicate draws partners with replacement (as counts per partner) and recomputes the
-    relative weights and the fix-first priority. Importance is signed by the direction of the
-    predictor's correlation with the outcome, so a question unrelated to it gets an interval
-    around zero. Returns per predictor ``low``/``high`` (the ``level`` percentile interval),
-    ``first`` and ``top3`` (share of replicates in which its priority ranks first / in the top 3).
-    """
-    return bootstrap_from_sums(partner_sums(values, partners, top2), min_n, replicates, seed, level)
-
-
-def select_sums(sums: dict[str, np.ndarray], groups: np.ndarray, columns: list[int]) -> dict[str, np.ndarray]:
-    """Sums of ``groups`` (indices into ``sums``) added up per partner, for ``columns`` (0 = outcome).
-
-    ``groups`` is a list of (group index, partner code) pairs as a 2 x G array; groups of one
-    partner (e.g. a partner whose contacts' snapshots differ) are merged."""
-    order = np.argsort(groups[1], kind="stable")
-    index, partner = groups[0][order], groups[1][order]
-    starts = np.flatnonzero(np.r_[True, partner[1:] != partner[:-1]]) if len(partner) else np.array([], int)
-    square = np.ix_(columns, columns)
-    predictors = [c - 1 for c in columns[1:]]
-    out = {name: np.add.reduceat(sums[name][index][:, square[0], square[1]], starts)
-           for name in ("n", "sx", "sxx", "sxy")}
-    out.update({name: np.add.reduceat(sums[name][index][:, predictors], starts) for name in ("answered", "top2")})
-    return out
+    """Importance intervals and rank stability from a bootstrap over partners (``bootstrap_from_sums``)."""
+    return bootstrap_from_sums(unit_sums(values, partners, top2), min_n, replicates, seed, level)
 
 
 def bootstrap_from_sums(sums: dict[str, np.ndarray], min_n: int, replicates: int = 200, seed: int = 0,
                         level: float = 0.90) -> dict[str, np.ndarray]:
-    """``bootstrap_drivers`` from per-partner sums (``partner_sums``)."""
-    n_partners, k = sums["n"].shape[0], sums["n"].shape[1] - 1
-    draws = np.random.default_rng(seed).integers(0, n_partners, (replicates, n_partners))
-    counts = np.bincount((draws + np.arange(replicates)[:, None] * n_partners).ravel(),
-                         minlength=replicates * n_partners).reshape(replicates, n_partners).astype(float)
+    """Importance intervals and rank stability from a bootstrap over the units of ``unit_sums``.
+
+    Each replicate draws units with replacement (multinomial counts per unit), adds up their
+    matrices and recomputes the relative weights and the fix-first priority: O(units x columns²).
+    Importance is signed by the direction of the predictor's correlation with the outcome, so a
+    question unrelated to it gets an interval around zero. Returns per predictor ``low``/``high``
+    (the ``level`` percentile interval), ``first`` and ``top3`` (share of replicates in which its
+    priority ranks first / in the top 3).
+    """
+    n_units, k = sums["n"].shape[0], sums["n"].shape[1] - 1
+    draws = np.random.default_rng(seed).integers(0, n_units, (replicates, n_units))
+    counts = np.bincount((draws + np.arange(replicates)[:, None] * n_units).ravel(),
+                         minlength=replicates * n_units).reshape(replicates, n_units).astype(float)
     names = ("n", "sx", "sxx", "sxy")
-    stacked = counts @ np.concatenate([sums[name].reshape(n_partners, -1) for name in names], axis=1)
+    stacked = counts @ np.concatenate([sums[name].reshape(n_units, -1) for name in names], axis=1)
     total = dict(zip(names, stacked.reshape(replicates, len(names), k + 1, k + 1).transpose(1, 0, 2, 3),
                      strict=True))
     raw, sign = _raw_weights(_correlation(total["n"], total["sx"], total["sxx"], total["sxy"], min_n))

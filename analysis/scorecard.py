@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import stats, weighting
+from . import weighting
 from .comparison import ALPHA, Tests, comparisons
-from .drivers import bootstrap_from_sums, fix_first, partner_sums, relative_weights, select_sums
 from .estimation import (
     Prepared,
     Respondents,
@@ -31,7 +30,8 @@ from .estimation import (
     top2_of,
 )
 from .frame import QuestionSpec
-from .segments import DEFAULT_BREAKDOWNS, DIMENSIONS, cross, parse_breakdowns, segment_columns
+from .key_drivers import key_drivers
+from .segments import DEFAULT_BREAKDOWNS, DIMENSIONS, parse_breakdowns, segment_columns
 from .suppression import (
     COMPLEMENTARY,
     CONCENTRATION_LIMITS,
@@ -46,9 +46,6 @@ from .suppression import (
 __all__ = ["SCHEMA", "WaveData", "build_scorecard", "key_drivers"]
 
 SCHEMA = "pulse.scorecard/1"
-DRIVER_MIN_N = 30
-DRIVER_SAMPLE = 200_000  # larger segments: drivers from a seeded random sample of this size
-DRIVER_REPLICATES, DRIVER_SEED, DRIVER_LEVEL = 200, 0, 0.90  # bootstrap over partners
 DRIVERS_BY = "tier,region,program"
 #: the fixed Benjamini-Hochberg family of every wave: all cells of these breakdowns (vs rest and vs
 #: previous wave), whatever breakdowns a view asks for; other breakdowns form one family each
@@ -295,107 +292,3 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     columns = list(frame.columns)
     values = [frame[c].tolist() for c in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)] if columns else []
-
-
-def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: str | list[str] | None,
-                threshold: int, replicates: int = DRIVER_REPLICATES, seed: int = DRIVER_SEED) -> list[dict]:
-    """Relative-weight drivers and the fix-first list overall and per segment of each dimension in ``by``.
-
-    A program question counts only among respondents whose partner is in that program. Each
-    driver carries a 90% interval of its importance and how often it ranks first / in the top 3
-    over ``replicates`` bootstrap resamples of partners; a driver whose interval reaches zero is
-    listed under ``not_distinguishable``, never under ``fix_first``.
-    """
-    ratings = [s for s in specs if s.type == "rating"]
-    min_n = max(DRIVER_MIN_N, threshold)
-    columns = [nps_id] + [s.id for s in ratings]
-    values = prep.frame[columns].to_numpy(dtype=float, copy=True)
-    for j, spec in enumerate(ratings, start=1):
-        if spec.program:
-            values[~_program_members(prep, spec.program), j] = np.nan
-    top2 = np.column_stack([values[:, j] >= stats.top2_threshold(s.scale or 5)
-                            for j, s in enumerate(ratings, start=1)]) if ratings else np.zeros((prep.n, 0))
-    dims = [d.strip() for d in by.split(",") if d.strip()] if isinstance(by, str) else list(by or [])
-    groups = [({}, np.arange(prep.n))]
-    for dim in dims if prep.n else []:  # no respondents: overall only
-        codes = prep.codes(dim)
-        rows, seg, _ = cross([codes], prep.n)
-        groups += [({dim: label}, rows[seg == k]) for k, label in enumerate(codes.labels)]
-    # per-partner sums once, split by every segment membership, so a segment's bootstrap only adds cells up
-    cell = _cells(prep, dims if prep.n else [])
-    cell_sums = partner_sums(values, cell, top2.astype(float))
-    cell_partner = np.zeros(len(cell_sums["n"]), dtype=np.int64)
-    cell_partner[cell] = prep.partner_codes
-    rng = np.random.default_rng(seed)
-    out = []
-    for segment, rows in groups:
-        partners = prep.partner_codes[rows]
-        n_partners = len(np.unique(partners))
-        if len(rows) < min_n or n_partners < max(threshold, 2):
-            out.append({"segment": segment, "status": "insufficient", "n": MARKER if len(rows) < threshold
-                        else len(rows), "sampled": None, "r2": None, "fix_first": [], "not_distinguishable": []})
-            continue
-        sample = rows if len(rows) <= DRIVER_SAMPLE else rows[
-            np.sort(rng.choice(len(rows), DRIVER_SAMPLE, replace=False))]
-        part = pd.DataFrame(values[sample], columns=columns)
-        result = relative_weights(part, nps_id, columns[1:], min_n=min_n)
-        share = {}
-        for j, s in enumerate(ratings, start=1):
-            answered = ~np.isnan(values[rows, j])
-            if answered.sum() >= min_n:
-                share[s.id] = float(top2[rows, j - 1][answered].mean())
-        ranked = fix_first(result["weights"], share)
-        if ranked:
-            used = [columns.index(r["question"]) for r in ranked]
-            cells = np.unique(cell[rows])
-            sums = select_sums(cell_sums, np.vstack([cells, cell_partner[cells]]), [0, *used])
-            boot = bootstrap_from_sums(sums, min_n, replicates=replicates, seed=seed, level=DRIVER_LEVEL)
-            for i, row in enumerate(ranked):
-                row.update({"importance_low": boot["low"][i], "importance_high": boot["high"][i],
-                            "rank_first": boot["first"][i], "rank_top3": boot["top3"][i]})
-        distinct = [r for r in ranked if r["importance_low"] > 0]
-        for rank, row in enumerate(distinct, start=1):
-            row["rank"] = rank
-        out.append({"segment": segment, "status": "ok" if result["weights"] else "insufficient", "n": len(rows),
-                    "partners": n_partners, "sampled": len(sample) if len(sample) < len(rows) else None,
-                    "r2": None if result["r2"] is None else round(result["r2"], 4),
-                    "bootstrap": {"unit": "partner", "replicates": replicates, "seed": seed, "level": DRIVER_LEVEL},
-                    "fix_first": [_driver_row(r) for r in distinct],
-                    "not_distinguishable": [{**_driver_row(r), "rank": None} for r in ranked
-                                            if r["importance_low"] <= 0]})
-    return out
-
-
-def _cells(prep: Respondents, dims: list[str]) -> np.ndarray:
-    """Code per respondent of (partner, membership in every segment of ``dims``)."""
-    combined = prep.partner_codes.astype(np.int64)
-    for dim in dims:
-        codes = prep.codes(dim)
-        if not codes.multi:
-            key = codes.codes
-        elif codes.size < 62:  # the set of members as bits
-            key = np.add.reduceat(np.left_shift(np.int64(1), codes.flat), codes.offsets)
-        else:
-            key = np.arange(prep.n)
-        key = pd.factorize(key)[0].astype(np.int64)
-        combined = pd.factorize(combined * (int(key.max()) + 1) + key)[0].astype(np.int64)
-    return pd.factorize(combined)[0].astype(np.int64)
-
-
-def _program_members(prep: Respondents, program: str) -> np.ndarray:
-    """True for respondents whose partner was in ``program`` (the response's programs snapshot)."""
-    codes = prep.codes("program") if prep.n else None
-    member = np.zeros(prep.n, dtype=bool)
-    if prep.n and program in codes.labels:
-        rows, seg, _ = cross([codes], prep.n)
-        member[rows[seg == codes.labels.index(program)]] = True
-    return member
-
-
-def _driver_row(row: dict) -> dict:
-    def rounded(key, digits=4):
-        return None if row.get(key) is None else round(float(row[key]), digits)
-    return {"question": row["question"], "importance": rounded("importance"),
-            "importance_low": rounded("importance_low"), "importance_high": rounded("importance_high"),
-            "rank_first": rounded("rank_first", 3), "rank_top3": rounded("rank_top3", 3),
-            "performance_top2": rounded("performance_top2"), "priority": rounded("priority"), "rank": row["rank"]}

@@ -145,8 +145,9 @@ def scorecard_table(doc: dict) -> str:
                          f"top-2-box {'-' if top2 is None else f'{top2:.0%}'}  priority {row['priority']}  "
                          f"ranks first in {row['rank_first']:.0%} of resamples")
         if drivers.get("not_distinguishable"):
-            unclear = ", ".join(r["question"] for r in drivers["not_distinguishable"])
-            lines.append(f"  not distinguishable from zero: {unclear}")
+            unclear = ", ".join(f"{r['question']} ({'/'.join(r.get('reason') or [])})"
+                                for r in drivers["not_distinguishable"])
+            lines.append(f"  not fix first (importance not above the average / satisfaction not low): {unclear}")
     return "\n".join(lines)
 
 

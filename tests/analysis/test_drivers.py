@@ -184,19 +184,40 @@ def test_segments_under_the_threshold_get_no_driver_output():
     assert drivers[("EMEA",)]["status"] == "ok"
 
 
-def test_cells_of_one_partner_are_merged_before_resampling():
-    from analysis.drivers import bootstrap_drivers, bootstrap_from_sums, partner_sums, select_sums
+def test_unit_sums_equal_the_pairwise_statistics_of_each_units_rows():
+    from analysis.drivers import unit_sums
 
-    # Given 30 partners of 3 contacts, their rows split into two cells each (as segment memberships do)
-    values = _driver_frame()
-    partners, top2 = np.arange(90) // 3, (values[:, 1:] >= 4).astype(float)
-    cells = partners * 2 + (np.arange(90) % 3 == 0)
-    sums = partner_sums(values, cells, top2)
-    groups = np.vstack([np.arange(60), np.arange(60) // 2])
-    # Then resampling merged cells is resampling partners
-    merged = bootstrap_from_sums(select_sums(sums, groups, [0, 1, 2]), min_n=10, seed=3)
-    direct = bootstrap_drivers(values, partners, top2, min_n=10, seed=3)
-    assert all(np.allclose(merged[k], direct[k]) for k in direct)
-    # and a column subset keeps only those predictors
-    only_b = bootstrap_from_sums(select_sums(sums, groups, [0, 2]), min_n=10, seed=3)
-    assert only_b["first"].tolist() == [1.0]
+    # Given answers with gaps in every column (many answer patterns) and 25 units of uneven size
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 6, (400, 4)).astype(float)
+    values[rng.random((400, 4)) < 0.25] = np.nan
+    units = rng.integers(0, 25, 400) * 3  # sparse codes: the result is in ascending code order
+    top2 = (values[:, 1:] >= 4).astype(float)
+    # When summed per unit in small chunks (runs cross chunk boundaries)
+    sums = unit_sums(values, units, top2, chunk=37)
+    # Then each unit's matrices are the pairwise-complete statistics of its own rows
+    assert sums["units"].tolist() == sorted(set(units.tolist()))
+    for u, code in enumerate(sums["units"]):
+        rows = values[units == code]
+        m = (~np.isnan(rows)).astype(float)
+        x = np.where(m > 0, rows, 0.0)
+        expected = {"n": m.T @ m, "sx": x.T @ m, "sxx": (x * x).T @ m, "sxy": x.T @ x,
+                    "answered": m[:, 1:].sum(axis=0), "top2": (top2[units == code] * m[:, 1:]).sum(axis=0)}
+        for name, value in expected.items():
+            assert np.array_equal(sums[name][u], value), (name, code)
+
+
+def test_weights_from_sums_equal_relative_weights_on_the_rows():
+    from analysis.drivers import unit_sums, weights_from_sums
+
+    rng = np.random.default_rng(12)
+    values = np.column_stack([rng.integers(0, 11, 300), rng.integers(1, 6, (300, 3))]).astype(float)
+    values[:, 0] = np.clip(np.round(values[:, 1] * 1.5 + values[:, 2] + rng.normal(0, 1, 300)), 0, 10)
+    values[rng.random((300, 4)) < 0.2] = np.nan
+    values[:, 3] = np.where(np.isnan(values[:, 3]), np.nan, 3.0)  # no variance: not usable
+    sums = unit_sums(values, np.arange(300) // 4, np.zeros((300, 3)))
+    total = {name: sums[name].sum(axis=0) for name in ("n", "sx", "sxx", "sxy")}
+    columns = ["y", "a", "b", "c"]
+    expected = relative_weights(pd.DataFrame(values, columns=columns), "y", columns[1:], min_n=30)
+    assert weights_from_sums(total, columns, min_n=30) == expected
+    assert set(expected["weights"]) == {"a", "b"}

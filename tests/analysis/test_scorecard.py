@@ -171,8 +171,8 @@ def test_drivers_per_tier_rank_the_driving_question_first():
     assert [d["segment"] for d in doc["drivers"]] == [{}, {"tier": "advanced"}, {"tier": "enrolled"}]
     for drivers in doc["drivers"]:
         assert drivers["status"] == "ok"
-        assert drivers["fix_first"][0]["question"] == "q_support"
         listed = drivers["fix_first"] + drivers["not_distinguishable"]
+        assert max(listed, key=lambda r: r["importance"])["question"] == "q_support"
         assert sum(r["importance"] for r in listed) == pytest.approx(1.0, abs=1e-3)
 
 
@@ -262,16 +262,23 @@ def test_crossed_table_cannot_rebuild_a_tier_total_suppressed_in_the_tier_table(
     assert any(c["suppressed"] for c in advanced_cells)
 
 
-def test_drivers_of_very_large_segments_use_a_seeded_sample_and_say_so(monkeypatch):
-    import analysis.scorecard as scorecard
+def test_drivers_of_segments_with_many_partners_use_every_respondent_and_groups_of_partners(monkeypatch):
+    import analysis.key_drivers as key_drivers
+    from analysis.drivers import relative_weights
 
-    monkeypatch.setattr(scorecard, "DRIVER_SAMPLE", 60)
+    monkeypatch.setattr(key_drivers, "DRIVER_UNITS", 40)
     rng = np.random.default_rng(5)
     rows = [respondent(i, int(rng.integers(0, 11)), support=float(rng.integers(1, 6)),
-                       portal=float(rng.integers(1, 6))) for i in range(100)]
+                       portal=float(rng.integers(1, 6)), partner=f"P{i // 2}", programs=("partner_connect",))
+            for i in range(200)]
     first = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
     again = build_scorecard(WaveData("w", frame(rows)), SPECS, "tier")["drivers"][0]
-    assert first["n"] == 100 and first["sampled"] == 60
+    # Then the point estimate is over all 200 respondents, the bootstrap resamples 40 groups of partners
+    expected = relative_weights(frame(rows), "q_nps", ["q_portal", "q_support"], min_n=30)["weights"]
+    listed = {r["question"]: r["importance"] for r in first["fix_first"] + first["not_distinguishable"]}
+    assert listed == {q: round(w, 4) for q, w in expected.items()}
+    assert first["n"] == 200 and first["partners"] == 100 and first["sampled"] is None
+    assert first["bootstrap"]["partner_groups"] == 40
     assert first == again
 
 

@@ -207,6 +207,7 @@ def test_the_report_quotes_the_snapshot_comment_records_and_their_tier_drivers(w
     """Themes come from the stored comment records and drivers from the snapshot's tier drivers:
     a driver's "satisfied" share is the tier's published top-2-box of that question."""
     from chalicelib import wiring
+    from chalicelib.reports.model import TOP_DRIVERS
     from chalicelib.services.reporting import build_wave_report
 
     doc = json.loads(world["client"].http.get(f"/api/v1/staff/waves/{WAVE}/scorecard",
@@ -215,15 +216,26 @@ def test_the_report_quotes_the_snapshot_comment_records_and_their_tier_drivers(w
     text_by_question = {q["id"]: q["text"].get("en") if isinstance(q.get("text"), dict) else q.get("text")
                         for q in doc["questions"]}
     tier_cells = {c["segment"]["tier"]: c for b in doc["breakdowns"] if b["by"] == ["tier"] for c in b["cells"]}
+    tier_drivers = {d["segment"]["tier"]: d for d in doc["drivers"] if list(d["segment"]) == ["tier"]}
+    program_questions = {q["id"] for q in doc["questions"] if q.get("program")}
     checked = 0
     for block in report.model["per_tier"]:
-        if block["suppressed"] or not (block["drivers"] or {}).get("available"):
+        if block["suppressed"] or tier_drivers[block["id"]]["status"] != "ok":
             continue
-        for item in block["drivers"]["items"]:
+        entry = tier_drivers[block["id"]]
+        items = (block["drivers"] or {}).get("items") or []
+        # the report lists the snapshot's fix-first drivers (none may pass the rule), in order
+        assert [i["label"] for i in items] == [text_by_question[r["question"]].strip()
+                                               for r in entry["fix_first"]][:TOP_DRIVERS]
+        for item in items:
             qid = next(q for q, text in text_by_question.items() if text and text.strip() == item["label"])
             published = tier_cells[block["id"]]["csat"][qid]["top2"]["value"]
             assert item["satisfied"] == f"{published * 100:.0f}%"
-            checked += 1
+        for row in entry["fix_first"] + entry["not_distinguishable"]:  # every driver's share is the published one
+            published = tier_cells[block["id"]]["csat"][row["question"]]["top2"]["value"]
+            if published != MARKER and row["question"] not in program_questions:  # those: program partners only
+                assert row["performance_top2"] == pytest.approx(published, abs=0.0011)
+                checked += 1
     assert checked
     comments = json.loads(world["client"].http.get(f"/api/v1/staff/waves/{WAVE}/comments?tier=advanced&limit=100",
                                                    headers=auth("analyst")).body)
