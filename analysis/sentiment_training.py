@@ -100,6 +100,33 @@ def matrix(texts: list[str]):
     return csr_matrix((np.ones(len(docs)), (docs, buckets)), shape=(len(texts), BUCKETS))
 
 
+def tfidf(counts, idf):
+    """Rows of feature ``counts`` weighted by ``idf`` and divided by the norm the inference computes.
+
+    The norm is ``sqrt(sum(count * idf**2))``: every occurrence of a feature adds its ``idf**2``
+    once, which is what ``SentimentModels`` sums per occurrence (``FeatureBatch.sums``). A feature
+    repeated within one comment therefore weighs the same in training and at inference.
+    """
+    import numpy as np
+
+    counts = counts.tocsr()
+    norms = np.sqrt(np.asarray(counts @ (idf * idf)).ravel())
+    norms[norms == 0] = 1.0
+    return counts.multiply(idf).multiply(1.0 / norms[:, None]).tocsr()
+
+
+def features(texts: list[str], idf, lexicon: bool = False, counts=None):
+    """The training design matrix of ``texts``: the TF-IDF block (all ``BUCKETS`` columns) and, when
+    ``lexicon``, the unnormalised TextBlob-lexicon block (``lexicon_counts``, 3 columns) after it.
+    ``counts`` is ``matrix(texts)`` when the caller has it already."""
+    from scipy.sparse import csr_matrix, hstack
+
+    x = tfidf(matrix(texts) if counts is None else counts, idf)
+    if not lexicon:
+        return x
+    return hstack([x, csr_matrix(lexicon_counts([for_model(t) for t in texts]))]).tocsr()
+
+
 def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID, sample_weight=None,
                  lexicon: bool = False, class_weight="balanced") -> dict:
     """Fit on train, choose C and the class offsets on validation; returns the model arrays and scores."""
@@ -113,18 +140,9 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
     idf = np.zeros(BUCKETS)
     idf[used] = np.log((1 + n) / (1 + df[used])) + 1.0
 
-    def weighted(x):
-        x = x.multiply(idf).tocsr()
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return x.multiply(1.0 / norms[:, None]).tocsr()
-
-    xt, xv = weighted(x_train)[:, used], weighted(matrix(val_texts))[:, used]
-    if lexicon:  # TextBlob-lexicon evidence as a separate, unnormalised block (see lexicon_counts)
-        from scipy.sparse import csr_matrix, hstack
-
-        xt = hstack([xt, csr_matrix(lexicon_counts([for_model(t) for t in train_texts]))]).tocsr()
-        xv = hstack([xv, csr_matrix(lexicon_counts([for_model(t) for t in val_texts]))]).tocsr()
+    columns = np.concatenate([used, BUCKETS + np.arange(3)]) if lexicon else used
+    xt = features(train_texts, idf, lexicon, counts=x_train)[:, columns]
+    xv = features(val_texts, idf, lexicon)[:, columns]
     y_train, y_val = np.asarray(train_labels), np.asarray(val_labels)
     best = None
     for c in c_grid:
