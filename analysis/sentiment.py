@@ -104,7 +104,7 @@ class SentimentModels:
         norms[norms == 0] = 1.0
         logits = sums[:, :3] / norms[:, None] + bias
         if lexicon is not None:
-            logits = logits + batch.lexicon_counts(rows)[rows] @ lexicon
+            logits = logits + batch.lexicon_counts(rows)[rows, :len(lexicon)] @ lexicon
         logits -= logits.max(axis=1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
 

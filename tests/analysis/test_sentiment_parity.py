@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("scipy")
 
 from analysis.sentiment import SentimentModels  # noqa: E402
-from analysis.sentiment_training import features, matrix, write  # noqa: E402
+from analysis.sentiment_training import LEXICON_COLUMNS, features, matrix, write  # noqa: E402
 from analysis.text_features import BUCKETS  # noqa: E402
 
 TEXTS = [
@@ -28,7 +28,7 @@ def make_model(tmp_path, lexicon: bool):
     fitted = {"buckets": used, "idf": idf.astype(np.float32),
               "weights": rng.normal(0, 2, (len(used), 3)).astype(np.float16).astype(np.float32),
               "bias": rng.normal(0, 1, 3).astype(np.float32), "offsets": np.zeros(3, dtype=np.float32),
-              "lexicon": (rng.normal(0, 1, (3, 3)) if lexicon else np.zeros((0, 3))).astype(np.float32)}
+              "lexicon": (rng.normal(0, 1, (LEXICON_COLUMNS, 3)) if lexicon else np.zeros((0, 3))).astype(np.float32)}
     path = tmp_path / "models.npz"
     write({"en": fitted}, {"languages": {"en": {"sources": {}}}}, path)
     return path, fitted
