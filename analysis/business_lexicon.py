@@ -32,12 +32,13 @@ NEGATIVE_NOUNS = frozenset("loss losses deficit layoffs redundancies bankruptcy 
 
 
 def token_classes(tokens: list[str]):
-    """Per distinct token: (+1 up, −1 down, 0 none) direction and whether it names a cost; ``NOT_``
-    tokens carry the flipped direction of their word."""
+    """Per distinct token: (+1 up, −1 down, 0 none) direction, whether it names a cost, whether it is
+    a loss-like noun, whether it ends a clause; ``NOT_`` tokens carry the flipped direction."""
     import numpy as np
 
     direction = np.zeros(len(tokens), dtype=np.int8)
     cost = np.zeros(len(tokens), dtype=bool)
+    loss_like = np.zeros(len(tokens), dtype=bool)
     clause_end = np.zeros(len(tokens), dtype=bool)
     for k, token in enumerate(tokens):
         negated = token.startswith("NOT_")
@@ -45,8 +46,9 @@ def token_classes(tokens: list[str]):
         sign = 1 if word in UP else -1 if word in DOWN else 0
         direction[k] = -sign if negated else sign
         cost[k] = word in COST
+        loss_like[k] = word in NEGATIVE_NOUNS
         clause_end[k] = token in CLAUSE_END
-    return direction, cost, clause_end
+    return direction, cost, loss_like, clause_end
 
 
 def direction_counts(tokens: list[str], doc, ids, size: int):
@@ -60,7 +62,7 @@ def direction_counts(tokens: list[str], doc, ids, size: int):
     out = np.zeros((size, 2))
     if len(ids) == 0:
         return out
-    direction, cost, clause_end = token_classes(tokens)
+    direction, cost, loss_like, clause_end = token_classes(tokens)
     d, c = direction[ids].astype(np.int64), cost[ids]
     starts = np.ones(len(ids), dtype=bool)
     starts[1:] = (doc[1:] != doc[:-1]) | clause_end[ids][:-1]
@@ -69,8 +71,7 @@ def direction_counts(tokens: list[str], doc, ids, size: int):
     has_direction = np.bincount(clause, weights=(d != 0) & ~c, minlength=clause[-1] + 1) > 0
     signed = np.where(has_cost[clause] & ~c, -d, d)
     signed = np.where(c, 0, signed)
-    loss_like = np.isin(np.asarray(tokens, dtype=object)[ids], list(NEGATIVE_NOUNS)) if len(tokens) else c
-    signed = np.where(c & loss_like & ~has_direction[clause], -1, signed)
+    signed = np.where(c & loss_like[ids] & ~has_direction[clause], -1, signed)
     up = np.bincount(doc[signed > 0], minlength=size)
     down = np.bincount(doc[signed < 0], minlength=size)
     out[:, 0] = np.minimum(up, 3)
