@@ -3,8 +3,9 @@
 Data (read from paths, never copied; every set is held out: nothing here trains a model or chooses
 a setting, see ``analysis.sentiment_training.train``): the UMSAB validation splits (three classes,
 tweets; settings are chosen on a development part of the *train* splits), the Twitter Financial News
-``valid`` file and the Financial PhraseBank (``analysis.text_data``, when cached), all 3,000 UCI
-sentences (positive/negative only), the held-out part of the hand-labelled Japanese sentences, and
+``valid`` file and the Financial PhraseBank (``analysis.text_data``, when cached), the UCI
+sentences with ``sha256(text) % 10`` 0–7 (positive/negative only; 8–9 help choose the English
+settings), the held-out part of the hand-labelled Japanese sentences, and
 ``analysis/data/neutral_business.txt`` (factual business statements written for this check, which
 should come out neutral). ``--slices DIR`` evaluates only the checked-in slices
 (``analysis/data/eval/*.<language>.tsv``), whose published figures are in ``published.json``.
@@ -104,9 +105,9 @@ def data_sets(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[tuple[st
             sets.append((name, "en", data[0], [LABELS[k] for k in data[1]]))
     rows = [r for r in load_japanese() if is_held_out(r[0])]
     sets.append(("hand-labelled ja (held out)", "ja", [r[0] for r in rows], [LABELS[r[1]] for r in rows]))
-    if sentences.exists():
-        rows = load_sentences(sentences)
-        sets.append(("UCI sentences en (2-class, not trained on)", "en", [r[1] for r in rows],
+    if sentences.exists():  # buckets 8-9 help choose the English settings: only 0-7 are evaluated
+        rows = [r for r in load_sentences(sentences) if text_data.bucket(r[1]) < 8]
+        sets.append(("UCI sentences en (2-class, held-out part)", "en", [r[1] for r in rows],
                      [LABELS[r[2]] for r in rows]))
     neutral = [line.strip() for line in NEUTRAL_FILE.read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")]

@@ -245,8 +245,10 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
     """Models per language and the metadata (settings, data sha256) to store beside them.
 
     Every set the evaluation reports is held out: the UMSAB ``val`` splits, the Twitter Financial News
-    ``valid`` file, the Financial PhraseBank, the UCI sentences and the held-out Japanese sentences.
-    Settings are chosen on a development part of the *training* files (``split_train_dev``).
+    ``valid`` file, the Financial PhraseBank, the UCI sentences with ``sha256(text) % 10`` 0–7 and the
+    held-out Japanese sentences. Settings are chosen on a development part of the *training* files
+    (``split_train_dev``); English also on the UCI sentences with ``sha256(text) % 10`` 8–9 (review
+    language; positive/negative only; never trained on), each development set weighing the same.
     """
     from . import text_data
 
@@ -274,6 +276,11 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
                 dev_texts, dev_labels = dev_texts + tfn_dev[0], dev_labels + tfn_dev[1]
                 source = text_data.SOURCES["tfn_train"]
                 sources[f"github:{source.repo}@{source.commit}:{source.path}"] = source.sha256
+            if language == "en" and sentences.exists():  # review sentences: development part only
+                reviews = [r for r in load_sentences(sentences) if text_data.bucket(r[1]) >= 8]
+                groups = (groups or [0] * len(dev_texts)) + [2] * len(reviews)
+                dev_texts, dev_labels = dev_texts + [r[1] for r in reviews], dev_labels + [r[2] for r in reviews]
+                sources.update({str(p): sha256_of(p) for p in sorted(sentences.glob("*_labelled.txt"))})
         fitted = fit_language(texts, labels, dev_texts, dev_labels, c_grid=c_grid, lexicon=language == "en",
                               val_groups=groups)
         models[language] = fitted
@@ -295,6 +302,9 @@ def write(models: dict, meta: dict, path: Path) -> None:
                 if language not in models:
                     meta["languages"][language] = info
                     arrays.update({k: old[k] for k in old.files if k.startswith(f"{language}.")})
+                    if f"{language}.bucket_gaps" in arrays:  # compact form: back to bucket numbers
+                        arrays[f"{language}.buckets"] = np.cumsum(arrays.pop(f"{language}.bucket_gaps")
+                                                                  .astype(np.int64)).astype(np.int32)
     for language, fitted in models.items():
         arrays[f"{language}.buckets"] = fitted["buckets"]
         arrays[f"{language}.idf"] = fitted["idf"].astype(np.float16)
@@ -303,7 +313,29 @@ def write(models: dict, meta: dict, path: Path) -> None:
         arrays[f"{language}.offsets"] = fitted["offsets"]
         arrays[f"{language}.lexicon"] = fitted["lexicon"]
     arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, **compact(arrays))
+
+
+def compact(arrays: dict) -> dict:
+    """The stored form of the model arrays (about 2 MB for seven languages instead of 4.5): weights as
+    int8 with one float32 scale per class (``<language>.scale``; ``weights * scale`` restores them to
+    within half a step), bucket numbers as uint32 gaps (``<language>.bucket_gaps``; their running sum
+    restores them). Arrays already in that form are kept."""
+    import numpy as np
+
+    out = dict(arrays)
+    for key in [k for k in arrays if k.endswith(".weights")]:
+        language = key[:-len(".weights")]
+        if arrays[key].dtype != np.int8:
+            weights = arrays[key].astype(np.float32)
+            scale = np.abs(weights).max(axis=0) / 127.0
+            scale[scale == 0] = 1.0
+            out[key] = np.round(weights / scale).astype(np.int8)
+            out[f"{language}.scale"] = scale.astype(np.float32)
+        if f"{language}.buckets" in arrays:
+            buckets = out.pop(f"{language}.buckets").astype(np.int64)
+            out[f"{language}.bucket_gaps"] = np.diff(buckets, prepend=0).astype(np.uint32)
+    return out
 
 
 def train_language_detector(umsab: Path = UMSAB, priors=(0.0, 2.0, 4.0, 6.0, 8.0, 12.0)) -> tuple[dict, dict]:

@@ -21,12 +21,15 @@ TEXTS = [
 
 
 def make_model(tmp_path, lexicon: bool):
-    """A model file with random weights on every bucket the texts use (idf exact in float16)."""
+    """A model file with random weights on every bucket the texts use (idf exact in float16, weights
+    exact in the stored int8 steps)."""
     rng = np.random.default_rng(3)
     used = np.unique(matrix(TEXTS).nonzero()[1]).astype(np.int32)
     idf = rng.uniform(1.0, 4.0, len(used)).astype(np.float16)
+    steps = rng.integers(-127, 128, (len(used), 3))
+    steps[0] = 127
     fitted = {"buckets": used, "idf": idf.astype(np.float32),
-              "weights": rng.normal(0, 2, (len(used), 3)).astype(np.float16).astype(np.float32),
+              "weights": (steps / 32).astype(np.float32),
               "bias": rng.normal(0, 1, 3).astype(np.float32), "offsets": np.zeros(3, dtype=np.float32),
               "lexicon": (rng.normal(0, 1, (LEXICON_COLUMNS, 3)) if lexicon else np.zeros((0, 3))).astype(np.float32)}
     path = tmp_path / "models.npz"
