@@ -4,7 +4,9 @@ Two counts per comment, added to the English model's lexicon block (``FeatureBat
 words saying a figure went **up** and words saying it went **down** ("rose", "grew", "record";
 "fell", "declined", "cut"). In a clause that names a cost ("loss", "costs", "debt", ...), the
 direction flips: a loss that narrowed is good news, costs that rose are bad news. A negated word
-(``NOT_`` from ``text_features.word_tokens``) flips too. The weights of the two counts are learned
+(``NOT_`` from ``text_features.word_tokens``) flips too. The same two counts carry the service
+words partners use for what got better or worse ("faster", "easier"; "slow", "late", "broken",
+"confusing"). The weights of the two counts are learned
 with the rest of the model; this module only says which words count.
 """
 from __future__ import annotations
@@ -17,12 +19,14 @@ highest improved improve improves improving improvement gained gain gains jumped
 climbs record beat beats exceeded exceeds boosted boost strong stronger strengthened expanded expand expands
 expansion upgraded upgrade raised raises outperformed outperform rebounded rebound recovered recovery doubled tripled
 widened profitable won wins awarded advanced advances accelerated record-high up-to rallied
+fast faster quick quicker easier smooth smoother
 """.split())
 DOWN = frozenset("""
 fell fall falls falling fallen decreased decrease decreases decreasing declined decline declines declining dropped
 drop drops dropping down lower lowest lowered weak weaker weakened cut cuts cutting plunged plunge plummeted slumped
 slump slid slide shrank shrink shrinking contracted narrowed narrow missed misses downgraded downgrade halved
 worsened worse deteriorated reduced reduce reduces reduction lost losing warned warns slowed slowdown
+slow slower late delayed delay delays broken crashing crashes crashed confusing
 """.split())
 COST = frozenset("""
 loss losses costs cost expenses expense debt debts deficit unemployment layoffs redundancies writedown write-down

@@ -147,7 +147,7 @@ def _design(texts, labels, lexicon: bool):
 
 
 def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID, lexicon: bool = False,
-                 class_weight="balanced", val_groups=None, refit: bool = True) -> dict:
+                 class_weight="balanced", val_groups=None, refit: bool = True, max_offset: float = 1.5) -> dict:
     """Fit on train, choose C and the class offsets on validation (the mean macro-F1 over
     ``val_groups`` when given, so a large set does not drown a small one), then, with ``refit``,
     fit once more on train + validation with the chosen C (offsets kept); returns the model arrays
@@ -164,7 +164,7 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
         model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
         model.fit(xt, y_train)
         log_p = model.predict_log_proba(xv)
-        offsets, f1 = choose_offsets(log_p, y_val, groups)
+        offsets, f1 = choose_offsets(log_p, y_val, groups, max_offset)
         print(f"  C={c}: validation macro-F1 {f1:.4f} offsets {offsets}", flush=True)
         if best is None or f1 > best["val_macro_f1"]:
             best = {"C": c, "val_macro_f1": f1, "offsets": offsets, "model": model}
@@ -182,6 +182,7 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
             "settings": {"C": best["C"], "val_macro_f1": round(best["val_macro_f1"], 4),
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(train_texts),
                          "val_size": len(val_texts), "refit_on_train_and_validation": refit,
+                         "max_offset": max_offset,
                          "features": int(len(used)), "lexicon": lexicon}}
 
 
@@ -196,7 +197,7 @@ def macro_f1(pred, gold) -> float:
     return sum(scores) / 3
 
 
-def choose_offsets(log_p, gold, groups=None) -> tuple[list[float], float]:
+def choose_offsets(log_p, gold, groups=None, limit: float = 1.5) -> tuple[list[float], float]:
     """Per-class additive offsets (negative and positive vs neutral) that maximise validation macro-F1
     (the mean over ``groups`` when given)."""
     import numpy as np
@@ -208,7 +209,7 @@ def choose_offsets(log_p, gold, groups=None) -> tuple[list[float], float]:
     def score(pred):
         return float(np.mean([fast_macro_f1(pred[m], gold[m]) for m in members]))
 
-    grid = np.arange(-1.5, 1.51, 0.25)
+    grid = np.arange(-limit, limit + 0.01, 0.25)
     best = ([0.0, 0.0, 0.0], score(log_p.argmax(axis=1)))
     for neg in grid:
         for pos in grid:
@@ -241,7 +242,8 @@ def split_train_dev(texts: list[str], labels: list[int]) -> tuple[tuple[list, li
             ([texts[i] for i in dev_rows], [labels[i] for i in dev_rows]))
 
 
-def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_grid=C_GRID) -> tuple[dict, dict]:
+def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_grid=C_GRID,
+          max_offset: float = 1.5) -> tuple[dict, dict]:
     """Models per language and the metadata (settings, data sha256) to store beside them.
 
     Every set the evaluation reports is held out: the UMSAB ``val`` splits, the Twitter Financial News
@@ -282,7 +284,7 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
                 dev_texts, dev_labels = dev_texts + [r[1] for r in reviews], dev_labels + [r[2] for r in reviews]
                 sources.update({str(p): sha256_of(p) for p in sorted(sentences.glob("*_labelled.txt"))})
         fitted = fit_language(texts, labels, dev_texts, dev_labels, c_grid=c_grid, lexicon=language == "en",
-                              val_groups=groups)
+                              val_groups=groups, max_offset=max_offset)
         models[language] = fitted
         meta["languages"][language] = {**fitted["settings"], "sources": sources}
         print(language, json.dumps(fitted["settings"]), flush=True)
@@ -405,6 +407,7 @@ def main(argv=None) -> None:
     parser.add_argument("--write", action="store_true", help=f"write {MODELS_FILE}")
     parser.add_argument("--c-grid", default=None, help=f"comma-separated C values (default {C_GRID})")
     parser.add_argument("--skip-language-model", action="store_true", help="keep the language detector as is")
+    parser.add_argument("--max-offset", type=float, default=1.5, help="largest class offset tried (nats)")
     args = parser.parse_args(argv)
     from .language import LANGUAGE_FILE
 
@@ -413,7 +416,8 @@ def main(argv=None) -> None:
         if args.write:
             write_language(arrays, language_meta, LANGUAGE_FILE)
     c_grid = tuple(float(c) for c in args.c_grid.split(",")) if args.c_grid else C_GRID
-    models, meta = train(args.umsab, args.sentences, args.languages.split(",") if args.languages else None, c_grid)
+    models, meta = train(args.umsab, args.sentences, args.languages.split(",") if args.languages else None, c_grid,
+                         args.max_offset)
     if args.write:
         write(models, meta, MODELS_FILE)
         print(f"wrote {MODELS_FILE} ({MODELS_FILE.stat().st_size:,} bytes)")
