@@ -56,18 +56,19 @@ def segments(text, language: str | None = None) -> list[str]:
 
 
 def theme_tones(texts: Sequence[str], languages: Sequence[str | None], themes: Sequence[Sequence[str]],
-                whole: Sequence[dict], scorer: CommentScorer, taxonomy: Taxonomy) -> list[dict]:
+                whole: Sequence[dict], scorer: CommentScorer | None, taxonomy: Taxonomy) -> list[dict]:
     """Per comment: ``{theme: {"label", "polarity", "segment"}}`` for its matched ``themes``.
 
     ``languages`` are the detected languages, ``whole`` the comment sentiments (``label``,
     ``polarity``), used when a theme has no segment of its own. Only comments with a theme and more
-    than one segment cost model work; every distinct segment is scored once.
+    than one segment cost model work; every distinct segment is scored once. Without a ``scorer``
+    (no model work allowed) every theme takes the comment's tone.
     """
     plans: list[dict[str, str] | None] = []
     todo: dict[tuple[str, str | None], None] = {}
     for text, language, matched in zip(texts, languages, themes, strict=True):
         plan = None
-        if matched:
+        if matched and scorer is not None:
             parts = segments(text, language)
             if len(parts) > 1:
                 plan = {}
@@ -78,7 +79,7 @@ def theme_tones(texts: Sequence[str], languages: Sequence[str | None], themes: S
                         todo[(plan[theme], language)] = None
         plans.append(plan)
     keys = list(todo)
-    scored = dict(zip(keys, scorer.score_many([k[0] for k in keys], [k[1] for k in keys]), strict=True))
+    scored = dict(zip(keys, scorer.score_many([k[0] for k in keys], [k[1] for k in keys]), strict=True)) if keys else {}
     out = []
     for text, language, matched, sentiment, plan in zip(texts, languages, themes, whole, plans, strict=True):
         tones = {}

@@ -11,8 +11,8 @@ An enrichment is a small record per comment (``<invitation id>.<question id>``):
 ``enrich`` takes the comments and the enrichments stored for them and returns the enrichment of
 every comment plus the ones that changed (to be written back). The sentiment model runs only for a
 comment whose text changed or whose stored ``sentiment_version`` differs from the scorer's; themes
-are re-matched only when the text or the taxonomy version changed (their tones then score only the
-segments of comments with more than one segment). A second run
+are re-matched only when the text or the taxonomy version changed; a re-matched theme takes the
+comment's tone (no model work) until the comment is scored again (edited text or a new model). A second run
 over unchanged comments therefore does no model work (``scorer.engine_calls`` stays put).
 """
 from __future__ import annotations
@@ -41,7 +41,8 @@ def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
             record = dict(old)
             if old.get("taxonomy_version") != taxonomy.version:
                 record.update(themes=taxonomy.match(text, record.get("language")), taxonomy_version=taxonomy.version)
-                retheme.append((record, text))
+                record["theme_tones"] = theme_tones([text], [record.get("language")], [record["themes"]], [record],
+                                                    None, taxonomy)[0]  # no model work: the comment's tone
                 changed.append(record)
             out[comment["id"]] = record
         else:
