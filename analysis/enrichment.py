@@ -6,7 +6,7 @@ An enrichment is a small record per comment (``<invitation id>.<question id>``):
      "polarity", "reason", "themes", "theme_tones"}
 
 ``theme_tones`` is each matched theme's own tone (``analysis.aspect_tone``): ``{theme: {"label",
-"polarity", "segment"}}``.
+"polarity"}}``.
 
 ``enrich`` takes the comments and the enrichments stored for them and returns the enrichment of
 every comment plus the ones that changed (to be written back). The sentiment model runs only for a
@@ -41,8 +41,8 @@ def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
             record = dict(old)
             if old.get("taxonomy_version") != taxonomy.version:
                 record.update(themes=taxonomy.match(text, record.get("language")), taxonomy_version=taxonomy.version)
-                record["theme_tones"] = theme_tones([text], [record.get("language")], [record["themes"]], [record],
-                                                    None, taxonomy)[0]  # no model work: the comment's tone
+                record["theme_tones"] = stored_tones(theme_tones([text], [record.get("language")], [record["themes"]],
+                                                                 [record], None, taxonomy)[0])  # no model work
                 changed.append(record)
             out[comment["id"]] = record
         else:
@@ -59,8 +59,13 @@ def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
     tones = theme_tones([t for _, t in retheme], [r["language"] for r, _ in retheme],
                         [r["themes"] for r, _ in retheme], [r for r, _ in retheme], scorer, taxonomy)
     for (record, _), tone in zip(retheme, tones, strict=True):
-        record["theme_tones"] = tone
+        record["theme_tones"] = stored_tones(tone)
     return out, changed
+
+
+def stored_tones(tones: dict) -> dict:
+    """Theme tones as stored (label and polarity; the segment text is not kept, items stay small)."""
+    return {theme: {"label": t["label"], "polarity": t["polarity"]} for theme, t in tones.items()}
 
 
 def preload_cache(scorer: CommentScorer, comments: list[dict], enrichments: dict[str, dict]) -> int:

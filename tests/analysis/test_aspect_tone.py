@@ -67,3 +67,18 @@ def test_a_single_segment_comment_gives_its_themes_the_comment_tone():
 ])
 def test_comments_are_cut_at_sentences_and_contrasts(language, text, expected):
     assert segments(text, language) == expected
+
+
+def test_enrichment_stores_each_theme_tone_and_a_new_taxonomy_rematches_without_model_work():
+    from analysis.enrichment import enrich
+
+    text, expected = MIXED[0][1], MIXED[0][2]
+    stored, _ = enrich([{"id": "i1.q", "text": text, "language": "en"}], {}, CommentScorer(), Taxonomy.load())
+    assert {t: v["label"] for t, v in stored["i1.q"]["theme_tones"].items()} == expected
+    assert set(stored["i1.q"]["theme_tones"]["partner_portal"]) == {"label", "polarity"}
+    program = Taxonomy.from_mapping({"portal": {"label": "Portal", "phrases": {"en": ["portal"]}}})
+    scorer = CommentScorer()
+    again, changed = enrich([{"id": "i1.q", "text": text, "language": "en"}], stored, scorer, program)
+    assert scorer.engine_calls == 0 and len(changed) == 1
+    assert again["i1.q"]["theme_tones"] == {"portal": {"label": again["i1.q"]["label"],
+                                                       "polarity": again["i1.q"]["polarity"]}}
