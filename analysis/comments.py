@@ -14,17 +14,21 @@ from .themes import Taxonomy
 COMMENT_THRESHOLD = 8
 EXAMPLES_PER_THEME = 3
 TOP_THEMES = 10
+COLUMNS = ["label", "polarity", "subjectivity", "probability", "language", "reason", "themes", "theme_tones"]
 
 
 def score_comments(texts: pd.Series, scorer: CommentScorer, taxonomy: Taxonomy,
                    languages: pd.Series | None = None, progress=None) -> pd.DataFrame:
-    """One row per comment (same index): label, polarity, subjectivity, probability, language, reason, themes.
+    """One row per comment (same index): label, polarity, subjectivity, probability, language, reason,
+    themes, theme_tones (``{theme: {"label", "polarity", "segment"}}``, ``analysis.aspect_tone``).
 
     Scored in one batch (each distinct text once; cached texts cost nothing); themes are matched in
     the detected language.
     """
     hints = [h if isinstance(h, str) else None for h in (languages.tolist() if languages is not None
                                                           else [None] * len(texts))]
+    from .aspect_tone import theme_tones
+
     values = ["" if not isinstance(t, str) else t for t in texts.tolist()]
     sentiments = scorer.score_many(values, hints)
     rows = []
@@ -32,8 +36,10 @@ def score_comments(texts: pd.Series, scorer: CommentScorer, taxonomy: Taxonomy,
         rows.append({**sentiment.to_dict(), "themes": tuple(taxonomy.match(text, sentiment.language))})
         if progress is not None:
             progress()
-    return pd.DataFrame(rows, index=texts.index,
-                        columns=["label", "polarity", "subjectivity", "probability", "language", "reason", "themes"])
+    tones = theme_tones(values, [r["language"] for r in rows], [r["themes"] for r in rows], rows, scorer, taxonomy)
+    for row, tone in zip(rows, tones, strict=True):
+        row["theme_tones"] = tone
+    return pd.DataFrame(rows, index=texts.index, columns=COLUMNS)
 
 
 def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy: Taxonomy,
@@ -47,7 +53,7 @@ def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy:
 
     if not enrichments or "response_id" not in rows or "question_id" not in rows:
         return score_comments(rows["text"], scorer, taxonomy, rows["language"] if "language" in rows else None)
-    columns = ["label", "polarity", "subjectivity", "probability", "language", "reason", "themes"]
+    columns = COLUMNS
     found, missing = {}, []
     for index, response_id, question_id, text in zip(rows.index, rows["response_id"], rows["question_id"],
                                                      rows["text"], strict=True):
@@ -59,7 +65,7 @@ def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy:
             found[index] = {"label": record["label"], "polarity": record.get("polarity"),
                             "subjectivity": None, "probability": record.get("probability"),
                             "language": record["language"], "reason": record.get("reason"),
-                            "themes": tuple(themes)}
+                            "themes": tuple(themes), "theme_tones": _stored_tones(record, themes)}
         else:
             missing.append(index)
     if missing:
@@ -67,6 +73,14 @@ def scored_from_enrichments(rows: pd.DataFrame, scorer: CommentScorer, taxonomy:
         scored = score_comments(part["text"], scorer, taxonomy, part["language"])
         found.update(scored.to_dict("index"))
     return pd.DataFrame([found[i] for i in rows.index], index=rows.index, columns=columns)
+
+
+def _stored_tones(record: dict, themes) -> dict:
+    """The stored per-theme tones of an enrichment for ``themes``; a theme without one (older
+    records, re-matched themes) takes the comment's own tone."""
+    stored = record.get("theme_tones") or {}
+    whole = {"label": record["label"], "polarity": record.get("polarity")}
+    return {t: {**whole, **stored[t]} if isinstance(stored.get(t), dict) else dict(whole) for t in themes}
 
 
 def summarise_comments(comments: pd.DataFrame, scored: pd.DataFrame, text_column: str,
@@ -112,13 +126,27 @@ def distinct_quotes(texts: list[str], limit: int) -> list[str]:
 
 
 def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
-    """Per theme of scored comments (``themes``, ``polarity``, ``label``, ``probability``, ``text``):
-    count, mean polarity, negative/positive counts and up to three distinct examples (the most
-    confidently labelled first), most frequent first."""
+    """Per theme of scored comments (``themes``, ``polarity``, ``label``, ``probability``, ``text``,
+    optionally ``theme_tones``): count, mean polarity, negative/positive counts and up to three
+    distinct examples (the most confidently labelled first), most frequent first. The polarity and
+    counts are the theme's own tone (``theme_tones``) when known, else the comment's;
+    ``comment_mean_polarity`` keeps the whole comments' mean beside it."""
     exploded = part.explode("themes").dropna(subset=["themes"])
+    whole_polarity = exploded["polarity"]
+    if "theme_tones" in exploded:  # each theme's own tone (analysis.aspect_tone) where known
+        tone = [t.get(theme) if isinstance(t, dict) else None
+                for t, theme in zip(exploded["theme_tones"], exploded["themes"], strict=True)]
+        exploded = exploded.assign(
+            label=[o["label"] if o else label for o, label in zip(tone, exploded["label"], strict=True)],
+            polarity=pd.to_numeric(pd.Series([o["polarity"] if o else p for o, p in
+                                              zip(tone, exploded["polarity"], strict=True)], index=exploded.index)),
+            whole_polarity=whole_polarity)
+    else:
+        exploded = exploded.assign(whole_polarity=whole_polarity)
     themes = []
     for theme_id, group in exploded.groupby("themes"):
         polarity = group["polarity"].dropna()
+        whole = pd.to_numeric(group["whole_polarity"]).dropna()
         examples = distinct_quotes(group.assign(order=-group["probability"].fillna(0.0))
                                    .sort_values(["order", "text"])["text"].tolist(), EXAMPLES_PER_THEME)
         themes.append({"theme": theme_id, "label": taxonomy.labels.get(theme_id, theme_id),
@@ -126,7 +154,8 @@ def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
                        "mean_polarity": round(float(polarity.mean()), 4) if len(polarity) else None,
                        "negative": int((group["label"] == "negative").sum()),
                        "positive": int((group["label"] == "positive").sum()),
-                       "examples": examples})
+                       "examples": examples, "tone": "theme",
+                       "comment_mean_polarity": round(float(whole.mean()), 4) if len(whole) else None})
     return sorted(themes, key=lambda t: (-t["comments"], t["theme"]))
 
 
@@ -165,10 +194,15 @@ def themes_by_segment(records: list[dict], text_questions: list[str], dimension:
     Output: ``{question: {"threshold", "segments": [{"segment", "suppressed", "themes"}]}}``.
     """
     taxonomy = taxonomy or Taxonomy.load()
-    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "segment"]
+    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "theme_tones", "segment"]
     data = pd.DataFrame([{"question_id": r["question_id"], "text": str(r["text"]), "label": r["label"],
                           "polarity": r.get("polarity"), "probability": r.get("probability"),
                           "themes": tuple(r.get("themes") or ()),
+                          "theme_tones": _stored_tones({"label": r["label"], "polarity": r.get("polarity"),
+                                                        # a reviewer's label replaces the model's tones
+                                                        "theme_tones": None if r.get("corrected")
+                                                        else r.get("theme_tones")},
+                                                       tuple(r.get("themes") or ())),
                           "segment": str(r.get(dimension) or "(unknown)")}
                          for r in records if str(r.get("text") or "").strip()], columns=columns)
     data = data.assign(polarity=pd.to_numeric(data["polarity"]), probability=pd.to_numeric(data["probability"]))

@@ -3,22 +3,27 @@
 An enrichment is a small record per comment (``<invitation id>.<question id>``)::
 
     {"id", "text_sha", "sentiment_version", "taxonomy_version", "language", "label", "probability",
-     "polarity", "reason", "themes"}
+     "polarity", "reason", "themes", "theme_tones"}
+
+``theme_tones`` is each matched theme's own tone (``analysis.aspect_tone``): ``{theme: {"label",
+"polarity"}}``.
 
 ``enrich`` takes the comments and the enrichments stored for them and returns the enrichment of
 every comment plus the ones that changed (to be written back). The sentiment model runs only for a
 comment whose text changed or whose stored ``sentiment_version`` differs from the scorer's; themes
-are re-matched (cheap, no model) only when the text or the taxonomy version changed. A second run
+are re-matched only when the text or the taxonomy version changed; a re-matched theme takes the
+comment's tone (no model work) until the comment is scored again (edited text or a new model). A second run
 over unchanged comments therefore does no model work (``scorer.engine_calls`` stays put).
 """
 from __future__ import annotations
 
+from .aspect_tone import theme_tones
 from .sentiment import CommentScorer, text_key
 from .text_features import clean
 from .themes import Taxonomy
 
 FIELDS = ("id", "text_sha", "sentiment_version", "taxonomy_version", "language", "label", "probability",
-          "polarity", "reason", "themes")
+          "polarity", "reason", "themes", "theme_tones")
 
 
 def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
@@ -26,7 +31,7 @@ def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
     """(enrichment by comment id, changed enrichments) for comments ``{"id", "text", "language"}``."""
     out: dict[str, dict] = {}
     changed: list[dict] = []
-    rescore = []
+    rescore, retheme = [], []
     for comment in comments:
         text = clean(comment.get("text"))
         sha = text_key(text)
@@ -36,6 +41,8 @@ def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
             record = dict(old)
             if old.get("taxonomy_version") != taxonomy.version:
                 record.update(themes=taxonomy.match(text, record.get("language")), taxonomy_version=taxonomy.version)
+                record["theme_tones"] = stored_tones(theme_tones([text], [record.get("language")], [record["themes"]],
+                                                                 [record], None, taxonomy)[0])  # no model work
                 changed.append(record)
             out[comment["id"]] = record
         else:
@@ -48,7 +55,17 @@ def enrich(comments: list[dict], stored: dict[str, dict], scorer: CommentScorer,
                   "themes": taxonomy.match(text, sentiment.language)}
         out[comment["id"]] = record
         changed.append(record)
+        retheme.append((record, text))
+    tones = theme_tones([t for _, t in retheme], [r["language"] for r, _ in retheme],
+                        [r["themes"] for r, _ in retheme], [r for r, _ in retheme], scorer, taxonomy)
+    for (record, _), tone in zip(retheme, tones, strict=True):
+        record["theme_tones"] = stored_tones(tone)
     return out, changed
+
+
+def stored_tones(tones: dict) -> dict:
+    """Theme tones as stored (label and polarity; the segment text is not kept, items stay small)."""
+    return {theme: {"label": t["label"], "polarity": t["polarity"]} for theme, t in tones.items()}
 
 
 def preload_cache(scorer: CommentScorer, comments: list[dict], enrichments: dict[str, dict]) -> int:

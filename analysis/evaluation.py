@@ -1,18 +1,21 @@
 """Evaluation of what the product outputs: the three labels, per language, beside TextBlob and VADER.
 
-Data (read from paths, never copied): the UMSAB validation splits (three classes, tweets; the models
-were fitted on the train splits and their settings chosen on these, so they are development
-figures, not test figures), all 3,000 UCI sentences (positive/negative only; not used in
-training), the held-out part of the hand-labelled Japanese sentences, and
+Data (read from paths, never copied; every set is held out: nothing here trains a model or chooses
+a setting, see ``analysis.sentiment_training.train``): the UMSAB validation splits (three classes,
+tweets; settings are chosen on a development part of the *train* splits), the Twitter Financial News
+``valid`` file and the Financial PhraseBank (``analysis.text_data``, when cached), the UCI
+sentences with ``sha256(text) % 10`` 0–7 (positive/negative only; 8–9 help choose the English
+settings), the held-out part of the hand-labelled Japanese sentences, and
 ``analysis/data/neutral_business.txt`` (factual business statements written for this check, which
-should come out neutral).
+should come out neutral). ``--slices DIR`` evaluates only the checked-in slices
+(``analysis/data/eval/*.<language>.tsv``), whose published figures are in ``published.json``.
 
 Every text goes through the product path (``CommentScorer.score_many`` with the data set's language
 as the form language), so language routing is part of the score: a ``not_scored`` comment counts as
 wrong. Baselines in the same run: plain TextBlob (polarity > 0.1 positive, < −0.1 negative) and VADER
 (compound ≥ 0.05 positive, ≤ −0.05 negative; VADER is a development dependency).
 
-    .venv/bin/pulse text evaluate [--umsab DIR] [--sentences DIR] [--json]
+    .venv/bin/pulse text evaluate [--umsab DIR] [--sentences DIR] [--slices DIR] [--aspects] [--json]
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ from .sentiment_training import (
 )
 
 NEUTRAL_FILE = Path(__file__).parent / "data" / "neutral_business.txt"
+SLICES = Path(__file__).parent / "data" / "eval"
+PUBLISHED = SLICES / "published.json"
 METHODS = ("product", "textblob", "vader")
 
 
@@ -73,18 +78,36 @@ def _baselines():
     return {"textblob": textblob, "vader": vader}
 
 
+def slice_sets(folder: Path = SLICES) -> list[tuple[str, str, list[str], list[str]]]:
+    """The checked-in evaluation slices: ``<name>.<language>.tsv`` files of ``label<TAB>text`` lines."""
+    from .text_data import read_slice
+
+    sets = []
+    for path in sorted(folder.glob("*.*.tsv")):
+        name, language = path.name[:-len(".tsv")].rsplit(".", 1)
+        texts, labels = read_slice(path)
+        sets.append((f"slice {name}", language, texts, labels))
+    return sets
+
+
 def data_sets(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[tuple[str, str, list[str], list[str]]]:
     """(name, language, texts, gold labels) of every evaluation set available."""
+    from . import text_data
+
     sets = []
     for language in UMSAB_LANGUAGES:
         if (umsab / UMSAB_LANGUAGES[language]).exists():
             texts, labels, _ = load_umsab(umsab, language, "val")
             sets.append((f"UMSAB val {language}", language, texts, [LABELS[k] for k in labels]))
+    for name, data in (("Twitter Financial News test en", text_data.tfn("test")),
+                       ("Financial PhraseBank en (not trained on)", text_data.fpb())):
+        if data is not None:
+            sets.append((name, "en", data[0], [LABELS[k] for k in data[1]]))
     rows = [r for r in load_japanese() if is_held_out(r[0])]
     sets.append(("hand-labelled ja (held out)", "ja", [r[0] for r in rows], [LABELS[r[1]] for r in rows]))
-    if sentences.exists():
-        rows = load_sentences(sentences)
-        sets.append(("UCI sentences en (2-class, not trained on)", "en", [r[1] for r in rows],
+    if sentences.exists():  # buckets 8-9 help choose the English settings: only 0-7 are evaluated
+        rows = [r for r in load_sentences(sentences) if text_data.bucket(r[1]) < 8]
+        sets.append(("UCI sentences en (2-class, held-out part)", "en", [r[1] for r in rows],
                      [LABELS[r[2]] for r in rows]))
     neutral = [line.strip() for line in NEUTRAL_FILE.read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")]
@@ -92,12 +115,13 @@ def data_sets(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[tuple[st
     return sets
 
 
-def evaluate(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[dict]:
-    """One row per data set and method (see module docstring)."""
+def evaluate(umsab: Path = UMSAB, sentences: Path = SENTENCES, slices: Path | None = None) -> list[dict]:
+    """One row per data set and method (see module docstring); with ``slices``, only the checked-in
+    slices of that folder."""
     scorer = CommentScorer()
     baselines = _baselines()
     rows = []
-    for name, language, texts, gold in data_sets(umsab, sentences):
+    for name, language, texts, gold in (slice_sets(slices) if slices else data_sets(umsab, sentences)):
         predictions = {"product": [s.label for s in scorer.score_many(texts, [language] * len(texts))]}
         for method, predict in baselines.items():
             predictions[method] = predict(texts)

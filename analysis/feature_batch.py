@@ -175,10 +175,15 @@ class FeatureBatch:
         return self._word_buckets
 
     def lexicon_counts(self, rows):
-        """``text_features.lexicon_counts`` of the texts in ``rows`` (other rows 0)."""
+        """(size, 7) per text in ``rows`` (other rows 0): ``text_features.lexicon_counts`` (TextBlob
+        polar words), ``business_lexicon.direction_counts`` (figures up / down) and
+        ``valence_lexicon.valence_counts`` (VADER positive / negative mass)."""
         import numpy as np
 
-        out = np.zeros((self.size, 3))
+        from .business_lexicon import direction_counts
+        from .valence_lexicon import valence_counts
+
+        out = np.zeros((self.size, 7))
         mask = self._rows_mask(rows)
         tokens, doc, ids = self._token_ids()
         lexicon = textblob_lexicon()
@@ -195,10 +200,12 @@ class FeatureBatch:
         out[:, 0] = np.minimum(positive, 3)
         out[:, 1] = np.minimum(negative, 3)
         out[:, 2] = (positive + negative) == 0
+        out[:, 3:5] = direction_counts(tokens, doc, ids[keep], self.size)
+        out[:, 5:7] = valence_counts(tokens, doc, ids[keep], self.size)
         out[~mask] = 0.0
         japanese = self.japanese[mask[self.japanese]]
         if len(japanese):
-            out[japanese] = lexicon_counts([self.texts[i] for i in japanese])
+            out[japanese, :3] = lexicon_counts([self.texts[i] for i in japanese])
         return out
 
 

@@ -72,9 +72,14 @@ class SentimentModels:
 
         table = self._tables.get(language)
         if table is None:
-            buckets = self._raw[f"{language}.buckets"].astype(np.int64)
+            gaps = self._raw.get(f"{language}.bucket_gaps")  # compact form (sentiment_training.compact)
+            buckets = (np.cumsum(gaps.astype(np.int64)) if gaps is not None
+                       else self._raw[f"{language}.buckets"].astype(np.int64))
             idf = self._raw[f"{language}.idf"].astype(np.float32)
             weights = self._raw[f"{language}.weights"].astype(np.float32)
+            scale = self._raw.get(f"{language}.scale")
+            if scale is not None:  # int8 weights, one scale per class
+                weights = weights * scale.astype(np.float32)
             rows = np.zeros((BUCKETS, 4), dtype=np.float32)
             rows[buckets, :3] = weights * idf[:, None]
             rows[buckets, 3] = idf * idf
@@ -104,7 +109,7 @@ class SentimentModels:
         norms[norms == 0] = 1.0
         logits = sums[:, :3] / norms[:, None] + bias
         if lexicon is not None:
-            logits = logits + batch.lexicon_counts(rows)[rows] @ lexicon
+            logits = logits + batch.lexicon_counts(rows)[rows, :len(lexicon)] @ lexicon
         logits -= logits.max(axis=1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
 

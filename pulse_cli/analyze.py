@@ -207,6 +207,18 @@ def scorecard_csv(doc: dict) -> str:
     return out.getvalue()
 
 
+def _aspect_rows(with_absa: bool) -> list[dict]:
+    """Tone-per-theme rows: the partner set, and the cached SemEval files when ``with_absa``."""
+    from analysis import aspect_evaluation, text_data
+
+    rows = aspect_evaluation.partner_aspects()
+    for key in ("absa_restaurants", "absa_laptops") if with_absa else ():
+        path = text_data.cached(key)
+        if path is not None:
+            rows += aspect_evaluation.absa(path, text_data.SOURCES[key].name)
+    return rows
+
+
 # --- pulse text analyze --------------------------------------------------------------------
 
 @click.group("text")
@@ -292,19 +304,28 @@ def text_analyze(file: Path, text_column: str, segment_column: str | None, out_d
               help="UMSAB data folder (default /work/shared/data/umsab-sentiment).")
 @click.option("--sentences", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="UCI sentiment-labelled-sentences folder.")
+@click.option("--slices", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Evaluate only the checked-in slices of this folder (e.g. analysis/data/eval).")
+@click.option("--aspects", is_flag=True, help="Also evaluate the tone per theme (partner set, SemEval ABSA).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON instead of a table.")
 @report_errors
-def text_evaluate(umsab: Path | None, sentences: Path | None, as_json: bool) -> None:
+def text_evaluate(umsab: Path | None, sentences: Path | None, slices: Path | None, aspects: bool,
+                  as_json: bool) -> None:
     """Macro-F1 and per-class recall of the product's three labels per language, beside TextBlob and VADER."""
     from analysis import evaluation
 
     umsab, sentences = umsab or evaluation.UMSAB, sentences or evaluation.SENTENCES
-    rows = evaluation.evaluate(umsab, sentences)
+    rows = evaluation.evaluate(umsab, sentences, slices)
+    aspect_rows = _aspect_rows(slices is None) if aspects else []
+    if slices is not None:
+        click.echo(json.dumps({"sentiment": rows, "aspects": aspect_rows}, indent=2) if as_json
+                   else evaluation.format_table(rows + aspect_rows))
+        return
     themes = evaluation.theme_precision(umsab, sentences)
     if as_json:
-        click.echo(json.dumps({"sentiment": rows, "themes": themes}, indent=2))
+        click.echo(json.dumps({"sentiment": rows, "aspects": aspect_rows, "themes": themes}, indent=2))
         return
-    click.echo(evaluation.format_table(rows))
+    click.echo(evaluation.format_table(rows + aspect_rows))
     click.echo(f"\nthemes: precision {themes['precision']} ({themes['right']} of {themes['matched']} matches right) "
                f"on {themes['sample']} hand-judged texts; {themes['missed']} of {themes['not_matched']} unmatched "
                f"texts named a theme; {themes['unjudged']} matches not judged yet")

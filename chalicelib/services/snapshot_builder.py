@@ -103,7 +103,7 @@ def score_comments(responses, survey, corrections: dict[str, dict], enrichments=
             "label": sentiment["label"], "probability": sentiment["probability"],
             "polarity": sentiment["polarity"], "not_scored_reason": sentiment.get("reason"),
             "model_label": sentiment["label"], "model_version": sentiment["sentiment_version"],
-            "themes": list(sentiment["themes"]),
+            "themes": list(sentiment["themes"]), "theme_tones": dict(sentiment.get("theme_tones") or {}),
             "corrected": None,
         }
         if record["label"] == "not_scored":

@@ -37,7 +37,7 @@ def _assert_batch_matches_per_text(table, texts):
     assert np.array_equal(batch.sums(table, every), per_text_sums(texts, table))
     assert np.array_equal(batch.sums(table, every, words=False, low=1, high=4),
                           per_text_sums(texts, table, words=False, low=1, high=4))
-    assert np.array_equal(batch.lexicon_counts(every), lexicon_counts(texts))
+    assert np.array_equal(batch.lexicon_counts(every)[:, :3], lexicon_counts(texts))
     return every
 
 
