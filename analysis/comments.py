@@ -111,6 +111,21 @@ def distinct_quotes(texts: list[str], limit: int) -> list[str]:
     return out
 
 
+QUOTE_CANDIDATES = 8  # per theme: enough to find quotes of the theme's own tone
+
+
+def _labelled_quotes(group: pd.DataFrame) -> list[dict]:
+    """Up to QUOTE_CANDIDATES distinct comments of a theme with their sentiment label and language
+    (most confidently labelled first), so a report can quote comments of the tone it states."""
+    ordered = group.assign(order=-group["probability"].fillna(0.0)).sort_values(["order", "text"])
+    texts = distinct_quotes(ordered["text"].tolist(), QUOTE_CANDIDATES)
+    first = ordered.drop_duplicates("text").set_index("text")
+    has_language = "language" in first.columns
+    return [{"text": text, "label": str(first.at[text, "label"]),
+             "language": str(first.at[text, "language"]) if has_language and pd.notna(first.at[text, "language"])
+             else None} for text in texts]
+
+
 def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
     """Per theme of scored comments (``themes``, ``polarity``, ``label``, ``probability``, ``text``):
     count, mean polarity, negative/positive counts and up to three distinct examples (the most
@@ -126,7 +141,7 @@ def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
                        "mean_polarity": round(float(polarity.mean()), 4) if len(polarity) else None,
                        "negative": int((group["label"] == "negative").sum()),
                        "positive": int((group["label"] == "positive").sum()),
-                       "examples": examples})
+                       "examples": examples, "quotes": _labelled_quotes(group)})
     return sorted(themes, key=lambda t: (-t["comments"], t["theme"]))
 
 
@@ -165,8 +180,9 @@ def themes_by_segment(records: list[dict], text_questions: list[str], dimension:
     Output: ``{question: {"threshold", "segments": [{"segment", "suppressed", "themes"}]}}``.
     """
     taxonomy = taxonomy or Taxonomy.load()
-    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "segment"]
+    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "segment", "language"]
     data = pd.DataFrame([{"question_id": r["question_id"], "text": str(r["text"]), "label": r["label"],
+                          "language": r.get("language"),
                           "polarity": r.get("polarity"), "probability": r.get("probability"),
                           "themes": tuple(r.get("themes") or ()),
                           "segment": str(r.get(dimension) or "(unknown)")}

@@ -196,9 +196,14 @@ def reporting():
         return refresh_wave(wave_id)
 
     stores = review_stores()
+    translator = None
+    if rs.translate == "amazon":  # PULSE_REPORT_TRANSLATE: quotes in other languages get an English translation
+        from chalicelib.reports.translation import AmazonTranslator
+
+        translator = AmazonTranslator(session.client("translate", region_name=region))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
                      mailer=mailer, settings=rs, snapshots=stores.snapshots, refresh=refresh,
-                     followups=stores.followups)
+                     followups=stores.followups, translator=translator)
 
 
 @cache

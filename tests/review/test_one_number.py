@@ -159,8 +159,8 @@ def figures_of_report(html: str) -> dict:
     table = html[html.index('<table id="tiers"'):]
     table = table[:table.index("</table>")]
     for tier, hidden, value in re.findall(r'<tr data-segment="(\w+)"><td [^>]*>[^<]*</td>'
-                                          r'(?:<td [^>]*colspan="5">(<span[^>]*>not shown)'
-                                          r'|<td [^>]*>\d+</td><td [^>]*>([+-]?\d+) )', table):
+                                          r'(?:<td [^>]*colspan="2">(<span[^>]*>not shown)'
+                                          r'|<td [^>]*>\d+</td><td [^>]*><strong>([+-]?\d+)</strong>)', table):
         tiers[tier] = MARKER if hidden else int(value)
     return {"respondents": respondents, "nps": nps, "tiers": tiers, "weighted": weighted}
 
@@ -220,7 +220,9 @@ def test_the_report_quotes_the_snapshot_comment_records_and_their_tier_drivers(w
         if block["suppressed"] or not (block["drivers"] or {}).get("available"):
             continue
         for item in block["drivers"]["items"]:
-            qid = next(q for q, text in text_by_question.items() if text and text.strip() == item["label"])
+            qid = item["question"]
+            assert text_by_question[qid].strip() == item["text"]  # the full text in the detail
+            assert item["label"] == next(q["short"] for q in doc["questions"] if q["id"] == qid)
             published = tier_cells[block["id"]]["csat"][qid]["top2"]["value"]
             assert item["satisfied"] == f"{published * 100:.0f}%"
             checked += 1
