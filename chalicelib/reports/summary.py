@@ -93,8 +93,13 @@ def grouped_tier_changes(changes: list[dict]) -> list[str]:
     out = []
     for (kind, label, up), items in groups.items():
         what = "NPS" if kind == "nps" else f"satisfaction with {label}"
-        where = _join([f"{c['scope']} ({abs(c['points'])} points, {c['certainty']})" for c in items])
-        out.append(f"{what} {'rose' if up else 'fell'} in {where}")
+        sure = {c["certainty"] for c in items}
+        if len(sure) == 1:  # one certainty for all: said once
+            where = _join([f"{c['scope']} ({abs(c['points'])} points)" for c in items])
+            out.append(f"{what} {'rose' if up else 'fell'} in {where}, {next(iter(sure))}")
+        else:
+            where = _join([f"{c['scope']} ({abs(c['points'])} points, {c['certainty']})" for c in items])
+            out.append(f"{what} {'rose' if up else 'fell'} in {where}")
     return out
 
 

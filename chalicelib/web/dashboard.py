@@ -119,7 +119,27 @@ def _wave(identity) -> str:
     waves = wiring.review_stores().snapshots.registered_waves()
     if not waves:
         raise results.SnapshotMissing("no wave has a results snapshot yet")
-    return waves[0]["wave_id"]
+    return _latest_with_results(identity, [w["wave_id"] for w in waves])
+
+
+def _latest_with_results(identity, wave_ids: list[str]) -> str:
+    """The newest wave (by opening date) whose snapshot shows results in the reader's scope; the
+    newest build when none does."""
+    from chalicelib.domain.errors import WaveNotFound
+
+    waves = wiring.repositories().waves
+    opened = {}
+    for wave_id in wave_ids:
+        try:
+            opened[wave_id] = waves.get(wave_id).opens_at
+        except WaveNotFound:
+            opened[wave_id] = ""
+    for wave_id in sorted(wave_ids, key=lambda w: opened[w], reverse=True):
+        overall = results.scorecard(wiring.review_stores().snapshots, wave_id, identity).get("overall") or {}
+        if not overall.get("suppressed") and isinstance(overall.get("respondents"), int | float) \
+                and overall["respondents"] > 0:
+            return wave_id
+    return wave_ids[0]
 
 
 def _base(identity, wave_id: str, active: str) -> dict:
@@ -189,7 +209,8 @@ def stylesheet():
 @staff_page("viewer")
 @_page_errors
 def overview(identity):
-    from .dashboard_views import BREAKDOWN_CHOICES, selection, trend_view
+    from . import overview_story as story
+    from .dashboard_views import BREAKDOWN_CHOICES, overall_row, selection, trend_view
     from .dashboard_views import overview as build
 
     wave_id = _wave(identity)
@@ -198,14 +219,24 @@ def overview(identity):
     by, filters = _breakdown_in_url(query, None), results.segment_filters(query)
     doc = results.scorecard(stores.snapshots, wave_id, identity)
     dims, cells = results.select_cells(doc, by, filters)
+    focus = story.focus_cell(doc, filters)
+    driver_key = story.chosen_driver_key(doc, query.get("drivers"), focus)
     summary = results.comment_summary(stores.snapshots, wave_id, identity)
     counts = followups.followup_counts(stores.followups, wave_id, identity, _now())
     trend = trend_view(results.wave_trend(stores.snapshots, wiring.repositories().waves, wave_id, identity))
     view = build(doc, summary["summary"], summary["theme_labels"], counts, selection(doc, dims, cells, filters),
-                 trend)
+                 trend, driver_key, filters)
+    story_view = {"focus": story.segment_name(doc, focus["segment"]) if focus else None,
+                  "headline": overall_row({"overall": focus}) if focus else view["overall"],
+                  "changes": story.what_changed(doc, wave_id, focus),
+                  "fix_first": story.fix_first(doc, driver_key, wave_id),
+                  "driver_choices": story.driver_choices(doc), "driver_key": driver_key,
+                  "wave_title": (doc.get("wave") or {}).get("title")}
     comment_filters = {k: v for k, v in filters.items() if k in results.COMMENT_FILTERS}
     return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"],
+                  story=story_view,
                   choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
+                  option_labels=_option_labels(doc),
                   comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
                   questions_link="/staff/questions?" + urlencode({"wave": wave_id, **({"by": by} if by else {}),
                                                                   **filters}))
@@ -240,7 +271,7 @@ def question_results(identity):
     return render("questions.html", **_base(identity, wave_id, "questions"),
                   view=build(doc, ":".join(dims), cells, trend),
                   choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"], filters=filters,
-                  options=_filter_options(doc), by=by)
+                  options=_filter_options(doc), option_labels=_option_labels(doc), by=by)
 
 
 # -- partner view (respondent-level: analysts and admins, never viewers) ----------------------------
@@ -273,26 +304,54 @@ def comment_explorer(identity):
     themes = results.theme_labels(stores.snapshots, wave_id)
     for item in page["items"]:
         item["pieces"] = results.highlight_parts(item["text"], filters.get("q"))
-    options = _filter_options(doc)
+    texts = _text_questions(wave_id)
+    options = _filter_options(doc, texts)
     next_link = None
     if page["next_cursor"]:
         next_link = "/staff/comments?" + urlencode({**filters, "wave": wave_id, "cursor": page["next_cursor"]})
     here = {**filters, "wave": wave_id, **({"cursor": query["cursor"]} if query.get("cursor") else {})}
     return render("comments.html", **_base(identity, wave_id, "comments"), page=page, filters=filters,
+                  snapshot=doc.get("snapshot"), option_labels=_option_labels(doc, texts),
                   back="/staff/comments?" + urlencode(here),
                   options=options, themes=themes, next_link=next_link,
                   can_correct=identity.role in ("admin", "analyst"), labels=corrections.LABELS,
                   export_query=urlencode({"wave": wave_id}))
 
 
-def _filter_options(doc: dict) -> dict:
+def _filter_options(doc: dict, text_questions: dict | None = None) -> dict:
+    """Filter values per field; ``question``: the wave's free-text questions only (comments answer
+    them; a rating question has no comments)."""
     def values(dim):
         return [c["segment"][dim] for c in results.breakdown(doc, dim)]
 
     return {"tier": values("tier"), "region": values("region"), "partner_type": values("partner_type"),
-            "program": values("program"),
-            "question": [q["id"] for q in doc.get("questions", [])] + ["q_nps_reason", "q_fix_first"],
+            "program": values("program"), "question": list(text_questions or {}),
             "sentiment": list(corrections.LABELS)}
+
+
+def _option_labels(doc: dict, text_questions: dict | None = None) -> dict:
+    """Words for filter values and comment attributes: the program's labels, question texts."""
+    from chalicelib.domain.program import catalogue_label
+
+    catalogue = doc.get("program")
+    labels = {dim: {v: catalogue_label(catalogue, dim, v) for v in values}
+              for dim, values in _filter_options(doc).items() if dim in ("tier", "region", "partner_type", "program")}
+    labels["question"] = dict(text_questions or {})
+    labels["sentiment"] = {label: label.replace("_", " ") for label in corrections.LABELS}
+    return labels
+
+
+def _text_questions(wave_id: str) -> dict[str, str]:
+    """The wave's free-text questions: id -> short label (or text), from its survey definition."""
+    from chalicelib.domain.errors import WaveNotFound
+    from chalicelib.domain.survey import localized
+    from chalicelib.services.snapshot_builder import survey_of
+
+    try:
+        survey = survey_of(wiring.repositories(), wave_id)
+    except (WaveNotFound, NotFound):
+        return {}
+    return {q.id: q.short or localized(q.text, "en") or q.id for q in survey.questions() if q.type == "text"}
 
 
 @dashboard.route("/staff/comments/correct", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
