@@ -43,7 +43,7 @@ def test_summary_says_what_changed_what_to_fix_first_and_how_sure_in_three_to_fi
     assert "NPS is +21 among 120 partner contacts" in summary[0] and "can't tell yet" in summary[0]
     assert "satisfaction with Payouts fell 8 points (likely a real change)" in text  # a question change
     assert "Portal rose" not in text  # not significant: not named as a change
-    assert "NPS fell in advanced (12 points, very likely a real change)" in text  # per tier
+    assert "NPS fell in advanced (12 points), very likely a real change" in text  # per tier
     assert "Fix first: Payouts (very likely the top issue; 43% satisfied)" in text
     assert "How satisfied are you with payouts?" not in text  # short labels in the summary ...
     html = render_archive_html(m, {})
