@@ -242,12 +242,16 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
     if fmt == "csv":
         body, content_type = exports.to_csv(headers, rows), exports.CSV_TYPE
     else:
-        questions = None
-        if kind in ("responses", "scorecard"):  # the survey's questions as a second sheet
+        questions = layout = None
+        if kind in ("responses", "scorecard"):  # the survey's questions as a second sheet, words as headers
+            from chalicelib.services import export_layout
+
             wave = wiring.repositories().waves.get(wave_id)
             survey = wiring.repositories().surveys.get(wave.survey_id, wave.survey_version)
             questions = exports.question_rows(survey)
-        body, content_type = exports.to_xlsx(headers, rows, kind, questions), exports.XLSX_TYPE
+            layout = export_layout.responses_layout(headers, rows, survey) if kind == "responses" \
+                else export_layout.scorecard_layout(headers, rows, survey)
+        body, content_type = exports.to_xlsx(headers, rows, kind, questions, layout), exports.XLSX_TYPE
     return Response(body=body, status_code=200, headers={
         "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -145,9 +145,9 @@ def figures_of_xlsx_export(client) -> dict:
                                headers={**auth("analyst"), "Accept": "*/*"})  # a binary body needs an Accept
     assert response.status_code == 200, response.body
     sheet = load_workbook(io.BytesIO(response.body))["scorecard"]
-    values = list(sheet.iter_rows(values_only=True))
+    values = list(sheet.iter_rows(values_only=True))  # column ids, the header in words, then the rows
     return _figures_of_rows([{h: ("" if v is None else v) for h, v in zip(values[0], row, strict=True)}
-                             for row in values[1:]])
+                             for row in values[2:]])
 
 
 def figures_of_report(html: str) -> dict:
