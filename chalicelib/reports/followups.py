@@ -11,7 +11,8 @@ from datetime import datetime
 from .model import FollowUpStatus
 
 
-def followup_status(repos, wave_id: str, queue=None, now: datetime | None = None) -> FollowUpStatus:
+def followup_status(repos, wave_id: str, queue=None, now: datetime | None = None,
+                    reason_labels: dict | None = None) -> FollowUpStatus:
     """The report's follow-up counts from ``queue`` (``by_status(wave_id, status)``), or from a
     ``repos.followups`` with ``counts_for_wave``. Open, in progress, closed and overdue are counted
     as the dashboard's follow-up page counts them (``services.followups.followup_counts``)."""
@@ -20,8 +21,12 @@ def followup_status(repos, wave_id: str, queue=None, now: datetime | None = None
         from chalicelib.services.followups import followup_counts
 
         counts = followup_counts(queue, wave_id, StaffIdentity("leadership-report", "admin"), now)
+        labels = {"unspecified": "No reason chosen (note only)", **(reason_labels or {})}
+        by_reason = tuple((labels.get(k, k), n) for k, n in sorted((counts.get("by_reason") or {}).items(),
+                                                                   key=lambda kv: (-kv[1], kv[0])))
         return FollowUpStatus(available=True, open=counts.get("open", 0), in_progress=counts.get("in_progress", 0),
-                              overdue=counts.get("overdue", 0), closed=counts.get("closed", 0))
+                              overdue=counts.get("overdue", 0), closed=counts.get("closed", 0),
+                              closed_by_reason=by_reason)
     store = getattr(repos, "followups", None)
     counts = getattr(store, "counts_for_wave", None)
     if counts is None:

@@ -9,7 +9,7 @@ Standard library only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.domain.program import catalogue_label, catalogue_sort_key
 
@@ -30,6 +30,7 @@ class FollowUpStatus:
     overdue: int = 0
     closed: int = 0
     in_progress: int = 0  # counted apart from open, as the dashboard's follow-up page counts them
+    closed_by_reason: tuple = field(default=())  # ((reason label, count), ...), most frequent first
 
 
 def _shown(value) -> bool:

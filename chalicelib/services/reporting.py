@@ -135,6 +135,13 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
     return inputs
 
 
+def _reason_labels(repos) -> dict:
+    """The program's closing reasons of follow-ups: id -> label."""
+    from chalicelib.services.program import current_program
+
+    return {c.id: c.label for c in current_program(repos).closing_reasons}
+
+
 def _wave_title(repos, wave_id: str) -> str:
     """How the survey names a wave: its title, else its id."""
     from chalicelib.domain.errors import WaveNotFound
@@ -149,7 +156,7 @@ def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) 
     """Read the wave's results snapshot and build its report (no archive, no mail)."""
     inputs = report_inputs(ctx, wave_id)
     return build_report(inputs, period=period, now=now,
-                        followups=followup_status(ctx.repos, wave_id, ctx.followups, now),
+                        followups=followup_status(ctx.repos, wave_id, ctx.followups, now, _reason_labels(ctx.repos)),
                         comment_threshold=inputs["comment_threshold"], translator=ctx.translator)
 
 

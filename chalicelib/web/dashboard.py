@@ -396,13 +396,30 @@ def _queue(identity, query: dict, problem: str | None = None, typed: dict | None
     def link(**change):
         return "/staff/followups?" + urlencode({**here, **change})
 
+    reasons = _closing_reasons()
     return render("followups.html", status, **_base(identity, wave_id, "followups"), page=page,
+                  reasons=reasons, reason_counts=[(reasons.get(k, "No reason chosen (note only)" if k == "unspecified"
+                                                                  else k), n)
+                                                  for k, n in sorted(page["counts"].get("by_reason", {}).items(),
+                                                                     key=lambda kv: -kv[1])],
                   items=page["items"], status_filter=page["filters"].get("status"), counts=page["counts"],
                   statuses=followups.STATUSES, sorts=followups.SORTS, problem=problem, typed=typed or {},
                   back=link(page=page["page"]),
                   prev_link=link(page=page["page"] - 1) if page["page"] > 1 else None,
                   next_link=link(page=page["page"] + 1) if page["page"] < page["pages"] else None,
                   can_edit=identity.role in ("admin", "analyst"))
+
+
+FIELD_WORDS = {"closing_reason": "Closing reason", "closing_category": "Closing reason", "status": "Status",
+               "note": "Note", "assignee": "Assign to", "invitation_id": "Follow-up"}
+
+
+def _closing_reasons() -> dict[str, str]:
+    """The program's closing reasons: id -> label (program file, ``closing_reasons``)."""
+    from chalicelib.services.program import current_program
+
+    program = current_program(wiring.repositories())
+    return {c.id: c.label for c in program.closing_reasons}
 
 
 @dashboard.route("/staff/followups/update", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
@@ -417,17 +434,20 @@ def followup_update(identity):
         return _forbidden_page(refused)
     wave_id = check_wave_id(form.get("wave"))
     invitation_id = check_id(form.get("invitation_id"), "invitation_id")
-    change = {k: form[k] for k in ("status", "note", "closing_reason", "assignee") if str(form.get(k) or "").strip()}
+    change = {k: form[k] for k in ("status", "note", "closing_reason", "closing_category", "assignee")
+              if str(form.get(k) or "").strip()}
     back = same_site_path(form.get("back"), "/staff/followups") or f"/staff/followups?wave={wave_id}"
     try:
         before = wiring.review_stores().followups.get(wave_id, invitation_id) or {}
         updated = followups.update_followup(wiring.review_stores().followups, wave_id, invitation_id, identity,
-                                            change, _now())
+                                            change, _now(), tuple(_closing_reasons()))
     except InvalidInput as error:
         typed = {"invitation_id": invitation_id,
-                 **{k: str(form.get(k) or "") for k in ("status", "note", "closing_reason", "assignee")}}
+                 **{k: str(form.get(k) or "") for k in ("status", "note", "closing_reason", "closing_category",
+                                                        "assignee")}}
         query = {k: v[-1] for k, v in parse_qs(back.partition("?")[2]).items()}
-        message = "; ".join(f"{p.field}: {p.message}" for p in error.problems) or str(error)
+        message = "; ".join(f"{FIELD_WORDS.get(p.field, p.field.replace('_', ' ').capitalize())}: {p.message}"
+                            for p in error.problems) or str(error)
         return _queue(identity, {**query, "wave": wave_id}, message, typed, 400)
     if updated.get("assignee") != before.get("assignee"):
         from chalicelib.jobs.results_stream import notify_assignee

@@ -165,7 +165,10 @@ def partner_view(partner_id, identity):
 @json_errors
 def update_followup(wave_id, invitation_id, identity):
     body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
-    updated = followups.update_followup(_stores().followups, wave_id, invitation_id, identity, body, _now())
+    from chalicelib.services.program import current_program
+
+    reasons = current_program(wiring.repositories()).ids("closing_reason")
+    updated = followups.update_followup(_stores().followups, wave_id, invitation_id, identity, body, _now(), reasons)
     if isinstance(body, dict) and body.get("assignee"):
         from chalicelib.jobs.results_stream import notify_assignee
 
