@@ -324,3 +324,6 @@ cli.add_command(program)
 from .listing import install_listing_commands  # noqa: E402
 
 install_listing_commands(cli)
+from .alerts import alerts  # noqa: E402
+
+cli.add_command(alerts)

@@ -313,3 +313,26 @@ def test_every_figure_the_report_prints_is_the_dashboards_for_the_same_snapshot_
     assert all(key in dashboard["themes"] for key in report["themes"])
     assert {k: dashboard["themes"][k] for k in report["themes"]} == report["themes"]
     assert {k: v for k, v in report.items() if k != "themes"} == {k: v for k, v in dashboard.items() if k != "themes"}
+
+
+def test_pulse_alerts_check_reads_the_snapshot_and_names_a_bad_rule(world, monkeypatch):
+    """The alert check's wiring on the demo snapshot: the demo's NPS changes are not significant, so
+    a 1-point rule sends nothing; a bad rule stops the check naming its field."""
+    from click.testing import CliRunner
+
+    from pulse_cli.main import cli
+
+    saved = dict(os.environ)
+    try:
+        os.environ["PULSE_ALERT_RULES"] = json.dumps([{"id": "enrolled", "kind": "nps_drop", "points": 1,
+                                                       "segment": {"tier": "enrolled"},
+                                                       "subscribers": ["lead@vendor.example"]}])
+        quiet = CliRunner().invoke(cli, ["--stage", "test", "alerts", "check", "--wave", WAVE])
+        os.environ["PULSE_ALERT_RULES"] = '[{"id": "x", "kind": "nps_rise", "points": 5, "subscribers": []}]'
+        bad = CliRunner().invoke(cli, ["--stage", "test", "alerts", "check", "--wave", WAVE])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output.strip().endswith("0 alert message(s)")
+    assert bad.exit_code != 0 and "PULSE_ALERT_RULES[0].kind" in bad.output
