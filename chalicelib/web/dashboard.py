@@ -233,8 +233,10 @@ def overview(identity):
                   "driver_choices": story.driver_choices(doc), "driver_key": driver_key,
                   "wave_title": (doc.get("wave") or {}).get("title")}
     comment_filters = {k: v for k, v in filters.items() if k in results.COMMENT_FILTERS}
+    here = "/staff?" + urlencode({"wave": wave_id, **({"by": by} if by else {}), **filters,
+                                  **({"drivers": query["drivers"]} if query.get("drivers") else {})})
     return render("overview.html", **_base(identity, wave_id, "overview"), view=view, snapshot=doc["snapshot"],
-                  story=story_view,
+                  story=story_view, here=here, saved_views=stores.saved_views.for_user(identity.subject),
                   choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
                   option_labels=_option_labels(doc),
                   comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
@@ -249,6 +251,32 @@ def _breakdown_in_url(query: dict, default: str | None) -> str | None:
     if by and by not in dict(BREAKDOWN_CHOICES):
         raise InvalidInput([], f"by: choose one of {', '.join(dict(BREAKDOWN_CHOICES))}")
     return by
+
+
+# -- saved views --------------------------------------------------------------------------------------
+MAX_VIEW_NAME = 60
+
+
+@dashboard.route("/staff/views", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("viewer")
+@_page_errors
+def save_view(identity):
+    """Save the address of a dashboard view under a name, for this user (kept across sign-outs)."""
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    name = " ".join(str(form.get("name") or "").split())
+    if not name or len(name) > MAX_VIEW_NAME or not name.isprintable():
+        raise InvalidInput(FieldProblem("name", f"give the view a name of 1 to {MAX_VIEW_NAME} characters"))
+    path = same_site_path(form.get("path"), "/staff")
+    if path is None:
+        raise InvalidInput(FieldProblem("path", "must be a /staff address on this site"))
+    stores = wiring.review_stores()
+    if len(stores.saved_views.for_user(identity.subject)) >= 50:
+        raise InvalidInput(FieldProblem("name", "at most 50 saved views: remove one first"))
+    stores.saved_views.save(identity.subject, name, path, _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return _redirect(path)
 
 
 # -- per-question results ---------------------------------------------------------------------------
