@@ -125,6 +125,21 @@ def distinct_quotes(texts: list[str], limit: int) -> list[str]:
     return out
 
 
+QUOTE_CANDIDATES = 8  # per theme: enough to find quotes of the theme's own tone
+
+
+def _labelled_quotes(group: pd.DataFrame) -> list[dict]:
+    """Up to QUOTE_CANDIDATES distinct comments of a theme with their sentiment label and language
+    (most confidently labelled first), so a report can quote comments of the tone it states."""
+    ordered = group.assign(order=-group["probability"].fillna(0.0)).sort_values(["order", "text"])
+    texts = distinct_quotes(ordered["text"].tolist(), QUOTE_CANDIDATES)
+    first = ordered.drop_duplicates("text").set_index("text")
+    has_language = "language" in first.columns
+    return [{"text": text, "label": str(first.at[text, "label"]),
+             "language": str(first.at[text, "language"]) if has_language and pd.notna(first.at[text, "language"])
+             else None} for text in texts]
+
+
 def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
     """Per theme of scored comments (``themes``, ``polarity``, ``label``, ``probability``, ``text``,
     optionally ``theme_tones``): count, mean polarity, negative/positive counts and up to three
@@ -155,7 +170,8 @@ def theme_summaries(part: pd.DataFrame, taxonomy: Taxonomy) -> list[dict]:
                        "negative": int((group["label"] == "negative").sum()),
                        "positive": int((group["label"] == "positive").sum()),
                        "examples": examples, "tone": "theme",
-                       "comment_mean_polarity": round(float(whole.mean()), 4) if len(whole) else None})
+                       "comment_mean_polarity": round(float(whole.mean()), 4) if len(whole) else None,
+                       "quotes": _labelled_quotes(group)})
     return sorted(themes, key=lambda t: (-t["comments"], t["theme"]))
 
 
@@ -194,8 +210,10 @@ def themes_by_segment(records: list[dict], text_questions: list[str], dimension:
     Output: ``{question: {"threshold", "segments": [{"segment", "suppressed", "themes"}]}}``.
     """
     taxonomy = taxonomy or Taxonomy.load()
-    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "theme_tones", "segment"]
+    columns = ["question_id", "text", "label", "polarity", "probability", "themes", "theme_tones", "segment",
+               "language"]
     data = pd.DataFrame([{"question_id": r["question_id"], "text": str(r["text"]), "label": r["label"],
+                          "language": r.get("language"),
                           "polarity": r.get("polarity"), "probability": r.get("probability"),
                           "themes": tuple(r.get("themes") or ()),
                           "theme_tones": _stored_tones({"label": r["label"], "polarity": r.get("polarity"),

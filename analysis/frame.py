@@ -30,6 +30,7 @@ class QuestionSpec:
     program: str | None = None
     topic: str | None = None
     text: str = ""
+    short: str | None = None  # the survey's short label of the question (reports, charts)
     matrix: str | None = None  # a matrix row: the matrix question's id, its text and the row's label
     matrix_text: str = ""
     row_label: str = ""
@@ -47,12 +48,12 @@ def question_specs(survey: Any) -> list[QuestionSpec]:
             specs.extend(QuestionSpec(id=f"{q.id}.{item.id}", type="rating", scale=q.scale, program=q.program,
                                       topic=q.topic, text=f"{(q.text or {}).get('en', '')} {item.label.get('en', '')}",
                                       matrix=q.id, matrix_text=(q.text or {}).get("en", ""),
-                                      row_label=item.label.get("en", item.id))
+                                      row_label=item.label.get("en", item.id), short=q.short)
                          for item in q.items)
             continue
         specs.append(QuestionSpec(id=q.id, type=q.type, scale=q.scale if q.type == "rating" else None,
                                   options=tuple(q.option_ids()), program=q.program, topic=q.topic,
-                                  text=(q.text or {}).get("en", "")))
+                                  text=(q.text or {}).get("en", ""), short=q.short))
     return specs
 
 

@@ -278,6 +278,7 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
                   "families": sorted(tests.families)},
         "questions": [{"id": s.id, "type": s.type, "scale": s.scale, "program": s.program, "topic": s.topic,
                        "text": s.text, "options": list(s.options),
+                       **({"short": s.short} if s.short else {}),
                        **({"matrix": s.matrix, "matrix_text": s.matrix_text, "row_label": s.row_label}
                           if s.matrix else {})} for s in specs],
         "nps_question": nps_id,

@@ -99,11 +99,13 @@ def review_stores():
     from chalicelib.storage.corrections import DynamoCorrectionRepository
     from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.saved_views import DynamoSavedViewRepository
     from chalicelib.storage.snapshots import DynamoSnapshotStore
 
     t = table()
     return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
-                           followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t))
+                           followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t),
+                           saved_views=DynamoSavedViewRepository(t))
 
 
 @cache
@@ -215,9 +217,14 @@ def reporting():
         return refresh_wave(wave_id)
 
     stores = review_stores()
+    translator = None
+    if rs.translate == "amazon":  # PULSE_REPORT_TRANSLATE: quotes in other languages get an English translation
+        from chalicelib.reports.translation import AmazonTranslator
+
+        translator = AmazonTranslator(session.client("translate", region_name=region))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
                      mailer=mailer, settings=rs, snapshots=stores.snapshots, refresh=refresh,
-                     followups=stores.followups)
+                     followups=stores.followups, translator=translator)
 
 
 @cache

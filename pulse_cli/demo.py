@@ -182,9 +182,9 @@ def seed_demo(repos, tokens, base_url: str, links_file: Path, *, force: bool = F
     repos.partners.put_many(partners, iso(now))
     waves = [
         Wave(PREVIOUS_WAVE, survey.id, survey.version, CLOSED, "2025-09-01T00:00:00Z",
-             "2025-10-31T23:59:59Z", "2025-10-31T23:59:59Z"),
+             "2025-10-31T23:59:59Z", "2025-10-31T23:59:59Z", title="H2 2025"),
         Wave(CURRENT_WAVE, survey.id, survey.version, OPEN, iso(now - timedelta(days=21)),
-             iso(now + timedelta(days=60))),
+             iso(now + timedelta(days=60)), title="H1 2026"),
     ]
     moods = {p.partner_id: TIER_BASE[p.tier] + REGION_SHIFT[p.region] + rng.gauss(0, 1.3) for p in partners}
     by_id = {p.partner_id: p for p in partners}

@@ -126,9 +126,10 @@ def wave() -> None:
 @click.option("--tier", multiple=True, help="Only partners of this tier (repeatable).")
 @click.option("--region", multiple=True, help="Only partners of this region (repeatable).")
 @click.option("--program", multiple=True, help="Only partners in this incentive program (repeatable).")
+@click.option("--title", default=None, help='How reports name the wave, e.g. "H1 2026" (default: its id).')
 @report_errors
 def wave_open(survey_id: str, wave_id: str, closes: str, version: int | None, audience_file: Path | None,
-              tier: tuple, region: tuple, program: tuple) -> None:
+              tier: tuple, region: tuple, program: tuple, title: str | None) -> None:
     """Open a wave of SURVEY_ID for an audience (default: the whole partner directory)."""
     from chalicelib.domain.waves import parse_audience_csv
     from chalicelib.services.catalogue import open_wave, resolve_audience
@@ -141,7 +142,7 @@ def wave_open(survey_id: str, wave_id: str, closes: str, version: int | None, au
     audience = resolve_audience(repos, partner_ids=partner_ids,
                                 source=f"file {audience_file.name}" if audience_file else None,
                                 tiers=tier, regions=region, programs=program)
-    opened = open_wave(repos, survey_id, wave_id, closes, _now(), version, audience=audience)
+    opened = open_wave(repos, survey_id, wave_id, closes, _now(), version, audience=audience, title=title)
     who = "the whole partner directory" if audience is None else \
         f"{len(audience['partner_ids'])} partner(s) from {audience['source']}" + \
         ("".join(f", {k} {'|'.join(v)}" for k, v in audience["filters"].items()))
@@ -335,3 +336,6 @@ from .plans import actions_group, changes_group  # noqa: E402
 
 cli.add_command(actions_group)
 cli.add_command(changes_group)
+from .alerts import alerts  # noqa: E402
+
+cli.add_command(alerts)

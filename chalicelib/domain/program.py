@@ -18,7 +18,7 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 DIMENSIONS = ("tier", "region", "partner_type", "program")
 PROGRAM_KEYS = {"version", "name", "sender_name", "revenue_currency", "tiers", "regions",
-                "partner_types", "programs", "themes"}
+                "partner_types", "programs", "themes", "closing_reasons"}
 MAX_SENDER_NAME = 80
 
 
@@ -42,12 +42,14 @@ class Program:
     partner_types: tuple[Choice, ...]
     programs: tuple[Choice, ...]
     themes: dict = field(default_factory=dict, compare=False)
+    # why a follow-up with a partner was closed (the follow-up page and the report count by these)
+    closing_reasons: tuple[Choice, ...] = ()
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def choices(self, dimension: str) -> tuple[Choice, ...]:
         """The allowed values of ``tier``, ``region``, ``partner_type`` or ``program``, in order."""
         return {"tier": self.tiers, "region": self.regions, "partner_type": self.partner_types,
-                "program": self.programs}[_dimension(dimension)]
+                "program": self.programs, "closing_reason": self.closing_reasons}[_dimension(dimension)]
 
     def ids(self, dimension: str) -> tuple[str, ...]:
         return tuple(choice.id for choice in self.choices(dimension))
@@ -72,7 +74,8 @@ class Program:
 
 def _dimension(name: str) -> str:
     aliases = {"tiers": "tier", "regions": "region", "partner_types": "partner_type",
-               "type": "partner_type", "types": "partner_type", "programs": "program"}
+               "type": "partner_type", "types": "partner_type", "programs": "program",
+               "closing_reasons": "closing_reason"}
     return aliases.get(name, name)
 
 
@@ -182,11 +185,13 @@ def parse_program_definition(data: Any) -> Program:
     types = _choices(problems, data.get("partner_types"), "partner_types", IDENTIFIER, with_order=False)
     programs = _choices(problems, data.get("programs"), "programs", IDENTIFIER, with_order=False)
     themes = _check_themes(problems, data.get("themes"))
+    reasons = _choices(problems, data["closing_reasons"], "closing_reasons", IDENTIFIER, with_order=False) \
+        if "closing_reasons" in data else ()
     if problems:
         raise InvalidInput(problems, summary=f"program definition has {len(problems)} problem(s)")
     program = Program(version=version, name=name.strip(), sender_name=sender.strip(),
                       revenue_currency=currency, tiers=tiers, regions=regions,
-                      partner_types=types, programs=programs, themes=themes)
+                      partner_types=types, programs=programs, themes=themes, closing_reasons=reasons)
     return Program(**{**program.__dict__, "raw": program_to_dict(program)})
 
 
@@ -202,6 +207,8 @@ def program_to_dict(program: Program) -> dict:
            "programs": plain(program.programs)}
     if program.themes:
         out["themes"] = program.themes
+    if program.closing_reasons:
+        out["closing_reasons"] = plain(program.closing_reasons)
     return out
 
 
@@ -223,6 +230,11 @@ DEFAULT_DEFINITION: dict = {
                  {"id": "proof_of_concept", "label": "Proof of concept"},
                  {"id": "partner_to_partner", "label": "Partner-to-partner"},
                  {"id": "partner_connect", "label": "Partner Connect"}],
+    "closing_reasons": [{"id": "resolved", "label": "Issue resolved"},
+                        {"id": "explained", "label": "Explained; no change possible"},
+                        {"id": "escalated", "label": "Escalated to the program team"},
+                        {"id": "no_reply", "label": "Partner did not reply"},
+                        {"id": "other", "label": "Other (see note)"}],
 }
 DEFAULT_PROGRAM = parse_program_definition(DEFAULT_DEFINITION)
 

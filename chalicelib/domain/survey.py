@@ -59,6 +59,7 @@ class Question:
     max_length: int | None = None  # text only
     program: str | None = None
     topic: str | None = None
+    short: str | None = None  # a short label for reports and charts ("Incentive payouts"); full text in detail
     show_if: dict | None = None  # the question's own condition (normalised)
     na_option: bool = False  # rating/matrix: offer "Not applicable" (stored as "na")
     items: tuple[Option, ...] = ()  # matrix rows, all on the one scale
@@ -228,7 +229,22 @@ class _Collector:
 
 
 _QUESTION_KEYS = {"id", "type", "text", "required", "help", "scale", "labels", "options",
-                  "max_length", "program", "topic", "show_if", "na_option", "items"}
+                  "max_length", "program", "topic", "show_if", "na_option", "items", "short"}
+SHORT_LABEL_MAX = 40
+
+
+def _short_label(c: _Collector, value: Any, path: str) -> str | None:
+    """An optional short label: one line of plain text, at most SHORT_LABEL_MAX characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        c.add(path, "must be one line of text, such as 'Incentive payouts'")
+        return None
+    value = " ".join(value.split())
+    if len(value) > SHORT_LABEL_MAX:
+        c.add(path, f"must be at most {SHORT_LABEL_MAX} characters")
+        return None
+    return value
 
 
 def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...], seen: set[str]):
@@ -254,6 +270,7 @@ def _parse_question(c: _Collector, data: Any, path: str, langs: tuple[str, ...],
         if value is not None and (not isinstance(value, str) or not IDENTIFIER.match(value)):
             c.add(f"{path}.{tag}", "must be a lowercase identifier such as 'proof_of_concept'")
         kwargs[tag] = value
+    kwargs["short"] = _short_label(c, data.get("short"), f"{path}.short")
     na_option = data.get("na_option", False)
     if not isinstance(na_option, bool):
         c.add(f"{path}.na_option", "must be true or false")
@@ -545,7 +562,7 @@ def survey_to_dict(survey: Survey) -> dict:
             out["options"] = [{"id": o.id, "label": o.label} for o in q.options]
         if q.type == "text":
             out["max_length"] = q.max_length
-        for tag in ("program", "topic"):
+        for tag in ("program", "topic", "short"):
             if getattr(q, tag):
                 out[tag] = getattr(q, tag)
         return out

@@ -45,6 +45,8 @@ class Wave:
     # Who is invited: None = the whole directory (waves opened before audiences existed);
     # else {"source": "file x.csv" | "filters", "filters": {...}, "partner_ids": [...]}, fixed at opening.
     audience: dict | None = None
+    # How reports and pages name the wave ("H1 2026"); None: the wave id. Never guessed from dates.
+    title: str | None = None
 
     def in_audience(self, partner_id: str) -> bool:
         """True when the wave's audience includes this partner."""
@@ -57,6 +59,24 @@ class Wave:
     def closed_on(self) -> str:
         """When answers stopped (or will stop) being accepted."""
         return self.closed_at or self.closes_at
+
+
+WAVE_TITLE_MAX = 60
+
+
+def check_wave_title(title) -> str | None:
+    """A wave's title: one line of at most WAVE_TITLE_MAX characters, or None (blank)."""
+    if title is None or (isinstance(title, str) and not title.strip()):
+        return None
+    if not isinstance(title, str) or not title.isprintable() or len(title.strip()) > WAVE_TITLE_MAX:
+        raise InvalidInput(FieldProblem("title", f"must be one line of at most {WAVE_TITLE_MAX} characters, "
+                                        "such as 'H1 2026'"))
+    return " ".join(title.split())
+
+
+def wave_label(wave_id: str, title: str | None) -> str:
+    """How the wave is named to readers: its title, else its id."""
+    return title or wave_id
 
 
 MAX_AUDIENCE = 20000  # partner ids kept on the wave item (well under DynamoDB's 400 KB)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 SCORECARD_PART = "scorecard:all"
 REPORT_PART = "report"
+SUMMARY_PART = "comment_summary:all"  # the overview's sentiment and theme counts
+THEMES_PART = "themes"
 
 
-def inputs_from_snapshot(scorecard: dict, report: dict, pointer: dict) -> dict:
-    """The plain dict ``build_report_model`` takes, from the two snapshot parts and the pointer."""
+def inputs_from_snapshot(scorecard: dict, report: dict, pointer: dict, comment_summary: dict | None = None,
+                         theme_labels: dict | None = None) -> dict:
+    """The plain dict ``build_report_model`` takes, from the snapshot parts and the pointer; with the
+    dashboard's comment summary the report counts themes exactly as the overview does."""
+    summary = {**comment_summary, "theme_labels": theme_labels or {}} if comment_summary else None
     return {"scorecard": scorecard, "comments": report.get("comments"), "revenue": report.get("revenue") or {},
             "survey_title": report.get("survey_title"), "comment_threshold": report.get("comment_threshold"),
+            "comment_summary": summary,
             "snapshot": {"version": pointer["version"], "built_at": pointer["built_at"]}}
 
 

@@ -9,7 +9,7 @@ Standard library only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.domain.program import catalogue_label, catalogue_sort_key
 
@@ -29,6 +29,8 @@ class FollowUpStatus:
     open: int = 0
     overdue: int = 0
     closed: int = 0
+    in_progress: int = 0  # counted apart from open, as the dashboard's follow-up page counts them
+    closed_by_reason: tuple = field(default=())  # ((reason label, count), ...), most frequent first
 
 
 def _shown(value) -> bool:
@@ -54,17 +56,6 @@ def nps_text(estimate) -> dict:
     return {"shown": True, "value": signed(estimate["value"]),
             "interval": f"{signed(estimate['ci_low'])} to {signed(estimate['ci_high'])}",
             "raw": (estimate["value"], estimate["ci_low"], estimate["ci_high"])}
-
-
-def _question_label(doc: dict, question_id: str) -> str:
-    for question in doc.get("questions", []):
-        if question["id"] == question_id:
-            text = question.get("text")
-            if isinstance(text, dict):
-                text = text.get("en") or next(iter(text.values()), "")
-            topic = (question.get("topic") or "").replace("_", " ")
-            return (text or topic or question_id).strip()
-    return question_id
 
 
 def _change(test, previous_wave: str | None) -> dict | None:
@@ -148,24 +139,38 @@ def _tone(negative: int, positive: int, comments: int) -> str:
     return "mixed"
 
 
-def themes_for(comments: dict | None, tier: str, comment_threshold: int) -> dict:
+def _summary_cell(summary: dict | None, tier: str) -> dict | None:
+    """The dashboard's comment summary cell of one tier (``comment_summary:all``), if any."""
+    for cell in (summary or {}).get("tier", []):
+        if str(cell.get("segment")) == tier:
+            return cell
+    return None
+
+
+def themes_for(comments: dict | None, tier: str, comment_threshold: int, summary: dict | None = None,
+               translator=None) -> dict:
     """Top themes of one tier across every text question; suppressed segments add nothing.
 
-    Quotes come only from a question's theme with at least ``comment_threshold`` comments in the
-    tier (adding questions up does not make a small group quotable), so no quote stands for a
-    handful of identifiable partners. The tone comes from the comments' sentiment labels.
+    Counts and tone come from the dashboard's comment summary (``summary``: the snapshot's
+    ``comment_summary:all``) when given, so the report and the overview print the same numbers;
+    without it, from the per-question themes added up. Quotes come only from a question's theme
+    with at least ``comment_threshold`` comments in the tier (adding questions up does not make a
+    small group quotable), so no quote stands for a handful of identifiable partners, and each
+    quote's sentiment label matches the tone stated for its theme (``reports.quotes``).
     """
+    from .quotes import choose_quotes, present_quote
+
     merged: dict[str, dict] = {}
     seen = False
-    for summary in (comments or {}).values():
-        for segment in summary.get("segments", []):
+    for per_question in (comments or {}).values():
+        for segment in per_question.get("segments", []):
             if segment.get("segment") != tier or segment.get("suppressed"):
                 continue
             seen = True
             for theme in segment.get("themes") or []:
-                entry = merged.setdefault(theme["theme"], {"label": theme["label"], "comments": 0,
-                                                           "weighted": 0.0, "scored": 0, "examples": [],
-                                                           "negative": 0, "positive": 0})
+                entry = merged.setdefault(theme["theme"], {"id": theme["theme"], "label": theme["label"],
+                                                           "comments": 0, "weighted": 0.0, "scored": 0,
+                                                           "candidates": [], "negative": 0, "positive": 0})
                 entry["comments"] += theme["comments"]
                 entry["negative"] += int(theme.get("negative") or 0)
                 entry["positive"] += int(theme.get("positive") or 0)
@@ -173,62 +178,90 @@ def themes_for(comments: dict | None, tier: str, comment_threshold: int) -> dict
                     entry["weighted"] += theme["mean_polarity"] * theme["comments"]
                     entry["scored"] += theme["comments"]
                 if theme["comments"] >= comment_threshold:
-                    entry["examples"].extend(theme.get("examples") or [])
+                    entry["candidates"].extend(theme.get("quotes") or
+                                               [{"text": t, "label": None} for t in theme.get("examples") or []])
+    cell = _summary_cell(summary, tier)
+    if cell is not None:  # the overview's counts: one number everywhere
+        if cell.get("suppressed"):
+            return {"suppressed": True, "themes": []}
+        counted = {}
+        for theme_id, value in (cell.get("themes") or {}).items():
+            if not isinstance(value, dict):
+                continue
+            mix = value.get("labels") or {}
+            base = merged.get(theme_id, {"id": theme_id, "label": (summary.get("theme_labels") or {}).get(
+                theme_id, theme_id.replace("_", " ").capitalize()), "weighted": 0.0, "scored": 0, "candidates": []})
+            counted[theme_id] = {**base, "comments": int(value["count"]), "negative": int(mix.get("negative", 0)),
+                                 "positive": int(mix.get("positive", 0))}
+        merged, seen = counted, True
     if not seen:
         return {"suppressed": True, "themes": []}
     ranked = sorted(merged.values(), key=lambda t: (-t["comments"], t["label"]))[:TOP_THEMES]
     themes = []
     for theme in ranked:
         polarity = theme["weighted"] / theme["scored"] if theme["scored"] else None
-        quotes = []
-        for example in theme["examples"]:
-            quote = _quote(example)
-            if quote and quote not in quotes:
-                quotes.append(quote)
-            if len(quotes) == QUOTES_PER_THEME:
-                break
-        themes.append({"label": theme["label"], "comments": theme["comments"],
+        tone = _tone(theme["negative"], theme["positive"], theme["comments"])
+        quotes = [present_quote(c, translator, _quote) for c in choose_quotes(theme["candidates"], tone,
+                                                                               QUOTES_PER_THEME)]
+        themes.append({"id": theme["id"], "label": theme["label"], "comments": theme["comments"],
                        "polarity": None if polarity is None else round(polarity, 2),
                        "negative": theme["negative"], "positive": theme["positive"],
-                       "sentiment": _tone(theme["negative"], theme["positive"], theme["comments"]),
-                       "quotes": quotes})
+                       "sentiment": tone, "quotes": quotes})
     return {"suppressed": False, "themes": themes}
 
 
-def _drivers(doc: dict) -> dict[str, dict]:
+def _drivers(doc: dict) -> dict:
+    """Fix-first items per driver segment (``"all"`` for the whole program, else the tier id), with
+    the survey's short labels and the ranking's certainty in words."""
+    from .summary import full_text, rank_certainty, short_label
+
     out = {}
     for entry in doc.get("drivers", []):
-        tier = entry.get("segment", {}).get("tier")
-        if tier is None:
+        segment = entry.get("segment") or {}
+        if set(segment) - {"tier"}:
             continue
+        key = segment.get("tier", "all")
         if entry.get("status") != "ok":
-            out[tier] = {"available": False, "items": []}
+            out[key] = {"available": False, "items": [], "n": entry.get("n")}
             continue
-        items = [{"label": _question_label(doc, row["question"]),
+        items = [{"label": short_label(doc, row["question"]), "text": full_text(doc, row["question"]),
+                  "question": row["question"],
                   "importance": percent(row["importance"]),
                   "satisfied": percent(row["performance_top2"]) if row.get("performance_top2") is not None
                   else HIDDEN,
-                  "ranks_first": percent(row["rank_first"]) if row.get("rank_first") is not None else None}
+                  "ranks_first": percent(row["rank_first"]) if row.get("rank_first") is not None else None,
+                  "certainty": rank_certainty(row.get("rank_first"))}
                  for row in entry.get("fix_first", [])[:TOP_DRIVERS]]
-        out[tier] = {"available": bool(items), "items": items}
+        out[key] = {"available": bool(items), "items": items, "n": entry.get("n")}
     return out
 
 
 def build_report_model(inputs: dict, *, period: str, generated_on: str,
-                       followups: FollowUpStatus | None = None, comment_threshold: int = 8) -> dict:
-    """Everything the templates and charts show, already formatted and suppression-safe."""
+                       followups: FollowUpStatus | None = None, comment_threshold: int = 8,
+                       translator=None) -> dict:
+    """Everything the templates and charts show, already formatted and suppression-safe.
+
+    ``inputs`` may carry ``comment_summary`` (the snapshot's ``comment_summary:all`` with its
+    ``theme_labels``), ``wave_title`` and ``previous_title`` (how the survey names the waves);
+    ``translator`` translates quotes in other languages (``reports.translation``)."""
+    from .summary import cell_changes, summary_sentences
+
     doc = inputs["scorecard"]
     comments = inputs.get("comments")
+    summary = inputs.get("comment_summary")
     revenue = inputs.get("revenue") or {}
     previous = doc.get("previous_wave")
+    wave_label = inputs.get("wave_title") or (doc.get("wave") or {}).get("title") or doc["wave"]["id"]
+    previous_label = (inputs.get("previous_title") or previous) if previous else None
     threshold = doc["suppression"]["threshold"]
     overall = doc["overall"]
-    overall_row = _segment_row(overall, "All partners", previous, revenue.get("overall"))
+    overall_row = _segment_row(overall, "All partners", previous_label, revenue.get("overall"))
     catalogue = doc.get("program")  # the applied program's labels (ids when absent)
-    tiers = [{**_segment_row(c, catalogue_label(catalogue, "tier", c["segment"]["tier"]), previous,
+    tier_cells = _breakdown(doc, "tier")
+    tiers = [{**_segment_row(c, catalogue_label(catalogue, "tier", c["segment"]["tier"]), previous_label,
                              (revenue.get("tier") or {}).get(c["segment"]["tier"])), "id": c["segment"]["tier"]}
-             for c in _breakdown(doc, "tier")]
-    regions = [_segment_row(c, catalogue_label(catalogue, "region", c["segment"]["region"]), previous)
+             for c in tier_cells]
+    regions = [_segment_row(c, catalogue_label(catalogue, "region", c["segment"]["region"]), previous_label)
                for c in _breakdown(doc, "region")]
     drivers = _drivers(doc)
     per_tier = []
@@ -237,10 +270,18 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
         if row["suppressed"]:
             per_tier.append({"tier": row["label"], "id": tier, "suppressed": True, "themes": [], "drivers": None})
             continue
-        themes = themes_for(comments, tier, comment_threshold)
+        themes = themes_for(comments, tier, comment_threshold, summary, translator)
         per_tier.append({"tier": row["label"], "id": tier, "suppressed": False,
                          "themes_suppressed": themes["suppressed"], "themes": themes["themes"],
                          "drivers": drivers.get(tier, {"available": False, "items": []})})
+    overall_changes = cell_changes(doc, overall, "All partners")
+    tier_changes = [c for cell, row in zip(tier_cells, tiers, strict=True)
+                    for c in cell_changes(doc, cell, row["label"])]
+    program_drivers = drivers.get("all") or {}
+    fix_first = program_drivers["items"][0] if program_drivers.get("available") else None
+    tier_fix_first = [{"tier": t["tier"], **t["drivers"]["items"][0]} for t in per_tier
+                      if not t["suppressed"] and (t["drivers"] or {}).get("available")]
+    all_themes = sorted((theme for t in per_tier for theme in t["themes"]), key=lambda th: -th["comments"])
     headline_nps = overall_row["nps"]
     change = overall_row["change"]
     if previous is None:
@@ -248,7 +289,11 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
     elif change:
         change_text = f"NPS {change['text']} (significant)."
     else:
-        change_text = f"No significant change in NPS since {previous}."
+        change_text = f"No significant change in NPS since {previous_label}."
+    sentences = summary_sentences(
+        respondents=overall_row["respondents"], nps=headline_nps, previous_label=previous_label,
+        overall_changes=overall_changes, tier_changes=tier_changes, fix_first=fix_first,
+        tier_fix_first=tier_fix_first, top_theme=all_themes[0] if all_themes else None)
     followups = followups or FollowUpStatus()
     charts = {
         "nps_by_tier": [(r["label"], *r["nps"]["raw"]) for r in tiers if r["nps"]["shown"]],
@@ -259,8 +304,13 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
                             if theme["polarity"] is not None],
     }
     return {
-        "wave_id": doc["wave"]["id"], "previous_wave": previous, "period": period,
+        "wave_id": doc["wave"]["id"], "wave_label": wave_label, "previous_wave": previous,
+        "previous_label": previous_label, "period": period,
         "final": period == "final", "generated_on": generated_on,
+        "summary": sentences,
+        "changes": {"overall": overall_changes, "tiers": tier_changes,
+                    "themes_compared": False},  # the snapshot holds no theme comparison between waves yet
+        "fix_first": {"program": program_drivers, "tiers": tier_fix_first},
         "headline": {"respondents": overall_row["respondents"], "response_rate": overall_row["response_rate"],
                      "invited": str(overall["invited"]) if overall.get("invited") else HIDDEN,
                      "nps": headline_nps, "change": change_text,

@@ -44,18 +44,19 @@ def render_text(model: dict) -> str:
     return environment().get_template("email.txt").render(m=model)
 
 
-def subject_for(model: dict, survey_title: str | None = None, opens_at: str | None = None) -> str:
+def subject_for(model: dict, survey_title: str | None = None) -> str:
     """A subject in words: "Partner Experience Survey H1 2026 — weekly summary".
 
-    The half year comes from the wave's opening date (the wave id when unknown); control
-    characters in the title become spaces, so it never holds a line break.
+    The wave is named as the survey names it (the wave's title, else its id), never guessed from
+    dates; control characters in the titles become spaces, so it never holds a line break.
     """
     import re
 
-    title = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", survey_title or "Partner Pulse").split())[:120]
-    label = model["wave_id"]
-    if opens_at and re.match(r"^\d{4}-\d{2}", opens_at):
-        label = f"H{1 if int(opens_at[5:7]) <= 6 else 2} {opens_at[:4]}"
+    def one_line(text: str, limit: int) -> str:
+        return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())[:limit]
+
+    title = one_line(survey_title or "Partner Pulse", 120)
+    label = one_line(str(model.get("wave_label") or model["wave_id"]), 60)
     if model["final"]:
         when = "final summary"
     elif re.match(r"^\d{4}-W\d{2}$", str(model["period"])):

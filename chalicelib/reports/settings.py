@@ -25,6 +25,7 @@ class ReportSettings:
     outbox_dir: str
     final_within_days: int         # a closed wave still gets its final summary this many days after closing
     lease_minutes: int
+    translate: str = ""            # "amazon": translate quotes in other languages (Amazon Translate); "": off
 
     @classmethod
     def from_environment(cls, environ: dict | None = None) -> ReportSettings:
@@ -40,4 +41,5 @@ class ReportSettings:
             outbox_dir=env.get("PULSE_OUTBOX_DIR", ".local/outbox"),
             final_within_days=int(env.get("PULSE_REPORT_FINAL_WITHIN_DAYS", "14")),
             lease_minutes=int(env.get("PULSE_REPORT_LEASE_MINUTES", "15")),
+            translate=(env.get("PULSE_REPORT_TRANSLATE") or "").strip().lower(),
         )

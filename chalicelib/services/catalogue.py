@@ -8,7 +8,7 @@ from chalicelib.domain.errors import FieldProblem, InvalidInput, SurveyNotFound,
 from chalicelib.domain.partners import Partner, parse_partner_csv
 from chalicelib.domain.suggest import did_you_mean
 from chalicelib.domain.survey import Survey, parse_survey_definition
-from chalicelib.domain.waves import OPEN, Wave, check_wave_id, iso, parse_instant
+from chalicelib.domain.waves import OPEN, Wave, check_wave_id, check_wave_title, iso, parse_instant
 
 from .ports import Repositories
 from .program import check_survey_against_program, current_program
@@ -97,15 +97,17 @@ def resolve_audience(repos: Repositories, *, partner_ids: list[str] | None = Non
 
 
 def open_wave(repos: Repositories, survey_id: str, wave_id: str, closes: str, now: datetime,
-              version: int | None = None, audience: dict | None = None) -> Wave:
-    """Open a wave of a published survey version (the latest by default) for an audience."""
+              version: int | None = None, audience: dict | None = None, title: str | None = None) -> Wave:
+    """Open a wave of a published survey version (the latest by default) for an audience; ``title``
+    names it in reports and pages ("H1 2026")."""
     check_wave_id(wave_id)
+    title = check_wave_title(title)
     closes_at = parse_instant(closes)
     if closes_at <= now:
         raise InvalidInput(FieldProblem("closes", "must be in the future"))
     survey = get_survey(repos, survey_id, version)
     wave = Wave(wave_id=wave_id, survey_id=survey.id, survey_version=survey.version,
-                status=OPEN, opens_at=iso(now), closes_at=iso(closes_at), audience=audience)
+                status=OPEN, opens_at=iso(now), closes_at=iso(closes_at), audience=audience, title=title)
     repos.waves.add(wave)
     return wave
 

@@ -66,7 +66,7 @@ def to_csv(headers: list[str], rows: list[list]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-QUESTION_HEADERS = ["question_id", "section", "type", "text", "scale", "options"]
+QUESTION_HEADERS = ["question_id", "section", "type", "text", "scale", "options", "short_label", "option_labels"]
 MIN_WIDTH, MAX_WIDTH, WIDTH_SAMPLE = 8, 60, 500
 
 
@@ -75,7 +75,8 @@ def question_rows(survey) -> list[list]:
     from chalicelib.domain.survey import localized
 
     return [[q.id, section.id, q.type, localized(q.text, "en"), q.scale,
-             " ".join(q.option_ids() or q.item_ids())]
+             " ".join(q.option_ids() or q.item_ids()), q.short or "",
+             "; ".join(f"{o.id} = {localized(o.label, 'en') or o.id}" for o in (*q.options, *q.items))]
             for section in survey.sections for q in section.questions]
 
 
@@ -88,29 +89,49 @@ def _widths(headers: list[str], rows: list[list]) -> list[float]:
     return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
 
 
-def _sheet(book, name: str, headers: list[str], rows: list[list]) -> None:
+def _sheet(book, name: str, headers: list[str], rows: list[list], layout=None) -> None:
+    """One sheet: the header row, then the rows. With a ``layout`` (``export_layout.SheetLayout``):
+    a first row of column ids, a header row of words (frozen, with the filter), percentages."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     ws = book.create_sheet(name[:31])
+    if layout is not None:
+        headers, rows = layout.ids, layout.rows
     cells = [_cells(headers, row) for row in rows]
-    for i, width in enumerate(_widths(headers, cells), start=1):
+    top = 2 if layout is not None else 1  # the header row the filter and the frozen pane sit under
+    for i, width in enumerate(_widths(layout.texts if layout is not None else headers, cells), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{top + 1}"
     if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{len(rows) + top}"
     ws.append([neutralise(h) for h in headers])
+    if layout is not None:
+        ws.append([neutralise(t) for t in layout.texts])
+    percent = layout.percent if layout is not None else set()
     for row in cells:
+        if percent:
+            row = [_percent_cell(ws, WriteOnlyCell, v) if i in percent else v for i, v in enumerate(row)]
         ws.append(row)
 
 
+def _percent_cell(ws, cell_type, value):
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    cell = cell_type(ws, value=value)
+    cell.number_format = "0.0%"
+    return cell
+
+
 def to_xlsx(headers: list[str], rows: list[list], sheet: str = "export",
-            questions: list[list] | None = None) -> bytes:
+            questions: list[list] | None = None, layout=None) -> bytes:
     """XLSX bytes (openpyxl, imported only when an XLSX is asked for); every cell is a value,
-    never a formula. ``questions`` (``question_rows``) adds a ``questions`` sheet."""
+    never a formula. ``questions`` (``question_rows``) adds a ``questions`` sheet; ``layout``
+    (``export_layout``) gives the data sheet readable headers under the ids, labels and percentages."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    _sheet(book, sheet, headers, rows)
+    _sheet(book, sheet, headers, rows, layout)
     if questions is not None:
         _sheet(book, "questions", QUESTION_HEADERS, questions)
     out = io.BytesIO()

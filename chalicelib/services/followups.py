@@ -154,8 +154,7 @@ def queue_page(repo, wave_id: str, identity, query: dict | None, now: datetime) 
     if query.get("status"):
         counts = followup_counts(repo, wave_id, identity, now)
     else:
-        counts = {status: sum(1 for f in everything if f["status"] == status) for status in STATUSES}
-        counts["overdue"] = sum(1 for f in everything if f["overdue"])
+        counts = _counts(everything)
     return {"wave_id": wave_id, "as_of": _iso(now), "items": items[(page - 1) * limit: page * limit],
             "total": len(items),
             "page": page, "pages": pages, "limit": limit, "sort": sort,
@@ -175,14 +174,25 @@ def _positive(query: dict, name: str, default: int, maximum: int) -> int:
 
 
 def followup_counts(repo, wave_id: str, identity, now: datetime) -> dict:
-    """Counts per status plus overdue, within the identity's scope."""
-    items = list_followups(repo, wave_id, identity, now=now)
+    """Counts per status plus overdue, and closed ones per closing reason (``by_reason``: reason id
+    -> count; ``unspecified`` for a closure with a note only), within the identity's scope."""
+    return _counts(list_followups(repo, wave_id, identity, now=now))
+
+
+def _counts(items: list[dict]) -> dict:
     counts = {status: sum(1 for f in items if f["status"] == status) for status in STATUSES}
     counts["overdue"] = sum(1 for f in items if f["overdue"])
+    by_reason: dict[str, int] = {}
+    for f in items:
+        if f["status"] == "closed":
+            key = f.get("closing_category") or "unspecified"
+            by_reason[key] = by_reason.get(key, 0) + 1
+    counts["by_reason"] = by_reason
     return counts
 
 
-def update_followup(repo, wave_id: str, invitation_id: str, identity, change: dict, now: datetime) -> dict:
+def update_followup(repo, wave_id: str, invitation_id: str, identity, change: dict, now: datetime,
+                    reasons: tuple[str, ...] = ()) -> dict:
     """Apply a status change and/or a note; closing requires a closing reason.
 
     ``change``: {"status"?, "note"?, "closing_reason"?, "assignee"? (an e-mail address; the caller
@@ -191,7 +201,7 @@ def update_followup(repo, wave_id: str, invitation_id: str, identity, change: di
     """
     if not isinstance(change, dict):
         raise InvalidInput(FieldProblem("(body)", "must be a JSON object"))
-    unknown = set(change) - {"status", "note", "closing_reason", "assignee"}
+    unknown = set(change) - {"status", "note", "closing_reason", "closing_category", "assignee"}
     if unknown:
         raise InvalidInput(FieldProblem(sorted(unknown)[0], "unknown field"))
     current = repo.get(wave_id, invitation_id)
@@ -206,15 +216,23 @@ def update_followup(repo, wave_id: str, invitation_id: str, identity, change: di
     reason = change.get("closing_reason")
     if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON):
         raise InvalidInput(FieldProblem("closing_reason", f"must be text of at most {MAX_REASON} characters"))
-    if status == "closed" and not (reason or current.get("closing_reason") or "").strip():
-        raise InvalidInput(FieldProblem("closing_reason", "is required to close a follow-up"))
+    category = change.get("closing_category")
+    if category is not None and category not in reasons:
+        raise InvalidInput(FieldProblem("closing_category", "must be one of the program's closing reasons: "
+                                        + (", ".join(reasons) or "none are defined")))
+    if status == "closed" and not (category or current.get("closing_category")) \
+            and not (reason or current.get("closing_reason") or "").strip():
+        raise InvalidInput(FieldProblem("closing_reason", "choose why the follow-up is closed (a closing reason)"))
     updated = dict(current)
     updated.pop("overdue", None)
     updated["status"] = status
     if status == "closed" and reason:
         updated["closing_reason"] = reason.strip()
+    if status == "closed" and category:
+        updated["closing_category"] = category
     if status != "closed":
         updated["closing_reason"] = None
+        updated["closing_category"] = None
     if note:
         updated["notes"] = [*current.get("notes", []), {"by": identity.subject, "at": _iso(now),
                                                         "text": note.strip()}]

@@ -39,7 +39,7 @@ def partner_history(repos, partner_id: str) -> dict:
                 "nps": next((answers.get(q.id) for q in questions if q.type == "nps"), None),
                 "ratings": [{"question": localized(q.text, "en"), "value": answers.get(q.id), "scale": q.scale}
                             for q in questions if q.type == "rating" and answers.get(q.id) is not None],
-                "choices": [{"question": localized(q.text, "en"), "value": _choice_text(answers.get(q.id))}
+                "choices": [{"question": localized(q.text, "en"), "value": _choice_text(answers.get(q.id), q)}
                             for q in questions if q.type.endswith("choice") and answers.get(q.id)],
                 "comments": [{"question": localized(q.text, "en"), "text": answers[q.id]}
                              for q in questions if q.type == "text" and isinstance(answers.get(q.id), str)
@@ -53,7 +53,8 @@ def partner_history(repos, partner_id: str) -> dict:
             "waves": waves}
 
 
-def _choice_text(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v).replace("_", " ") for v in value)
-    return str(value).replace("_", " ")
+def _choice_text(value, question=None) -> str:
+    """A choice answer in words: the options' English labels (the id only for an unknown option)."""
+    labels = {o.id: localized(o.label, "en") or o.id for o in getattr(question, "options", ())}
+    chosen = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(labels.get(str(v), str(v)) for v in chosen if v not in (None, ""))

@@ -39,6 +39,7 @@ class Reporting:
     snapshots: object = None  # results snapshots (DynamoSnapshotStore): the report renders the stored one
     refresh: Callable[[str], dict] | None = None  # builds a wave's snapshot (jobs.snapshot_refresh.refresh_wave)
     followups: object = None  # the follow-up queue (by_status); None: the report says "not available"
+    translator: object = None  # translates quotes in other languages (reports.translation); None: originals
 
 
 @dataclass
@@ -72,17 +73,17 @@ def period_for(wave, now: datetime) -> str:
 
 
 def build_report(inputs: dict, *, period: str, now: datetime, followups: FollowUpStatus | None = None,
-                 comment_threshold: int = 8) -> BuiltReport:
+                 comment_threshold: int = 8, translator=None) -> BuiltReport:
     """Model, charts, e-mail HTML, archive HTML, text and subject from the report inputs."""
     from chalicelib.reports.charts import render_charts
 
     started = time.perf_counter()
     model = build_report_model(inputs, period=period, generated_on=now.date().isoformat(),
-                               followups=followups, comment_threshold=comment_threshold)
+                               followups=followups, comment_threshold=comment_threshold, translator=translator)
     modelled = time.perf_counter()
     charts = render_charts(model)
     charted = time.perf_counter()
-    subject = subject_for(model, inputs.get("survey_title"), (inputs["scorecard"].get("wave") or {}).get("opens_at"))
+    subject = subject_for(model, inputs.get("survey_title"))
     report = BuiltReport(
         wave_id=model["wave_id"], period=period, day=now.date().isoformat(), subject=subject,
         model=model, charts=charts, archive_html=render_archive_html(model, charts),
@@ -119,19 +120,44 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
         pointer = ctx.snapshots.pointer(wave_id)
         if not snapshot_is_usable(pointer):
             raise ReportSnapshotMissing(f"the refresh of wave {wave_id} left no usable results snapshot")
+    from chalicelib.reports.inputs import SUMMARY_PART, THEMES_PART
     from chalicelib.storage.snapshots import part_version
 
-    return inputs_from_snapshot(ctx.snapshots.read_part(wave_id, part_version(pointer, SCORECARD_PART), SCORECARD_PART),
-                                ctx.snapshots.read_part(wave_id, part_version(pointer, REPORT_PART), REPORT_PART),
-                                pointer)
+    def read(name: str):
+        return ctx.snapshots.read_part(wave_id, part_version(pointer, name), name) \
+            if name in (pointer.get("parts") or {}) else None
+
+    inputs = inputs_from_snapshot(read(SCORECARD_PART), read(REPORT_PART), pointer, read(SUMMARY_PART),
+                                  read(THEMES_PART))
+    previous = inputs["scorecard"].get("previous_wave")
+    inputs["wave_title"] = wave.title
+    inputs["previous_title"] = _wave_title(ctx.repos, previous) if previous else None
+    return inputs
+
+
+def _reason_labels(repos) -> dict:
+    """The program's closing reasons of follow-ups: id -> label."""
+    from chalicelib.services.program import current_program
+
+    return {c.id: c.label for c in current_program(repos).closing_reasons}
+
+
+def _wave_title(repos, wave_id: str) -> str:
+    """How the survey names a wave: its title, else its id."""
+    from chalicelib.domain.errors import WaveNotFound
+
+    try:
+        return repos.waves.get(wave_id).title or wave_id
+    except WaveNotFound:
+        return wave_id
 
 
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:
     """Read the wave's results snapshot and build its report (no archive, no mail)."""
     inputs = report_inputs(ctx, wave_id)
     return build_report(inputs, period=period, now=now,
-                        followups=followup_status(ctx.repos, wave_id, ctx.followups, now),
-                        comment_threshold=inputs["comment_threshold"])
+                        followups=followup_status(ctx.repos, wave_id, ctx.followups, now, _reason_labels(ctx.repos)),
+                        comment_threshold=inputs["comment_threshold"], translator=ctx.translator)
 
 
 def publish_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> dict:

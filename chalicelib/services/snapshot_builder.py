@@ -227,7 +227,7 @@ def load_wave_data(repos, wave_id: str, partners):
 def wave_meta(wave) -> dict:
     """What a scorecard says about its wave: survey, version, status, dates."""
     return {"survey_id": wave.survey_id, "survey_version": wave.survey_version, "status": wave.status,
-            "opens_at": wave.opens_at, "closes_at": wave.closes_at}
+            "opens_at": wave.opens_at, "closes_at": wave.closes_at, **({"title": wave.title} if wave.title else {})}
 
 
 def previous_wave_id(repos, wave_id: str) -> str | None:

@@ -6,7 +6,7 @@ from chalicelib.domain.waves import CLOSED, OPEN, Wave
 
 from .table import DynamoTable
 
-FIELDS = ("wave_id", "survey_id", "survey_version", "status", "opens_at", "closes_at", "closed_at", "audience")
+FIELDS = ("wave_id", "survey_id", "survey_version", "status", "opens_at", "closes_at", "closed_at", "audience", "title")
 
 
 def wave_key(wave_id: str) -> tuple[str, str]:

@@ -28,10 +28,24 @@ def _text(x, y, text, anchor="start", weight="normal", fill="#1a1a1a") -> str:
             f'{FONT}>{escape(str(text))}</text>')
 
 
+def _label_column(rows: list[dict], least: int = 150, most: int = 280) -> int:
+    """Width of the label column: wide enough for the longest label (never clipped), within bounds."""
+    widest = max((text_width(str(r.get("label", ""))) for r in rows), default=0)
+    return int(min(max(least, widest + 16), most))
+
+
+def _fit(label, width: float) -> str:
+    """A label shortened with an ellipsis to fit ``width`` (the full text stays in the table)."""
+    text = str(label)
+    while len(text) > 4 and text_width(text) > width:
+        text = text[:-2] + "…"
+    return text
+
+
 def interval_chart(rows: list[dict], title: str, chart_id: str, low=-100.0, high=100.0,
                    unit: str = "") -> Markup:
     """Dot-and-whisker chart: rows [{label, value, low, high, suppressed}] on a [low, high] axis."""
-    left, right, row_h, top = 150, 60, 28, 30
+    left, right, row_h, top = _label_column(rows), 60, 28, 30
     width = 640
     plot = width - left - right
     height = top + row_h * max(len(rows), 1) + 30
@@ -47,7 +61,7 @@ def interval_chart(rows: list[dict], title: str, chart_id: str, low=-100.0, high
         body.append(_text(x(0), 16, "0", "middle", fill=GREY))
     for i, row in enumerate(rows):
         y = top + row_h * i + row_h / 2
-        body.append(_text(left - 8, y + 4, row["label"], "end"))
+        body.append(_text(left - 8, y + 4, _fit(row["label"], left - 12), "end"))
         if row.get("suppressed") or row.get("value") is None:
             body.append(_text(left + 4, y + 4, "suppressed (too few responses)", fill=GREY))
             continue
@@ -64,13 +78,13 @@ def interval_chart(rows: list[dict], title: str, chart_id: str, low=-100.0, high
 
 def bar_chart(rows: list[dict], title: str, chart_id: str, maximum: float = 1.0, percent=True) -> Markup:
     """Horizontal bars: rows [{label, value, suppressed}]; values in [0, maximum]."""
-    left, row_h, top, width = 150, 26, 10, 640
+    left, row_h, top, width = _label_column(rows), 26, 10, 640
     plot = width - left - 80
     height = top + row_h * max(len(rows), 1) + 10
     body = []
     for i, row in enumerate(rows):
         y = top + row_h * i
-        body.append(_text(left - 8, y + 16, row["label"], "end"))
+        body.append(_text(left - 8, y + 16, _fit(row["label"], left - 12), "end"))
         if row.get("suppressed") or row.get("value") is None:
             body.append(_text(left + 4, y + 16, "suppressed" if row.get("suppressed") else "n/a", fill=GREY))
             continue

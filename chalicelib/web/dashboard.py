@@ -119,7 +119,27 @@ def _wave(identity) -> str:
     waves = wiring.review_stores().snapshots.registered_waves()
     if not waves:
         raise results.SnapshotMissing("no wave has a results snapshot yet")
-    return waves[0]["wave_id"]
+    return _latest_with_results(identity, [w["wave_id"] for w in waves])
+
+
+def _latest_with_results(identity, wave_ids: list[str]) -> str:
+    """The newest wave (by opening date) whose snapshot shows results in the reader's scope; the
+    newest build when none does."""
+    from chalicelib.domain.errors import WaveNotFound
+
+    waves = wiring.repositories().waves
+    opened = {}
+    for wave_id in wave_ids:
+        try:
+            opened[wave_id] = waves.get(wave_id).opens_at
+        except WaveNotFound:
+            opened[wave_id] = ""
+    for wave_id in sorted(wave_ids, key=lambda w: opened[w], reverse=True):
+        overall = results.scorecard(wiring.review_stores().snapshots, wave_id, identity).get("overall") or {}
+        if not overall.get("suppressed") and isinstance(overall.get("respondents"), int | float) \
+                and overall["respondents"] > 0:
+            return wave_id
+    return wave_ids[0]
 
 
 def _base(identity, wave_id: str, active: str) -> dict:
@@ -193,7 +213,8 @@ def stylesheet():
 @staff_page("viewer")
 @_page_errors
 def overview(identity):
-    from .dashboard_views import BREAKDOWN_CHOICES, selection, trend_view
+    from . import overview_story as story
+    from .dashboard_views import BREAKDOWN_CHOICES, overall_row, selection, trend_view
     from .dashboard_views import overview as build
 
     wave_id = _wave(identity)
@@ -202,17 +223,29 @@ def overview(identity):
     by, filters = _breakdown_in_url(query, None), results.segment_filters(query)
     doc = results.scorecard(stores.snapshots, wave_id, identity)
     dims, cells = results.select_cells(doc, by, filters)
+    focus = story.focus_cell(doc, filters)
+    driver_key = story.chosen_driver_key(doc, query.get("drivers"), focus)
     summary = results.comment_summary(stores.snapshots, wave_id, identity)
     counts = followups.followup_counts(stores.followups, wave_id, identity, _now())
     trend = trend_view(results.wave_trend(stores.snapshots, wiring.repositories().waves, wave_id, identity))
     view = build(doc, summary["summary"], summary["theme_labels"], counts, selection(doc, dims, cells, filters),
-                 trend)
+                 trend, driver_key, filters)
+    story_view = {"focus": story.segment_name(doc, focus["segment"]) if focus else None,
+                  "headline": overall_row({"overall": focus}) if focus else view["overall"],
+                  "changes": story.what_changed(doc, wave_id, focus),
+                  "fix_first": story.fix_first(doc, driver_key, wave_id),
+                  "driver_choices": story.driver_choices(doc), "driver_key": driver_key,
+                  "wave_title": (doc.get("wave") or {}).get("title")}
     comment_filters = {k: v for k, v in filters.items() if k in results.COMMENT_FILTERS}
     from .plans_pages import overview_hooks  # issue 22: action badges and the recorded changes
 
+    here = "/staff?" + urlencode({"wave": wave_id, **({"by": by} if by else {}), **filters,
+                                  **({"drivers": query["drivers"]} if query.get("drivers") else {})})
     return render("overview.html", **_base(identity, wave_id, "overview"), **overview_hooks(identity),
                   view=view, snapshot=doc["snapshot"],
+                  story=story_view, here=here, saved_views=stores.saved_views.for_user(identity.subject),
                   choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
+                  option_labels=_option_labels(doc),
                   comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
                   questions_link="/staff/questions?" + urlencode({"wave": wave_id, **({"by": by} if by else {}),
                                                                   **filters}))
@@ -225,6 +258,32 @@ def _breakdown_in_url(query: dict, default: str | None) -> str | None:
     if by and by not in dict(BREAKDOWN_CHOICES):
         raise InvalidInput([], f"by: choose one of {', '.join(dict(BREAKDOWN_CHOICES))}")
     return by
+
+
+# -- saved views --------------------------------------------------------------------------------------
+MAX_VIEW_NAME = 60
+
+
+@dashboard.route("/staff/views", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("viewer")
+@_page_errors
+def save_view(identity):
+    """Save the address of a dashboard view under a name, for this user (kept across sign-outs)."""
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    name = " ".join(str(form.get("name") or "").split())
+    if not name or len(name) > MAX_VIEW_NAME or not name.isprintable():
+        raise InvalidInput(FieldProblem("name", f"give the view a name of 1 to {MAX_VIEW_NAME} characters"))
+    path = same_site_path(form.get("path"), "/staff")
+    if path is None:
+        raise InvalidInput(FieldProblem("path", "must be a /staff address on this site"))
+    stores = wiring.review_stores()
+    if len(stores.saved_views.for_user(identity.subject)) >= 50:
+        raise InvalidInput(FieldProblem("name", "at most 50 saved views: remove one first"))
+    stores.saved_views.save(identity.subject, name, path, _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return _redirect(path)
 
 
 # -- per-question results ---------------------------------------------------------------------------
@@ -247,7 +306,7 @@ def question_results(identity):
     return render("questions.html", **_base(identity, wave_id, "questions"),
                   view=build(doc, ":".join(dims), cells, trend),
                   choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"], filters=filters,
-                  options=_filter_options(doc), by=by)
+                  options=_filter_options(doc), option_labels=_option_labels(doc), by=by)
 
 
 # -- partner view (respondent-level: analysts and admins, never viewers) ----------------------------
@@ -284,26 +343,54 @@ def comment_explorer(identity):
     themes = results.theme_labels(stores.snapshots, wave_id)
     for item in page["items"]:
         item["pieces"] = results.highlight_parts(item["text"], filters.get("q"))
-    options = _filter_options(doc)
+    texts = _text_questions(wave_id)
+    options = _filter_options(doc, texts)
     next_link = None
     if page["next_cursor"]:
         next_link = "/staff/comments?" + urlencode({**filters, "wave": wave_id, "cursor": page["next_cursor"]})
     here = {**filters, "wave": wave_id, **({"cursor": query["cursor"]} if query.get("cursor") else {})}
     return render("comments.html", **_base(identity, wave_id, "comments"), page=page, filters=filters,
+                  snapshot=doc.get("snapshot"), option_labels=_option_labels(doc, texts),
                   back="/staff/comments?" + urlencode(here),
                   options=options, themes=themes, next_link=next_link,
                   can_correct=identity.role in ("admin", "analyst"), labels=corrections.LABELS,
                   export_query=urlencode({"wave": wave_id}))
 
 
-def _filter_options(doc: dict) -> dict:
+def _filter_options(doc: dict, text_questions: dict | None = None) -> dict:
+    """Filter values per field; ``question``: the wave's free-text questions only (comments answer
+    them; a rating question has no comments)."""
     def values(dim):
         return [c["segment"][dim] for c in results.breakdown(doc, dim)]
 
     return {"tier": values("tier"), "region": values("region"), "partner_type": values("partner_type"),
-            "program": values("program"),
-            "question": [q["id"] for q in doc.get("questions", [])] + ["q_nps_reason", "q_fix_first"],
+            "program": values("program"), "question": list(text_questions or {}),
             "sentiment": list(corrections.LABELS)}
+
+
+def _option_labels(doc: dict, text_questions: dict | None = None) -> dict:
+    """Words for filter values and comment attributes: the program's labels, question texts."""
+    from chalicelib.domain.program import catalogue_label
+
+    catalogue = doc.get("program")
+    labels = {dim: {v: catalogue_label(catalogue, dim, v) for v in values}
+              for dim, values in _filter_options(doc).items() if dim in ("tier", "region", "partner_type", "program")}
+    labels["question"] = dict(text_questions or {})
+    labels["sentiment"] = {label: label.replace("_", " ") for label in corrections.LABELS}
+    return labels
+
+
+def _text_questions(wave_id: str) -> dict[str, str]:
+    """The wave's free-text questions: id -> short label (or text), from its survey definition."""
+    from chalicelib.domain.errors import WaveNotFound
+    from chalicelib.domain.survey import localized
+    from chalicelib.services.snapshot_builder import survey_of
+
+    try:
+        survey = survey_of(wiring.repositories(), wave_id)
+    except (WaveNotFound, NotFound):
+        return {}
+    return {q.id: q.short or localized(q.text, "en") or q.id for q in survey.questions() if q.type == "text"}
 
 
 @dashboard.route("/staff/comments/correct", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
@@ -348,13 +435,30 @@ def _queue(identity, query: dict, problem: str | None = None, typed: dict | None
     def link(**change):
         return "/staff/followups?" + urlencode({**here, **change})
 
+    reasons = _closing_reasons()
     return render("followups.html", status, **_base(identity, wave_id, "followups"), page=page,
+                  reasons=reasons, reason_counts=[(reasons.get(k, "No reason chosen (note only)" if k == "unspecified"
+                                                                  else k), n)
+                                                  for k, n in sorted(page["counts"].get("by_reason", {}).items(),
+                                                                     key=lambda kv: -kv[1])],
                   items=page["items"], status_filter=page["filters"].get("status"), counts=page["counts"],
                   statuses=followups.STATUSES, sorts=followups.SORTS, problem=problem, typed=typed or {},
                   back=link(page=page["page"]),
                   prev_link=link(page=page["page"] - 1) if page["page"] > 1 else None,
                   next_link=link(page=page["page"] + 1) if page["page"] < page["pages"] else None,
                   can_edit=identity.role in ("admin", "analyst"))
+
+
+FIELD_WORDS = {"closing_reason": "Closing reason", "closing_category": "Closing reason", "status": "Status",
+               "note": "Note", "assignee": "Assign to", "invitation_id": "Follow-up"}
+
+
+def _closing_reasons() -> dict[str, str]:
+    """The program's closing reasons: id -> label (program file, ``closing_reasons``)."""
+    from chalicelib.services.program import current_program
+
+    program = current_program(wiring.repositories())
+    return {c.id: c.label for c in program.closing_reasons}
 
 
 @dashboard.route("/staff/followups/update", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
@@ -369,17 +473,20 @@ def followup_update(identity):
         return _forbidden_page(refused)
     wave_id = check_wave_id(form.get("wave"))
     invitation_id = check_id(form.get("invitation_id"), "invitation_id")
-    change = {k: form[k] for k in ("status", "note", "closing_reason", "assignee") if str(form.get(k) or "").strip()}
+    change = {k: form[k] for k in ("status", "note", "closing_reason", "closing_category", "assignee")
+              if str(form.get(k) or "").strip()}
     back = same_site_path(form.get("back"), "/staff/followups") or f"/staff/followups?wave={wave_id}"
     try:
         before = wiring.review_stores().followups.get(wave_id, invitation_id) or {}
         updated = followups.update_followup(wiring.review_stores().followups, wave_id, invitation_id, identity,
-                                            change, _now())
+                                            change, _now(), tuple(_closing_reasons()))
     except InvalidInput as error:
         typed = {"invitation_id": invitation_id,
-                 **{k: str(form.get(k) or "") for k in ("status", "note", "closing_reason", "assignee")}}
+                 **{k: str(form.get(k) or "") for k in ("status", "note", "closing_reason", "closing_category",
+                                                        "assignee")}}
         query = {k: v[-1] for k, v in parse_qs(back.partition("?")[2]).items()}
-        message = "; ".join(f"{p.field}: {p.message}" for p in error.problems) or str(error)
+        message = "; ".join(f"{FIELD_WORDS.get(p.field, p.field.replace('_', ' ').capitalize())}: {p.message}"
+                            for p in error.problems) or str(error)
         return _queue(identity, {**query, "wave": wave_id}, message, typed, 400)
     if updated.get("assignee") != before.get("assignee"):
         from chalicelib.jobs.results_stream import notify_assignee

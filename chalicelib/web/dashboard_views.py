@@ -78,17 +78,22 @@ def question_labels(doc: dict) -> dict[str, str]:
 
 
 def short_labels(doc: dict) -> dict[str, str]:
-    """Chart labels: a question's topic ("incentives payouts") or, without one, its id."""
-    return {q["id"]: (q.get("topic") or q.get("program") or q["id"]).replace("_", " ")
+    """Chart labels: the survey's short label, else the question's topic ("incentives payouts") or id."""
+    return {q["id"]: q.get("short") or (q.get("topic") or q.get("program") or q["id"]).replace("_", " ")
             for q in doc.get("questions", [])}
 
 
-def driver_panels(doc: dict) -> list[dict]:
-    """One fix-first quadrant per segment of the drivers list (overall, then tier, region, program)."""
+def driver_panels(doc: dict, only: str | None = None) -> list[dict]:
+    """One fix-first quadrant per segment of the drivers list (overall, then tier, region, program);
+    ``only``: the one segment key (``overview_story.segment_key``) to show."""
+    from .overview_story import segment_key
+
     labels, texts = short_labels(doc), question_labels(doc)
     panels = []
     for i, entry in enumerate(doc.get("drivers", [])):
-        name = _label(entry.get("segment") or {})
+        if only is not None and segment_key(entry.get("segment") or {}) != only:
+            continue
+        name = _label(entry.get("segment") or {}, doc.get("program"))
         rows = [{"label": _short(labels.get(r["question"], r["question"])), "question": r["question"],
                  "text": texts.get(r["question"], r["question"]),
                  "importance": r.get("importance"), "performance": r.get("performance_top2"),
@@ -213,10 +218,20 @@ def csat_trend_view(points: list[dict], qid: str, text: str, catalogue: dict | N
 
 
 def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict,
-             selected: dict | None = None, trend: dict | None = None) -> dict:
-    """Everything the overview page shows."""
+             selected: dict | None = None, trend: dict | None = None, driver_key: str | None = None,
+             filters: dict | None = None) -> dict:
+    """Everything the overview page shows; ``filters`` (segment filters of the URL) narrow the tier
+    and region tables and the sentiment rows to the matching segments."""
+    filters = filters or {}
     tiers, regions = segment_rows(doc, "tier"), segment_rows(doc, "region")
     sentiment = sentiment_rows(summary, "tier", theme_labels)
+    if "tier" in filters:
+        tier = catalogue_label(doc.get("program"), "tier", filters["tier"])
+        tiers = [r for r in tiers if r["label"] in (tier, filters["tier"])]
+        sentiment = [r for r in sentiment if r["label"] in (tier, filters["tier"])]
+    if "region" in filters:
+        region = catalogue_label(doc.get("program"), "region", filters["region"])
+        regions = [r for r in regions if r["label"] in (region, filters["region"])]
     return {
         "selection": selected, "trend": trend,
         "overall": overall_row(doc), "previous_wave": doc.get("previous_wave"),
@@ -231,7 +246,8 @@ def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict
             "Response rate by region", "rate-region"),
         "sentiment": sentiment,
         "sentiment_chart": charts.stacked_mix(sentiment, "Comment sentiment by tier", "sentiment-tier"),
-        "drivers": driver_panels(doc), "followups": followup_counts,
+        "drivers": driver_panels(doc, driver_key), "drivers_built_at": doc.get("drivers_built_at"),
+        "followups": followup_counts,
     }
 
 

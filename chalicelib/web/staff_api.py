@@ -166,7 +166,10 @@ def partner_view(partner_id, identity):
 @json_errors
 def update_followup(wave_id, invitation_id, identity):
     body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
-    updated = followups.update_followup(_stores().followups, wave_id, invitation_id, identity, body, _now())
+    from chalicelib.services.program import current_program
+
+    reasons = current_program(wiring.repositories()).ids("closing_reason")
+    updated = followups.update_followup(_stores().followups, wave_id, invitation_id, identity, body, _now(), reasons)
     if isinstance(body, dict) and body.get("assignee"):
         from chalicelib.jobs.results_stream import notify_assignee
 
@@ -250,12 +253,16 @@ def export_response(wave_id: str, kind: str, fmt: str, identity) -> Response:
     if fmt == "csv":
         body, content_type = exports.to_csv(headers, rows), exports.CSV_TYPE
     else:
-        questions = None
-        if kind in ("responses", "scorecard"):  # the survey's questions as a second sheet
+        questions = layout = None
+        if kind in ("responses", "scorecard"):  # the survey's questions as a second sheet, words as headers
+            from chalicelib.services import export_layout
+
             wave = wiring.repositories().waves.get(wave_id)
             survey = wiring.repositories().surveys.get(wave.survey_id, wave.survey_version)
             questions = exports.question_rows(survey)
-        body, content_type = exports.to_xlsx(headers, rows, kind, questions), exports.XLSX_TYPE
+            layout = export_layout.responses_layout(headers, rows, survey) if kind == "responses" \
+                else export_layout.scorecard_layout(headers, rows, survey)
+        body, content_type = exports.to_xlsx(headers, rows, kind, questions, layout), exports.XLSX_TYPE
     return Response(body=body, status_code=200, headers={
         "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"', **extra})
 

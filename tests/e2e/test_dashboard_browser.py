@@ -36,7 +36,7 @@ def test_sign_in_and_overview_on_demo_data(review_server, staff_page):
 def test_principal_viewer_sees_only_principal(review_server, staff_page):
     page = staff_page
     sign_in(page, review_server, "viewer", "tier=principal")
-    tiers = page.locator("#h-tier ~ table tbody th").all_inner_texts()
+    tiers = page.locator("#h-tier ~ .table-scroll table tbody th").all_inner_texts()
     assert tiers == ["Principal"]  # the program's label of the tier
     screenshot(page, "dashboard-overview-principal")
 

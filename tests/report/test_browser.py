@@ -45,7 +45,7 @@ def test_archived_report_renders_in_chromium_with_its_charts(demo_archive, chrom
     try:
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(demo_archive.as_uri())
-        assert page.locator("h1").inner_text().startswith("Partner Pulse: px-2026-h1")
+        assert page.locator("h1").inner_text().startswith("Partner Pulse: H1 2026")  # the wave's title
         assert page.locator("#tiers tr").count() == 4  # header + enrolled, advanced, principal
         widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
         assert len(widths) == 3 and all(w > 0 for w in widths)
@@ -57,3 +57,36 @@ def test_archived_report_renders_in_chromium_with_its_charts(demo_archive, chrom
     assert dialogs == []
     (ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(artifacts / "report.png", ROOT / "docs" / "images" / "report.png")
+
+
+def test_report_and_email_read_at_360_px_without_sideways_scrolling(demo_archive, chromium_browser):
+    """The leadership summary first: at 360 px (web page and the e-mail's HTML) nothing is wider
+    than the screen, text is at least 11 px and the plain-words summary is on the first screen;
+    screenshots of the first screen (desktop and 360 px) go to docs/images/."""
+    import json
+
+    from chalicelib.reports.render import render_email_html
+
+    images = ROOT / "docs" / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    model = json.loads(demo_archive.with_name("summary.json").read_text("utf-8"))
+    email = render_email_html(model, {"nps_by_tier.png": b"", "wave_over_wave.png": b""})
+    for width, height, name, html in ((1280, 900, "report-desktop", None), (360, 780, "report-360", None),
+                                      (360, 780, None, email)):
+        page = chromium_browser.new_page(viewport={"width": width, "height": height})
+        try:
+            if html is None:
+                page.goto(demo_archive.as_uri())
+            else:
+                page.set_content(html)
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (name or "e-mail", overflow)
+            summary_top = page.evaluate("() => document.getElementById('summary').getBoundingClientRect().top")
+            assert summary_top < height  # the plain-words summary is on the first screen
+            smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('p, li, td, th')]
+                .filter(e => e.innerText.trim()).map(e => parseFloat(getComputedStyle(e).fontSize)))""")
+            assert smallest >= 11, (name or "e-mail", smallest)
+            if name:
+                page.screenshot(path=str(images / f"{name}.png"))
+        finally:
+            page.close()

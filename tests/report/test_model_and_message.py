@@ -50,7 +50,11 @@ def inputs(**overrides):
         {"segment": "advanced", "suppressed": False, "themes": [
             {"theme": "partner_portal", "label": "Partner portal", "comments": 9, "mean_polarity": -0.3,
              "negative": 7, "positive": 1,
-             "examples": ["Portal is <b>slow</b>", "Portal is <b>slow</b>", "Login fails daily"]},
+             "examples": ["Portal is <b>slow</b>", "Portal is <b>slow</b>", "Login fails daily"],
+             "quotes": [{"text": "Portal is <b>slow</b>", "label": "negative", "language": "en"},
+                        {"text": "Portal is <b>slow</b>", "label": "negative", "language": "en"},
+                        {"text": "The new portal is great", "label": "positive", "language": "en"},
+                        {"text": "Login fails daily", "label": "negative", "language": "en"}]},
             {"theme": "pricing", "label": "Pricing", "comments": 3, "mean_polarity": 0.4,
              "negative": 0, "positive": 2, "examples": ["Only three of us said this"]}]},
         {"segment": "enrolled", "suppressed": "primary", "themes": M}]}}
@@ -79,18 +83,20 @@ def test_suppressed_tier_carries_no_numbers_and_no_chart_entry():
 def test_quotes_come_only_from_themes_above_the_comment_threshold_and_are_deduplicated():
     advanced = next(t for t in model()["per_tier"] if t["tier"] == "advanced")
     portal, pricing = advanced["themes"]
-    assert portal["quotes"] == ["Portal is <b>slow</b>", "Login fails daily"]
+    assert [q["text"] for q in portal["quotes"]] == ["Portal is <b>slow</b>", "Login fails daily"]
     assert pricing["quotes"] == []  # 3 comments: below 8
     assert portal["sentiment"] == "negative"
-    assert advanced["drivers"]["items"][0] == {"label": "Portal?", "importance": "41%", "satisfied": "35%",
-                                                   "ranks_first": "83%"}
+    assert advanced["drivers"]["items"][0] == {
+        "label": "Partner portal", "text": "Portal?", "question": "q_sat_portal", "importance": "41%",
+        "satisfied": "35%", "ranks_first": "83%", "certainty": "very likely the top issue"}
 
 
 def test_templates_escape_quotes_and_follow_the_content_order():
     m = model()
     html = render_archive_html(m, {})
     assert "&lt;b&gt;slow&lt;/b&gt;" in html and "<b>slow" not in html
-    order = [html.index(s) for s in ("Headline", "By tier", "By region" if m["regions"] else "By tier",
+    order = [html.index(s) for s in (">In short<", ">What changed", ">Fix first<", ">Headline<", ">By tier</h2>",
+                                     ">By region<" if m["regions"] else ">By tier</h2>",
                                      "What partners talk about", "Follow-ups", "How to read this")]
     assert order == sorted(order)
     assert "Follow-up tracking is not available yet." in html
@@ -163,12 +169,12 @@ def test_report_comment_themes_from_stored_records_match_the_analysis_comment_su
                 {k: t[k] for k in keys} for t in reference["themes"][:len(mine["themes"])]]
 
 
-def test_subject_is_in_words_with_the_half_year():
+def test_subject_names_the_wave_by_its_title_never_by_its_dates():
     from chalicelib.reports.render import subject_for
 
-    weekly = {"wave_id": "px-2026-h1", "final": False, "period": "2026-W48"}
-    assert subject_for(weekly, "Partner experience survey", "2026-01-15T00:00:00Z") == \
-        "Partner experience survey H1 2026 \u2014 weekly summary"
-    assert subject_for({**weekly, "final": True, "period": "final"}, "PX\r\nBcc: x", "2025-09-01T00:00:00Z") == \
-        "PX Bcc: x H2 2025 \u2014 final summary"
-    assert subject_for(weekly) == "Partner Pulse px-2026-h1 \u2014 weekly summary"
+    weekly = {"wave_id": "px-2026-h1", "wave_label": "H1 2026", "final": False, "period": "2026-W48"}
+    assert subject_for(weekly, "Partner experience survey") == "Partner experience survey H1 2026 \u2014 weekly summary"
+    assert subject_for({**weekly, "wave_label": "Spring\r\nBcc: x", "final": True, "period": "final"},
+                       "PX\r\nBcc: x") == "PX Bcc: x Spring Bcc: x \u2014 final summary"
+    assert subject_for({"wave_id": "px-2026-h1", "final": False, "period": "2026-W48"}) == \
+        "Partner Pulse px-2026-h1 \u2014 weekly summary"

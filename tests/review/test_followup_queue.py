@@ -104,3 +104,29 @@ def test_sla_reminder_goes_once_to_due_follow_ups(small, outbox):
     assert remind_due(stores.followups, wiring.mailer(), "Pulse <pulse@vendor.example>", "http://x", SMALL_WAVE,
                       later + timedelta(hours=1)) == 0
     assert all(f.get("reminded_at") for f in stores.followups.by_status(SMALL_WAVE, "open"))
+
+
+def test_closing_reasons_are_the_programs_categories_counted_on_the_page_in_plain_words(small):
+    _, queue = get_json(small, BASE, auth("analyst"))
+    first, second = (item["invitation_id"] for item in queue["items"][:2])
+    session, csrf = session_form("analyst")
+    headers = {**session, "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
+    form = {"wave": SMALL_WAVE, "status": "closed", "back": f"/staff/followups?wave={SMALL_WAVE}", "csrf": csrf}
+
+    refused = small.http.post("/staff/followups/update", headers=headers,
+                              body=urlencode({**form, "invitation_id": first}))
+    alert = html(refused).split('role="alert"')[1].split("</p>")[0]
+    assert refused.status_code == 400 and "Closing reason: choose why" in alert and "closing_reason" not in alert
+    unknown = small.http.patch(f"{BASE}/{first}", headers={**auth("analyst"), "Content-Type": "application/json"},
+                               body=json.dumps({"status": "closed", "closing_category": "bribed"}))
+    assert unknown.status_code == 400 and "closing_category" in unknown.body.decode()
+
+    for target, reason in ((first, "resolved"), (second, "no_reply")):
+        done = small.http.post("/staff/followups/update", headers=headers,
+                               body=urlencode({**form, "invitation_id": target, "closing_category": reason,
+                                               "closing_reason": "see the call notes"}))
+        assert done.status_code in (302, 303)
+    page = html(small.http.get(f"/staff/followups?wave={SMALL_WAVE}", headers=session))
+    summary = page.split('id="closed-by-reason"')[1].split("</p>")[0]
+    assert "Issue resolved <strong>1</strong>" in summary and "Partner did not reply <strong>1</strong>" in summary
+    assert '<option value="resolved">Issue resolved</option>' in page  # the program's categories to choose from

@@ -145,9 +145,9 @@ def figures_of_xlsx_export(client) -> dict:
                                headers={**auth("analyst"), "Accept": "*/*"})  # a binary body needs an Accept
     assert response.status_code == 200, response.body
     sheet = load_workbook(io.BytesIO(response.body))["scorecard"]
-    values = list(sheet.iter_rows(values_only=True))
+    values = list(sheet.iter_rows(values_only=True))  # column ids, the header in words, then the rows
     return _figures_of_rows([{h: ("" if v is None else v) for h, v in zip(values[0], row, strict=True)}
-                             for row in values[1:]])
+                             for row in values[2:]])
 
 
 def figures_of_report(html: str) -> dict:
@@ -159,8 +159,8 @@ def figures_of_report(html: str) -> dict:
     table = html[html.index('<table id="tiers"'):]
     table = table[:table.index("</table>")]
     for tier, hidden, value in re.findall(r'<tr data-segment="(\w+)"><td [^>]*>[^<]*</td>'
-                                          r'(?:<td [^>]*colspan="5">(<span[^>]*>not shown)'
-                                          r'|<td [^>]*>\d+</td><td [^>]*>([+-]?\d+) )', table):
+                                          r'(?:<td [^>]*colspan="2">(<span[^>]*>not shown)'
+                                          r'|<td [^>]*>\d+</td><td [^>]*><strong>([+-]?\d+)</strong>)', table):
         tiers[tier] = MARKER if hidden else int(value)
     return {"respondents": respondents, "nps": nps, "tiers": tiers, "weighted": weighted}
 
@@ -225,10 +225,11 @@ def test_the_report_quotes_the_snapshot_comment_records_and_their_tier_drivers(w
         entry = tier_drivers[block["id"]]
         items = (block["drivers"] or {}).get("items") or []
         # the report lists the snapshot's fix-first drivers (none may pass the rule), in order
-        assert [i["label"] for i in items] == [text_by_question[r["question"]].strip()
-                                               for r in entry["fix_first"]][:TOP_DRIVERS]
+        assert [i["question"] for i in items] == [r["question"] for r in entry["fix_first"]][:TOP_DRIVERS]
         for item in items:
-            qid = next(q for q, text in text_by_question.items() if text and text.strip() == item["label"])
+            qid = item["question"]
+            assert text_by_question[qid].strip() == item["text"]  # the full text in the detail
+            assert item["label"] == next(q["short"] for q in doc["questions"] if q["id"] == qid)
             published = tier_cells[block["id"]]["csat"][qid]["top2"]["value"]
             assert item["satisfied"] == f"{published * 100:.0f}%"
         for row in entry["fix_first"] + entry["not_distinguishable"]:  # every driver's share is the published one
@@ -258,3 +259,91 @@ def test_a_wave_without_a_snapshot_is_refreshed_first_and_then_reads_like_the_ap
     doc = json.loads(response.body)
     assert report.model["snapshot"]["version"] == doc["snapshot"]["version"]
     assert figures_of_report(report.archive_html) == _whole(figures_of_document(doc))
+
+
+# -- every figure the report prints, against the dashboard's page of the same snapshot version -------------
+def _report_figures(html: str) -> dict:
+    followups = re.search(r'<p id="followups"[^>]*>(\d+) open, (\d+) in progress, (\d+) closed; (\d+) overdue', html)
+    themes = {}
+    for block in re.findall(r'<div class="tier" data-segment="(\w+)">(.*?)</div>', html, re.S):
+        tier, body = block
+        for theme, count in re.findall(r'data-theme="(\w+)"[^>]*><strong>[^<]*</strong>: (\d+) comments', body):
+            themes[(tier, theme)] = int(count)
+    fix = re.search(r'<ol id="fix-first"[^>]*>(.*?)</ol>', html, re.S).group(1)
+    changes = html[html.index('id="changes-overall"'):]
+    changes = changes[:changes.index("</ul>")]
+    return {"version": re.search(r'data-snapshot-version="([^"]+)"', html).group(1),
+            "followups": tuple(int(x) for x in followups.groups()), "themes": themes,
+            "fix_first": [(q, int(p)) for q, p in re.findall(r'data-question="(\w+)"><strong[^>]*>[^<]*</strong>: '
+                                                            r'[^;]*; (\d+)% satisfied', fix)],
+            "changes": [(q, word, int(p)) for q, word, p in re.findall(
+                r'data-question="(\w+)"><span[^>]*>[^<]*<strong>[^<]*</strong></span> (rose|fell) <strong>(\d+) points',
+                changes)]}
+
+
+def _overview_figures(page: str) -> dict:
+    counts = re.search(r'id="followup-counts">(?:<a [^>]*>)?(\d+) open(?:</a>)?, (\d+) in progress, (\d+) closed, '
+                       r'<strong[^>]*>(\d+) overdue', page)
+    themes = {}
+    table = page[page.index('id="h-sent"'):page.index('id="h-drivers"')]
+    for tier, theme, count in re.findall(r'tier=(\w+)&amp;theme=(\w+)">[^<]*</a> \((\d+),', table):
+        themes[(tier, theme)] = int(count)
+    fix = re.search(r'<ol id="fix-first">(.*?)</ol>', page, re.S).group(1)
+    changes = re.findall(r'<li data-segment="all" data-question="(\w+)">[^<]*<a [^>]*>[^<]*</a> (rose|fell) '
+                         r'<strong>(\d+) points', page)
+    return {"version": re.search(r'data-snapshot-version="([^"]+)"', page).group(1),
+            "followups": tuple(int(x) for x in counts.groups()), "themes": themes,
+            "fix_first": [(q, int(p)) for q, p in re.findall(r'data-question="(\w+)"><a [^>]*><strong>[^<]*</strong>'
+                                                            r'</a>: [^;]*; (\d+)% satisfied', fix)],
+            "changes": [(q, word, int(p)) for q, word, p in changes]}
+
+
+def test_every_figure_the_report_prints_is_the_dashboards_for_the_same_snapshot_version(world, monkeypatch):
+    """Follow-ups by status (one in progress, one closed), theme counts per tier, fix-first items with
+    their satisfied shares, significant question changes and the snapshot version: report = overview."""
+    from chalicelib import wiring
+    from chalicelib.security.staff import StaffIdentity
+    from chalicelib.services.followups import update_followup
+    from chalicelib.services.reporting import build_wave_report
+
+    queue = wiring.review_stores().followups
+    first, second = queue.by_status(WAVE, "open")[:2]
+    admin = StaffIdentity("lead@vendor.example", "admin")
+    update_followup(queue, WAVE, first["invitation_id"], admin, {"status": "in_progress"}, NOW)
+    update_followup(queue, WAVE, second["invitation_id"], admin, {"status": "closed", "closing_reason": "called"},
+                    NOW)
+
+    monkeypatch.setattr("chalicelib.web.dashboard._now", lambda: NOW)  # one clock for "overdue"
+    report = _report_figures(build_wave_report(wiring.reporting(), WAVE, "2026-W09", NOW).archive_html)
+    page = _body(world["client"].http.get(f"/staff?wave={WAVE}",
+                                          headers={"Cookie": f"pulse_staff={token('analyst')}"}))
+    dashboard = _overview_figures(page)
+
+    assert report["followups"][1:3] == (1, 1)
+    assert report["themes"] and report["fix_first"] and report["changes"]
+    assert all(key in dashboard["themes"] for key in report["themes"])
+    assert {k: dashboard["themes"][k] for k in report["themes"]} == report["themes"]
+    assert {k: v for k, v in report.items() if k != "themes"} == {k: v for k, v in dashboard.items() if k != "themes"}
+
+
+def test_pulse_alerts_check_reads_the_snapshot_and_names_a_bad_rule(world, monkeypatch):
+    """The alert check's wiring on the demo snapshot: the demo's NPS changes are not significant, so
+    a 1-point rule sends nothing; a bad rule stops the check naming its field."""
+    from click.testing import CliRunner
+
+    from pulse_cli.main import cli
+
+    saved = dict(os.environ)
+    try:
+        os.environ["PULSE_ALERT_RULES"] = json.dumps([{"id": "enrolled", "kind": "nps_drop", "points": 1,
+                                                       "segment": {"tier": "enrolled"},
+                                                       "subscribers": ["lead@vendor.example"]}])
+        quiet = CliRunner().invoke(cli, ["--stage", "test", "alerts", "check", "--wave", WAVE])
+        os.environ["PULSE_ALERT_RULES"] = '[{"id": "x", "kind": "nps_rise", "points": 5, "subscribers": []}]'
+        bad = CliRunner().invoke(cli, ["--stage", "test", "alerts", "check", "--wave", WAVE])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output.strip().endswith("0 alert message(s)")
+    assert bad.exit_code != 0 and "PULSE_ALERT_RULES[0].kind" in bad.output

@@ -168,13 +168,15 @@ def test_scorecard_xlsx_holds_numbers_questions_sheet_and_no_figure_for_suppress
     assert book.sheetnames == ["scorecard", "questions"]
     sheet = book["scorecard"]
     rows = list(sheet.iter_rows(values_only=True))
-    header = list(rows[0])
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.endswith(str(len(rows)))
+    header = list(rows[0])  # column ids; the words are the header row under them
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.auto_filter.ref.endswith(str(len(rows)))
     top2 = next(h for h in header if h.endswith("_top2"))
-    overall = sheet[2][header.index(top2)]
-    assert overall.data_type == "n" and 0 <= overall.value <= 1
-    assert isinstance(sheet[2][header.index("respondents")].value, int)
-    hidden = [r for r in rows[1:] if r[header.index("respondents")] == "suppressed"]
+    assert rows[1][header.index(top2)].endswith(": top-2-box") and rows[1][header.index("nps")] == "NPS"
+    overall = sheet[3][header.index(top2)]
+    assert overall.data_type == "n" and 0 <= overall.value <= 1 and overall.number_format == "0.0%"
+    assert isinstance(sheet[3][header.index("respondents")].value, int)
+    hidden = [r for r in rows[2:] if r[header.index("respondents")] == "suppressed"]
     assert all(r[header.index(top2)] == "suppressed" and r[header.index("nps")] == "suppressed"
                           for r in hidden)
     questions = list(book["questions"].iter_rows(values_only=True))
@@ -299,8 +301,8 @@ def test_xlsx_export_downloads(client):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.body)).active
     header = [c.value for c in next(sheet.iter_rows())]
-    regions = {row[header.index("region")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    regions = {row[header.index("region")] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert regions <= {"AMER", "EMEA", "APJ", "LATAM"} and "EMEA" in regions
-    nps = [row[header.index("q_nps")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    nps = [row[header.index("q_nps")] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert any(isinstance(v, int) for v in nps) and not any(isinstance(v, str) and v.isdigit() for v in nps)
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
