@@ -6,7 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.answers import parse_submission_body, validate_answers, validate_language
-from chalicelib.domain.errors import AlreadySubmitted, ConcurrentUpdate, InvitationNotFound, WaveClosed
+from chalicelib.domain.errors import (
+    AlreadySubmitted,
+    ConcurrentUpdate,
+    InvitationNotFound,
+    InvitationUnavailable,
+    WaveClosed,
+)
+from chalicelib.domain.invitation_states import accepts_response
 from chalicelib.domain.partners import Contact, Partner
 from chalicelib.domain.responses import PARTIAL, SUBMITTED, Invitation, Response
 from chalicelib.domain.survey import Survey
@@ -33,6 +40,12 @@ class InvitationView:
 
     def is_open(self, now: datetime) -> bool:
         return self.wave.accepts_answers(now)
+
+    @property
+    def refused_state(self) -> str | None:
+        """``cancelled``/``withdrawn``/``expired`` when the invitation takes no response, else None."""
+        state = self.invitation.state
+        return None if accepts_response(state) else state
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,8 @@ def submit_response(repos: Repositories, tokens, token: str, body: Any, now: dat
         view = open_invitation(repos, tokens, token)
         if not view.is_open(now):
             raise WaveClosed(view.wave.closed_on)
+        if view.refused_state:  # an early answer; the conditional write below is the guarantee
+            raise InvitationUnavailable(view.refused_state, view.invitation.language)
         response = _build_response(view, request, iso(now))
         existing = view.response
         if existing and request["create_only"]:

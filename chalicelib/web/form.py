@@ -24,6 +24,7 @@ from chalicelib.domain.errors import (
     ConcurrentUpdate,
     FieldProblem,
     InvalidInput,
+    InvitationUnavailable,
     NotFound,
     StorageUnavailable,
     WaveClosed,
@@ -172,6 +173,8 @@ def show_form(token):
     language = _language(view, page.query("lang"))
     if not view.is_open(_now()):
         return page.message(410, "closed", language, closed=view.wave.closed_on[:10])
+    if view.refused_state:
+        return page.message(410, f"invitation_{view.refused_state}", language)
     return _form_page(page, view, language, saved=page.query("saved") == "1", current=page.query("page"))
 
 
@@ -239,6 +242,8 @@ def post_form(token):
         return page.message(404, "notfound")
     except WaveClosed as error:
         return page.message(410, "closed", language, closed=error.closes_at[:10])
+    except InvitationUnavailable as error:
+        return page.message(410, f"invitation_{error.state}", language)
     except (ConcurrentUpdate, AlreadySubmitted):
         return page.message(409, "conflict", language)
     except StorageUnavailable as error:
