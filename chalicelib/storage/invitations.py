@@ -7,7 +7,6 @@ from chalicelib.domain.responses import Invitation
 from .table import DynamoTable
 
 
-
 def state_condition(event: str, values: dict, prefix: str = ":from") -> str:
     """A condition that holds when the invitation exists in a state ``event`` may leave.
 

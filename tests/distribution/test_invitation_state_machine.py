@@ -37,7 +37,7 @@ def _rows():
     header = lines[0][1:]
     assert tuple(header) == EVENTS
     for state, *targets in lines[1:]:
-        for event, target in zip(header, targets):
+        for event, target in zip(header, targets, strict=True):
             yield state, event, None if target == "-" else target
 
 
