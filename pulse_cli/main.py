@@ -1,6 +1,7 @@
 """``pulse``: survey definitions, partner directory, waves, invitations and demo data."""
 from __future__ import annotations
 
+import contextlib
 import csv
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,7 +104,8 @@ def partners_import(file: Path, dry_run: bool) -> None:
     """Upsert partners from CSV (one row per contact); a bad row writes nothing."""
     from chalicelib.services.catalogue import import_partners
 
-    report = import_partners(_repos(), read_text(file), _now(), dry_run=dry_run)
+    with located_problems(file):
+        report = import_partners(_repos(), read_text(file), _now(), dry_run=dry_run)
     prefix = "would import" if dry_run else "imported"
     click.echo(f"{prefix}: {len(report.created)} new, {len(report.updated)} updated, "
                f"{len(report.unchanged)} unchanged partners ({report.contacts} contacts)")
@@ -138,9 +140,10 @@ def wave_open(survey_id: str, wave_id: str, closes: str, version: int | None, au
     if audience_file is not None:
         with located_problems(audience_file):
             partner_ids = parse_audience_csv(read_text(audience_file))
-    audience = resolve_audience(repos, partner_ids=partner_ids,
-                                source=f"file {audience_file.name}" if audience_file else None,
-                                tiers=tier, regions=region, programs=program)
+    with located_problems(audience_file) if audience_file is not None else contextlib.nullcontext():
+        audience = resolve_audience(repos, partner_ids=partner_ids,
+                                    source=f"file {audience_file.name}" if audience_file else None,
+                                    tiers=tier, regions=region, programs=program)
     opened = open_wave(repos, survey_id, wave_id, closes, _now(), version, audience=audience)
     who = "the whole partner directory" if audience is None else \
         f"{len(audience['partner_ids'])} partner(s) from {audience['source']}" + \
