@@ -71,8 +71,8 @@ def test_survey_problems_are_located_and_sorted(pulse, tmp_path):
 
 def test_partner_csv_problems_name_file_line_and_the_cells_column(pulse, tmp_path):
     run, _ = pulse
-    rows = [f"M002,Metal 2,gold,NORTH,SE,msp,maybe,1,,am@vendor.example,C,c2@m.example,en",
-            f"M001,Metal 1,silver,NORTH,SE,msp,yes,1,,am@vendor.example,C,c1@m.example,en"]
+    rows = ["M002,Metal 2,gold,NORTH,SE,msp,maybe,1,,am@vendor.example,C,c2@m.example,en",
+            "M001,Metal 1,silver,NORTH,SE,msp,yes,1,,am@vendor.example,C,c1@m.example,en"]
     bad = tmp_path / "partners.csv"
     bad.write_text("\n".join([METAL_CSV_HEADER, *rows]) + "\n", encoding="utf-8")
     result = run("partners", "import", str(bad))
