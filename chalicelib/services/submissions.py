@@ -66,7 +66,8 @@ def open_invitation(repos: Repositories, tokens, token: str) -> InvitationView:
     return InvitationView(invitation, ctx.wave, survey, ctx.partner, ctx.response)
 
 
-def submit_response(repos: Repositories, tokens, token: str, body: Any, now: datetime) -> SubmitResult:
+def submit_response(repos: Repositories, tokens, token: str, body: Any, now: datetime,
+                    page: str | None = None) -> SubmitResult:
     """Validate and store a response for the invitation behind ``token``.
 
     One response per invitation: a second submission updates the first (version + 1),
@@ -74,6 +75,7 @@ def submit_response(repos: Repositories, tokens, token: str, body: Any, now: dat
     are serialised by conditional writes; the loser re-reads and retries as an update.
     """
     request = parse_submission_body(body)
+    request["page"] = page  # the form's page to resume at (not part of the JSON body)
     for _ in range(MAX_CONFLICT_RETRIES):
         view = open_invitation(repos, tokens, token)
         if not view.is_open(now):
@@ -110,4 +112,5 @@ def _build_response(view: InvitationView, request: dict, now: str) -> Response:
         base, language=language, answers=answers, status=SUBMITTED if final else PARTIAL,
         version=base.version + 1, updated_at=now, partner=snapshot,
         submitted_at=now if final else base.submitted_at,
+        page=request.get("page") or base.page,
     )

@@ -30,7 +30,7 @@ from .waves import wave_from_item, wave_key
 
 FIELDS = ("invitation_id", "wave_id", "survey_id", "survey_version", "partner_id", "contact_id",
           "language", "answers", "status", "version", "created_at", "updated_at",
-          "submitted_at", "partner")
+          "submitted_at", "partner", "page")
 
 
 def response_key(invitation_id: str) -> tuple[str, str]:
