@@ -11,7 +11,9 @@ came (a change seen just after a rebuild is then picked up without a further wri
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -24,11 +26,15 @@ class StreamPoller:
     """Follow every shard of a table's stream; call ``handler({"Records": [...]})`` per batch."""
 
     def __init__(self, dynamodb, streams, table_name: str, handler, *, from_start: bool = False,
-                 on_idle=None, idle_every_s: float = 5.0):
+                 on_idle=None, idle_every_s: float = 5.0, position_file=None):
         self.dynamodb, self.streams, self.table_name = dynamodb, streams, table_name
         self.handler, self.on_idle, self.idle_every_s = handler, on_idle, idle_every_s
         self.iterator_type = "TRIM_HORIZON" if from_start else "LATEST"
         self.iterators: dict[str, str | None] = {}
+        # the last sequence number handled per shard, kept in ``position_file`` (JSON) so a restart
+        # resumes after it instead of replaying the stream (or missing what came while stopped)
+        self.position_file = position_file
+        self.positions: dict[str, str] = {}
         self.stop_event = threading.Event()
         self.stream_arn = None
 
@@ -40,6 +46,7 @@ class StreamPoller:
                 "StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
             table = self.dynamodb.describe_table(TableName=self.table_name)["Table"]
         self.stream_arn = table["LatestStreamArn"]
+        self.positions = self._load_positions()
         self._discover()  # fix the starting positions now: records written from here on are seen
         return self.stream_arn
 
@@ -50,6 +57,14 @@ class StreamPoller:
             shard_id = shard["ShardId"]
             if shard_id in self.iterators:
                 continue
+            if shard_id in self.positions:  # handled up to here before a restart: resume after it
+                try:
+                    self.iterators[shard_id] = self.streams.get_shard_iterator(
+                        StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                        SequenceNumber=self.positions[shard_id])["ShardIterator"]
+                    continue
+                except Exception:  # noqa: BLE001 - trimmed or unknown: fall back to the usual start
+                    logger.info("stream poller: saved position of %s is gone; starting as usual", shard_id)
             # shards that appear after we started hold only new records: read them from their start
             kind = self.iterator_type if first else "TRIM_HORIZON"
             if first and kind == "LATEST" and shard.get("SequenceNumberRange", {}).get("EndingSequenceNumber"):
@@ -64,17 +79,42 @@ class StreamPoller:
         The shards move on only when the handler succeeded: a failed batch is read again on the
         next poll, as Lambda retries a failed stream batch (the live update is idempotent)."""
         self._discover()
-        records, after = [], {}
+        records, after, last = [], {}, {}
         for shard_id, iterator in list(self.iterators.items()):
             if iterator is None:
                 continue
             result = self.streams.get_records(ShardIterator=iterator, Limit=1000)
             records += result.get("Records", [])
+            sequence = (result.get("Records") or [{}])[-1].get("dynamodb", {}).get("SequenceNumber")
+            if sequence:
+                last[shard_id] = sequence
             after[shard_id] = result.get("NextShardIterator")
         if records:
             self.handler({"Records": records})
         self.iterators.update(after)
+        if last:
+            self.positions.update(last)
+            self._save_positions()
         return len(records)
+
+    def _load_positions(self) -> dict[str, str]:
+        if not self.position_file or not os.path.exists(self.position_file):
+            return {}
+        try:
+            with open(self.position_file, encoding="utf-8") as handle:
+                saved = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        # a recreated table has a new stream: its old positions mean nothing
+        return dict(saved.get("shards") or {}) if saved.get("stream_arn") == self.stream_arn else {}
+
+    def _save_positions(self) -> None:
+        if not self.position_file:
+            return
+        temporary = f"{self.position_file}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"stream_arn": self.stream_arn, "shards": self.positions}, handle)
+        os.replace(temporary, self.position_file)  # never a half-written file
 
     def run(self, interval_s: float = 1.0) -> None:
         """Poll until ``stop()``; errors are logged and the loop goes on."""
@@ -113,7 +153,8 @@ def start_poller(interval_s: float = 1.0, from_start: bool = False) -> tuple[Str
             last_reminders[0] = time.monotonic()
 
     poller = StreamPoller(wiring.dynamodb_client(), streams, s.table_name, handle_stream_event,
-                          from_start=from_start, on_idle=idle)
+                          from_start=from_start, on_idle=idle,
+                          position_file=os.environ.get("PULSE_STREAM_POSITION_FILE") or None)
     poller.ensure_stream()
     thread = threading.Thread(target=poller.run, args=(interval_s,), name="stream-poller", daemon=True)
     thread.start()

@@ -284,7 +284,9 @@ def demo_seed(force: bool, partner_count: int | None, response_count: int | None
                               1_500 if response_count is None else response_count, force=force))
         return
 
-    links_file = project_root() / ".local" / "demo-links.txt"
+    import os
+
+    links_file = Path(os.environ.get("PULSE_LOCAL_DIR") or project_root() / ".local") / "demo-links.txt"
     summary = seed_demo(_repos(), wiring.invitation_tokens(), wiring.settings().public_base_url,
                         links_file, force=force)
     click.echo(summary)

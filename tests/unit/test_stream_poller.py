@@ -38,3 +38,4 @@ def test_a_failed_batch_is_read_again_and_a_handled_one_is_not():
     assert poller.iterators["s1"] == "i0"  # not moved: the batch comes again
     assert poller.poll_once() == 1 and calls[1] == [{"eventID": "1"}]
     assert poller.poll_once() == 0 and streams.reads == ["i0", "i0", "i1"]
+
