@@ -260,6 +260,30 @@ def invitations_cancel(wave_id: str, partner_id: str | None, contact: str | None
         click.secho(f"  not cancelled: {len(refused)} already e-mailed or in use", fg="yellow")
 
 
+def _end_command(event: str, verb: str, help_text: str):
+    @invitations.command(event, help=help_text)
+    @click.option("--wave", "wave_id", required=True)
+    @click.option("--partner", "partner_id", help=f"{verb.capitalize()} the invitations of this partner.")
+    @click.option("--contact", help=f"{verb.capitalize()} the invitation of this contact (e-mail or contact id).")
+    @report_errors
+    def command(wave_id: str, partner_id: str | None, contact: str | None) -> None:
+        from chalicelib.services.catalogue import get_wave
+        from chalicelib.services.invitations import end_invitations
+
+        repos = _repos()
+        get_wave(repos, wave_id)
+        changed, refused = end_invitations(repos, wave_id, event, _now(), partner_id=partner_id, contact=contact)
+        click.echo(f"{verb} {len(changed)} invitation(s) of wave {wave_id}; their links now answer 410")
+        if refused:
+            click.secho(f"  not {verb}: {len(refused)} already submitted, cancelled, withdrawn or expired",
+                        fg="yellow")
+    return command
+
+
+_end_command("withdraw", "withdrawn", "Withdraw invitations (the contact left the program): no response, no mail.")
+_end_command("expire", "expired", "Expire invitations before the wave closes: no response, no mail.")
+
+
 @cli.group()
 def demo() -> None:
     """Demo data."""

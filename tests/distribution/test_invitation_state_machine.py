@@ -152,3 +152,23 @@ def test_the_410_speaks_the_contacts_language(api, moto_table):
                           body='{"answers": {"q_nps": 9}, "language": "en"}')
     assert put.status_code == 410 and put.json_body["language"] == "es"
     assert put.json_body["message"] == Translator("es")("invitation_cancelled.body")
+
+
+def test_the_cli_withdraws_a_contact_and_refuses_a_submitted_one(api, moto_table):
+    from click.testing import CliRunner
+
+    from pulse_cli.main import cli
+
+    client, repos, [link, other] = api
+    body = json.dumps({"answers": VALID_ANSWERS, "language": "en"})
+    assert client.http.put(f"/api/v1/invitations/{token_of(other)}/response",
+                           headers={"Content-Type": "application/json"}, body=body).status_code == 201
+    runner = CliRunner()
+    done = runner.invoke(cli, ["--stage", "test", "invitations", "withdraw", "--wave", "w-test",
+                               "--partner", "P001"], catch_exceptions=False)
+    assert done.exit_code == 0 and "withdrawn 1 invitation(s)" in done.output and "not withdrawn: 1" in done.output
+    assert repos.invitations.get(link.invitation.invitation_id).state == "withdrawn"
+    assert repos.invitations.get(other.invitation.invitation_id).state == "submitted"
+    wrong = runner.invoke(cli, ["--stage", "test", "invitations", "expire", "--wave", "w-test",
+                                "--partner", "P009"], catch_exceptions=False)
+    assert wrong.exit_code == 2 and "--partner" in wrong.output
