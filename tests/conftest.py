@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover
     pass
 
 ROOT = Path(__file__).resolve().parents[1]
+SESSION_PROCESSES: set[int] = set()  # child processes owned by session-scoped fixtures
 IN_CI = bool(os.environ.get("PULSE_CI") or os.environ.get("CI"))
 
 
@@ -50,6 +51,7 @@ def dynamodb_local_endpoint(tmp_path_factory):
         database.start()
     except DynamoDBLocalError as error:
         _need(False, f"DynamoDB Local could not start: {error}")
+    SESSION_PROCESSES.add(database.process.pid)  # may start inside a test (getfixturevalue): not its leak
     yield database.endpoint
     database.stop()
 
@@ -168,6 +170,6 @@ def _no_background_work_outlives_its_test():
     # asyncio_N: idle workers of the default executor of the session's Playwright event loop; they
     # belong to that session-scoped loop (started lazily by its first use) and end with it
     leftover = [t.name for t in leftover if t.is_alive() and not t.name.startswith("asyncio_")]
-    new_children = sorted(_live_children() - children)
+    new_children = sorted(_live_children() - children - SESSION_PROCESSES)
     if leftover or new_children:
         pytest.fail(f"background work outlived the test: threads {leftover}, child processes {new_children}")
