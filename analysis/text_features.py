@@ -126,14 +126,49 @@ _LEXICON: dict[str, float] = {}
 def textblob_lexicon() -> dict[str, float]:
     """Word -> polarity of TextBlob's bundled Pattern lexicon (one-word entries with a polarity)."""
     if not _LEXICON:
-        from textblob.en import sentiment as pattern_lexicon
-
-        for word, senses in pattern_lexicon.items():
+        for word, senses in pattern_sentiment_lexicon().items():
             values = [v[0] for v in senses.values() if v and v[0]]
             if " " not in word and values:
                 _LEXICON[word] = sum(values) / len(values)
         _LEXICON.setdefault("", 0.0)
     return _LEXICON
+
+
+def pattern_sentiment_lexicon() -> dict[str, dict]:
+    """``textblob.en.sentiment`` as a plain dict, read from TextBlob's ``en-sentiment.xml`` the way
+    Pattern's ``Sentiment.load`` does (senses averaged per part of speech, then over all of them under
+    ``None``; adjectives also give their ``-ly`` adverb), without importing ``textblob``: its package
+    import pulls in NLTK and SciPy, ~3-12 s of fixed cost in every small refresh (issue 23).
+    tests/analysis/test_pattern_lexicon.py checks the result equals TextBlob's own."""
+    import importlib.util
+    from pathlib import Path
+    from xml.etree import ElementTree
+
+    spec = importlib.util.find_spec("textblob")  # locates the package without running it
+    path = Path(next(iter(spec.submodule_search_locations))) / "en" / "en-sentiment.xml"
+
+    def avg(values) -> float:
+        return sum(values) / float(len(values) or 1)
+
+    senses: dict[str, dict] = {}
+    for element in ElementTree.parse(path).getroot().findall("word"):  # noqa: S314 - the bundled file
+        form = element.attrib.get("form")
+        if form:
+            senses.setdefault(form, {}).setdefault(element.attrib.get("pos"), []).append((
+                float(element.attrib.get("polarity", 0.0)), float(element.attrib.get("subjectivity", 0.0)),
+                float(element.attrib.get("intensity", 1.0))))
+    words = {w: {pos: [avg(each) for each in zip(*psi, strict=True)] for pos, psi in by_pos.items()}
+             for w, by_pos in senses.items()}
+    for w, by_pos in list(words.items()):
+        words[w][None] = [avg(each) for each in zip(*by_pos.values(), strict=True)]
+    for w, by_pos in list(words.items()):  # Pattern's English adverbs: "terrible" -> "terribly"
+        if "JJ" in by_pos:
+            stem = w[:-1] + "i" if w.endswith("y") else w
+            stem = stem[:-2] if stem.endswith("le") else stem
+            p, s, i = by_pos["JJ"]
+            entry = words.setdefault(stem + "ly", {})
+            entry["RB"] = entry[None] = (p, s, i)
+    return words
 
 
 def lexicon_tokens(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -71,13 +72,17 @@ class StreamPoller:
 
     def __init__(self, dynamodb, streams, table_name: str, handler, *, from_start: bool = False,
                  on_idle=None, idle_every_s: float = 5.0, failure_queue: LocalFailureQueue | None = None,
-                 max_retries: int = MAX_RETRIES):
+                 max_retries: int = MAX_RETRIES, position_file=None):
         self.dynamodb, self.streams, self.table_name = dynamodb, streams, table_name
         self.handler, self.on_idle, self.idle_every_s = handler, on_idle, idle_every_s
         self.failure_queue = failure_queue or LocalFailureQueue()
         self.max_retries = max_retries
         self.iterator_type = "TRIM_HORIZON" if from_start else "LATEST"
         self.iterators: dict[str, str | None] = {}
+        # the last sequence number handled per shard, kept in ``position_file`` (JSON) so a restart
+        # resumes after it instead of replaying the stream (or missing what came while stopped)
+        self.position_file = position_file
+        self.positions: dict[str, str] = {}
         self.stop_event = threading.Event()
         self.stream_arn = None
 
@@ -89,6 +94,7 @@ class StreamPoller:
                 "StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
             table = self.dynamodb.describe_table(TableName=self.table_name)["Table"]
         self.stream_arn = table["LatestStreamArn"]
+        self.positions = self._load_positions()
         self._discover()  # fix the starting positions now: records written from here on are seen
         return self.stream_arn
 
@@ -99,6 +105,14 @@ class StreamPoller:
             shard_id = shard["ShardId"]
             if shard_id in self.iterators:
                 continue
+            if shard_id in self.positions:  # handled up to here before a restart: resume after it
+                try:
+                    self.iterators[shard_id] = self.streams.get_shard_iterator(
+                        StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                        SequenceNumber=self.positions[shard_id])["ShardIterator"]
+                    continue
+                except Exception:  # noqa: BLE001 - trimmed or unknown: fall back to the usual start
+                    logger.info("stream poller: saved position of %s is gone; starting as usual", shard_id)
             # shards that appear after we started hold only new records: read them from their start
             kind = self.iterator_type if first else "TRIM_HORIZON"
             if first and kind == "LATEST" and shard.get("SequenceNumberRange", {}).get("EndingSequenceNumber"):
@@ -121,8 +135,13 @@ class StreamPoller:
             records = result.get("Records", [])
             if records:
                 self._deliver(shard_id, records)
+                sequence = records[-1].get("dynamodb", {}).get("SequenceNumber")
+                if sequence:
+                    self.positions[shard_id] = sequence
             self.iterators[shard_id] = result.get("NextShardIterator")
             total += len(records)
+        if total:
+            self._save_positions()
         return total
 
     def _deliver(self, shard_id: str, records: list[dict], attempt: int = 1) -> None:
@@ -139,6 +158,25 @@ class StreamPoller:
                 self._deliver(shard_id, records, attempt + 1)
             else:
                 self.failure_queue.park(self.stream_arn or "", shard_id, records, error, attempt)
+
+    def _load_positions(self) -> dict[str, str]:
+        if not self.position_file or not os.path.exists(self.position_file):
+            return {}
+        try:
+            with open(self.position_file, encoding="utf-8") as handle:
+                saved = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        # a recreated table has a new stream: its old positions mean nothing
+        return dict(saved.get("shards") or {}) if saved.get("stream_arn") == self.stream_arn else {}
+
+    def _save_positions(self) -> None:
+        if not self.position_file:
+            return
+        temporary = f"{self.position_file}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"stream_arn": self.stream_arn, "shards": self.positions}, handle)
+        os.replace(temporary, self.position_file)  # never a half-written file
 
     def run(self, interval_s: float = 1.0) -> None:
         """Poll until ``stop()``; errors are logged and the loop goes on."""
@@ -177,7 +215,8 @@ def start_poller(interval_s: float = 1.0, from_start: bool = False) -> tuple[Str
             last_reminders[0] = time.monotonic()
 
     poller = StreamPoller(wiring.dynamodb_client(), streams, s.table_name, handle_stream_event,
-                          from_start=from_start, on_idle=idle)
+                          from_start=from_start, on_idle=idle,
+                          position_file=os.environ.get("PULSE_STREAM_POSITION_FILE") or None)
     poller.ensure_stream()
     thread = threading.Thread(target=poller.run, args=(interval_s,), name="stream-poller", daemon=True)
     thread.start()

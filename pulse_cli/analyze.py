@@ -11,6 +11,7 @@ import click
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 
+from . import program_labels
 from .errors import report_errors
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,17 +51,24 @@ def analyze(wave_id, by, compare_previous, fmt, threshold, comments, comment_thr
         doc = scorecard_for_wave(repos, wave_id, breakdowns, compare_previous, threshold, comments=comments,
                                  comment_threshold=comment_threshold, comments_by=comments_by, scorer=scorer,
                                  progress=True)
-    echo_scorecard(doc, fmt)
+    echo_scorecard(doc, fmt, _program(repos))
 
 
-def echo_scorecard(doc: dict, fmt: str) -> None:
-    """Print a scorecard document as JSON, CSV or a table (``pulse analyze``, ``pulse snapshot show``)."""
+def _program(repos):
+    return program_labels.current(repos)
+
+
+def echo_scorecard(doc: dict, fmt: str, program=None) -> None:
+    """Print a scorecard document as JSON, CSV or a table (``pulse analyze``, ``pulse snapshot show``).
+
+    With the ``program``, the table speaks its language: tier, region, type and program labels, in
+    the program's order."""
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     elif fmt == "csv":
         click.echo(scorecard_csv(doc), nl=False)
     else:
-        click.echo(scorecard_table(doc))
+        click.echo(scorecard_table(doc, program))
 
 
 @contextlib.contextmanager
@@ -102,7 +110,7 @@ def _flag(test) -> str:
     return f"{nps['difference']:+.1f}{mark}"
 
 
-def scorecard_table(doc: dict) -> str:
+def scorecard_table(doc: dict, program=None) -> str:
     """Human-readable scorecard: one line per segment; '*' marks a significant difference."""
     lines = [f"Wave {doc['wave']['id']}"
              + (f" (compared with {doc['previous_wave']})" if doc["previous_wave"] else "")
@@ -122,8 +130,11 @@ def scorecard_table(doc: dict) -> str:
     lines += [header, line("overall", doc["overall"])]
     for breakdown in doc["breakdowns"]:
         lines += ["", f"by {' x '.join(breakdown['by'])}", header]
-        for cell in breakdown["cells"]:
-            lines.append(line(" / ".join(str(v) for v in cell["segment"].values()), cell))
+        cells = sorted(breakdown["cells"], key=lambda c: tuple(program_labels.rank(program, k, v)
+                                                                for k, v in c["segment"].items()))
+        for cell in cells:
+            lines.append(line(" / ".join(program_labels.label(program, k, v) for k, v in cell["segment"].items()),
+                              cell))
     csat = doc["overall"].get("csat") or {}
     if csat and csat != "suppressed":
         lines += ["", "CSAT overall (top-2-box % [95% CI], mean)"]
@@ -133,7 +144,8 @@ def scorecard_table(doc: dict) -> str:
             else:
                 lines.append(f"  {qid:<24} {_fmt_est(value['top2'], 100):<20} mean {value['mean']['value']}")
     for drivers in doc["drivers"]:
-        seg = ", ".join(f"{k}={v}" for k, v in drivers["segment"].items()) or "overall"
+        seg = ", ".join(f"{k}={program_labels.label(program, k, v)}"
+                        for k, v in drivers["segment"].items()) or "overall"
         if drivers["status"] != "ok":
             lines += ["", f"fix first ({seg}): not enough respondents for key drivers"]
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from . import program_labels
 from .errors import report_errors
 from .files import read_text
 
@@ -44,21 +45,33 @@ def _run_with_progress(label: str, run):
             state["bar"].__exit__(None, None, None)
 
 
-def _print_report(report, noun: str) -> None:
+def _program():
+    from chalicelib import wiring
+
+    return program_labels.current(wiring.repositories())
+
+
+def _print_report(report, noun: str, program=None) -> None:
+    """The send report in the program's language: tier and region labels, in the program's order."""
+    program = program or _program()
     summary = report.summary()
     if report.dry_run:
         click.echo(f"dry run: would send {len(report.planned)} {noun} e-mail(s) to "
                    f"{len({m.contact.email for m in report.planned})} contact(s) for wave {report.wave_id}")
         for mail in report.planned[:SAMPLE_LINES]:
             click.echo(f"  {mail.kind.lower():<12} {mail.wording:<10} {mail.language:<5} "
-                       f"{mail.partner.tier:<10} {mail.partner.region:<6} {mail.contact.email}")
+                       f"{program.label('tier', mail.partner.tier):<10} "
+                       f"{program.label('region', mail.partner.region):<6} {mail.contact.email}")
         if len(report.planned) > SAMPLE_LINES:
             click.echo(f"  ... and {len(report.planned) - SAMPLE_LINES} more")
     else:
         click.echo(f"sent {summary['sent']} {noun} e-mail(s) for wave {report.wave_id}"
                    + (f"; confirmed {summary['recovered']} from an interrupted run" if report.recovered else ""))
     for dimension, counts in report.by_segment().items():
-        if counts:
+        if counts and dimension in ("tier", "region"):
+            ordered = sorted(counts.items(), key=lambda kv: program_labels.rank(program, dimension, kv[0]))
+            click.echo(f"  by {dimension}: " + ", ".join(f"{program.label(dimension, k)} {v}" for k, v in ordered))
+        elif counts:
             click.echo(f"  by {dimension}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     if report.skipped:
         click.echo("  skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())))

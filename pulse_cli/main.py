@@ -1,6 +1,7 @@
 """``pulse``: survey definitions, partner directory, waves, invitations and demo data."""
 from __future__ import annotations
 
+import contextlib
 import csv
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,7 +104,8 @@ def partners_import(file: Path, dry_run: bool) -> None:
     """Upsert partners from CSV (one row per contact); a bad row writes nothing."""
     from chalicelib.services.catalogue import import_partners
 
-    report = import_partners(_repos(), read_text(file), _now(), dry_run=dry_run)
+    with located_problems(file):
+        report = import_partners(_repos(), read_text(file), _now(), dry_run=dry_run)
     prefix = "would import" if dry_run else "imported"
     click.echo(f"{prefix}: {len(report.created)} new, {len(report.updated)} updated, "
                f"{len(report.unchanged)} unchanged partners ({report.contacts} contacts)")
@@ -139,9 +141,10 @@ def wave_open(survey_id: str, wave_id: str, closes: str, version: int | None, au
     if audience_file is not None:
         with located_problems(audience_file):
             partner_ids = parse_audience_csv(read_text(audience_file))
-    audience = resolve_audience(repos, partner_ids=partner_ids,
-                                source=f"file {audience_file.name}" if audience_file else None,
-                                tiers=tier, regions=region, programs=program)
+    with located_problems(audience_file) if audience_file is not None else contextlib.nullcontext():
+        audience = resolve_audience(repos, partner_ids=partner_ids,
+                                    source=f"file {audience_file.name}" if audience_file else None,
+                                    tiers=tier, regions=region, programs=program)
     opened = open_wave(repos, survey_id, wave_id, closes, _now(), version, audience=audience, title=title)
     who = "the whole partner directory" if audience is None else \
         f"{len(audience['partner_ids'])} partner(s) from {audience['source']}" + \
@@ -258,6 +261,30 @@ def invitations_cancel(wave_id: str, partner_id: str | None, contact: str | None
         click.secho(f"  not cancelled: {len(refused)} already e-mailed or in use", fg="yellow")
 
 
+def _end_command(event: str, verb: str, help_text: str):
+    @invitations.command(event, help=help_text)
+    @click.option("--wave", "wave_id", required=True)
+    @click.option("--partner", "partner_id", help=f"{verb.capitalize()} the invitations of this partner.")
+    @click.option("--contact", help=f"{verb.capitalize()} the invitation of this contact (e-mail or contact id).")
+    @report_errors
+    def command(wave_id: str, partner_id: str | None, contact: str | None) -> None:
+        from chalicelib.services.catalogue import get_wave
+        from chalicelib.services.invitations import end_invitations
+
+        repos = _repos()
+        get_wave(repos, wave_id)
+        changed, refused = end_invitations(repos, wave_id, event, _now(), partner_id=partner_id, contact=contact)
+        click.echo(f"{verb} {len(changed)} invitation(s) of wave {wave_id}; their links now answer 410")
+        if refused:
+            click.secho(f"  not {verb}: {len(refused)} already submitted, cancelled, withdrawn or expired",
+                        fg="yellow")
+    return command
+
+
+_end_command("withdraw", "withdrawn", "Withdraw invitations (the contact left the program): no response, no mail.")
+_end_command("expire", "expired", "Expire invitations before the wave closes: no response, no mail.")
+
+
 @cli.group()
 def demo() -> None:
     """Demo data."""
@@ -282,7 +309,9 @@ def demo_seed(force: bool, partner_count: int | None, response_count: int | None
                               1_500 if response_count is None else response_count, force=force))
         return
 
-    links_file = project_root() / ".local" / "demo-links.txt"
+    import os
+
+    links_file = Path(os.environ.get("PULSE_LOCAL_DIR") or project_root() / ".local") / "demo-links.txt"
     summary = seed_demo(_repos(), wiring.invitation_tokens(), wiring.settings().public_base_url,
                         links_file, force=force)
     click.echo(summary)

@@ -72,12 +72,12 @@ def snapshot_show(wave_id: str, by: str | None, fmt: str) -> None:
     from chalicelib.security.staff import StaffIdentity
     from chalicelib.services import results
 
-    from .analyze import echo_scorecard
+    from .analyze import _program, echo_scorecard
 
     check_wave_id(wave_id)
     wiring.reset()
     doc = results.scorecard(wiring.review_stores().snapshots, wave_id, StaffIdentity("cli@local", "analyst"), by)
-    echo_scorecard(doc, fmt)
+    echo_scorecard(doc, fmt, _program(wiring.repositories()))
 
 
 @click.group()

@@ -26,9 +26,23 @@ def apply_stage(stage: str) -> None:
     for name, value in variables.items():
         os.environ.setdefault(name, value)
     os.environ.setdefault("PULSE_STAGE", stage)
+    if stage == "local":  # ports from the shell (make run PORT=8100), not pinned in the stage
+        for name, value in local_defaults(os.environ).items():
+            os.environ.setdefault(name, value)
     if stage in DEPLOYED_STAGES:
         for name, value in stack_environment(stage).items():
             os.environ.setdefault(name, value)
+
+
+def local_defaults(environ) -> dict[str, str]:
+    """The local stage's endpoint, links and outbox from ``PULSE_PORT`` (8000), ``PULSE_DYNAMODB_PORT``
+    (port + 1) and ``PULSE_LOCAL_DIR`` (``.local``), so a second copy can run beside the first."""
+    port = int(environ.get("PULSE_PORT") or 8000)
+    database = int(environ.get("PULSE_DYNAMODB_PORT") or port + 1)
+    local = environ.get("PULSE_LOCAL_DIR") or ".local"
+    return {"PULSE_DYNAMODB_ENDPOINT": f"http://127.0.0.1:{database}",
+            "PULSE_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "PULSE_OUTBOX_DIR": f"{local}/outbox"}
 
 
 DEPLOYED_STAGES = ("dev", "prod")

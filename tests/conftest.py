@@ -23,7 +23,15 @@ from tests.builders import TEST_SECRET  # noqa: E402
 
 moto_speed.install()
 
+try:  # tqdm's monitor is a thread that lives for the whole process once a bar starts: not in tests
+    from tqdm import tqdm as _tqdm
+
+    _tqdm.monitor_interval = 0
+except ImportError:  # pragma: no cover
+    pass
+
 ROOT = Path(__file__).resolve().parents[1]
+SESSION_PROCESSES: set[int] = set()  # child processes owned by session-scoped fixtures
 IN_CI = bool(os.environ.get("PULSE_CI") or os.environ.get("CI"))
 
 
@@ -47,6 +55,7 @@ def dynamodb_local_endpoint(tmp_path_factory):
         database.start()
     except DynamoDBLocalError as error:
         _need(False, f"DynamoDB Local could not start: {error}")
+    SESSION_PROCESSES.add(database.process.pid)  # may start inside a test (getfixturevalue): not its leak
     yield database.endpoint
     database.stop()
 
@@ -128,3 +137,43 @@ def chromium_browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# -- no background work outlives its test --------------------------------------------------------
+def _live_children() -> set[int]:
+    """Process ids of this process's live (not zombie) children, from /proc."""
+    me, found = str(os.getpid()), set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_background_work_outlives_its_test():
+    """Fail a test that leaves a thread or a child process running after it ends.
+
+    Session- and module-scoped fixtures (DynamoDB Local, chalice local, Chromium) start before this
+    fixture and so are not "new". A test's own background work (a local asynchronous refresh, a
+    stream poller, a server) must be joined or stopped by the test: a thread that outlived its
+    test once wrote into the next test's moto table ("dictionary changed size during iteration").
+    """
+    import threading
+    import time
+
+    threads, children = set(threading.enumerate()), _live_children()
+    yield
+    deadline = time.monotonic() + 1.0  # work that is finishing gets a moment, not more
+    leftover = [t for t in threading.enumerate() if t not in threads]
+    for thread in leftover:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    # asyncio_N: idle workers of the default executor of the session's Playwright event loop; they
+    # belong to that session-scoped loop (started lazily by its first use) and end with it
+    leftover = [t.name for t in leftover if t.is_alive() and not t.name.startswith("asyncio_")]
+    new_children = sorted(_live_children() - children - SESSION_PROCESSES)
+    if leftover or new_children:
+        pytest.fail(f"background work outlived the test: threads {leftover}, child processes {new_children}")

@@ -34,3 +34,29 @@ def install() -> None:
     DynamoResult.execute_result = execute_result
     DynamoResult._pulse_fast = True
     DynamoResult._pulse_original = original
+    _serialise_dynamodb_calls()
+
+
+def _serialise_dynamodb_calls() -> None:
+    """One moto DynamoDB call at a time, as DynamoDB itself is safe under concurrency and moto is not.
+
+    The snapshot refresh writes its parts on a worker thread while the caller queries follow-ups
+    (``services/results.py``); moto's queries iterate the table's item dict, so a put from the other
+    thread raised "dictionary changed size during iteration" (the flaky
+    ``tests/deploy/test_api_gateway.py`` fixture, issue 23). A lock around moto's request handler
+    makes each call atomic, which is what the real service guarantees."""
+    import threading
+
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler, "_pulse_serialised", False):
+        return
+    lock = threading.RLock()
+    call_action = DynamoHandler.call_action
+
+    def serialised(self, *args, **kwargs):
+        with lock:
+            return call_action(self, *args, **kwargs)
+
+    DynamoHandler.call_action = serialised
+    DynamoHandler._pulse_serialised = True

@@ -53,6 +53,14 @@ class WaveClosed(PulseError):
         super().__init__(f"the survey closed on {closes_at}")
 
 
+class InvitationUnavailable(PulseError):
+    """The invitation was cancelled, withdrawn or has expired: it takes no response."""
+
+    def __init__(self, state: str, language: str | None = None):
+        self.state, self.language = state, language  # the contact's language, for the message
+        super().__init__(f"this invitation was {state} and takes no response")
+
+
 class AlreadySubmitted(PulseError):
     """A create-only submission found an existing response."""
 

@@ -281,3 +281,32 @@ def partner_values(condition: dict | None) -> list[tuple[str, str]]:
         values = condition.get("in") or [condition.get("equals") or condition.get("includes")]
         return [(condition["partner"], v) for v in values]
     return []
+
+
+def resolve_partner(condition: dict | None, partner: dict | None) -> dict | bool | None:
+    """``condition`` with its partner comparisons decided for this partner.
+
+    Returns None when the rest always holds, False when it never holds, else the remaining
+    condition over answers only (the documented ``show_if`` form, with ``all``/``any``/``not``).
+    """
+    if not condition:
+        return None
+    if "partner" in condition:
+        return None if evaluate(condition, {}, partner) else False
+    if "not" in condition:
+        inner = resolve_partner(condition["not"], partner)
+        return False if inner is None else None if inner is False else {"not": inner}
+    for key, absorbing in (("all", False), ("any", True)):
+        if key in condition:
+            parts = []
+            for part in condition[key]:
+                resolved = resolve_partner(part, partner)
+                if resolved is None or resolved is False:
+                    if (resolved is None) == absorbing:  # any(..., True) / all(..., False) decide it
+                        return None if absorbing else False
+                    continue  # a neutral part: all(..., True) / any(..., False)
+                parts.append(resolved)
+            if not parts:
+                return None if key == "all" else False
+            return parts[0] if len(parts) == 1 else {key: parts}
+    return condition

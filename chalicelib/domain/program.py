@@ -17,6 +17,7 @@ REGION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 DIMENSIONS = ("tier", "region", "partner_type", "program")
+REQUIRED_KEYS = ("version", "tiers", "regions")
 PROGRAM_KEYS = {"version", "name", "sender_name", "revenue_currency", "tiers", "regions",
                 "partner_types", "programs", "themes", "closing_reasons"}
 MAX_SENDER_NAME = 80
@@ -182,8 +183,12 @@ def parse_program_definition(data: Any) -> Program:
         currency = "USD"
     tiers = _choices(problems, data.get("tiers"), "tiers", IDENTIFIER, with_order=True)
     regions = _choices(problems, data.get("regions"), "regions", REGION_ID, with_order=False)
-    types = _choices(problems, data.get("partner_types"), "partner_types", IDENTIFIER, with_order=False)
-    programs = _choices(problems, data.get("programs"), "programs", IDENTIFIER, with_order=False)
+    # required: version, tiers, regions; partner_types and programs are optional (none listed:
+    # the partner CSV may use any well-formed type/program, and survey tags are not restricted)
+    types = (_choices(problems, data["partner_types"], "partner_types", IDENTIFIER, with_order=False)
+             if data.get("partner_types") is not None else ())
+    programs = (_choices(problems, data["programs"], "programs", IDENTIFIER, with_order=False)
+                if data.get("programs") is not None else ())
     themes = _check_themes(problems, data.get("themes"))
     reasons = _choices(problems, data["closing_reasons"], "closing_reasons", IDENTIFIER, with_order=False) \
         if "closing_reasons" in data else ()

@@ -34,6 +34,7 @@ class Response:
     updated_at: str
     submitted_at: str | None = None
     partner: dict[str, Any] = field(default_factory=dict)
+    page: str | None = None  # paged form: the page the partner was on when this was saved (resume there)
 
     @property
     def is_submitted(self) -> bool:

@@ -37,7 +37,8 @@ def import_partners(repos: Repositories, csv_text: str, now: datetime, *, dry_ru
     """Upsert the partner directory from CSV text; all-or-nothing on bad rows."""
     program = current_program(repos)
     partners = parse_partner_csv(csv_text, program.ids("tier"), program.ids("region"),
-                                 partner_types=program.ids("partner_type"), programs=program.ids("program"))
+                                 partner_types=program.ids("partner_type") or None,
+                                 programs=program.ids("program") or None)  # none listed: not restricted
     existing = {p.partner_id: p for p in repos.partners.all()}
     report = ImportReport(contacts=sum(len(p.contacts) for p in partners))
     changed: list[Partner] = []

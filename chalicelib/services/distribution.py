@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput, InvitationNotFound, WaveClosed
+from chalicelib.domain.invitation_states import TERMINAL
 from chalicelib.domain.partners import EMAIL, Contact, Partner
 from chalicelib.domain.responses import Invitation
 from chalicelib.domain.sends import FAILED, INVITATION_KIND, SENDING, SENT, SendRecord, reminder_kind
@@ -244,8 +245,8 @@ def _records_by_invitation(d: Distribution, wave_id: str) -> dict[str, dict]:
 
 
 def _blocked(invitation: Invitation, contact: Contact, opted_out: set[str], suppressed: set[str]) -> str | None:
-    if invitation.state == "cancelled":
-        return "cancelled"
+    if invitation.state in TERMINAL:  # cancelled, withdrawn, expired: no mail
+        return invitation.state
     if invitation.invitation_id in opted_out:
         return "opted out"
     if contact.email in suppressed:

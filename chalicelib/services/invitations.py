@@ -37,11 +37,30 @@ def cancel_invitations(repos: Repositories, sends, wave_id: str, *, partner_id: 
     Returns (cancelled, refused) invitations; an invitation already e-mailed or used is refused.
     """
     from chalicelib.domain.errors import FieldProblem, InvalidInput
-    from chalicelib.domain.suggest import did_you_mean
 
     if sum(bool(x) for x in (partner_id, contact, all_unsent)) != 1:
         raise InvalidInput(FieldProblem("cancel", "give exactly one of --partner, --contact or --all-unsent"))
     invitations = repos.invitations.for_wave(wave_id)
+    chosen = (_select(invitations, wave_id, partner_id, contact) if not all_unsent
+              else [i for i in invitations if i.state == "created"])
+    sent = {r.invitation_id for r in sends.sends_for_wave(wave_id)} if sends is not None else set()
+    cancelled, refused = [], []
+    for invitation in chosen:
+        if invitation.state == "cancelled":
+            continue
+        if invitation.invitation_id in sent or invitation.state != "created" \
+                or not repos.invitations.cancel(invitation.invitation_id):
+            refused.append(invitation)
+        else:
+            cancelled.append(invitation)
+    return cancelled, refused
+
+
+def _select(invitations: list, wave_id: str, partner_id: str | None, contact: str | None) -> list:
+    """The invitations of one partner or of one contact (e-mail or contact id); InvalidInput if none."""
+    from chalicelib.domain.errors import FieldProblem, InvalidInput
+    from chalicelib.domain.suggest import did_you_mean
+
     if partner_id:
         chosen = [i for i in invitations if i.partner_id == partner_id]
         if not chosen:
@@ -57,19 +76,27 @@ def cancel_invitations(repos: Repositories, sends, wave_id: str, *, partner_id: 
         chosen = [i for i in invitations if i.contact_id.lower() in ids]
         if not chosen:
             raise InvalidInput(FieldProblem("--contact", f"no invitation for {contact} in wave {wave_id}"))
-    else:
-        chosen = [i for i in invitations if i.state == "created"]
-    sent = {r.invitation_id for r in sends.sends_for_wave(wave_id)} if sends is not None else set()
-    cancelled, refused = [], []
+    return chosen
+
+
+def end_invitations(repos: Repositories, wave_id: str, event: str, now: datetime, *,
+                    partner_id: str | None = None, contact: str | None = None) -> tuple[list, list]:
+    """Withdraw (``withdraw``) or expire (``expire``) the invitations of a partner or a contact.
+
+    Each is one conditional write of the state machine (domain/invitation_states.py): an invitation
+    already submitted, cancelled, withdrawn or expired is refused. Returns (changed, refused)."""
+    from chalicelib.domain.errors import FieldProblem, InvalidInput
+
+    if event not in ("withdraw", "expire"):
+        raise InvalidInput(FieldProblem("event", "must be withdraw or expire"))
+    if bool(partner_id) == bool(contact):
+        raise InvalidInput(FieldProblem(f"{event}", "give exactly one of --partner or --contact"))
+    chosen = _select(repos.invitations.for_wave(wave_id), wave_id, partner_id, contact)
+    changed, refused = [], []
     for invitation in chosen:
-        if invitation.state == "cancelled":
-            continue
-        if invitation.invitation_id in sent or invitation.state != "created" \
-                or not repos.invitations.cancel(invitation.invitation_id):
-            refused.append(invitation)
-        else:
-            cancelled.append(invitation)
-    return cancelled, refused
+        (changed if repos.invitations.transition(invitation.invitation_id, event, iso(now)) else refused).append(
+            invitation)
+    return changed, refused
 
 
 def create_invitations(repos: Repositories, tokens, wave_id: str, base_url: str, now: datetime,

@@ -35,14 +35,14 @@ def survey_program_problems(survey: Survey, program: Program) -> list[FieldProbl
     def check_condition(condition, path: str) -> None:
         for attribute, value in partner_values(condition):
             ids = program.ids(dimension[attribute])
-            if value not in ids:
+            if ids and value not in ids:  # a dimension the program does not list is not restricted
                 problems.append(FieldProblem(path, f"partner {attribute} '{value}' is not one of the applied "
                                                    f"program's values ({', '.join(ids)})"))
 
     for s, section in enumerate(survey.sections):
         check_condition(section.show_if, f"sections[{s}].show_if")
         for q, question in enumerate(section.questions):
-            if question.program and question.program not in allowed:
+            if question.program and allowed and question.program not in allowed:
                 problems.append(FieldProblem(
                     f"sections[{s}].questions[{q}].program",
                     f"'{question.program}' is not an incentive program of the applied program "

@@ -49,7 +49,8 @@ def _segment(name: str, partners: list, contacts: Counter, submitted: Counter, r
 def response_rates(repos: Repositories, wave_id: str, min_partners: int = 5) -> dict:
     """The funnel and response rates of ``wave_id`` (see the module docstring)."""
     repos.waves.get(wave_id)  # WaveNotFound for an unknown wave
-    invitations = [i for i in repos.invitations.for_wave(wave_id) if i.state != "cancelled"]
+    # cancelled and withdrawn invitations left the audience; an expired one was invited and did not answer
+    invitations = [i for i in repos.invitations.for_wave(wave_id) if i.state not in ("cancelled", "withdrawn")]
     submitted_ids = {r.invitation_id for r in repos.responses.for_wave(wave_id) if r.is_submitted}
     directory = {p.partner_id: p for p in repos.partners.all()}
     states = Counter(i.state for i in invitations)

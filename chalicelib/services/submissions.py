@@ -6,7 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.answers import parse_submission_body, validate_answers, validate_language
-from chalicelib.domain.errors import AlreadySubmitted, ConcurrentUpdate, InvitationNotFound, WaveClosed
+from chalicelib.domain.errors import (
+    AlreadySubmitted,
+    ConcurrentUpdate,
+    InvitationNotFound,
+    InvitationUnavailable,
+    WaveClosed,
+)
+from chalicelib.domain.invitation_states import accepts_response
 from chalicelib.domain.partners import Contact, Partner
 from chalicelib.domain.responses import PARTIAL, SUBMITTED, Invitation, Response
 from chalicelib.domain.survey import Survey
@@ -34,6 +41,12 @@ class InvitationView:
     def is_open(self, now: datetime) -> bool:
         return self.wave.accepts_answers(now)
 
+    @property
+    def refused_state(self) -> str | None:
+        """``cancelled``/``withdrawn``/``expired`` when the invitation takes no response, else None."""
+        state = self.invitation.state
+        return None if accepts_response(state) else state
+
 
 @dataclass(frozen=True)
 class SubmitResult:
@@ -53,7 +66,8 @@ def open_invitation(repos: Repositories, tokens, token: str) -> InvitationView:
     return InvitationView(invitation, ctx.wave, survey, ctx.partner, ctx.response)
 
 
-def submit_response(repos: Repositories, tokens, token: str, body: Any, now: datetime) -> SubmitResult:
+def submit_response(repos: Repositories, tokens, token: str, body: Any, now: datetime,
+                    page: str | None = None) -> SubmitResult:
     """Validate and store a response for the invitation behind ``token``.
 
     One response per invitation: a second submission updates the first (version + 1),
@@ -61,10 +75,13 @@ def submit_response(repos: Repositories, tokens, token: str, body: Any, now: dat
     are serialised by conditional writes; the loser re-reads and retries as an update.
     """
     request = parse_submission_body(body)
+    request["page"] = page  # the form's page to resume at (not part of the JSON body)
     for _ in range(MAX_CONFLICT_RETRIES):
         view = open_invitation(repos, tokens, token)
         if not view.is_open(now):
             raise WaveClosed(view.wave.closed_on)
+        if view.refused_state:  # an early answer; the conditional write below is the guarantee
+            raise InvitationUnavailable(view.refused_state, view.invitation.language)
         response = _build_response(view, request, iso(now))
         existing = view.response
         if existing and request["create_only"]:
@@ -95,4 +112,5 @@ def _build_response(view: InvitationView, request: dict, now: str) -> Response:
         base, language=language, answers=answers, status=SUBMITTED if final else PARTIAL,
         version=base.version + 1, updated_at=now, partner=snapshot,
         submitted_at=now if final else base.submitted_at,
+        page=request.get("page") or base.page,
     )

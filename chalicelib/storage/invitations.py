@@ -1,9 +1,22 @@
 """Invitations. Item: PK ``INVITE#<id>``, SK ``INVITATION``; GSI1 ``WAVE#<id>#INVITATIONS``."""
 from __future__ import annotations
 
+from chalicelib.domain.invitation_states import CANCEL, TRANSITIONS
 from chalicelib.domain.responses import Invitation
 
 from .table import DynamoTable
+
+
+def state_condition(event: str, values: dict, prefix: str = ":from") -> str:
+    """A condition that holds when the invitation exists in a state ``event`` may leave.
+
+    Fills ``values`` with the placeholders; the caller maps ``#state`` to ``state``."""
+    names = []
+    for n, state in enumerate(TRANSITIONS[event][0]):
+        values[f"{prefix}{n}"] = state
+        names.append(f"{prefix}{n}")
+    return f"attribute_exists(PK) AND #state IN ({', '.join(names)})"
+
 
 FIELDS = ("invitation_id", "wave_id", "partner_id", "contact_id", "language", "created_at", "state")
 
@@ -52,6 +65,17 @@ class DynamoInvitationRepository:
 
     def cancel(self, invitation_id: str) -> bool:
         """Mark an unsent invitation cancelled; False when it was sent or used meanwhile."""
+        return self.transition(invitation_id, CANCEL, "")
+
+    def transition(self, invitation_id: str, event: str, now: str) -> bool:
+        """Apply a state-machine event (cancel, withdraw, expire ...) in one conditional write.
+
+        False when the invitation is missing or its state does not allow the event."""
         pk, sk = invitation_key(invitation_id)
-        return self.table.update(pk, sk, "SET #state = :cancelled", {":cancelled": "cancelled", ":created": "created"},
-                                 condition="#state = :created", names={"#state": "state"})
+        values: dict = {":to": TRANSITIONS[event][1]}
+        condition = state_condition(event, values)
+        expression = "SET #state = :to"
+        if now:
+            values[":now"] = now
+            expression += f", {event}_at = :now"
+        return self.table.update(pk, sk, expression, values, condition=condition, names={"#state": "state"})

@@ -11,19 +11,26 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from chalicelib.domain.errors import ConcurrentUpdate, InvitationNotFound, StorageUnavailable, WaveClosed
+from chalicelib.domain.errors import (
+    ConcurrentUpdate,
+    InvitationNotFound,
+    InvitationUnavailable,
+    StorageUnavailable,
+    WaveClosed,
+)
+from chalicelib.domain.invitation_states import SAVE, SUBMIT, TERMINAL, TRANSITIONS
 from chalicelib.domain.partners import Partner
 from chalicelib.domain.responses import SUBMITTED, Invitation, Response
 from chalicelib.domain.waves import OPEN, Wave
 
-from .invitations import invitation_from_item, invitation_key
+from .invitations import invitation_from_item, invitation_key, state_condition
 from .partners import partner_from_item
 from .table import DynamoTable, cancellation_reasons, error_code
 from .waves import wave_from_item, wave_key
 
 FIELDS = ("invitation_id", "wave_id", "survey_id", "survey_version", "partner_id", "contact_id",
           "language", "answers", "status", "version", "created_at", "updated_at",
-          "submitted_at", "partner")
+          "submitted_at", "partner", "page")
 
 
 def response_key(invitation_id: str) -> tuple[str, str]:
@@ -95,7 +102,12 @@ class DynamoResponseRepository:
         put = {"Item": response_to_item(response), "ConditionExpression": condition}
         if values:
             put["ExpressionAttributeValues"] = values
-        state = "submitted" if response.status == SUBMITTED else "started"
+        # A partial save of a submitted response is itself a submit (see submit_response), so the
+        # invitation never moves back from "submitted" to "started" (SAVE is refused there).
+        event = SUBMIT if response.status == SUBMITTED else SAVE
+        state_values = {":state": TRANSITIONS[event][1], ":now": now}
+        # The invitation must be live (not cancelled, withdrawn or expired): checked by this write.
+        state_condition_expression = state_condition(event, state_values)
         pk, sk = invitation_key(response.invitation_id)
         wave_pk, wave_sk = wave_key(response.wave_id)
         actions = [
@@ -108,9 +120,9 @@ class DynamoResponseRepository:
             {"Update": {
                 "Key": {"PK": pk, "SK": sk},
                 "UpdateExpression": "SET #state = :state, last_activity_at = :now",
-                "ConditionExpression": "attribute_exists(PK)",
+                "ConditionExpression": state_condition_expression,
                 "ExpressionAttributeNames": {"#state": "state"},
-                "ExpressionAttributeValues": {":state": state, ":now": now}}},
+                "ExpressionAttributeValues": state_values}},
         ]
         try:
             self.table.transact(actions)
@@ -122,6 +134,12 @@ class DynamoResponseRepository:
             if wave_reason == "ConditionalCheckFailed":
                 raise WaveClosed(wave.closed_on) from error
             if invitation_reason == "ConditionalCheckFailed":
+                # The write refused it; read the state only to say why.
+                current = self.table.get(pk, sk)
+                if current and current.get("state") in TERMINAL:
+                    raise InvitationUnavailable(current["state"], current.get("language")) from error
+                if current:  # submitted meanwhile: the caller re-reads and retries as a submit
+                    raise ConcurrentUpdate("the invitation was submitted meanwhile") from error
                 raise InvitationNotFound() from error
             if response_reason == "ConditionalCheckFailed" or "TransactionConflict" in reasons:
                 raise ConcurrentUpdate("another submission for this invitation was written first") from error

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from chalicelib.domain.invitation_states import OPEN, SEND
 from chalicelib.domain.sends import FAILED, SENDING, SENT, SendRecord
 
-from .invitations import invitation_key
+from .invitations import invitation_key, state_condition
 from .table import DynamoTable
 
 FIELDS = ("invitation_id", "wave_id", "kind", "number", "state", "claim_id", "claimed_at",
@@ -112,14 +113,13 @@ class DynamoSendRepository:
     def mark_invitation_sent(self, invitation_id: str, now: str) -> bool:
         """Invitation ``created -> sent``; False when it is already further along (or missing)."""
         pk, sk = invitation_key(invitation_id)
-        return self.table.update(
-            pk, sk, "SET #state = :sent, sent_at = :now", {":sent": "sent", ":now": now, ":created": "created"},
-            condition="attribute_exists(PK) AND #state = :created", names={"#state": "state"})
+        values = {":sent": "sent", ":now": now}
+        return self.table.update(pk, sk, "SET #state = :sent, sent_at = :now", values,
+                                 condition=state_condition(SEND, values), names={"#state": "state"})
 
     def mark_invitation_opened(self, invitation_id: str, now: str) -> bool:
         """created/sent -> opened, once; never moves a started or submitted invitation back."""
         pk, sk = invitation_key(invitation_id)
-        return self.table.update(
-            pk, sk, "SET #state = :opened, opened_at = :now",
-            {":opened": "opened", ":now": now, ":created": "created", ":sent": "sent"},
-            condition="attribute_exists(PK) AND #state IN (:created, :sent)", names={"#state": "state"})
+        values = {":opened": "opened", ":now": now}
+        return self.table.update(pk, sk, "SET #state = :opened, opened_at = :now", values,
+                                 condition=state_condition(OPEN, values), names={"#state": "state"})

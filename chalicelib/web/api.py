@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from chalice import Blueprint
 
 from chalicelib import wiring
-from chalicelib.domain.errors import StorageUnavailable
+from chalicelib.domain.errors import InvitationUnavailable, StorageUnavailable
 from chalicelib.services import submissions
+from chalicelib.services.invitation_document import invitation_document, served_language
 
 from .errors import json_errors, json_response
 from .request_body import ACCEPTED_CONTENT_TYPES, read_json_body
@@ -33,16 +34,18 @@ def healthz():
 @json_errors
 def get_invitation(token):
     view = submissions.open_invitation(wiring.repositories(), wiring.invitation_tokens(), token)
-    response = view.response
-    return json_response(200, {
-        "wave": {"id": view.wave.wave_id, "closes_at": view.wave.closed_on,
-                 "open": view.is_open(_now())},
-        "survey": view.survey.to_dict(),
-        "language": response.language if response else view.invitation.language,
-        "response": None if response is None else {
-            "status": response.status, "version": response.version,
-            "answers": response.answers, "updated_at": response.updated_at},
-    })
+    if view.refused_state:
+        raise InvitationUnavailable(view.refused_state, served_language(view))
+    return json_response(200, invitation_document(view, _now(), _labels()))
+
+
+def _labels():
+    """The program's labels for piping ``{partner.tier}`` (read only when a text asks for them)."""
+    def label(dimension: str, value: str) -> str:
+        from chalicelib.services.program import current_program
+
+        return current_program(wiring.repositories()).label(dimension, value)
+    return label
 
 
 @api.route("/api/v1/invitations/{token}/response", methods=["PUT"],

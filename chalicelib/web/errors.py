@@ -13,6 +13,7 @@ from chalicelib.domain.errors import (
     AlreadySubmitted,
     ConcurrentUpdate,
     InvalidInput,
+    InvitationUnavailable,
     NotFound,
     PulseError,
     StorageUnavailable,
@@ -56,6 +57,14 @@ def problem_response(error: PulseError) -> Response:
     if isinstance(error, WaveClosed):
         return json_response(410, {"error": "closed", "message": f"This survey closed on {error.closes_at}.",
                                    "closed_at": error.closes_at})
+    if isinstance(error, InvitationUnavailable):
+        from .i18n import UI_LANGUAGES, Translator
+
+        language = (error.language or "en").split("-")[0]
+        language = language if language in UI_LANGUAGES else "en"
+        return json_response(410, {"error": f"invitation_{error.state}", "state": error.state,
+                                   "language": language,
+                                   "message": Translator(language)(f"invitation_{error.state}.body")})
     if isinstance(error, AlreadySubmitted):
         return json_response(409, {"error": "already_submitted", "message": str(error)})
     if isinstance(error, (ConcurrentUpdate, VersionConflict)):

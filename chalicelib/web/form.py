@@ -24,6 +24,7 @@ from chalicelib.domain.errors import (
     ConcurrentUpdate,
     FieldProblem,
     InvalidInput,
+    InvitationUnavailable,
     NotFound,
     StorageUnavailable,
     WaveClosed,
@@ -96,6 +97,17 @@ def _language(view, requested: str | None) -> str:
                      view.survey.languages)
 
 
+def local_date(moment: str, language: str) -> str:
+    """A closing date as people write it in ``language`` ("4. Februar 2027"), like the e-mails."""
+    from chalicelib.mail.texts import format_date
+
+    try:
+        parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return moment[:10]
+    return format_date(parsed, language.split("-")[0])
+
+
 def _partner(view) -> dict:
     return view.partner.snapshot() | {"name": view.partner.name} if view.partner else {}
 
@@ -115,7 +127,7 @@ def _pages(view, answers: dict) -> list:
 
 def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
                problems=None, saved: bool = False, current: str | None = None,
-               answers: dict | None = None) -> Response:
+               answers: dict | None = None, revealed: tuple[str, ...] = ()) -> Response:
     t = Translator(language)
     submitted = bool(view.response and view.response.is_submitted)
     stored = view.response.answers if view.response else {}
@@ -143,12 +155,13 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
         survey_title=localized(view.survey.title, language), intro=localized(view.survey.intro, language),
         languages=[(code, language_name(code)) for code in view.survey.languages],
         sections=shown_sections, summary=summary, saved=saved, submitted=submitted,
-        closes=view.wave.closed_on[:10], paged=paged, position=position, total=total,
+        closes=local_date(view.wave.closed_on, language), paged=paged, position=position, total=total,
         page_id=shown_sections[0].id if paged else None,
         known=json.dumps({"answers": answers, "partner": {k: partner.get(k) for k in
                                                           ("tier", "region", "programs", "partner_types")}},
                          default=str, separators=(",", ":")),
-        reporting_text=reporting_statement(t, view.survey, wiring.review_settings()))
+        reporting_text=reporting_statement(t, view.survey, wiring.review_settings()),
+        revealed=[q for s in shown_sections for q in s.questions if q.id in revealed and not q.hidden])
     return html_response(status, body, head=page.head)
 
 
@@ -172,8 +185,14 @@ def show_form(token):
         return view
     language = _language(view, page.query("lang"))
     if not view.is_open(_now()):
-        return page.message(410, "closed", language, closed=view.wave.closed_on[:10])
-    return _form_page(page, view, language, saved=page.query("saved") == "1", current=page.query("page"))
+        return page.message(410, "closed", language, closed=local_date(view.wave.closed_on, language))
+    if view.refused_state:
+        return page.message(410, f"invitation_{view.refused_state}", language)
+    # Resume where the partner stopped: the page of their last save (unless the link names one).
+    resume = view.response.page if view.response and not view.response.is_submitted else None
+    revealed = tuple((page.query("revealed") or "").split("."))
+    return _form_page(page, view, language, saved=page.query("saved") == "1",
+                      current=page.query("page") or resume, revealed=revealed)
 
 
 @form.route("/s/{token}/thanks", methods=["GET", "HEAD"])
@@ -190,7 +209,7 @@ def thanks(token):
     t = Translator(language)
     body = render("thanks.html", t=t, lang=language, static=page.static, form_url=page.form_url,
                   survey_title=localized(view.survey.title, language),
-                  is_open=view.is_open(_now()), closes=view.wave.closed_on[:10],
+                  is_open=view.is_open(_now()), closes=local_date(view.wave.closed_on, language),
                   thanks_body=thanks_message_id(view.survey))
     return html_response(200, body, head=page.head)
 
@@ -220,15 +239,19 @@ def post_form(token):
             if post.switch_to:  # the language switcher (with JavaScript): keep answers, store nothing
                 shown = negotiate([post.switch_to, post.language, language], view.survey.languages)
                 return _form_page(page, view, shown, values=post.raw, current=post.page)
-            if post.action == form_body.STAY:  # implicit submission (Enter): nothing is sent on
-                stored = dict(view.response.answers) if view.response else {}
-                return _form_page(page, view, negotiate([post.language, language], view.survey.languages),
-                                  values=_redisplay(view, post), current=post.page,
-                                  answers={**stored, **post.answers})
-            answers, target = _answers_of_post(view, post)
+            if post.action == form_body.STAY:  # implicit submission (Enter): 204, the browser stays put
+                return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
+            autosave = post.action == form_body.AUTOSAVE
+            if autosave and view.response and view.response.is_submitted:
+                return Response(body="", status_code=204)  # submitted answers change only on "Update"
+            answers, target, revealed = _answers_of_post(view, post)
             body = {**post.submission_body(language), "answers": answers}
-            result = submissions.submit_response(repos, tokens, token, body, _now())
+            result = submissions.submit_response(repos, tokens, token, body, _now(), page=target)
+            if autosave:
+                return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
         except InvalidInput as error:
+            if post.action == form_body.AUTOSAVE:  # half-typed answers: the next save will do
+                return Response(body="", status_code=400)
             counter.record(claims.invitation_id, time.time())
             shown = negotiate([post.language, language], view.survey.languages)
             stored = dict(view.response.answers) if view.response else {}
@@ -240,7 +263,9 @@ def post_form(token):
     except NotFound:
         return page.message(404, "notfound")
     except WaveClosed as error:
-        return page.message(410, "closed", language, closed=error.closes_at[:10])
+        return page.message(410, "closed", language, closed=local_date(error.closes_at, language or "en"))
+    except InvitationUnavailable as error:
+        return page.message(410, f"invitation_{error.state}", language)
     except (ConcurrentUpdate, AlreadySubmitted):
         return page.message(409, "conflict", language)
     except StorageUnavailable as error:
@@ -249,7 +274,8 @@ def post_form(token):
         target = page.form_url + "/thanks"
     elif target:
         saved = "&saved=1" if post.action == form_body.SAVE else ""
-        target = page.form_url + "?page=" + quote(target, safe="") + saved
+        shown = "&revealed=" + ".".join(revealed) if revealed else ""
+        target = page.form_url + "?page=" + quote(target, safe="") + saved + shown
     else:
         target = page.form_url + "?saved=1"
     return Response(body="", status_code=303, headers={"Location": target, "Cache-Control": "no-store"})
@@ -261,8 +287,9 @@ def _redisplay(view, post) -> dict:
     return {**stored, **post.raw}
 
 
-def _answers_of_post(view, post) -> tuple[dict, str | None]:
-    """The answers to store for a post, and the page to show next (paged layout).
+def _answers_of_post(view, post) -> tuple[dict, str | None, list[str]]:
+    """The answers to store for a post, the page to show next (paged layout) and the questions
+    this post revealed on its own page (announced when the page is shown again).
 
     One page posts only its own questions: they replace the stored answers of that page.
     The server evaluates the logic: answers to questions now hidden are left out, so the form
@@ -271,7 +298,7 @@ def _answers_of_post(view, post) -> tuple[dict, str | None]:
     survey, partner = view.survey, _partner(view)
     section = next((s for s in survey.sections if s.id == post.page), None)
     if survey.layout != "pages" or section is None:
-        return survey.shown_answers(partner, post.answers), None
+        return survey.shown_answers(partner, post.answers), None, []
     merged = dict(view.response.answers) if view.response else {}
     own = {q.id for q in section.questions}
     for qid in own:
@@ -281,9 +308,9 @@ def _answers_of_post(view, post) -> tuple[dict, str | None]:
     pages = [s.id for s in survey.visible_sections(partner, merged)]
     here = pages.index(section.id) if section.id in pages else 0
     if post.action == form_body.BACK:
-        return merged, pages[max(here - 1, 0)] if pages else None
+        return merged, pages[max(here - 1, 0)] if pages else None, []
     if post.action != form_body.NEXT:
-        return merged, section.id
+        return merged, section.id, []
     # Without JavaScript a page cannot react to its own answers: when this post revealed
     # questions on this page, show the page again with them instead of moving on.
     if post.shown is not None:  # what the page showed when it was sent
@@ -291,13 +318,14 @@ def _answers_of_post(view, post) -> tuple[dict, str | None]:
     else:
         before = {q.id for q in survey.visible_questions(partner, dict(view.response.answers) if view.response else {})}
     shown = {q.id for q in survey.visible_questions(partner, merged)}
-    if any(qid in shown and qid not in before for qid in own):
-        return merged, section.id
+    revealed = [q.id for q in section.questions if q.id in shown and q.id not in before]
+    if revealed:
+        return merged, section.id, revealed
     missing = [FieldProblem(f"answers.{q.id}", "is required") for q in section.questions
                if q.required and q.id in shown and merged.get(q.id) in (None, "", [], {})]
     if missing:
         raise InvalidInput(missing)
-    return merged, pages[min(here + 1, len(pages) - 1)] if pages else None
+    return merged, pages[min(here + 1, len(pages) - 1)] if pages else None, []
 
 
 @form.route("/static/{name}", methods=["GET", "HEAD"])

@@ -23,6 +23,7 @@ PAGE_FIELD = "_page"  # the section (page) the post comes from, paged layout onl
 SHOWN_FIELD = "_shown"  # the questions the page showed (space-separated ids), paged layout only
 SAVE, SUBMIT, NEXT, BACK = "save", "submit", "next", "back"
 STAY = "stay"  # Enter pressed in a field without JavaScript: show the page again, store nothing
+AUTOSAVE = "autosave"  # JavaScript saves the page while the partner types (answered 204, no page)
 CONTROL_FIELDS = (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD, PAGE_FIELD, SHOWN_FIELD)
 MAX_FIELDS = 500
 _INTEGER = re.compile(r"^\s*-?\d{1,6}\s*$")
@@ -120,7 +121,7 @@ def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
         answers[name] = _convert(question.type if question else None, values)
     language = (fields.get(LANGUAGE_FIELD) or [None])[0]
     action = (fields.get(ACTION_FIELD) or [SUBMIT])[0]
-    action = action if action in (SAVE, SUBMIT, NEXT, BACK, STAY) else SUBMIT
+    action = action if action in (SAVE, SUBMIT, NEXT, BACK, STAY, AUTOSAVE) else SUBMIT
     switch_to = (fields.get(SWITCH_FIELD) or [None])[0]
     page = (fields.get(PAGE_FIELD) or [None])[0]
     shown = fields.get(SHOWN_FIELD)

@@ -182,6 +182,8 @@ def attach_errors(sections: list[SectionView], survey: Survey, problems: list[Fi
     for problem in problems:
         qid = problem.field.removeprefix("answers.")
         message = error_message(problem, questions.get(qid), t)
+        if qid.split(".")[0] in by_id and by_id[qid.split(".")[0]].hidden:
+            continue  # never an error for a question the partner is not shown
         if qid in by_id and problem.field.startswith("answers."):
             by_id[qid].error = by_id[qid].error or message
         else:

@@ -72,7 +72,7 @@ def test_bad_partner_file_writes_nothing(pulse, local_table, tmp_path):
     bad.write_text(PARTNERS.read_text().replace("principal,EMEA,DE", "gold,EMEA,DE", 1))
     result = pulse("partners", "import", str(bad))
     assert result.exit_code == 2
-    assert "line 2, column tier: 'gold' is not one of" in result.output
+    assert f"{bad}:2:24: tier: 'gold' is not one of" in result.output
     assert make_repositories(local_table).partners.all() == []
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes(PARTNERS.read_text().replace("Lena", "Léna").encode("latin-1"))

@@ -25,7 +25,7 @@ def test_dry_run_prints_counts_by_segment_and_sends_nothing(run, outbox_dir):
     result = run("invitations", "send", "--wave", "w-test", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would send 4 invitation e-mail(s) to 4 contact(s)" in result.output
-    assert "by tier: advanced 2, principal 2" in result.output
+    assert "by tier: Principal 2, Advanced 2" in result.output  # the program's labels, in its order
     assert not outbox_dir.exists()
 
 

@@ -241,7 +241,7 @@ def test_switching_language_mid_way_keeps_what_was_typed(live_server, page):
     page.goto(url)
     fill(page, {"q_nps": 7, "q_nps_reason": "Typed in English first"})
     with page.expect_navigation():
-        page.click(".languages a[hreflang=de]")
+        page.click(".languages button[value=de]")
     assert page.get_attribute("html", "lang") == "de"
     assert page.locator("button[value=submit]").inner_text() == "Antworten absenden"
     assert page.is_checked("#q_nps-7")

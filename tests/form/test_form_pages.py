@@ -157,7 +157,9 @@ def test_a_closed_wave_shows_the_closing_date_with_410(form_world):
     for response in (client.http.get(f"/s/{token_of(link)}"), post(client, token_of(link), COMPLETE),
                      post(client, token_of(link), [("_switch", "es")])):
         assert response.status_code == 410
-        assert f"This survey closed on {closes[:10]}" in html(response)
+        # spelt out as in the e-mails ("5 December 2026"), never ISO
+        assert f"This survey closed on {(NOW - timedelta(days=1)).day} " in html(response)
+        assert f"This survey closed on {closes[:10]}" not in html(response)
     assert stored(repos, link) is None
 
 

@@ -53,7 +53,8 @@ def test_pages_merge_answers_drop_hidden_ones_and_submit(paged):
 def test_a_revealed_required_question_keeps_the_partner_on_the_page(paged):
     client, repos, link = paged
     again = post(client, link, {"_page": "overall", "_action": "next", "q_nps": "3"})
-    assert again.status_code == 303 and again.headers["Location"].endswith("?page=overall")
-    page = client.http.get(f"/s/{token_of(link)}?page=overall")
+    assert again.status_code == 303 and again.headers["Location"].endswith("?page=overall&revealed=q_why_low")
+    page = client.http.get(f"/s/{token_of(link)}?page=overall&revealed=q_why_low")
+    assert b'id="revealed-notice"' in page.body and b'href="#q_why_low' in page.body  # announced
     assert b'id="wrap-q_why_low" data-show-if=' in page.body
     assert b'id="wrap-q_why_low" data-show-if="{&#34;question&#34;:&#34;q_nps&#34;,&#34;max&#34;:6}">' in page.body

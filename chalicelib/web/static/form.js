@@ -91,13 +91,20 @@
   };
   var wraps = document.querySelectorAll(".q-wrap");
   var shownField = document.getElementById("shown-questions");
+  var announcer = document.getElementById("live-announcer");
+  var announced = false, revealedNow = [];
   var applyLogic = function () {
     var shownIds = [];
+    revealedNow = [];
     Array.prototype.forEach.call(wraps, function (wrap) {
       var section = wrap.closest("section");
       var own = wrap.getAttribute("data-show-if");
       var sectionRule = section ? section.getAttribute("data-show-if") : null;
       var show = holds(own ? JSON.parse(own) : null) && holds(sectionRule ? JSON.parse(sectionRule) : null);
+      if (show && wrap.hidden && announced) {  // a question appeared: say so to screen readers
+        var title = wrap.querySelector("legend, .question-label");
+        revealedNow.push(title ? title.textContent.trim() : "");
+      }
       wrap.hidden = !show;
       if (show) { shownIds.push(wrap.id.replace(/^wrap-/, "")); }
       // A hidden question's inputs are disabled, so the form never sends an answer to it.
@@ -106,26 +113,53 @@
       });
     });
     if (shownField) { shownField.value = shownIds.join(" "); }
+    if (announcer && revealedNow.length) {
+      var template = form.getAttribute("data-revealed-text") || "{question}";
+      announcer.textContent = revealedNow.map(function (text) { return template.replace("{question}", text); }).join(" ");
+    }
+    announced = true;  // the first pass sets the page up; later ones announce
   };
   if (wraps.length) {
     form.addEventListener("change", applyLogic);
     form.addEventListener("input", applyLogic);
     applyLogic();
   }
-  var changed = false;
-  form.addEventListener("input", function () { changed = true; });
-  form.addEventListener("change", function () { changed = true; });
-  var links = document.querySelectorAll(".languages a[hreflang]");
-  Array.prototype.forEach.call(links, function (link) {
-    link.addEventListener("click", function (event) {
-      if (!changed) { return; }
-      event.preventDefault();
-      var field = document.createElement("input");
-      field.type = "hidden";
-      field.name = "_switch";
-      field.value = link.getAttribute("hreflang");
-      form.appendChild(field);
-      form.submit();
+  // The language buttons post the form (form="survey"): what was typed comes along, also
+  // without JavaScript. Nothing else to do here.
+  // Autosave: the page's answers are saved while the partner types (debounced) and when the page
+  // is left, as "save and finish later" does. A submitted response changes only on "Update".
+  var body = function () {
+    var data = new window.FormData(form);
+    data.set("_action", "autosave");
+    return new window.URLSearchParams(data).toString();
+  };
+  var timer = null, dirty = false;
+  var save = function (leaving) {
+    if (!dirty || form.getAttribute("data-submitted")) { return; }
+    dirty = false;
+    var text = body();
+    if (leaving && navigator.sendBeacon) {
+      navigator.sendBeacon(form.action, new window.Blob([text], {type: "application/x-www-form-urlencoded"}));
+      return;
+    }
+    if (window.fetch) {
+      window.fetch(form.action, {method: "POST", body: text, credentials: "omit", referrerPolicy: "no-referrer",
+                                 headers: {"Content-Type": "application/x-www-form-urlencoded"}})
+        .catch(function () { dirty = true; });
+    }
+  };
+  var later = function () {
+    dirty = true;
+    if (timer) { window.clearTimeout(timer); }
+    timer = window.setTimeout(function () { save(false); }, 1200);
+  };
+  if (window.FormData && window.URLSearchParams) {
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", function () { dirty = false; if (timer) { window.clearTimeout(timer); } });
+    window.addEventListener("pagehide", function () { save(true); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { save(true); }
     });
-  });
+  }
 }());
