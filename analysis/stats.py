@@ -18,71 +18,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import student_t
+
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 #: from this many clusters on, t(G-1) and the normal quantile differ by less than 0.5%
 LARGE_G = 400
 
 
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction of the incomplete beta function (modified Lentz)."""
-    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-14:
-            break
-    return h
-
-
-def _incomplete_beta(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
 def t_two_sided_p(t: float, df: float) -> float:
-    """Two-sided p-value of Student's t with ``df`` degrees of freedom."""
-    if math.isnan(t):
-        return float("nan")
+    """Two-sided p-value of Student's t with ``df`` degrees of freedom (``student_t``)."""
     if math.isinf(t):
         return 0.0
-    return _incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+    return student_t.two_sided_p(t, df)
 
 
 def t_quantile(df: float, level: float = 0.95) -> float:
-    """Two-sided critical value of Student's t: P(|T| <= q) = level (bisection on the p-value)."""
-    target = 1.0 - level
-    low, high = 0.0, 1.0
-    while t_two_sided_p(high, df) > target:
-        high *= 2.0
-    for _ in range(80):
-        mid = (low + high) / 2.0
-        if t_two_sided_p(mid, df) > target:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2.0
+    """Two-sided critical value of Student's t: P(|T| <= q) = level."""
+    return student_t.two_sided_critical(level, df)
 
 
 @functools.lru_cache(maxsize=4096)
