@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 
 RELEASED = "released:"
+PENDING_PART = "release:pending"  # invitation ids changed since the last release (held from restricted readers)
 PUBLIC_PREFIXES = ("scorecard:", "comment_summary:")
 
 

@@ -403,13 +403,28 @@ def find_comment(store, wave_id: str, comment_id: str, secret: str = "") -> dict
     return resolve(_comments(store, wave_id), wave_id, comment_id, secret)
 
 
+def held_back(store, wave_id: str, pointer: dict) -> set[str]:
+    """Invitation ids whose responses changed since the last release (``release``): restricted readers
+    see none of their rows or comments until a release covers them."""
+    from chalicelib.services.release import PENDING_PART
+
+    return set(_part(store, wave_id, PENDING_PART, pointer) or [])
+
+
+def released_comments(store, wave_id: str, pointer: dict) -> list[dict]:
+    """The comment records a restricted reader may list: those of released responses."""
+    held = held_back(store, wave_id, pointer)
+    return [c for c in _comments(store, wave_id, pointer) if c.get("invitation_id") not in held]
+
+
 def comment_plan(store, wave_id: str, pointer: dict, thresholds: tuple[int, int, int]):
-    """The wave's comment label plan (``comment_disclosure.label_plan``), cached per snapshot version."""
+    """The wave's comment label plan (``comment_disclosure.label_plan``) over the released comments
+    (the plan is only for readers without respondent-level rights), cached per snapshot version."""
     from chalicelib.services.comment_disclosure import label_plan
 
     key = (wave_id, pointer["version"], "comment_plan", thresholds)
     if key not in _CACHE:
-        _CACHE[key] = label_plan(_comments(store, wave_id, pointer), *thresholds)
+        _CACHE[key] = label_plan(released_comments(store, wave_id, pointer), *thresholds)
     return _CACHE[key]
 
 
@@ -487,6 +502,8 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
         visible = [cd.with_consent(c) for c in in_scope]
     else:
         plan = comment_plan(store, wave_id, pointer, (min_comments, min_respondents, min_partners))
+        everything = released_comments(store, wave_id, pointer)
+        in_scope = [c for c in everything if identity.admits(c)]
         shown = [cd.coarsened(c, plan) for c in everything if c["id"] not in plan.withheld]
         visible = [c for c in shown if identity.admits(c)]
         no_crowd = sum(1 for c in in_scope if c["id"] in plan.withheld)

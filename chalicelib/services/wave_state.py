@@ -199,7 +199,7 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
     from analysis.disclosure import View, plan_jointly
     from analysis.scorecard import build_scorecard
 
-    from .release import maybe_release
+    from .release import PENDING_PART, maybe_release
 
     current = _wave_data(state["wave_id"], state["atoms"], state["invitations"], meta)
     previous = state.get("previous")
@@ -224,6 +224,7 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
     plan_jointly(views, current.atoms, thresholds.scores, thresholds.partners, previous=previous_plan)
     maybe_release(state, parts, views, thresholds.changes or thresholds.scores,
                   datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)])
+    parts[PENDING_PART] = sorted(state.get("pending") or {})
     return parts
 
 

@@ -232,10 +232,16 @@ def export_table(wave_id: str, kind: str, identity) -> tuple[list[str], list[lis
     label_plan = results.comment_plan(stores.snapshots, wave_id, pointer, (
         settings["min_comments"], settings["min_respondents"], settings["min_partners"]))
     plan = disclosure.RowPlan(results.scorecard(stores.snapshots, wave_id, identity))
+    identified = disclosure.may_see_identity(identity, survey.reporting)
+    responses = repos.responses.for_wave(wave_id)
+    if not identified:  # rows of responses changed since the last release wait for the next one
+        held = results.held_back(stores.snapshots, wave_id, pointer)
+        responses = [r for r in responses if r.invitation_id not in held]
+        comments_list = [c for c in comments_list if c.get("invitation_id") not in held]
     headers, rows, withheld = exports.response_export(
-        repos.responses.for_wave(wave_id), survey.questions(), comments_list, identity, review.min_scores,
+        responses, survey.questions(), comments_list, identity, review.min_scores,
         review.min_comments, plan=plan, hidden_comments=label_plan.withheld,
-        identified=disclosure.may_see_identity(identity, survey.reporting), survey=survey)
+        identified=identified, survey=survey)
     notice = comment_disclosure.withheld_notice(withheld, label_plan)
     reason = (f"respondent in a suppressed group or {label_plan.reason()}")
     return headers, rows, ({"X-Pulse-Comments-Withheld": f"{withheld}; {reason}"} if notice else {})

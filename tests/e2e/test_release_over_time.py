@@ -102,6 +102,13 @@ def test_a_polling_viewer_cannot_attribute_single_submissions(local_table, token
         viewer, analyst = read("viewer"), read("analyst")
         assert viewer["release"]["min_changes"] == K
 
+        def comments(role):
+            results.clear_cache()
+            response = client.http.get(f"/api/v1/staff/waves/{WAVE}/comments?limit=100", headers=auth(role))
+            return json.loads(response.body)["total"]
+
+        viewer_comments = comments("viewer")
+
         # single submissions spread over the groups: the analyst sees each, the viewer none alone
         attributable = 0
         for i, link in enumerate(spread[12:12 + SINGLES], start=12):
@@ -114,6 +121,8 @@ def test_a_polling_viewer_cannot_attribute_single_submissions(local_table, token
                 if not (isinstance(old, int) and isinstance(new, int)) or abs(new - old) < K:
                     attributable += 1  # a group moved by fewer than K (or changed values in place)
             viewer, analyst = now_viewer, now_analyst
+            if viewer["overall"]["respondents"] == 12 + K:  # no release yet: no new comment either
+                attributable += comments("viewer") != viewer_comments
         assert attributable == 0
         assert analyst["overall"]["respondents"] == 12 + K + SINGLES
         print(f"\n{SINGLES} single submissions: attributable by a polling viewer {attributable}; the viewer's "

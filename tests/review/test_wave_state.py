@@ -54,7 +54,7 @@ def _published(stores) -> dict:
     from chalicelib.storage.snapshots import part_version
 
     for name in pointer["parts"]:
-        if name.startswith("released:"):
+        if name.startswith(("released:", "release:")):
             continue  # the restricted readers' copies follow their own schedule (test_release)
         value = stores.snapshots.read_part(WAVE, part_version(pointer, name), name)
         if name.startswith("scorecard:"):
