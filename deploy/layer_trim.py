@@ -23,7 +23,8 @@ from pathlib import Path
 HEADROOM_MIB = 60
 SITE = "python/lib/python3.11/site-packages/"
 # AWS services the deployed functions call (chalicelib/wiring.py), plus STS for credential chains.
-KEPT_AWS_SERVICES = frozenset({"dynamodb", "dynamodbstreams", "ses", "s3", "secretsmanager", "lambda", "sts"})
+KEPT_AWS_SERVICES = frozenset({"dynamodb", "dynamodbstreams", "ses", "s3", "secretsmanager", "lambda", "sts",
+                               "translate"})  # translate: report quotes when PULSE_REPORT_TRANSLATE=amazon
 SOURCE_SUFFIXES = (".c", ".h", ".pyx", ".pxd", ".pyi")
 
 

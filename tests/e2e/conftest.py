@@ -58,7 +58,9 @@ class LiveServer:
         repos = self.repos
         publish_survey(repos, definition, NOW)
         suffix = uuid.uuid4().hex[:8]
-        partner = make_partner(f"E2E-{suffix}")
+        # in every incentive program: the demo survey's program questions are shown to its partners only
+        partner = make_partner(f"E2E-{suffix}", programs=("technical_assessment", "proof_of_concept",
+                                                         "partner_to_partner", "partner_connect"))
         partner = replace(partner, contacts=tuple(replace(c, language=language) for c in partner.contacts))
         repos.partners.put_many([partner], "2026-01-01T00:00:00Z")
         wave_id = f"w-{suffix}"
