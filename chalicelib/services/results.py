@@ -185,6 +185,9 @@ def scorecard(store, wave_id: str, identity, by: str | None = None) -> dict:
         doc["breakdowns"] = [available[tuple(w)] for w in wanted]
     doc["snapshot"] = {"version": pointer["version"], "built_at": pointer["built_at"],
                        "scope": identity.to_dict()["scope"]}
+    if isinstance(doc.get("release"), dict):  # a restricted reader's released copy (``release``)
+        doc["snapshot"].update(released_at=doc["release"].get("released_at"),
+                               min_changes=doc["release"].get("min_changes"))
     return doc
 
 

@@ -100,7 +100,8 @@ def test_a_polling_viewer_cannot_attribute_single_submissions(local_table, token
             shown = read("viewer")["overall"]["respondents"]
             assert shown == (12 + K if i == 100 + K - 1 else 12)
         viewer, analyst = read("viewer"), read("analyst")
-        assert viewer["release"]["min_changes"] == K
+        assert viewer["release"]["min_changes"] == K and viewer["snapshot"]["released_at"]
+        assert "released_at" not in analyst["snapshot"]  # the analyst of an identified survey reads live
 
         def comments(role):
             results.clear_cache()
