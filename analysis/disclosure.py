@@ -314,9 +314,14 @@ def plan_jointly(views: list[View], atoms: pd.DataFrame, threshold: int, min_par
     items = collect(views, union_of_withheld=True)
     membership = Membership(atoms)
     solved: dict[tuple, set] = {}  # statistics with the same pattern and the same answering atoms
-    for name in sorted(items.withheld):
-        withheld = set(items.withheld[name])
-        published = set(items.published.get(name, set())) - withheld
+    whole_cells: set = set()  # a cell withheld whole withholds every statistic of it: planned first
+    for name in sorted(set(items.withheld) | set(items.published), key=lambda n: (n != CELL, n)):
+        withheld = set(items.withheld.get(name, set()))
+        published = set(items.published.get(name, set()))
+        withheld |= published & whole_cells
+        published -= withheld
+        if not withheld:
+            continue
         pattern = (frozenset(published), frozenset(withheld), membership.answered(name).astype(bool).tobytes(),
                    frozenset(items.differences.get(name, set())))
         if pattern not in solved:
@@ -324,6 +329,8 @@ def plan_jointly(views: list[View], atoms: pd.DataFrame, threshold: int, min_par
                                       threshold, min_partners, max_rounds)
         extra = solved[pattern]
         items.withheld[name], items.published[name] = withheld | extra, published - extra
+        if name == CELL:
+            whole_cells = set(items.withheld[name])
     previous_withheld = previous.withheld if previous is not None else {}
     for view in views:
         mask(view, items.withheld, previous_withheld)

@@ -85,7 +85,7 @@ sizes = st.lists(st.integers(min_value=0, max_value=30), min_size=12, max_size=1
 @example(PRINCIPAL_LATAM, 5, 3)
 @example(PRINCIPAL_LATAM, 10, 3)
 @example(PRINCIPAL_LATAM, 20, 3)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
           phases=[Phase.explicit, Phase.generate])
 @given(sizes, st.sampled_from([5, 10, 20]), st.integers(min_value=0, max_value=10_000))
 def test_the_union_of_all_scopes_determines_no_withheld_value(cell_sizes, threshold, seed):
