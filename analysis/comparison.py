@@ -28,11 +28,17 @@ class Tests:
 
     def adjust(self) -> None:
         for tests in self.families.values():
-            p = [t["p"] if t["p"] is not None else float("nan") for t in tests]
-            for test, adjusted in zip(tests, stats.benjamini_hochberg(p), strict=True):
-                test["p_adjusted"] = None if math.isnan(adjusted) else float(round(adjusted, 6))
-                test["significant"] = bool(test["p_adjusted"] is not None and test["p_adjusted"] < ALPHA)
+            adjust_family(tests)
+            for test in tests:
                 test["p"] = None if test["p"] is None else float(round(test["p"], 6))
+
+
+def adjust_family(tests: list[dict]) -> None:
+    """Benjamini-Hochberg over one family of test dicts (``p``), in place: ``p_adjusted``, ``significant``."""
+    p = [t["p"] if t.get("p") is not None else float("nan") for t in tests]
+    for test, adjusted in zip(tests, stats.benjamini_hochberg(p), strict=True):
+        test["p_adjusted"] = None if math.isnan(adjusted) else float(round(adjusted, 6))
+        test["significant"] = bool(test["p_adjusted"] is not None and test["p_adjusted"] < ALPHA)
 
 
 def comparisons(row, other, specs, nps_id, tests, family, digits, threshold: int = 1,

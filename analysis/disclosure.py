@@ -27,7 +27,6 @@ on the published documents as stored.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -224,13 +223,7 @@ class _Closure:
         # a difference row (view overall - cell, what a comparison publishes) goes with its cell
         self.row_keys = list(published) + [b for _, b in differences]
         self.rows = np.array(rows).reshape(len(rows), self.class_rows.shape[1])
-        self.u, self.singular, self.basis = _row_basis(self.rows)
-
-    def combination(self, target: np.ndarray) -> np.ndarray:
-        """Coefficients c of the published rows with rows' c = target (least squares, from the SVD)."""
-        if self.basis.shape[0] == 0:
-            return np.zeros(len(self.row_keys))
-        return self.u @ ((self.basis @ target) / self.singular)
+        self.basis = _row_basis(self.rows)
 
     def vector(self, key: Key) -> np.ndarray:
         return self.class_rows[self.index[key]]
@@ -246,15 +239,13 @@ class _Closure:
         return int(round(self.counts[chosen].sum())), len(np.unique(self.partner[chosen]))
 
 
-def _row_basis(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(U, singular values, orthonormal basis of the row space) of the SVD, truncated to the rank
-    (relative tolerance)."""
+def _row_basis(rows: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the row space (SVD; rank by a relative tolerance)."""
     if rows.size == 0:
-        width = rows.shape[1] if rows.ndim == 2 else 0
-        return np.zeros((rows.shape[0], 0)), np.zeros(0), np.zeros((0, width))
-    u, singular, vt = np.linalg.svd(rows, full_matrices=False)
+        return np.zeros((0, rows.shape[1] if rows.ndim == 2 else 0))
+    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
     rank = int((singular > max(singular[0], 1.0) * 1e-10).sum()) if len(singular) else 0
-    return u[:, :rank], singular[:rank], vt[:rank]
+    return vt[:rank]
 
 
 def _findings(closure: _Closure, name: str, withheld: list[Key], threshold: int, min_partners: int) -> list[Finding]:
@@ -459,18 +450,14 @@ def _mask_drivers(doc: dict, scope, withheld_cells: set) -> None:
 def readjust(docs) -> None:
     """Benjamini-Hochberg again over what each document still publishes, per family, so every
     adjusted p-value can be reproduced from the published p-values of its family."""
-    from . import stats
-    from .comparison import ALPHA
+    from .comparison import adjust_family
 
     for doc in docs:
         families: dict[str, list[dict]] = {}
         for test in _tests(doc):
             families.setdefault(test["family"], []).append(test)
         for tests in families.values():
-            p = [t["p"] if t.get("p") is not None else float("nan") for t in tests]
-            for test, adjusted in zip(tests, stats.benjamini_hochberg(p), strict=True):
-                test["p_adjusted"] = None if math.isnan(adjusted) else float(round(adjusted, 6))
-                test["significant"] = bool(test["p_adjusted"] is not None and test["p_adjusted"] < ALPHA)
+            adjust_family(tests)
         if "tests" in doc:
             doc["tests"]["family_sizes"] = {name: len(tests) for name, tests in sorted(families.items())}
 

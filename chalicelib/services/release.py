@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import copy
 
+from chalicelib.services.disclosure import labels  # standard library only: fine at import time
+
 RELEASED = "released:"
 PENDING_PART = "release:pending"  # invitation ids changed since the last release (held from restricted readers)
 PUBLIC_PREFIXES = ("scorecard:", "comment_summary:")
@@ -53,8 +55,6 @@ def record_rebuilt(state: dict, stored_buckets: dict[str, dict], rebuilt_buckets
 
 
 def _member(profile: dict, key) -> bool:
-    from chalicelib.services.disclosure import labels
-
     return all(str(label) in labels(profile, dim) for dim, label in key)
 
 
