@@ -69,6 +69,10 @@ class ConcurrentUpdate(PulseError):
     """Another writer changed the item first; the caller may retry."""
 
 
+class StaleSave(PulseError):
+    """A background save was built on an older version than the stored one: a newer save won."""
+
+
 class VersionConflict(PulseError):
     """A published, immutable version would be changed."""
 

@@ -11,6 +11,7 @@ from chalicelib.domain.errors import (
     ConcurrentUpdate,
     InvitationNotFound,
     InvitationUnavailable,
+    StaleSave,
     WaveClosed,
 )
 from chalicelib.domain.invitation_states import accepts_response
@@ -67,12 +68,14 @@ def open_invitation(repos: Repositories, tokens, token: str) -> InvitationView:
 
 
 def submit_response(repos: Repositories, tokens, token: str, body: Any, now: datetime,
-                    page: str | None = None) -> SubmitResult:
+                    page: str | None = None, expected_version: int | None = None) -> SubmitResult:
     """Validate and store a response for the invitation behind ``token``.
 
     One response per invitation: a second submission updates the first (version + 1),
     or raises AlreadySubmitted when the body asks for ``create_only``. Concurrent writers
     are serialised by conditional writes; the loser re-reads and retries as an update.
+    With ``expected_version`` (the form's background autosave) the save applies only on top of that
+    version (0: no response yet), so a late autosave never overwrites a newer save: StaleSave.
     """
     request = parse_submission_body(body)
     request["page"] = page  # the form's page to resume at (not part of the JSON body)
@@ -84,6 +87,9 @@ def submit_response(repos: Repositories, tokens, token: str, body: Any, now: dat
             raise InvitationUnavailable(view.refused_state, view.invitation.language)
         response = _build_response(view, request, iso(now))
         existing = view.response
+        if expected_version is not None and (existing.version if existing else 0) != expected_version:
+            raise StaleSave(f"the response is at version {existing.version if existing else 0}, "
+                            f"not {expected_version}")
         if existing and request["create_only"]:
             raise AlreadySubmitted("a response for this invitation exists already")
         try:

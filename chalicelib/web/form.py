@@ -26,6 +26,7 @@ from chalicelib.domain.errors import (
     InvalidInput,
     InvitationUnavailable,
     NotFound,
+    StaleSave,
     StorageUnavailable,
     WaveClosed,
 )
@@ -161,6 +162,7 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
                                                           ("tier", "region", "programs", "partner_types")}},
                          default=str, separators=(",", ":")),
         reporting_text=reporting_statement(t, view.survey, wiring.review_settings()),
+        base_version=view.response.version if view.response else 0,
         revealed=[q for s in shown_sections for q in s.questions if q.id in revealed and not q.hidden])
     return html_response(status, body, head=page.head)
 
@@ -246,9 +248,11 @@ def post_form(token):
                 return Response(body="", status_code=204)  # submitted answers change only on "Update"
             answers, target, revealed = _answers_of_post(view, post)
             body = {**post.submission_body(language), "answers": answers}
-            result = submissions.submit_response(repos, tokens, token, body, _now(), page=target)
-            if autosave:
-                return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
+            result = submissions.submit_response(repos, tokens, token, body, _now(), page=target,
+                                                 expected_version=post.base if autosave else None)
+            if autosave:  # the new version, which the page's next autosave builds on
+                return Response(body="", status_code=204, headers={
+                    "Cache-Control": "no-store", "X-Pulse-Version": str(result.response.version)})
         except InvalidInput as error:
             if post.action == form_body.AUTOSAVE:  # half-typed answers: the next save will do
                 return Response(body="", status_code=400)
@@ -266,6 +270,8 @@ def post_form(token):
         return page.message(410, "closed", language, closed=local_date(error.closes_at, language or "en"))
     except InvitationUnavailable as error:
         return page.message(410, f"invitation_{error.state}", language)
+    except StaleSave:  # a late autosave: a newer save (Next, Save, another device) already won
+        return Response(body="", status_code=409, headers={"Cache-Control": "no-store"})
     except (ConcurrentUpdate, AlreadySubmitted):
         return page.message(409, "conflict", language)
     except StorageUnavailable as error:

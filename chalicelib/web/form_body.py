@@ -21,10 +21,11 @@ ACTION_FIELD = "_action"
 SWITCH_FIELD = "_switch"  # change language, keeping what was typed (nothing is stored)
 PAGE_FIELD = "_page"  # the section (page) the post comes from, paged layout only
 SHOWN_FIELD = "_shown"  # the questions the page showed (space-separated ids), paged layout only
+BASE_FIELD = "_base"  # the response version the page was built on: a late autosave must not overwrite newer
 SAVE, SUBMIT, NEXT, BACK = "save", "submit", "next", "back"
 STAY = "stay"  # Enter pressed in a field without JavaScript: show the page again, store nothing
 AUTOSAVE = "autosave"  # JavaScript saves the page while the partner types (answered 204, no page)
-CONTROL_FIELDS = (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD, PAGE_FIELD, SHOWN_FIELD)
+CONTROL_FIELDS = (LANGUAGE_FIELD, ACTION_FIELD, SWITCH_FIELD, PAGE_FIELD, SHOWN_FIELD, BASE_FIELD)
 MAX_FIELDS = 500
 _INTEGER = re.compile(r"^\s*-?\d{1,6}\s*$")
 
@@ -41,6 +42,7 @@ class FormPost:
     action: str = SUBMIT
     page: str | None = None
     shown: tuple[str, ...] | None = None
+    base: int | None = None
 
     def submission_body(self, fallback_language: str) -> dict:
         """The body ``submit_response`` expects (``final`` false = save and finish later)."""
@@ -125,5 +127,7 @@ def parse_survey_post(fields: dict[str, list[str]], survey: Survey) -> FormPost:
     switch_to = (fields.get(SWITCH_FIELD) or [None])[0]
     page = (fields.get(PAGE_FIELD) or [None])[0]
     shown = fields.get(SHOWN_FIELD)
+    base = (fields.get(BASE_FIELD) or [""])[0]
     return FormPost(answers=answers, raw=raw, language=language, final=action == SUBMIT, switch_to=switch_to,
-                    action=action, page=page, shown=tuple(shown[0].split()) if shown else None)
+                    action=action, page=page, shown=tuple(shown[0].split()) if shown else None,
+                    base=int(base) if _INTEGER.match(base) else None)

@@ -134,3 +134,33 @@ def test_with_javascript_phone_answers_are_saved_while_typing_and_resume_on_the_
         assert page.locator("#wrap-q_payouts_why").is_visible()
     finally:
         desktop.close()
+
+
+def test_with_javascript_autosaves_chain_and_a_late_one_never_undoes_next(live_server, browser):
+    """Each autosave builds on the version the previous one returned (else the second would be refused),
+    and an autosave the server receives after Next is refused: Next's page and words stay."""
+    url, link = live_server.invite(definition=definition())
+    context = browser.new_context(bypass_csp=True, **PHONE)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.check("#q_nps-3")
+        page.fill("#q_fix_first-input", "Payouts")
+        wait_for_saved(live_server, link, lambda r: r.answers.get("q_fix_first") == "Payouts")
+        page.fill("#q_fix_first-input", "Payouts, and the portal")
+        first = wait_for_saved(live_server, link, lambda r: r.answers.get("q_fix_first") == "Payouts, and the portal")
+        assert page.get_attribute("#base-version", "value") == str(first.version)
+        late = page.evaluate("""() => { const data = new FormData(document.getElementById('survey'));
+            data.set('_action', 'autosave'); data.set('q_fix_first', 'Payouts, and');
+            return new URLSearchParams(data).toString(); }""")  # built now, delivered after Next
+        page.fill("#q_fix_first-input", "Payouts, and the portal search")
+        click(page, "next")
+        assert page_id(page) == "programs"
+        status = page.evaluate("""([url, body]) => fetch(url, {method: 'POST', body: body,
+            headers: {'Content-Type': 'application/x-www-form-urlencoded'}}).then(r => r.status)""",
+                               [page.url.split("?")[0], late])
+        assert status == 409
+        stored = live_server.stored(link)
+        assert stored.answers["q_fix_first"] == "Payouts, and the portal search" and stored.page == "programs"
+    finally:
+        context.close()

@@ -8,7 +8,7 @@ from app import app
 from tests.builders import given_open_wave, make_partner, token_of
 
 ROOT = Path(__file__).resolve().parents[2]
-BUDGET_BYTES = 40_000  # measured ~27 KB for the 15-question demo survey (about 5.5 KB gzipped)
+BUDGET_BYTES = 44_000  # measured 39.9-40.5 KB for the 15-question demo survey in en/es/ja/de (9.0-9.5 KB gzipped)
 
 
 def test_demo_form_weighs_less_than_the_budget_in_every_language(moto_table, tokens, app_env):

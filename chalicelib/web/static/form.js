@@ -128,24 +128,34 @@
   // without JavaScript. Nothing else to do here.
   // Autosave: the page's answers are saved while the partner types (debounced) and when the page
   // is left, as "save and finish later" does. A submitted response changes only on "Update".
-  var body = function () {
+  // An autosave names the version it builds on (_base): a late one never undoes a newer save (409).
+  var body = function (leaving) {
     var data = new window.FormData(form);
     data.set("_action", "autosave");
+    if (leaving) { data.delete("_base"); }  // the newest words: applies even past one in flight
     return new window.URLSearchParams(data).toString();
   };
-  var timer = null, dirty = false;
+  var timer = null, dirty = false, base = document.getElementById("base-version");
+  var inFlight = false;  // one at a time: the next builds on the version this one returns
   var save = function (leaving) {
     if (!dirty || form.getAttribute("data-submitted")) { return; }
+    if (inFlight && !leaving) { return; }  // saved again when the one in flight comes back
     dirty = false;
-    var text = body();
+    var text = body(leaving);
     if (leaving && navigator.sendBeacon) {
       navigator.sendBeacon(form.action, new window.Blob([text], {type: "application/x-www-form-urlencoded"}));
       return;
     }
     if (window.fetch) {
+      inFlight = true;
       window.fetch(form.action, {method: "POST", body: text, credentials: "omit", referrerPolicy: "no-referrer",
                                  headers: {"Content-Type": "application/x-www-form-urlencoded"}})
-        .catch(function () { dirty = true; });
+        .then(function (response) {
+          var version = response.headers.get("X-Pulse-Version");
+          if (version && base) { base.value = version; }
+        })
+        .catch(function () { dirty = true; })
+        .then(function () { inFlight = false; if (dirty) { later(); } });
     }
   };
   var later = function () {
