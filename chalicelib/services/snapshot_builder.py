@@ -8,7 +8,8 @@ inside the functions, never on the request path. The snapshot has these parts:
   of each scope a viewer may hold, so a scoped viewer's numbers come from its scope only.
 - ``comments``: one record per comment with segment attributes, sentiment label, themes and
   correction marks; ``comment_summary:<scope>``: sentiment mix and theme counts per tier and
-  region, cells under the comment threshold suppressed.
+  region, cells and themes under the comment or partner threshold suppressed, planned jointly
+  over every scope (``analysis.summary_disclosure``).
 - ``report``: what the leadership report adds to ``scorecard:all`` (``report_part``): top themes
   per tier with examples, revenue coverage, the survey title. The report renders from this
   snapshot, so its figures are the dashboard's, the API's, the CLI's and the exports'.
@@ -142,10 +143,13 @@ def is_strongly_negative(record: dict) -> bool:
     return probability is not None and probability >= STRONGLY_NEGATIVE_PROBABILITY
 
 
-def comment_summary(records: list[dict], threshold: int) -> dict:
-    """Sentiment mix and top themes per tier and per region; small cells suppressed.
+def comment_summary(records: list[dict], threshold: int, min_partners: int = 1) -> dict:
+    """Sentiment mix and top themes per tier and per region; a cell or theme with fewer than
+    ``threshold`` comments or ``min_partners`` distinct partners is suppressed.
 
-    ``records``: comment records, or comment counts (``wave_state``) carrying a ``count``."""
+    ``records``: comment records, or comment counts (``wave_state``) carrying a ``count``; both carry
+    ``partner_id``. Each view is safe alone; ``analysis.summary_disclosure.plan`` makes all views
+    safe together."""
     out = {}
     for dimension in SUMMARY_DIMENSIONS:
         groups: dict[str, list[dict]] = {}
@@ -155,22 +159,23 @@ def comment_summary(records: list[dict], threshold: int) -> dict:
         for value in sorted(groups):
             part = groups[value]
             size = sum(r.get("count", 1) for r in part)
-            if size < threshold:
+            if size < threshold or len({r.get("partner_id") for r in part}) < min_partners:
                 cells.append({"segment": value, "comments": MARKER, "suppressed": True})
                 continue
-            labels, themes = Counter(), Counter()
+            labels, themes, partners = Counter(), Counter(), {}
             for r in part:
                 labels[r["label"]] += r.get("count", 1)
                 for t in r["themes"]:
                     themes[t] += r.get("count", 1)
+                    partners.setdefault(t, set()).add(r.get("partner_id"))
             theme_sentiment = {}
-            for theme, count in sorted(themes.items(), key=lambda kv: -kv[1])[:8]:
+            for theme, count in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
                 mix = Counter()
                 for r in part:
                     if theme in r["themes"]:
                         mix[r["label"]] += r.get("count", 1)
-                theme_sentiment[theme] = {"count": count, "labels": dict(mix)} if count >= threshold \
-                    else MARKER
+                theme_sentiment[theme] = {"count": count, "labels": dict(mix)} \
+                    if count >= threshold and len(partners[theme]) >= min_partners else MARKER
             cells.append({"segment": value, "comments": size, "suppressed": False,
                           "labels": {k: labels.get(k, 0) for k in ("positive", "neutral", "negative")}
                           | {k: v for k, v in labels.items() if k not in ("positive", "neutral", "negative")},

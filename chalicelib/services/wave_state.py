@@ -3,9 +3,9 @@
 The state lives in the results snapshot as parts (``chalicelib/storage/snapshots.py``):
 
 - ``state``: the atom tables (``analysis.atoms``: respondents summed per partner and attributes)
-  of the wave and of its previous wave, invitation atoms, comment counts per tier, region, label
-  and themes, the drivers per scope of the last full build, and the bucket count. Its size grows
-  with partners and segments, not with responses.
+  of the wave and of its previous wave, invitation atoms, comment counts per tier, region, label,
+  themes and partner (for the partner threshold), the drivers per scope of the last full build,
+  and the bucket count. Its size grows with partners and segments, not with responses.
 - ``bucket:NNN``: the responses of one bucket (a hash of the invitation id): each response's
   contribution to the atoms with its version, and its comment records. The explorer reads
   comments from here.
@@ -23,7 +23,7 @@ import hashlib
 import math
 from collections import Counter
 
-SCHEMA = "pulse.wave-state/1"
+SCHEMA = "pulse.wave-state/2"  # 2: comment counts carry the partner id
 STATE_PART = "state"
 BUCKET_PREFIX = "bucket:"
 BUCKET_RESPONSES = 1_000  # responses per bucket the bucket count aims at
@@ -69,12 +69,25 @@ def comment_records(parts: dict[str, object]) -> list[dict]:
 
 
 def _comment_key(record: dict) -> tuple:
-    return (record.get("tier"), record.get("region"), record["label"], tuple(record.get("themes") or ()))
+    return (record.get("tier"), record.get("region"), record["label"], tuple(record.get("themes") or ()),
+            record.get("partner_id"))
 
 
 def comment_counts(records) -> Counter:
-    """Comments per (tier, region, label, themes): all a comment summary needs."""
+    """Comments per (tier, region, label, themes, partner): all a comment summary needs, the
+    distinct partners of each cell and theme included."""
     return Counter(_comment_key(r) for r in records)
+
+
+def _count_rows(counts: Counter) -> list[list]:
+    """The state's ``comments``: [tier, region, label, [themes], partner id, count] rows."""
+    return [[*k[:3], list(k[3]), k[4], n] for k, n in sorted(counts.items(), key=repr) if n > 0]
+
+
+def comment_count_records(state: dict) -> list[dict]:
+    """The state's comment counts as records a comment summary reads (each with a ``count``)."""
+    return [{"tier": t, "region": r, "label": lab, "themes": list(th), "partner_id": p, "count": n}
+            for t, r, lab, th, p, n in state["comments"]]
 
 
 def full_state(wave_id: str, survey, specs, nps_id, entries: dict[str, dict], comments: list[dict], invitations,
@@ -105,7 +118,7 @@ def full_state(wave_id: str, survey, specs, nps_id, entries: dict[str, dict], co
             "wave_id": previous["wave_id"], "atoms": to_records(previous["atoms"]),
             "invitations": None if previous["invitations"] is None
             else to_records(invitation_atoms(previous["invitations"]))},
-        "comments": [[*k[:3], list(k[3]), n] for k, n in sorted(comment_counts(comments).items(), key=repr)],
+        "comments": _count_rows(comment_counts(comments)),
         "drivers": drivers, "full_build": built_at,
     }
     return state, buckets
@@ -123,7 +136,7 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
 
     names = stat_names(specs, nps_id)
     removed, added, touched, changed = [], [], set(), 0
-    counts = Counter({(t, r, lab, tuple(th)): n for t, r, lab, th, n in state["comments"]})
+    counts = Counter({(t, r, lab, tuple(th), p): n for t, r, lab, th, p, n in state["comments"]})
     for inv, entry in entries.items():
         name = bucket_of(inv, state["buckets"])
         bucket = buckets.setdefault(name, {"responses": {}, "comments": []})
@@ -153,7 +166,7 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
                       from_records({"columns": columns, "rows": removed}),
                       from_records({"columns": columns, "rows": added}), names)
         state["atoms"] = to_records(atoms)
-        state["comments"] = [[*k[:3], list(k[3]), n] for k, n in sorted(counts.items(), key=repr) if n > 0]
+        state["comments"] = _count_rows(counts)
     return changed, touched
 
 
@@ -190,22 +203,24 @@ def _scoped(wave, scope):
 def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, catalogue: dict,
                   summarise) -> dict[str, object]:
     """The published parts of a state: ``scorecard:<scope>`` and ``comment_summary:<scope>`` for the
-    whole wave and every scope, planned jointly (``analysis.disclosure``): nothing one view shows
-    combines with another to give a value either withholds. ``summarise(records, threshold)``: the
-    comment summary (records may carry a ``count``)."""
+    whole wave and every scope, planned jointly (``analysis.disclosure``, and for the summaries
+    ``analysis.summary_disclosure``): nothing one view shows combines with another to give a value
+    either withholds. ``summarise(records, threshold, min_partners)``: the comment summary of one
+    view (records may carry a ``count``)."""
     from datetime import UTC, datetime
 
     from analysis.atoms import KEY_COLUMNS
     from analysis.disclosure import View, plan_jointly
     from analysis.scorecard import build_scorecard
+    from analysis.summary_disclosure import CommentAtoms, summary_views
+    from analysis.summary_disclosure import plan as plan_summaries
 
     from .release import PENDING_PART, maybe_release
 
     current = _wave_data(state["wave_id"], state["atoms"], state["invitations"], meta)
     previous = state.get("previous")
     before = _wave_data(previous["wave_id"], previous["atoms"], previous["invitations"]) if previous else None
-    comment_atoms = [{"tier": t, "region": r, "label": lab, "themes": list(th), "count": n}
-                     for t, r, lab, th, n in state["comments"]]
+    comment_atoms = comment_count_records(state)
     previous_plan = _previous_plan(previous, before, specs, breakdowns, thresholds) if before is not None else None
     parts: dict[str, object] = {}
     views = []
@@ -220,8 +235,9 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
         parts[f"scorecard:{name}"] = doc
         views.append(View(name, doc, (scope.dimension, scope.value) if scope else None))
         scoped = [c for c in comment_atoms if scope is None or scope.admits(c)]
-        parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments)
+        parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments, thresholds.partners)
     plan_jointly(views, current.atoms, thresholds.scores, thresholds.partners, previous=previous_plan)
+    plan_summaries(summary_views(parts), CommentAtoms(comment_atoms), thresholds.comments, thresholds.partners)
     maybe_release(state, parts, views, thresholds.changes or thresholds.scores,
                   datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)])
     parts[PENDING_PART] = sorted(state.get("pending") or {})
