@@ -33,12 +33,18 @@ COMMENTS = "comments"  # the status name of every comment-summary value
 DIMENSIONS = ("tier", "region")
 UNKNOWN = "(unknown)"
 MARKER = "suppressed"
+TOP_THEMES = 8  # themes a summary cell lists (``snapshot_builder.comment_summary``)
 
 
 class CommentAtoms:
-    """Comments per class (tier, region, label, theme set), with each class's partners."""
+    """Comments per class (tier, region, label, theme set), with each class's partners.
 
-    def __init__(self, records):
+    ``lattice``: besides the classes that hold comments, every (cell, label, theme set) of a cell
+    and a profile that occur in the wave, with no comments: a reader does not know which of them
+    are empty unless a published zero says so (``implied_zeros``). Without it, the reader is
+    assumed to know which classes are empty (stricter)."""
+
+    def __init__(self, records, lattice: bool = False):
         counts: dict[tuple, int] = defaultdict(int)
         partners: dict[tuple, set] = defaultdict(set)
         for record in records:
@@ -46,9 +52,14 @@ class CommentAtoms:
                    tuple(sorted(record.get("themes") or ())))
             counts[key] += int(record.get("count", 1))
             partners[key].add(record.get("partner_id"))
-        self.classes = sorted(k for k, n in counts.items() if n > 0)
-        self.counts = np.array([counts[k] for k in self.classes], dtype=float)
-        self.partners = [frozenset(partners[k]) for k in self.classes]
+        live = {k for k, n in counts.items() if n > 0}
+        if lattice:
+            cells, profiles = {k[:2] for k in live}, {k[2:] for k in live}
+            live |= {c + p for c in cells for p in profiles}
+        self.lattice = lattice
+        self.classes = sorted(live)
+        self.counts = np.array([counts.get(k, 0) for k in self.classes], dtype=float)
+        self.partners = [frozenset(partners.get(k, ())) for k in self.classes]
         self._masks: dict[tuple, np.ndarray] = {}
 
     def _pair(self, dim: str, value: str) -> np.ndarray:
@@ -74,7 +85,7 @@ class CommentAtoms:
     def values(self, segment: Key) -> list[Key]:
         """Every value key of a segment with at least one comment: the count, each label, each theme
         and each theme x label."""
-        inside = [c for c, m in zip(self.classes, self.of(segment), strict=True) if m]
+        inside = [c for c, m, n in zip(self.classes, self.of(segment), self.counts, strict=True) if m and n > 0]
         keys = {segment}
         for _, _, label, themes in inside:
             keys.add(segment + (("label", label),))
@@ -97,13 +108,15 @@ def unit_of(key: Key) -> tuple:
 
 
 class _SummaryClosure(_Closure):
-    """``disclosure._Closure`` over comment classes instead of respondent atoms."""
+    """``disclosure._Closure`` over comment classes instead of respondent atoms; ``unknown``: the
+    classes a reader cannot rule out (the others are known to be empty)."""
 
-    def __init__(self, atoms: CommentAtoms, published: list[Key], withheld: list[Key]):
+    def __init__(self, atoms: CommentAtoms, published: list[Key], withheld: list[Key], unknown: np.ndarray):
         self.atoms = atoms
+        self.unknown = unknown
         keys = sorted(set(published) | set(withheld), key=repr)
         self.index = {k: i for i, k in enumerate(keys)}
-        self.class_rows = np.array([atoms.of(k) for k in keys], dtype=np.float64).reshape(
+        self.class_rows = np.array([atoms.of(k) & unknown for k in keys], dtype=np.float64).reshape(
             len(keys), len(atoms.classes))
         self.published = list(published)
         self.row_keys = list(published)
@@ -113,6 +126,38 @@ class _SummaryClosure(_Closure):
 
     def size(self, vector: np.ndarray) -> tuple[int, int]:
         return self.atoms.size(vector > 0.5)
+
+
+def unknown_classes(views, atoms: CommentAtoms) -> np.ndarray:
+    """The classes a reader of ``views`` cannot rule out: those holding comments and, on a lattice,
+    the empty ones no published zero covers (a cell's label shown as 0, a label missing from a
+    shown theme's mix, a theme missing from a cell that lists all its themes, a cell no view lists)."""
+    unknown = atoms.counts > 0
+    if not atoms.lattice:
+        return unknown
+    zero = np.zeros(len(atoms.classes), dtype=bool)
+    listed = np.zeros(len(atoms.classes), dtype=bool)
+    labels = sorted({c[2] for c in atoms.classes})
+    themes = sorted({t for c in atoms.classes for t in c[3]})
+    for scope, doc in views:
+        for dim, cell in _cells(doc):
+            segment = key_of({dim: cell.get("segment")}, scope)
+            listed |= atoms.of(segment)
+            if cell.get("suppressed"):
+                continue
+            shown = cell.get("themes") or {}
+            for label in labels:
+                if (cell.get("labels") or {}).get(label, 0) == 0:
+                    zero |= atoms.of(segment + (("label", label),))
+            for theme in themes:
+                entry = shown.get(theme)
+                if entry is None and len(shown) < TOP_THEMES:
+                    zero |= atoms.of(segment + (("theme", theme),))
+                elif isinstance(entry, dict):
+                    for label in labels:
+                        if (entry.get("labels") or {}).get(label, 0) == 0:
+                            zero |= atoms.of(segment + (("theme", theme), ("label", label)))
+    return unknown | (listed & ~zero)
 
 
 def _cells(doc: dict):
@@ -161,12 +206,8 @@ def audit(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1) -> 
     """Every withheld comment-summary value (or small pair) the union of the views' published values
     determines, and every published cell or theme under the thresholds."""
     published, withheld = collect(views, atoms, threshold, min_partners)
-    return _audit(atoms, published, withheld, threshold, min_partners)
-
-
-def _audit(atoms: CommentAtoms, published: set, withheld: set, threshold: int, min_partners: int) -> list[Finding]:
     published_keys, withheld_keys = sorted(published, key=repr), sorted(withheld, key=repr)
-    closure = _SummaryClosure(atoms, published_keys, withheld_keys)
+    closure = _SummaryClosure(atoms, published_keys, withheld_keys, unknown_classes(views, atoms))
     out = _findings(closure, COMMENTS, withheld_keys, threshold, min_partners)
     for key in published_keys:
         if dict(key).get("label") is not None:
@@ -177,9 +218,10 @@ def _audit(atoms: CommentAtoms, published: set, withheld: set, threshold: int, m
     return out
 
 
-def plan(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1, max_rounds: int = 100) -> set:
+def plan(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1, max_rounds: int = 1000) -> set:
     """Make the views' summaries safe together; masks the documents in place (``mask``) and returns
-    the withheld value keys."""
+    the withheld value keys. Each round repairs one finding per withheld unit (a cell's count before
+    its labels and themes), so that the next round sees what the repair already hid."""
     published, withheld = collect(views, atoms, threshold, min_partners, union_of_withheld=True)
     members = defaultdict(set)
     for key in published | withheld:
@@ -187,24 +229,31 @@ def plan(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1, max_
     for unit in {unit_of(k) for k in withheld}:  # a summary withholds whole cells and whole themes
         withheld |= _unit_keys(unit, members)
     published -= withheld
+    small = {u for u in members if _small(atoms, u, threshold, min_partners)}
+    restored: set = set()
+    unknown = unknown_classes(views, atoms)
     for _ in range(max_rounds):
         published_keys, withheld_keys = sorted(published, key=repr), sorted(withheld, key=repr)
-        closure = _SummaryClosure(atoms, published_keys, withheld_keys)
+        closure = _SummaryClosure(atoms, published_keys, withheld_keys, unknown)
+        back = _restorable(closure, withheld, members, small | restored)
+        if back:  # withheld only to protect others, and determined anyway: publishing adds nothing
+            restored |= {unit_of(k) for k in back}
+            withheld -= back
+            published |= back
+            continue
         findings = _findings(closure, COMMENTS, withheld_keys, threshold, min_partners)
         if not findings:
             break
-        chosen: set = set()
-        weights: dict[tuple, int] = defaultdict(int)  # published values a unit's withholding costs
-        for key in published:
-            segment, theme = unit_of(key)
-            weights[(segment, None)] += 1
-            if theme is not None:
-                weights[(segment, theme)] += 1
-        for finding in findings:
+        chosen, handled = set(), set()
+        weights = _weights(published)
+        for finding in sorted(findings, key=lambda f: (len(f.keys), [len(k) for k in f.keys], repr(f.keys))):
+            if unit_of(finding.keys[0]) in handled:
+                continue
+            handled.add(unit_of(finding.keys[0]))
             target = sum(closure.vector(k) for k in finding.keys)
             units = _swap_units(closure, atoms, target, {u: 0 if u in chosen or (u[0], None) in chosen else w
                                                          for u, w in weights.items()})
-            if units is None:  # no cheap swap: the closure's own separating rows
+            if not units:  # no swap of ours: the closure's own separating rows
                 units = {unit_of(k) for k in _separating_rows(closure, target, set()) if k is not None}
             chosen |= units
         extra = set().union(*(_unit_keys(u, members) for u in chosen)) & published
@@ -217,6 +266,51 @@ def plan(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1, max_
     return withheld
 
 
+def _small(atoms: CommentAtoms, unit: tuple, threshold: int, min_partners: int) -> bool:
+    """A cell or theme under the thresholds (what the plan protects, never publishes)."""
+    segment, theme = unit
+    answers, partners = atoms.size(atoms.of(segment + ((("theme", theme),) if theme else ())))
+    return answers < threshold or partners < min_partners
+
+
+def _restorable(closure: _SummaryClosure, withheld: set, members: dict, keep: set) -> set:
+    """The withheld keys of every unit (not in ``keep``) whose values the published ones all
+    determine: they are known anyway, so they can be shown. A cell's own values (count, labels) come
+    back without its themes; a theme only in a cell shown."""
+    def determined(key) -> bool:
+        vector = closure.vector(key)
+        return not vector.any() or np.linalg.norm(closure.residual(vector)) < 1e-7 * max(1.0, np.linalg.norm(vector))
+
+    out, cores = set(), set()
+    units = {unit_of(k) for k in withheld} - keep
+    for unit in sorted((u for u in units if u[1] is None), key=repr):
+        keys = members[unit] & withheld
+        if keys and all(determined(k) for k in keys):
+            out |= keys
+            cores.add(unit[0])
+    for unit in sorted((u for u in units if u[1] is not None), key=repr):
+        keys = members[unit] & withheld
+        shown = unit[0] in cores or not (members[(unit[0], None)] & withheld)
+        if shown and keys and all(determined(k) for k in keys):
+            out |= keys
+    return out
+
+
+MARGIN_WEIGHT = 2  # a tier or region total is what the whole view shows: hide it last
+
+
+def _weights(published: set) -> dict[tuple, int]:
+    """What withholding each unit costs: its published values (a margin's count double)."""
+    weights: dict[tuple, int] = defaultdict(int)
+    for key in published:
+        segment, theme = unit_of(key)
+        factor = MARGIN_WEIGHT if len(segment) == 1 else 1
+        weights[(segment, None)] += factor
+        if theme is not None:
+            weights[(segment, theme)] += factor
+    return weights
+
+
 def _unit_keys(unit: tuple, members: dict) -> set:
     segment, theme = unit
     if theme is not None:
@@ -224,41 +318,85 @@ def _unit_keys(unit: tuple, members: dict) -> set:
     return {k for (s, _), keys in members.items() if s == segment for k in keys}
 
 
+SOURCES = 12  # comment classes of a target the swaps start from (the largest)
+
+
+def _moves(atoms: CommentAtoms, target: np.ndarray, unknown: np.ndarray) -> set[tuple]:
+    """Candidate swaps, each ((source class, sink class), ...) moving one comment per pair:
+
+    * a comment of the target moved to another class of its cell, or to the class with its label
+      and themes in another cell; or a rectangle of such moves over two tiers and two regions
+      (the cells' counts change, the tier and region margins do not);
+    * a comment of the target's cell given other themes, same label (``L, X -> L, Y``): only the
+      rows of the themes in X or Y but not both change; alone, with the opposite change in another
+      cell of the same tier or region, or as a rectangle of four such changes that leaves every
+      margin's theme counts as they are.
+
+    Only classes a reader cannot rule out (``unknown``) take part."""
+    classes = atoms.classes
+    index = {c: i for i, c in enumerate(classes) if unknown[i]}
+    tiers = sorted({c[0] for c in classes})
+    regions = sorted({c[1] for c in classes})
+    profiles: dict[tuple, set] = defaultdict(set)  # (tier, region, label) -> theme sets present
+    for tier, region, label, themes in index:
+        profiles[(tier, region, label)].add(themes)
+    sources = [a for a in np.flatnonzero(target > 0.5) if atoms.counts[a] > 0]
+    sources = sorted(sources, key=lambda a: (-atoms.counts[a], a))[:SOURCES]
+    moves: set[tuple] = set()
+    for a in sources:
+        tier, region, label, themes = classes[a]
+        others = [(t, r) for t in tiers for r in regions if (t, r) != (tier, region)]
+        for c, b in index.items():
+            if target[b] <= 0.5 and ((c[0], c[1]) == (tier, region) or c[2:] == (label, themes)):
+                moves.add(((a, b),))
+        for t2, r2 in others:
+            if t2 != tier and r2 != region:
+                b, c = index.get((tier, r2, label, themes)), index.get((t2, r2, label, themes))
+                d = index.get((t2, region, label, themes))
+                if b is not None and c is not None and d is not None:
+                    moves.add(((a, b), (c, d)))
+        for other in profiles[(tier, region, label)] - {themes}:
+            own = (a, index[(tier, region, label, other)])
+            for t2, r2 in others:  # the opposite change (other -> themes) in other cells
+                if t2 == tier or r2 == region:
+                    line = _retag(index, (t2, r2, label), other, themes)
+                    if line is not None:
+                        moves.add((own, line))
+                    continue
+                b = _retag(index, (tier, r2, label), other, themes)
+                d = _retag(index, (t2, region, label), other, themes)
+                c = _retag(index, (t2, r2, label), themes, other)
+                if b is not None and c is not None and d is not None:
+                    moves.add((own, b, c, d))
+    return moves
+
+
+def _retag(index: dict, cell: tuple, source: tuple, sink: tuple) -> tuple[int, int] | None:
+    """(source class, sink class) of one comment of ``cell`` (tier, region, label) given other
+    themes, when the cell has both classes."""
+    pair = index.get((*cell, source)), index.get((*cell, sink))
+    return None if None in pair else pair
+
+
 def _swap_units(closure: _SummaryClosure, atoms: CommentAtoms, target: np.ndarray, weights: dict) -> set | None:
-    """The cheapest set of units (``weights``: published rows a unit still has, 0 when already
-    chosen) whose withholding hides a swap that changes ``target``: one comment moved from a class
-    inside it to a class in the same cell or with the same label and themes elsewhere, or a
-    rectangle of two such moves that keeps the tier and region margins. None when there is none."""
+    """The cheapest set of units (``weights``: published values a unit still has, 0 when already
+    chosen) whose withholding hides a swap (``_moves``) that changes ``target``; None when none does."""
     rows = closure.rows
     if rows.shape[0] == 0:
         return None
-    classes = atoms.classes
     unit_index: dict[tuple, int] = {}
     row_unit = np.array([unit_index.setdefault(unit_of(k), len(unit_index)) for k in closure.row_keys])
     units = list(unit_index)
     weight = np.array([weights.get(u, 0) for u in units], dtype=float)
-    by_profile: dict[tuple, dict[tuple, int]] = defaultdict(dict)
-    by_cell: dict[tuple, list[int]] = defaultdict(list)
-    for i, (tier, region, label, themes) in enumerate(classes):
-        by_profile[(label, themes)][(tier, region)] = i
-        by_cell[(tier, region)].append(i)
     best, best_cost = None, None
-    for a in np.flatnonzero(target > 0.5):
-        tier, region, label, themes = classes[a]
-        same = by_profile[(label, themes)]
-        moves = [((a, b),) for b in by_cell[(tier, region)] + list(same.values()) if target[b] <= 0.5]
-        for (t2, r2), c in same.items():  # rectangle: a -> (tier, r2), c = (t2, r2) -> (t2, region)
-            b, d = same.get((tier, r2)), same.get((t2, region))
-            if t2 != tier and r2 != region and b is not None and d is not None:
-                moves.append(((a, b), (c, d)))
-        for move in moves:
-            change = sum(rows[:, sink] - rows[:, source] for source, sink in move)
-            if abs(sum(target[sink] - target[source] for source, sink in move)) < 0.5:
-                continue
-            changed = np.unique(row_unit[np.abs(change) > 0.5])
-            cost = weight[changed].sum()
-            if best_cost is None or cost < best_cost:
-                best, best_cost = {units[i] for i in changed}, cost
+    for move in sorted(_moves(atoms, target, closure.unknown)):
+        if abs(sum(target[sink] - target[source] for source, sink in move)) < 0.5:
+            continue
+        change = sum(rows[:, sink] - rows[:, source] for source, sink in move)
+        changed = np.unique(row_unit[np.abs(change) > 0.5])
+        cost = weight[changed].sum()
+        if best_cost is None or cost < best_cost:
+            best, best_cost = {units[i] for i in changed}, cost
     return best
 
 

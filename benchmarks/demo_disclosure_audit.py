@@ -6,7 +6,14 @@ linear-closure audit (``analysis.disclosure.audit``) twice: on the views as each
 alone (the behaviour before the joint plan) and after ``plan_jointly``. Also counts zero-width
 intervals and published values (what protection costs). A count, not a timing.
 
-Usage: .venv/bin/python benchmarks/demo_disclosure_audit.py
+The comment summaries (``comment_summary:<scope>``: comments, label and theme counts per tier and
+region of every view) get the same audit (``analysis.summary_disclosure``) at the same thresholds
+as comment thresholds: before (each view suppressed alone on the number of comments, as before
+issue 21's summary plan), with the partner threshold alone, and planned jointly; and the share of
+summary cells and theme counts each role still reads (admin and analyst read the whole-wave view,
+a scoped viewer its scope's view), before and after.
+
+Usage: .venv/bin/python benchmarks/demo_disclosure_audit.py [--comments-only]
 """
 from __future__ import annotations
 
@@ -56,6 +63,64 @@ def zero_width(value) -> int:
     return 0
 
 
+def summary_views(records, threshold, partners, complement=True):
+    """(scope, summary) of the whole wave and every tier and region scope, each built alone
+    (``complement``: each with its own complementary suppression, as before the joint plan)."""
+    from chalicelib.services.snapshot_builder import comment_summary
+
+    out = [(None, comment_summary(records, threshold, partners, complement))]
+    for dim in ("region", "tier"):
+        for value in sorted({r[dim] for r in records if r.get(dim)}):
+            out.append(((dim, value), comment_summary([r for r in records if r.get(dim) == value], threshold,
+                                                      partners, complement)))
+    return out
+
+
+def readable(views, full_views) -> dict:
+    """{reader: (cells read, cells, theme counts read, theme counts)}: the whole view (admin,
+    analyst) and the scoped views together (viewers); the denominators are the unsuppressed views."""
+    out = {}
+    for (scope, doc), (_, full) in zip(views, full_views, strict=True):
+        reader = "admin/analyst (all)" if scope is None else "scoped viewers"
+        counts = out.setdefault(reader, [0, 0, 0, 0])
+        for dim in ("tier", "region"):
+            shown = {c["segment"]: c for c in doc[dim]}
+            for cell in full[dim]:
+                counts[1] += 1
+                counts[3] += len(cell["themes"])
+                mine = shown[cell["segment"]]
+                if not mine["suppressed"]:
+                    counts[0] += 1
+                    counts[2] += sum(isinstance(mine["themes"].get(t), dict) for t in cell["themes"])
+    return out
+
+
+def comment_summaries(waves: dict, thresholds=(5, 10, 20), partners=3) -> None:
+    """Print the comment-summary audit and readable shares (``waves``: {wave id: comment records})."""
+    from analysis.summary_disclosure import CommentAtoms, audit, plan
+
+    def share(a, b):
+        return f"{a}/{b} ({100 * a / max(b, 1):.0f} %)"
+
+    for wave_id, records in waves.items():
+        atoms = CommentAtoms(records)
+        full = summary_views(records, 0, 1)
+        print(f"comment summaries of {wave_id}: {len(records)} comments, {len(full)} views")
+        for threshold in thresholds:
+            before = summary_views(records, threshold, 1)
+            alone = summary_views(records, threshold, partners)
+            joint = summary_views(records, threshold, partners, complement=False)
+            plan(joint, atoms, threshold, partners)
+            found = [len(audit(v, atoms, threshold, partners)) for v in (before, alone, joint)]
+            print(f"  threshold {threshold:>2} comments, {partners} partners: determinable or under-threshold "
+                  f"values: before {found[0]}, partner threshold per view {found[1]}, planned jointly {found[2]}")
+            shares_before, shares_after = readable(before, full), readable(joint, full)
+            for reader in shares_before:
+                b, a = shares_before[reader], shares_after[reader]
+                print(f"    {reader}: cells {share(b[0], b[1])} -> {share(a[0], a[1])}; "
+                      f"theme counts {share(b[2], b[3])} -> {share(a[2], a[3])}")
+
+
 def main() -> None:
     import boto3
     from moto import mock_aws
@@ -75,8 +140,15 @@ def main() -> None:
         repos = make_repositories(table)
         seed_demo(repos, InvitationTokens("x" * 32), "http://127.0.0.1:8000", Path(tmp) / "l.txt", now=now)
         partners = repos.partners.all()
-        current, specs, _, _ = load_wave_data(repos, CURRENT_WAVE, partners)
-        previous = load_wave_data(repos, PREVIOUS_WAVE, partners)[0]
+        current, specs, survey, responses = load_wave_data(repos, CURRENT_WAVE, partners)
+        previous, _, previous_survey, previous_responses = load_wave_data(repos, PREVIOUS_WAVE, partners)
+        from chalicelib.services.snapshot_builder import score_comments
+
+        comments = {CURRENT_WAVE: score_comments(responses, survey, {}),
+                    PREVIOUS_WAVE: score_comments(previous_responses, previous_survey, {})}
+    comment_summaries(comments)
+    if "--comments-only" in sys.argv:
+        return
     specs = [s for s in specs if s.type != "text"]
     nps_id = next(s.id for s in specs if s.type == "nps")
     atoms, previous_atoms = wave_atoms(current, specs, nps_id), wave_atoms(previous, specs, nps_id)

@@ -143,13 +143,14 @@ def is_strongly_negative(record: dict) -> bool:
     return probability is not None and probability >= STRONGLY_NEGATIVE_PROBABILITY
 
 
-def comment_summary(records: list[dict], threshold: int, min_partners: int = 1) -> dict:
+def comment_summary(records: list[dict], threshold: int, min_partners: int = 1, complement: bool = True) -> dict:
     """Sentiment mix and top themes per tier and per region; a cell or theme with fewer than
     ``threshold`` comments or ``min_partners`` distinct partners is suppressed.
 
     ``records``: comment records, or comment counts (``wave_state``) carrying a ``count``; both carry
-    ``partner_id``. Each view is safe alone; ``analysis.summary_disclosure.plan`` makes all views
-    safe together."""
+    ``partner_id``. ``complement``: also withhold the smallest other cell of a dimension with one
+    suppressed cell (a view alone); the snapshot leaves that to the joint plan over every view
+    (``analysis.summary_disclosure.plan``), which withholds only what the union of views needs."""
     out = {}
     for dimension in SUMMARY_DIMENSIONS:
         groups: dict[str, list[dict]] = {}
@@ -183,10 +184,11 @@ def comment_summary(records: list[dict], threshold: int, min_partners: int = 1) 
         # complementary suppression: one hidden cell could be recovered from the total
         hidden = [c for c in cells if c["suppressed"]]
         shown = [c for c in cells if not c["suppressed"]]
-        if len(hidden) == 1 and shown:
+        if complement and len(hidden) == 1 and shown:
             smallest = min(shown, key=lambda c: c["comments"])
+            segment = smallest["segment"]
             smallest.clear()
-            smallest.update({"segment": smallest.get("segment"), "comments": MARKER, "suppressed": True})
+            smallest.update({"segment": segment, "comments": MARKER, "suppressed": True})
         out[dimension] = cells
     return out
 

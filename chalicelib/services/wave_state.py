@@ -205,8 +205,8 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
     """The published parts of a state: ``scorecard:<scope>`` and ``comment_summary:<scope>`` for the
     whole wave and every scope, planned jointly (``analysis.disclosure``, and for the summaries
     ``analysis.summary_disclosure``): nothing one view shows combines with another to give a value
-    either withholds. ``summarise(records, threshold, min_partners)``: the comment summary of one
-    view (records may carry a ``count``)."""
+    either withholds. ``summarise(records, threshold, min_partners, complement)``: the comment
+    summary of one view (records may carry a ``count``), its complements left to the joint plan."""
     from datetime import UTC, datetime
 
     from analysis.atoms import KEY_COLUMNS
@@ -235,9 +235,10 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
         parts[f"scorecard:{name}"] = doc
         views.append(View(name, doc, (scope.dimension, scope.value) if scope else None))
         scoped = [c for c in comment_atoms if scope is None or scope.admits(c)]
-        parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments, thresholds.partners)
+        parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments, thresholds.partners, complement=False)
     plan_jointly(views, current.atoms, thresholds.scores, thresholds.partners, previous=previous_plan)
-    plan_summaries(summary_views(parts), CommentAtoms(comment_atoms), thresholds.comments, thresholds.partners)
+    plan_summaries(summary_views(parts), CommentAtoms(comment_atoms, lattice=True), thresholds.comments,
+                   thresholds.partners)
     maybe_release(state, parts, views, thresholds.changes or thresholds.scores,
                   datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)])
     parts[PENDING_PART] = sorted(state.get("pending") or {})
