@@ -21,6 +21,7 @@ import copy
 import os
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -95,30 +96,39 @@ def readable(views, full_views) -> dict:
     return out
 
 
-def comment_summaries(waves: dict, thresholds=(5, 10, 20), partners=3) -> None:
-    """Print the comment-summary audit and readable shares (``waves``: {wave id: comment records})."""
+def comment_summaries(waves: dict, thresholds=(5, 8, 10, 20), partners=3) -> None:
+    """Print the comment-summary audit and readable shares (``waves``: {wave id: comment records}).
+
+    The audit's reader knows the published values and the zeros they imply (the lattice model the
+    snapshot plans with); "stricter" also gives the reader which label x theme-set classes each
+    cell lacks (not published), counted for the record."""
     from analysis.summary_disclosure import CommentAtoms, audit, plan
 
     def share(a, b):
         return f"{a}/{b} ({100 * a / max(b, 1):.0f} %)"
 
     for wave_id, records in waves.items():
-        atoms = CommentAtoms(records)
+        atoms, strict = CommentAtoms(records, lattice=True), CommentAtoms(records)
         full = summary_views(records, 0, 1)
         print(f"comment summaries of {wave_id}: {len(records)} comments, {len(full)} views")
         for threshold in thresholds:
             before = summary_views(records, threshold, 1)
             alone = summary_views(records, threshold, partners)
             joint = summary_views(records, threshold, partners, complement=False)
+            started = time.perf_counter()
             plan(joint, atoms, threshold, partners)
+            seconds = time.perf_counter() - started
             found = [len(audit(v, atoms, threshold, partners)) for v in (before, alone, joint)]
-            print(f"  threshold {threshold:>2} comments, {partners} partners: determinable or under-threshold "
-                  f"values: before {found[0]}, partner threshold per view {found[1]}, planned jointly {found[2]}")
-            shares_before, shares_after = readable(before, full), readable(joint, full)
-            for reader in shares_before:
-                b, a = shares_before[reader], shares_after[reader]
-                print(f"    {reader}: cells {share(b[0], b[1])} -> {share(a[0], a[1])}; "
-                      f"theme counts {share(b[2], b[3])} -> {share(a[2], a[3])}")
+            stricter = [f for f in audit(joint, strict, threshold, partners)]
+            print(f"  threshold {threshold:>2} comments, {partners} partners: withheld values determinable (or "
+                  f"published under the thresholds): before {found[0]}, partner threshold per view {found[1]}, "
+                  f"planned jointly {found[2]} (plan {seconds:.1f} s; stricter reader model: {len(stricter)})")
+            shares = [readable(v, full) for v in (before, alone, joint)]
+            for reader in shares[0]:
+                b, m, a = (x[reader] for x in shares)
+                print(f"    {reader}: cells {share(b[0], b[1])} before, {share(m[0], m[1])} partner threshold alone, "
+                      f"{share(a[0], a[1])} joint; theme counts {share(b[2], b[3])}, {share(m[2], m[3])}, "
+                      f"{share(a[2], a[3])}")
 
 
 def main() -> None:

@@ -93,7 +93,8 @@ def audit_disclosure(wave_id: str) -> None:
 
     Takes every view (the whole wave and each scope) as stored, recounts the groups from the stored
     responses and runs a linear closure over all published values, for the wave and its previous
-    wave. Exits 1 when a withheld value is determined."""
+    wave; the same over every view's comment summary (comment, label and theme counts). Exits 1
+    when a withheld value is determined."""
     from chalicelib import wiring
     from chalicelib.services.disclosure_audit import audit_wave
     from chalicelib.services.snapshot_builder import Thresholds
@@ -106,6 +107,13 @@ def audit_disclosure(wave_id: str) -> None:
         click.echo(f"{wave['wave']}: {len(wave['views'])} views, {wave['published']} published and "
                    f"{wave['withheld']} withheld values (segment x statistic), "
                    f"{len(wave['findings'])} determinable")
+        for finding in wave["findings"]:
+            click.echo(f"  {finding}")
+        total += len(wave["findings"])
+    for wave in result.get("comment_summaries", []):
+        click.echo(f"{wave['wave']} comment summaries: {len(wave['views'])} views, {wave['published']} published "
+                   f"and {wave['withheld']} withheld comment, label and theme counts (threshold "
+                   f"{wave['threshold']} comments), {len(wave['findings'])} determinable")
         for finding in wave["findings"]:
             click.echo(f"  {finding}")
         total += len(wave["findings"])

@@ -1,6 +1,8 @@
 """The disclosure audit of a wave's stored snapshot: every view's scorecard as published, against
 atoms recounted from the stored responses (``analysis.disclosure.audit``), for the wave and for
-its previous wave (whose values the comparisons publish as well)."""
+its previous wave (whose values the comparisons publish as well); and every view's comment summary
+as published, against the snapshot's comment records counted again
+(``analysis.summary_disclosure.audit``)."""
 from __future__ import annotations
 
 
@@ -51,4 +53,34 @@ def audit_wave(repos, store, wave_id: str, thresholds) -> dict:
                     "withheld": sum(len(k) for k in items.withheld.values()),
                     "published": sum(len(k) for k in items.published.values()),
                     "findings": [f.describe() for f in findings]})
-    return {"threshold": thresholds.scores, "min_partners": thresholds.partners, "waves": out}
+    return {"threshold": thresholds.scores, "min_partners": thresholds.partners, "waves": out,
+            "comment_summaries": [audit_summaries(store, w, thresholds) for w in [c[0] for c in checks]
+                                  if _has_summaries(store, w)]}
+
+
+def _has_summaries(store, wave_id: str) -> bool:
+    from .results import SnapshotMissing, snapshot_info
+
+    try:
+        return any(n.startswith("comment_summary:") for n in snapshot_info(store, wave_id).get("parts", {}))
+    except SnapshotMissing:
+        return False
+
+
+def audit_summaries(store, wave_id: str, thresholds) -> dict:
+    """Findings over every view's comment summary of a wave's snapshot:
+    ``{wave, views, published, withheld, findings}`` (values are comment, label and theme counts)."""
+    from analysis.summary_disclosure import CommentAtoms, audit, collect, summary_views
+
+    from .results import _comments, _part, snapshot_info
+
+    pointer = snapshot_info(store, wave_id)
+    parts = {name: _part(store, wave_id, name, pointer) for name in sorted(pointer.get("parts", {}))
+             if name.startswith("comment_summary:")}
+    views = summary_views(parts)
+    atoms = CommentAtoms(_comments(store, wave_id, pointer), lattice=True)
+    published, withheld = collect(views, atoms, thresholds.comments, thresholds.partners)
+    findings = audit(views, atoms, thresholds.comments, thresholds.partners)
+    return {"wave": wave_id, "views": [name.split(":", 1)[1] for name in parts], "published": len(published),
+            "withheld": len(withheld), "threshold": thresholds.comments,
+            "findings": [f.describe() for f in findings]}

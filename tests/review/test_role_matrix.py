@@ -82,8 +82,9 @@ def test_followups_exist_only_for_contacts_who_consented(demo):
 
 
 def test_the_disclosure_audit_finds_nothing_any_role_could_combine(demo):
-    """``pulse audit disclosure`` on the demo snapshot: every scope's scorecard (what all viewers
-    together can read), recounted from the stored responses, determines no withheld value."""
+    """``pulse audit disclosure`` on the demo snapshot: every scope's scorecard and comment summary
+    (what all viewers together can read), recounted from the stored responses and comments,
+    determines no withheld value."""
     from click.testing import CliRunner
 
     from pulse_cli.main import cli
@@ -92,6 +93,9 @@ def test_the_disclosure_audit_finds_nothing_any_role_could_combine(demo):
     assert result.exit_code == 0, result.output
     assert "no withheld value can be derived" in result.output
     assert "views" in result.output and " 0 determinable" in result.output
+    # and every view's comment summary (comment, label and theme counts), recounted from the comments
+    summaries = [line for line in result.output.splitlines() if "comment summaries" in line]
+    assert summaries and all(line.endswith(" 0 determinable") for line in summaries), result.output
 
     # (that the audit can say no is tested on generated waves: tests/analysis/test_cross_scope.py)
 
