@@ -122,7 +122,13 @@ class _SummaryClosure(_Closure):
         self.row_keys = list(published)
         self.rows = np.array([self.class_rows[self.index[k]] for k in published]).reshape(
             len(published), len(atoms.classes))
-        self.basis = _row_basis(self.rows)
+        self.columns = np.flatnonzero(unknown)  # the basis over the unknown classes only
+        self.basis = _row_basis(self.rows[:, self.columns])
+
+    def residual(self, vector: np.ndarray) -> np.ndarray:
+        """The part of ``vector`` (over the unknown classes) outside the published rows' span."""
+        part = vector[self.columns]
+        return part if self.basis.shape[0] == 0 else part - self.basis.T @ (self.basis @ part)
 
     def size(self, vector: np.ndarray) -> tuple[int, int]:
         return self.atoms.size(vector > 0.5)
