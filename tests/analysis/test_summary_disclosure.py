@@ -143,3 +143,27 @@ def test_the_union_of_all_summaries_determines_no_withheld_comment_value(cell_si
             for cell in doc[dim]:
                 if cell["suppressed"]:
                     assert set(cell) == {"segment", "comments", "suppressed"}
+
+
+def test_a_small_theme_recovered_across_scopes_is_hidden_and_its_cell_stays_published():
+    """principal's "payouts" count (whole view) minus principal x AMER/EMEA/APJ's (region views)
+    gives principal x LATAM's 2 "payouts" comments, which the LATAM view withholds."""
+    records, n = [], 0
+    for tier in TIERS:
+        for region in REGIONS:
+            for i in range(24):
+                small = tier == "principal" and region == "LATAM"
+                themes = ["payouts"] if (i < 2 if small else i % 2 == 0) else ["portal"]
+                records.append({"tier": tier, "region": region, "label": LABELS[i % 3], "themes": themes,
+                                "partner_id": f"P{n}"})
+                n += 1
+    atoms = CommentAtoms(records, lattice=True)
+    target = (("region", "LATAM"), ("tier", "principal"), ("theme", "payouts"))
+    leaks = audit(_views(records, 8, 3), atoms, 8, 3)
+    assert any(target in f.keys for f in leaks)
+    views = _views(records, 8, 3, complement=False)
+    plan(views, atoms, 8, 3)
+    assert audit(views, atoms, 8, 3) == []
+    cell = _cell(dict(views)[("region", "LATAM")], "tier", "principal")
+    assert cell["comments"] == 24 and cell["themes"]["payouts"] == "suppressed"
+    assert not any(c["suppressed"] for _, doc in views for dim in ("tier", "region") for c in doc[dim])
