@@ -4,22 +4,30 @@ A comment summary (``comment_summary:<scope>``) publishes, per tier cell and per
 view, the number of comments, the count of each sentiment label and, for its top themes, the
 theme's count and label mix. Each of these is a number of comments in a conjunction: the cell's
 segment (a region-scoped view's tier cell is the wave's ``tier=T, region=R``), and optionally a
-label, a theme, or both. So every value is a 0/1 row over the same comment atoms (comments counted
-per tier, region, label, theme set and partner), and the linear closure of ``analysis.disclosure``
-(``_Closure``, ``_findings``, ``_separating_rows``) applies as it is, on one status name
-(``comments``) holding all of them, which also covers the relations between statistics (a cell is
-the sum of its labels, a theme the sum of its mix).
+label, a theme, or both. So every value is a 0/1 row over the same comment classes (tier, region,
+label, theme set; partners kept per class for the partner threshold), and the linear closure of
+``analysis.disclosure`` (``_Closure``, ``_findings``, ``_separating_rows``) applies as it is, on
+one status name (``comments``) holding all of them, which also covers the relations between
+statistics (a cell is the sum of its labels, a theme the sum of its mix).
+
+Reader model (``CommentAtoms(lattice=True)``, what the snapshot uses): the reader knows every
+published value and the zeros they imply; which (cell, label, theme set) classes are empty is not
+published, so every class of a cell and a profile seen in the wave is an unknown unless a published
+zero rules it out (``unknown_classes``). ``lattice=False`` is stricter: the reader also knows which
+classes are empty.
 
 Withheld values: every value of a cell with fewer than ``threshold`` comments or ``min_partners``
 partners, every value of a theme under them, and every theme under them a view leaves out of its
 top list (so what a view omits for space cannot be recovered when small). A theme above both that
 is left out for space is neither published nor protected. The plan withholds in every view what
 any view withholds, then repairs: for each determined value (alone, or a pair under the
-thresholds) it finds a *swap* - moving one comment between atom classes, or a rectangle of two
-moves that keeps both margins (T, R -> T, R' and T', R' -> T', R) - that changes the value, and
-withholds the published rows the swap changes, widened to what a summary can show as withheld (a
-whole cell, or one theme of a cell). After that the swap is invisible in every published value, so
-the value is no longer determined; rounds repeat until the audit finds nothing.
+thresholds) it finds the cheapest *swap* (``_moves``: comments moved between cells or re-tagged
+with other themes, alone or as rectangles that keep the tier and region margins) that changes the
+value, and withholds the published values the swap changes, widened to what a summary can show as
+withheld (a whole cell, or one theme of a cell). After that the swap is invisible in every
+published value, so the value is no longer determined. A value withheld only to protect another
+and determined anyway is shown again (it adds nothing). Rounds repeat until the audit finds
+nothing.
 """
 from __future__ import annotations
 
@@ -263,10 +271,12 @@ def plan(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1, max_
                 units = {unit_of(k) for k in _separating_rows(closure, target, set()) if k is not None}
             chosen |= units
         extra = set().union(*(_unit_keys(u, members) for u in chosen)) & published
-        if not extra:
-            break
+        if not extra:  # last resort (not seen in the tests): withhold everything rather than leak
+            extra = set(published)
         withheld |= extra
         published -= extra
+    else:
+        withheld |= published  # out of rounds: the same last resort
     for scope, doc in views:
         mask(doc, scope, withheld)
     return withheld
