@@ -61,6 +61,12 @@ class DynamoChangeRepository:
                 "GSI1SK": f"{change['effective']}#{change['change_id']}", **change}
         return self.table.put(item, condition="attribute_not_exists(PK)")
 
+    def replace(self, change: dict) -> bool:
+        """Overwrite a stored change (a program file's declaration that was edited)."""
+        item = {"PK": f"CHANGE#{change['change_id']}", "SK": "CHANGE", "type": "change", "GSI1PK": "CHANGES",
+                "GSI1SK": f"{change['effective']}#{change['change_id']}", **change}
+        return self.table.put(item, condition="attribute_exists(PK)")
+
     def get(self, change_id: str) -> dict | None:
         item = self.table.get(f"CHANGE#{change_id}", "CHANGE")
         return _public(item) if item else None
