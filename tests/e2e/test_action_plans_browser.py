@@ -134,3 +134,24 @@ def test_pages_fit_360_px_and_pass_axe(story, review_browser):
             assert axe_violations(page, name) == [], name
     finally:
         context.close()
+
+
+def test_question_trend_marks_a_change_only_for_the_segment_it_affected(story, staff_page):
+    """The EMEA payout change is marked on the incentives trend of EMEA, not on APJ's; the portal
+    relaunch (every partner) is marked on both."""
+    page = staff_page
+    sign_in(page, story)
+    descriptions = {}
+    for region in ("EMEA", "APJ"):
+        page.goto(f"{story.url}/staff/questions?wave={WAVE}&region={region}")
+        chart = page.locator("#qt-q_sat_incentives-t").locator("xpath=..")
+        assert chart.count() == 1, region
+        descriptions[region] = chart.locator("desc").text_content()
+        label = {"EMEA": "Europe, Middle East & Africa", "APJ": "Asia Pacific & Japan"}[region]
+        assert page.locator("#h-t-q_sat_incentives").inner_text().endswith(f"(region {label})")
+        if region == "EMEA":
+            screenshot(page, "question-trend-with-change", publish=True)
+            assert axe_violations(page, "question-trend") == []
+    assert "emea-payout-platform (effective 2025-12-01)" in descriptions["EMEA"]
+    assert "emea-payout-platform" not in descriptions["APJ"]
+    assert "portal-relaunch" in descriptions["EMEA"] and "portal-relaunch" in descriptions["APJ"]
