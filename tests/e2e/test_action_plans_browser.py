@@ -155,3 +155,42 @@ def test_question_trend_marks_a_change_only_for_the_segment_it_affected(story, s
     assert "emea-payout-platform (effective 2025-12-01)" in descriptions["EMEA"]
     assert "emea-payout-platform" not in descriptions["APJ"]
     assert "portal-relaunch" in descriptions["EMEA"] and "portal-relaunch" in descriptions["APJ"]
+
+
+def test_you_said_we_did_previews_counts_and_messages_then_sends_once(story, staff_page):
+    """A done action's button: the preview shows how many contacts hear back and the message per
+    language (no contact list); sending records it, and the button is gone."""
+    from chalicelib.domain.actions import new_action, updated_action
+    from chalicelib.storage.actions import DynamoActionRepository
+    from tests.builders import NOW, make_repositories
+
+    repos = make_repositories(story.table)
+    partners = sorted(repos.partners.all(), key=lambda p: p.partner_id)[:2]
+    action = new_action({"title": "Deal registration answered within a day", "owner": "lead@vendor.example",
+                         "due": "2026-03-01", "finding": {"kind": "driver", "wave_id": "px-2025-h2",
+                                                          "ref": "q_sat_portal", "label": "Deal registration"},
+                         "segments": {"partners": [p.partner_id for p in partners]}}, "lead@vendor.example", NOW,
+                        "act-e2etell01")
+    for status in ("approved", "in_progress", "done"):
+        action = updated_action(action, {"status": status}, "lead@vendor.example", NOW)
+    DynamoActionRepository(story.table).add(action)
+    contacts = sum(len(p.contacts) for p in partners)
+    page = staff_page
+    sign_in(page, story)
+    page.goto(f"{story.url}/staff/actions/act-e2etell01?wave={WAVE}")
+    page.fill("#t-what", "Deal registrations are now answered within one business day.")
+    page.click("#tell-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Tell partners what changed"
+    assert f"Who hears back: {contacts} contact" in page.locator("#audience").inner_text()
+    previews = page.locator(".message-preview")
+    assert previews.count() >= 1
+    assert "Deal registrations are now answered" in previews.first.inner_text()
+    assert "@" not in page.locator("main").inner_text().replace("lead@vendor.example", "")  # nobody listed
+    assert axe_violations(page, "you-said-preview") == []
+    screenshot(page, "you-said-preview", publish=True)
+    page.click("#send-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/staff/actions/act-e2etell01" in page.url
+    assert f"{contacts} contacts" in page.locator("#told").inner_text()
+    assert page.locator("#tell-form").count() == 0  # sent once: no second button
