@@ -12,12 +12,12 @@ BEFORE, AFTER = "w-before", "w-after"
 CHANGE_DAY = (NOW - timedelta(days=100)).date().isoformat()
 
 
-def _answer(repos, links, wave_id, when, rating_of):
+def _answer(repos, links, wave_id, when, rating_of, comment="ok"):
     stamp = iso(when)
     responses = []
     for i, link in enumerate(links):
         partner = link.partner
-        answers = {"q_nps": 9 if i % 3 else 6, "q_comment": "ok", "q_portal": rating_of(partner, i),
+        answers = {"q_nps": 9 if i % 3 else 6, "q_comment": comment, "q_portal": rating_of(partner, i),
                    "q_model": "services", "q_programs": ["proof_of_concept"]}
         responses.append(Response(
             invitation_id=link.invitation.invitation_id, wave_id=wave_id, survey_id="px-test", survey_version=1,
@@ -27,7 +27,7 @@ def _answer(repos, links, wave_id, when, rating_of):
     repos.responses.put_many(responses)
 
 
-def given_two_waves(table, tokens, per_region: int = 8, drop: int = 2):
+def given_two_waves(table, tokens, per_region: int = 8, drop: int = 2, comment: str = "ok"):
     """Repositories with wave BEFORE (opened 200 days ago, closed) and AFTER (open now), answered by
     ``per_region`` EMEA and AMER partners each; the change day lies between the two."""
     from chalicelib.services.catalogue import close_wave, open_wave, publish_survey
@@ -42,10 +42,10 @@ def given_two_waves(table, tokens, per_region: int = 8, drop: int = 2):
     repos.partners.put_many(partners, iso(earlier))
     open_wave(repos, "px-test", BEFORE, iso(earlier + timedelta(days=30)), earlier)
     links = create_invitations(repos, tokens, BEFORE, "http://pulse.test", earlier)
-    _answer(repos, links, BEFORE, earlier + timedelta(days=1), lambda p, i: 4 + i % 2)
+    _answer(repos, links, BEFORE, earlier + timedelta(days=1), lambda p, i: 4 + i % 2, comment)
     close_wave(repos, BEFORE, earlier + timedelta(days=20))
     open_wave(repos, "px-test", AFTER, iso(NOW + timedelta(days=30)), NOW - timedelta(days=1))
     links = create_invitations(repos, tokens, AFTER, "http://pulse.test", NOW - timedelta(days=1))
     _answer(repos, links, AFTER, NOW - timedelta(hours=1),
-            lambda p, i: (4 + i % 2) - (drop if p.region == "EMEA" else 0))
+            lambda p, i: (4 + i % 2) - (drop if p.region == "EMEA" else 0), comment)
     return repos

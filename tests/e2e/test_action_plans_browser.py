@@ -194,3 +194,4 @@ def test_you_said_we_did_previews_counts_and_messages_then_sends_once(story, sta
     assert "/staff/actions/act-e2etell01" in page.url
     assert f"{contacts} contacts" in page.locator("#told").inner_text()
     assert page.locator("#tell-form").count() == 0  # sent once: no second button
+
