@@ -239,8 +239,9 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
             json.dumps({"status": status}))
     hit("POST tell preview", "POST", f"/api/v1/staff/actions/{done['action_id']}/tell", json_headers,
         json.dumps({"what": "The portal was rebuilt."}))
-    hit("POST tell", "POST", f"/api/v1/staff/actions/{done['action_id']}/tell", json_headers,
-        json.dumps({"what": "The portal was rebuilt.", "confirm": True}))
+    told = hit("POST tell", "POST", f"/api/v1/staff/actions/{done['action_id']}/tell", json_headers,
+               json.dumps({"what": "The portal was rebuilt.", "confirm": True}))
+    assert json.loads(told["body"])["sent"] == 6  # the six advanced partners' contacts, by SES under the API role
     for status in ("in_progress", "done"):  # the overdue action, told from the dashboard's button below
         hit(f"PATCH overdue {status}", "PATCH", "/api/v1/staff/actions/act-iam0000001", json_headers,
             json.dumps({"status": status}))
