@@ -194,4 +194,35 @@ def test_you_said_we_did_previews_counts_and_messages_then_sends_once(story, sta
     assert "/staff/actions/act-e2etell01" in page.url
     assert f"{contacts} contacts" in page.locator("#told").inner_text()
     assert page.locator("#tell-form").count() == 0  # sent once: no second button
+    again = page.request.post(f"{story.url}/staff/actions/act-e2etell01/tell", form={
+        "csrf": "x", "what": "again", "confirm": "send"}, max_redirects=0)
+    assert again.status in (403, 409)  # no second send (without the session's CSRF token: refused first)
+
+
+def test_you_said_preview_fits_360_px_and_passes_axe(story, review_browser):
+    from chalicelib.domain.actions import new_action, updated_action
+    from chalicelib.storage.actions import DynamoActionRepository
+    from tests.builders import NOW, make_repositories
+
+    partner = sorted(make_repositories(story.table).partners.all(), key=lambda p: p.partner_id)[2]
+    action = new_action({"title": "Portal search rebuilt", "owner": "lead@vendor.example", "due": "2026-03-01",
+                         "finding": {"kind": "driver", "wave_id": "px-2025-h2", "ref": "q_sat_portal"},
+                         "segments": {"partners": [partner.partner_id]}}, "lead@vendor.example", NOW, "act-e2etell02")
+    for status in ("approved", "in_progress", "done"):
+        action = updated_action(action, {"status": status}, "lead@vendor.example", NOW)
+    DynamoActionRepository(story.table).add(action)
+    context = review_browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=1,
+                                         bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, story)
+        page.goto(f"{story.url}/staff/actions/act-e2etell02?wave={WAVE}")
+        page.fill("#t-what", "Search now finds deals by customer name, partner name or registration number.")
+        page.click("#tell-form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("#audience").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert axe_violations(page, "you-said-preview-360") == []
+    finally:
+        context.close()
 
