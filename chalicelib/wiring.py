@@ -119,6 +119,22 @@ def plan_stores():
     return SimpleNamespace(actions=DynamoActionRepository(t), changes=DynamoChangeRepository(t))
 
 
+def change_estimator():
+    """``estimates(change, survey_id)``: a change's effect estimates as of the current results
+    snapshots, recomputed only when they moved (services.change_estimates)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.services.change_estimates import current_estimates
+
+    def estimates(change: dict, survey_id: str) -> list[dict]:
+        review = review_settings()
+        return current_estimates(repositories(), review_stores().snapshots, plan_stores().changes, change,
+                                 survey_id, datetime.now(UTC), threshold=review.min_scores,
+                                 min_partners=max(2, review.min_partners))
+
+    return estimates
+
+
 @cache
 def bad_post_counter():
     """Per-invitation counter of rejected form posts (rate limiting of the partner form)."""
@@ -224,7 +240,8 @@ def reporting():
         translator = AmazonTranslator(session.client("translate", region_name=region))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
                      mailer=mailer, settings=rs, snapshots=stores.snapshots, refresh=refresh,
-                     followups=stores.followups, translator=translator)
+                     followups=stores.followups, translator=translator, plans=plan_stores(),
+                     estimates=change_estimator())
 
 
 @cache

@@ -20,13 +20,28 @@ def read_text(path: Path) -> str:
         raise InvalidInput(FieldProblem(str(path), error.strerror or "cannot be read")) from None
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML whose impossible dates (2026-02-30) are located errors, not a crash."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a valid date",
+                                                node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def load_definition(path: Path) -> dict:
     """Load a survey definition from YAML (.yaml/.yml) or JSON (.json)."""
     text = read_text(path)
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as error:
         raise InvalidInput(FieldProblem(f"{path}:{error.lineno}:{error.colno}", error.msg)) from None
     except yaml.YAMLError as error:

@@ -189,30 +189,15 @@ def actions_tell(action_id, what, dry_run):
     """"You said, we did": tell partners what a done action changed (identified surveys: the consenting
     contacts who raised the theme; aggregate surveys: the whole affected segment)."""
     from chalicelib import wiring
-    from chalicelib.services import results
     from chalicelib.services.actions import get_action
-    from chalicelib.services.you_said import recipients, tell_partners
+    from chalicelib.services.you_said import audience_for, tell_partners
 
     from .main import _repos
 
-    stores, repos, identity = _stores(), _repos(), _identity()
+    stores, identity = _stores(), _identity()
     action = get_action(stores.actions, identity, action_id)
-    wave = repos.waves.get(action["finding"]["wave_id"])
-    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
-    invitations = {i.invitation_id: i for i in repos.invitations.for_wave(wave.wave_id)}
-    distribution = wiring.distribution()
-    opted = {(invitations[i].partner_id, invitations[i].contact_id)
-             for i in distribution.sends.opted_out(wave.wave_id) if i in invitations}
-    try:
-        comments = results.search_all_comments(wiring.review_stores().snapshots, wiring.review_stores().corrections,
-                                               wave.wave_id)
-    except results.SnapshotMissing:
-        comments = []
-    partners = {p.partner_id: p for p in repos.partners.all()}
-    emails = [c.email for p in partners.values() for c in p.contacts]
-    suppressed = {e.lower() for e in distribution.suppressions.suppressed_among(emails)}
-    audience = recipients(action, survey, [r for r in repos.responses.for_wave(wave.wave_id)
-                                           if r.status == "submitted"], partners, comments, opted, suppressed)
+    review = wiring.review_stores()
+    audience = audience_for(action, _repos(), review.snapshots, review.corrections, wiring.distribution())
     if dry_run:
         click.echo(f"{action_id}: {len(audience[1])} contact(s) would hear back ({audience[0]})")
         return

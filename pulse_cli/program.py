@@ -44,7 +44,7 @@ def program_validate(file: Path) -> None:
     p = load_program_file(file)
     click.echo(f"ok: program version {p.version}: {len(p.tiers)} tiers, {len(p.regions)} regions, "
                f"{len(p.partner_types)} partner types, {len(p.programs)} incentive programs, "
-               f"{len(p.themes)} themes")
+               f"{len(p.themes)} themes, {len(p.changes)} declared changes")
 
 
 @program.command("apply")
@@ -52,12 +52,22 @@ def program_validate(file: Path) -> None:
 @report_errors
 def program_apply(file: Path) -> None:
     """Make a program version the one in use (versions are immutable once applied)."""
+    from chalicelib import wiring
+    from chalicelib.services.changes import import_changes
     from chalicelib.services.program import apply_program
 
     load_program_file(file)
-    applied, outcome = apply_program(_repos(), load_definition(file), datetime.now(UTC))
+    now = datetime.now(UTC)
+    applied, outcome = apply_program(_repos(), load_definition(file), now)
     verb = "applied" if outcome == "created" else "already applied (identical)"
     click.echo(f"program version {applied.version} {verb}")
+    if applied.changes:  # the changes section goes to the change record (pulse changes list)
+        done = import_changes(wiring.plan_stores().changes, applied.changes, now)
+        click.echo(f"changes: {len(done['added'])} added, {len(done['updated'])} updated, "
+                   f"{len(done['unchanged'])} unchanged")
+        for change_id in done["kept"]:
+            click.echo(f"warning: change {change_id} was recorded from the CLI or the dashboard; "
+                       "the file's declaration under the same id was not applied", err=True)
 
 
 @program.command("show")

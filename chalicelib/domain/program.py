@@ -3,6 +3,11 @@
 A program definition is a plain mapping (loaded from YAML or JSON by the caller), versioned
 like a survey. Problems are reported with their path, e.g. ``tiers[2].order``. When no
 program has been applied, :data:`DEFAULT_PROGRAM` (the demo's model) is used.
+
+An optional ``changes`` section declares program changes (issue 22) in the program's own terms;
+they are validated here but are not part of the versioned definition: the program import records
+them in the change record (``services.changes.import_changes``), so adding one needs no new
+program version.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .changes import ProgramChange, parse_change
 from .errors import FieldProblem, InvalidInput
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -19,7 +25,7 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 DIMENSIONS = ("tier", "region", "partner_type", "program")
 REQUIRED_KEYS = ("version", "tiers", "regions")
 PROGRAM_KEYS = {"version", "name", "sender_name", "revenue_currency", "tiers", "regions",
-                "partner_types", "programs", "themes", "closing_reasons"}
+                "partner_types", "programs", "themes", "closing_reasons", "changes"}
 MAX_SENDER_NAME = 80
 
 
@@ -45,6 +51,8 @@ class Program:
     themes: dict = field(default_factory=dict, compare=False)
     # why a follow-up with a partner was closed (the follow-up page and the report count by these)
     closing_reasons: tuple[Choice, ...] = ()
+    # declared program changes (recorded by the import, not part of the stored definition)
+    changes: tuple[ProgramChange, ...] = field(default=(), compare=False)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def choices(self, dimension: str) -> tuple[Choice, ...]:
@@ -158,6 +166,36 @@ def _check_themes(problems: list[FieldProblem], themes: Any) -> dict:
     return themes
 
 
+def _changes(problems: list[FieldProblem], data: Any, known: dict[str, set]) -> tuple[ProgramChange, ...]:
+    """The ``changes`` section: each a change record (``domain.changes.parse_change``) whose
+    segments use the program's own ids (a dimension the program does not list takes any id)."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        problems.append(FieldProblem("changes", "must be a list of changes"))
+        return ()
+    out, seen = [], set()
+    for i, item in enumerate(data):
+        where = f"changes[{i}]"
+        try:
+            change = parse_change(item)
+        except InvalidInput as error:
+            problems.extend(FieldProblem(where if p.field == "(root)" else f"{where}.{p.field}", p.message)
+                            for p in error.problems)
+            continue
+        if change.change_id in seen:
+            problems.append(FieldProblem(f"{where}.id", f"{change.change_id} is declared twice"))
+        seen.add(change.change_id)
+        for dimension, allowed in known.items():
+            unknown = [v for v in getattr(change.segments, dimension) if allowed and v not in allowed]
+            if unknown:
+                words = dimension.replace("_", " ")
+                problems.append(FieldProblem(f"{where}.segments.{dimension}",
+                                             f"{unknown[0]!r} is not one of the program's {words}"))
+        out.append(change)
+    return tuple(out)
+
+
 def parse_program_definition(data: Any) -> Program:
     """Validate a program mapping and return the Program, or raise InvalidInput naming every problem."""
     if not isinstance(data, dict):
@@ -192,11 +230,15 @@ def parse_program_definition(data: Any) -> Program:
     themes = _check_themes(problems, data.get("themes"))
     reasons = _choices(problems, data["closing_reasons"], "closing_reasons", IDENTIFIER, with_order=False) \
         if "closing_reasons" in data else ()
+    known = {"tiers": {c.id for c in tiers}, "regions": {c.id for c in regions},
+             "partner_types": {c.id for c in types}, "programs": {c.id for c in programs}}
+    changes = _changes(problems, data.get("changes"), known)
     if problems:
         raise InvalidInput(problems, summary=f"program definition has {len(problems)} problem(s)")
     program = Program(version=version, name=name.strip(), sender_name=sender.strip(),
                       revenue_currency=currency, tiers=tiers, regions=regions,
-                      partner_types=types, programs=programs, themes=themes, closing_reasons=reasons)
+                      partner_types=types, programs=programs, themes=themes, closing_reasons=reasons,
+                      changes=changes)
     return Program(**{**program.__dict__, "raw": program_to_dict(program)})
 
 

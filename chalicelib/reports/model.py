@@ -244,6 +244,7 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
     ``inputs`` may carry ``comment_summary`` (the snapshot's ``comment_summary:all`` with its
     ``theme_labels``), ``wave_title`` and ``previous_title`` (how the survey names the waves);
     ``translator`` translates quotes in other languages (``reports.translation``)."""
+    from .plans import plans_model
     from .summary import cell_changes, summary_sentences
 
     doc = inputs["scorecard"]
@@ -320,6 +321,7 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
         "snapshot": inputs.get("snapshot"),
         "overall": overall_row, "tiers": tiers, "regions": regions, "per_tier": per_tier,
         "followups": followups,
+        "plans": plans_model(inputs.get("plans")),
         "methodology": {"threshold": threshold, "comment_threshold": comment_threshold,
                         "alpha": doc.get("tests", {}).get("alpha", 0.05),
                         "correction": doc.get("tests", {}).get("correction", "benjamini-hochberg")},

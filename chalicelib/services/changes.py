@@ -27,6 +27,33 @@ def add_change(repo, identity, body, now: datetime) -> dict:
     return change
 
 
+PROGRAM_FILE = "program file"
+DECLARED = ("description", "effective", "segments", "metrics", "actions")
+
+
+def import_changes(repo, declared, now: datetime) -> dict:
+    """Record the program file's ``changes`` in the change record; idempotent. A change the file
+    declared before and now declares differently is updated (its estimates follow on the next view);
+    one recorded from the CLI or the dashboard under the same id is left as it is and reported.
+    Returns {"added", "unchanged", "updated", "kept"}: lists of change ids."""
+    out: dict[str, list[str]] = {"added": [], "unchanged": [], "updated": [], "kept": []}
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for record in declared:
+        change = {**record.to_dict(), "created_by": PROGRAM_FILE, "created_at": stamp}
+        if repo.add(change):
+            out["added"].append(record.change_id)
+            continue
+        stored = repo.get(record.change_id) or {}
+        if all(stored.get(k) == change[k] for k in DECLARED):
+            out["unchanged"].append(record.change_id)
+        elif stored.get("created_by") == PROGRAM_FILE:
+            repo.replace({**change, "created_at": stored.get("created_at", stamp), "updated_at": stamp})
+            out["updated"].append(record.change_id)
+        else:
+            out["kept"].append(record.change_id)
+    return out
+
+
 def list_changes(repo, identity) -> list[dict]:
     return [c for c in repo.all() if may_see(identity, c)]
 

@@ -40,6 +40,8 @@ class Reporting:
     refresh: Callable[[str], dict] | None = None  # builds a wave's snapshot (jobs.snapshot_refresh.refresh_wave)
     followups: object = None  # the follow-up queue (by_status); None: the report says "not available"
     translator: object = None  # translates quotes in other languages (reports.translation); None: originals
+    plans: object = None  # action plans and changes (wiring.plan_stores); None: the report leaves them out
+    estimates: Callable[[dict, str], list[dict] | None] | None = None  # a change's current estimates
 
 
 @dataclass
@@ -152,9 +154,21 @@ def _wave_title(repos, wave_id: str) -> str:
         return wave_id
 
 
+def _plan_inputs(ctx: Reporting, wave_id: str) -> dict:
+    """The actions prompted by findings of the wave's survey and their linked changes' estimates."""
+    from chalicelib.reports.plans import plan_inputs
+
+    survey_id = ctx.repos.waves.get(wave_id).survey_id
+    wave_ids = [w.wave_id for w in ctx.repos.waves.waves_of_survey(survey_id)]
+    estimates_of = (lambda change: ctx.estimates(change, survey_id)) if ctx.estimates else None
+    return plan_inputs(ctx.plans.actions.all(), ctx.plans.changes.all(), wave_ids, estimates_of)
+
+
 def build_wave_report(ctx: Reporting, wave_id: str, period: str, now: datetime) -> BuiltReport:
     """Read the wave's results snapshot and build its report (no archive, no mail)."""
     inputs = report_inputs(ctx, wave_id)
+    if ctx.plans is not None:
+        inputs["plans"] = _plan_inputs(ctx, wave_id)
     return build_report(inputs, period=period, now=now,
                         followups=followup_status(ctx.repos, wave_id, ctx.followups, now, _reason_labels(ctx.repos)),
                         comment_threshold=inputs["comment_threshold"], translator=ctx.translator)

@@ -376,6 +376,26 @@ def comment_summary(store, wave_id: str, identity) -> dict:
             "theme_labels": _part(store, wave_id, "themes", pointer) or {}}
 
 
+def theme_trend(store, waves_repo, wave_id: str, identity, dimension: str, value: str) -> list[dict]:
+    """One segment's comment count and theme counts in every wave of the survey up to ``wave_id``
+    (oldest first), from each wave's published comment summary for the identity's scope; a
+    suppressed cell or theme stays the marker, a wave without a snapshot has ``comments`` None."""
+    current = waves_repo.get(wave_id)
+    waves = sorted((w for w in waves_repo.waves_of_survey(current.survey_id) if w.opens_at <= current.opens_at),
+                   key=lambda w: w.opens_at)
+    points = []
+    for wave in waves:
+        point = {"wave_id": wave.wave_id, "opens_at": wave.opens_at, "comments": None, "themes": {}}
+        if store.pointer(wave.wave_id):
+            summary = comment_summary(store, wave.wave_id, identity)["summary"]
+            cell = next((c for c in summary.get(dimension, []) if str(c.get("segment")) == value), None)
+            if cell is not None:
+                point["comments"] = MARKER if cell.get("suppressed") else cell.get("comments")
+                point["themes"] = {} if cell.get("suppressed") else dict(cell.get("themes") or {})
+        points.append(point)
+    return points
+
+
 def reporting(store, wave_id: str) -> str:
     """The survey's reporting mode recorded in the snapshot ("aggregate" when older snapshots lack it)."""
     return _part(store, wave_id, "reporting") or "aggregate"

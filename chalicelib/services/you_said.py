@@ -8,6 +8,9 @@
 - Each message is in the contact's language (English fallback); contacts who opted out of the
   wave's mail and suppressed addresses (bounces, complaints) are skipped; the send is recorded in
   the action's history (counts only) and each mail has an idempotent key.
+- An action's partners are told once: a second send is refused (the history entry is written
+  first, conditional on the action's version, so two clicks at once send once). What was said
+  becomes the action's ``public_summary`` (the next wave's form lists it, ``services.since_last``).
 """
 from __future__ import annotations
 
@@ -15,7 +18,10 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from chalicelib.domain import actions as domain
-from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.errors import AlreadySubmitted, FieldProblem, InvalidInput
+
+TOLD = "told partners"
+NAME_PLACEHOLDER = "[contact name]"
 
 TEXTS = {
     "en": ("What we changed since the partner survey",
@@ -78,24 +84,84 @@ def message(action: dict, recipient: dict, what: str, sender: str, now: datetime
                     now)
 
 
+def check_what(what) -> str:
+    from chalicelib.domain.text import text_problem
+
+    if not isinstance(what, str) or not what.strip() or len(what) > 1000:
+        raise InvalidInput(FieldProblem("what", "say in at most 1000 characters what changed"))
+    problem = text_problem(what, multiline=True)
+    if problem:
+        raise InvalidInput(FieldProblem("what", problem))
+    return what.strip()
+
+
+def already_told(action: dict) -> dict | None:
+    """The history entry of the send to partners, or None."""
+    return next((h for h in action.get("history") or () if h.get("event") == TOLD), None)
+
+
+def preview(action: dict, audience: tuple[str, list[dict]], what: str, sender: str, now: datetime) -> dict:
+    """What a send would do, without naming anyone: who hears back (the rule), how many contacts,
+    and the message per language with a placeholder for the name."""
+    mode, people = audience
+    what = check_what(what)
+    counts: dict[str, int] = {}
+    for person in people:
+        language = person["language"] if person["language"] in TEXTS else "en"
+        counts[language] = counts.get(language, 0) + 1
+    messages = []
+    for language in sorted(counts):
+        mail = message(action, {"email": "preview@invalid.example", "name": NAME_PLACEHOLDER, "language": language},
+                       what, sender, now)
+        messages.append({"language": language, "count": counts[language], "subject": str(mail["Subject"]),
+                         "body": mail.get_content()})
+    return {"mode": mode, "count": len(people), "messages": messages, "told": already_told(action)}
+
+
 def tell_partners(repo, mailer, action_id: str, identity, what: str, audience: tuple[str, list[dict]],
                   sender: str, now: datetime) -> dict:
-    """Send the messages and record the send (mode and count) in the action's history."""
+    """Record the send (mode, count, what was said) in the action's history, then send the messages.
+    Refused when the action's partners were told already."""
     from chalicelib.mail.mailer import OutgoingMail
     from chalicelib.services.actions import get_action
 
     identity.require("analyst")
-    if not isinstance(what, str) or not what.strip() or len(what) > 1000:
-        raise InvalidInput(FieldProblem("what", "say in at most 1000 characters what changed"))
+    what = check_what(what)
     action = get_action(repo, identity, action_id)
+    told = already_told(action)
+    if told:
+        raise AlreadySubmitted(f"partners were told about this action on {told['at'][:10]} "
+                               f"({told['count']} contacts); it is sent once")
     mode, people = audience
-    for person in people:
-        mailer.send(OutgoingMail(f"yousaid/{action_id}/{person['partner_id']}.{person['contact_id']}",
-                                 person["email"], message(action, person, what.strip(), sender, now)))
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     updated = {**action, "history": [*action.get("history", []), {"by": identity.subject, "at": stamp,
-                                                                  "event": "told partners", "mode": mode,
+                                                                  "event": TOLD, "mode": mode,
                                                                   "count": len(people)}][-200:],
+               "public_summary": what, "told_at": stamp,
                "version": int(action["version"]) + 1, "updated_at": stamp}
-    repo.replace(updated, int(action["version"]))
+    repo.replace(updated, int(action["version"]))  # one of two simultaneous sends wins; the other is refused
+    for person in people:
+        mailer.send(OutgoingMail(f"yousaid/{action_id}/{person['partner_id']}.{person['contact_id']}",
+                                 person["email"], message(action, person, what, sender, now)))
     return {"action_id": action_id, "mode": mode, "sent": len(people)}
+
+
+def audience_for(action: dict, repos, snapshots, corrections, distribution) -> tuple[str, list[dict]]:
+    """Who hears back about a done action (``recipients``) from the stores: the finding's wave, its
+    survey, submitted responses, comments with themes, opt-outs of the wave, suppressed addresses."""
+    from chalicelib.services import results
+
+    wave = repos.waves.get(action["finding"]["wave_id"])
+    survey = repos.surveys.get(wave.survey_id, wave.survey_version)
+    invitations = {i.invitation_id: i for i in repos.invitations.for_wave(wave.wave_id)}
+    opted = {(invitations[i].partner_id, invitations[i].contact_id)
+             for i in distribution.sends.opted_out(wave.wave_id) if i in invitations}
+    try:
+        comments = results.search_all_comments(snapshots, corrections, wave.wave_id)
+    except results.SnapshotMissing:
+        comments = []
+    partners = {p.partner_id: p for p in repos.partners.all()}
+    emails = [c.email for p in partners.values() for c in p.contacts]
+    suppressed = {e.lower() for e in distribution.suppressions.suppressed_among(emails)}
+    return recipients(action, survey, [r for r in repos.responses.for_wave(wave.wave_id) if r.status == "submitted"],
+                      partners, comments, opted, suppressed)

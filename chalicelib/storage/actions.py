@@ -7,7 +7,8 @@ Updates are conditional on ``version`` (optimistic locking); creation on ``attri
 
 Change: PK ``CHANGE#<change id>``, SK ``CHANGE``; GSI1PK ``CHANGES``, GSI1SK
 ``<effective date>#<change id>`` (every change by effective date). Fields: change_id,
-description, effective, segments, metrics, actions, created_by, created_at.
+description, effective, segments, metrics, actions, created_by, created_at; estimates,
+estimated_at and estimate_key (the results they were computed from) once estimated.
 No Scan anywhere: every list is a GSI1 query followed to the end.
 """
 from __future__ import annotations
@@ -60,14 +61,22 @@ class DynamoChangeRepository:
                 "GSI1SK": f"{change['effective']}#{change['change_id']}", **change}
         return self.table.put(item, condition="attribute_not_exists(PK)")
 
+    def replace(self, change: dict) -> bool:
+        """Overwrite a stored change (a program file's declaration that was edited)."""
+        item = {"PK": f"CHANGE#{change['change_id']}", "SK": "CHANGE", "type": "change", "GSI1PK": "CHANGES",
+                "GSI1SK": f"{change['effective']}#{change['change_id']}", **change}
+        return self.table.put(item, condition="attribute_exists(PK)")
+
     def get(self, change_id: str) -> dict | None:
         item = self.table.get(f"CHANGE#{change_id}", "CHANGE")
         return _public(item) if item else None
 
-    def set_estimates(self, change_id: str, estimates: list[dict], at: str) -> bool:
-        """Store the change's latest effect estimates (computed by ``pulse changes estimate``)."""
-        return self.table.update(f"CHANGE#{change_id}", "CHANGE", "SET estimates = :e, estimated_at = :t",
-                                 {":e": estimates, ":t": at}, condition="attribute_exists(PK)")
+    def set_estimates(self, change_id: str, estimates: list[dict], at: str, key: str = "") -> bool:
+        """Store the change's latest effect estimates (``pulse changes estimate``, or a view that found
+        the results moved: ``key`` says which results they are of)."""
+        return self.table.update(f"CHANGE#{change_id}", "CHANGE",
+                                 "SET estimates = :e, estimated_at = :t, estimate_key = :k",
+                                 {":e": estimates, ":t": at, ":k": key}, condition="attribute_exists(PK)")
 
     def all(self) -> list[dict]:
         """Every change, by effective date."""

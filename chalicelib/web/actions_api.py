@@ -77,6 +77,33 @@ def update_action(action_id, identity):
                                                     _body(), _now()))
 
 
+@actions_api.route(f"{PREFIX}/actions/{{action_id}}/tell", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES,
+                   authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def tell_partners(action_id, identity):
+    """"You said, we did" on a done action: ``{"what"}`` previews (count and message per language,
+    never a contact list); ``{"what", "confirm": true}`` sends once (a second send is a 409)."""
+    from chalicelib.services import you_said
+
+    body = _body()
+    if not isinstance(body, dict) or set(body) - {"what", "confirm"}:
+        raise InvalidInput(FieldProblem("(body)", "must be an object with what and optionally confirm"))
+    if not isinstance(body.get("confirm", False), bool):
+        raise InvalidInput(FieldProblem("confirm", "must be true or false"))
+    repo = wiring.plan_stores().actions
+    action = actions.get_action(repo, identity, action_id)
+    identity.require("analyst")
+    review = wiring.review_stores()
+    audience = you_said.audience_for(action, wiring.repositories(), review.snapshots, review.corrections,
+                                     wiring.distribution())
+    if not body.get("confirm"):
+        return json_response(200, you_said.preview(action, audience, body.get("what"), wiring.settings().mail_from,
+                                                   _now()))
+    return json_response(200, you_said.tell_partners(repo, wiring.mailer(), action_id, identity, body.get("what"),
+                                                     audience, wiring.settings().mail_from, _now()))
+
+
 @actions_api.route(f"{PREFIX}/changes", methods=["GET"], authorizer=AUTHORIZER)
 @staff("viewer")
 @json_errors

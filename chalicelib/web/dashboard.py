@@ -286,6 +286,35 @@ def save_view(identity):
     return _redirect(path)
 
 
+def _trend_changes(identity, filters: dict) -> tuple[tuple[str, str] | None, list[dict]]:
+    """The segment a question's trend shows (one tier or region filter; else the reader's scope, or
+    everyone) and the recorded changes the reader may see that affect it (issue 22)."""
+    from chalicelib.services import changes
+
+    picked = [(d, v) for d, v in filters.items() if d in ("tier", "region")]
+    segment = picked[0] if len(picked) == 1 and len(filters) == 1 else None
+    scope = identity.effective_scope()
+    about = segment or ((scope.dimension, scope.value) if scope else (None, None))
+    shown = changes.list_changes(wiring.plan_stores().changes, identity)
+    return segment, [c for c in shown if changes.affects_segment(c, *about)]
+
+
+def _theme_trend(identity, wave_id: str, filters: dict, labels: dict, catalogue) -> list[dict]:
+    """Theme share over waves for the one tier or region the comment filters pick (issue 22)."""
+    from chalicelib.domain.program import catalogue_label
+
+    from .theme_trend import theme_trend_view
+
+    picked = {d: v for d, v in filters.items() if d in ("tier", "region", "partner_type", "program")}
+    if len(picked) != 1 or next(iter(picked)) not in ("tier", "region"):
+        return []
+    segment, marked = _trend_changes(identity, picked)
+    points = results.theme_trend(wiring.review_stores().snapshots, wiring.repositories().waves, wave_id, identity,
+                                 *segment)
+    shown = f"{segment[0]} {catalogue_label(catalogue, segment[0], segment[1])}"
+    return theme_trend_view(points, labels, marked, segment, shown, filters.get("theme") or None)
+
+
 # -- per-question results ---------------------------------------------------------------------------
 @dashboard.route("/staff/questions", methods=["GET"])
 @staff_page("viewer")
@@ -302,9 +331,10 @@ def question_results(identity):
     snapshots = wiring.review_stores().snapshots
     doc = results.scorecard(snapshots, wave_id, identity)
     dims, cells = results.select_cells(doc, by, filters)
-    trend = results.wave_trend(snapshots, wiring.repositories().waves, wave_id, identity, dims=("tier",))
+    trend = results.wave_trend(snapshots, wiring.repositories().waves, wave_id, identity, dims=("tier", "region"))
+    segment, marked = _trend_changes(identity, filters)
     return render("questions.html", **_base(identity, wave_id, "questions"),
-                  view=build(doc, ":".join(dims), cells, trend),
+                  view=build(doc, ":".join(dims), cells, trend, marked, segment),
                   choices=BREAKDOWN_CHOICES, snapshot=doc["snapshot"], filters=filters,
                   options=_filter_options(doc), option_labels=_option_labels(doc), by=by)
 
@@ -353,6 +383,7 @@ def comment_explorer(identity):
                   snapshot=doc.get("snapshot"), option_labels=_option_labels(doc, texts),
                   back="/staff/comments?" + urlencode(here),
                   options=options, themes=themes, next_link=next_link,
+                  theme_trend=_theme_trend(identity, wave_id, filters, themes, doc.get("program")),
                   can_correct=identity.role in ("admin", "analyst"), labels=corrections.LABELS,
                   export_query=urlencode({"wave": wave_id}))
 

@@ -174,9 +174,33 @@ def _top2_cell(entry: dict | None) -> dict:
     return {"asked": entry is not None, "suppressed": top2 == MARKER, "value": _value(top2)}
 
 
-def csat_trend_view(points: list[dict], qid: str, text: str, catalogue: dict | None = None) -> dict:
+def _segment_series(points: list[dict], qid: str, segment: tuple[str, str]) -> list[dict]:
+    """Chart rows of one segment's top-2-box per wave (percent), from each wave's published cell."""
+    dim, value = segment
+    rows = []
+    for p in points:
+        entry = p.get("csat_by", {}).get(dim, {}).get(value, {}).get(qid)
+        top2 = (entry or {}).get("top2")
+        if entry is None or (top2 != MARKER and _value(top2) is None):
+            continue
+        v = _value(top2)
+
+        def bound(name, v=v, top2=top2):
+            return None if v is None else (v if top2.get(name) is None else top2[name]) * 100
+
+        rows.append({"label": p["wave_id"], "date": p["opens_at"][:10], "suppressed": top2 == MARKER,
+                     "value": None if v is None else v * 100, "low": bound("ci_low"), "high": bound("ci_high")})
+    return rows
+
+
+def csat_trend_view(points: list[dict], qid: str, text: str, catalogue: dict | None = None,
+                    changes: list[dict] | None = None, segment: tuple[str, str] | None = None) -> dict:
     """One rating question over every wave so far (oldest first): table rows (top-2-box with
     interval, mean), a chart of the top-2-box in percent and the top-2-box per tier and wave.
+
+    The chart shows ``segment`` (dimension, value) when one is chosen, else every partner in the
+    reader's scope, and marks each of ``changes`` (those affecting the segment shown) between the
+    waves it fell between.
 
     ``status`` of a row: "value", "suppressed", "not asked" (the wave's snapshot has no such
     question), "no value" (a wave without a snapshot whose successor published none) or
@@ -207,14 +231,23 @@ def csat_trend_view(points: list[dict], qid: str, text: str, catalogue: dict | N
                            **_top2_cell(p.get("csat_by", {}).get("tier", {}).get(t, {}).get(qid))} for p in points]}
               for t in tiers]
     series = [s for s in series if any(v["asked"] for v in s["values"])]
-    chart_rows = [{"label": r["label"], "suppressed": r["suppressed"],
-                   "value": None if r["value"] is None else r["value"] * 100,
-                   "low": (r["value"] if r["low"] is None else r["low"]) * 100 if r["value"] is not None else None,
-                   "high": (r["value"] if r["high"] is None else r["high"]) * 100 if r["value"] is not None else None}
-                  for r in rows if r["status"] in ("value", "suppressed")]
-    return {"rows": rows, "tiers": series, "waves": [p["wave_id"] for p in points],
-            "chart": charts.interval_chart(chart_rows, f"Top-2-box per wave with 95% interval: {text}",
-                                           f"qt-{qid}", low=0.0, high=100.0, unit="%") if chart_rows else None}
+    from .change_charts import trend_with_changes
+
+    if segment is None:
+        chart_rows = [{"label": r["label"], "date": r["opens_at"], "suppressed": r["suppressed"],
+                       "value": None if r["value"] is None else r["value"] * 100,
+                       "low": (r["value"] if r["low"] is None else r["low"]) * 100 if r["value"] is not None else None,
+                       "high": (r["value"] if r["high"] is None else r["high"]) * 100
+                       if r["value"] is not None else None}
+                      for r in rows if r["status"] in ("value", "suppressed")]
+        shown = ""
+    else:
+        chart_rows = _segment_series(points, qid, segment)
+        shown = f" ({segment[0].replace('_', ' ')} {catalogue_label(catalogue, segment[0], segment[1])})"
+    markers = [c for c in changes or [] if c.get("effective")]
+    return {"rows": rows, "tiers": series, "waves": [p["wave_id"] for p in points], "segment": shown,
+            "chart": trend_with_changes(chart_rows, markers, f"Top-2-box per wave with 95% interval{shown}: {text}",
+                                        f"qt-{qid}", low=0.0, high=100.0, unit="%") if chart_rows else None}
 
 
 def overview(doc: dict, summary: dict, theme_labels: dict, followup_counts: dict,
@@ -260,7 +293,8 @@ def _number(estimate, key: str = "value"):
 
 
 def question_results(doc: dict, by: str | None, selected: list[dict] | None = None,
-                     trend: list[dict] | None = None) -> dict:
+                     trend: list[dict] | None = None, changes: list[dict] | None = None,
+                     segment: tuple[str, str] | None = None) -> dict:
     """Per question: top-2-box and mean per rating, shares per choice option, overall and per
     segment of one breakdown (``by``: tier, region, program, partner_type, transacting, tier:region);
     ``selected``: only these cells of the breakdown (segment filters of the URL); ``trend``: the
@@ -292,8 +326,8 @@ def question_results(doc: dict, by: str | None, selected: list[dict] | None = No
             ratings.append({"id": qid, "text": question.get("text") or qid, "scale": question.get("scale"),
                             "rows": rows, "chart": charts.bar_chart(rows, f"Top-2-box: {question.get('text') or qid}",
                                                                     f"q-{qid}"),
-                            "trend": csat_trend_view(trend, qid, question.get("text") or qid, doc.get("program"))
-                            if trend else None})
+                            "trend": csat_trend_view(trend, qid, question.get("text") or qid, doc.get("program"),
+                                                     changes, segment) if trend else None})
         elif question["type"].endswith("choice"):
             rows = []
             for label, cell in cells:

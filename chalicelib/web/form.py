@@ -126,6 +126,19 @@ def _pages(view, answers: dict) -> list:
     return view.survey.visible_sections(_partner(view), view.survey.shown_answers(_partner(view), answers))
 
 
+def _since_last(view) -> list[str]:
+    """"What we changed since last time" for this partner (issue 22); an unreadable store leaves
+    the block out rather than the form."""
+    from chalicelib.domain.errors import PulseError
+    from chalicelib.services.since_last import changed_since_last
+
+    try:
+        return changed_since_last(wiring.plan_stores().actions, wiring.repositories().waves, view.wave, view.partner)
+    except PulseError:
+        logger.warning("since-last block left out: the action store is unavailable")
+        return []
+
+
 def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
                problems=None, saved: bool = False, current: str | None = None,
                answers: dict | None = None, revealed: tuple[str, ...] = ()) -> Response:
@@ -163,6 +176,7 @@ def _form_page(page: _Page, view, language: str, status: int = 200, values=None,
                          default=str, separators=(",", ":")),
         reporting_text=reporting_statement(t, view.survey, wiring.review_settings()),
         base_version=view.response.version if view.response else 0,
+        since_last=_since_last(view) if position == 1 else [],
         revealed=[q for s in shown_sections for q in s.questions if q.id in revealed and not q.hidden])
     return html_response(status, body, head=page.head)
 

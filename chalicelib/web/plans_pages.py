@@ -111,11 +111,13 @@ def action_create(identity):
 @staff_page("viewer")
 @_page_errors
 def action_page(action_id, identity):
+    from chalicelib.services.you_said import already_told
+
     action = actions.get_action(wiring.plan_stores().actions, identity, action_id)
     return render("action.html", **_page_base(identity, "actions"), action=action,
                   overdue=domain.is_overdue(action, _now().date()), next_statuses=domain.TRANSITIONS[action["status"]],
                   segments=domain.segments_of(action).describe(), can_edit=identity.role != "viewer",
-                  problem=_query().get("problem"))
+                  problem=_query().get("problem"), told=already_told(action))
 
 
 @plans_pages.route("/staff/actions/{action_id}/update", methods=["POST"],
@@ -138,6 +140,48 @@ def action_update(action_id, identity):
                       overdue=domain.is_overdue(action, _now().date()),
                       next_statuses=domain.TRANSITIONS[action["status"]],
                       segments=domain.segments_of(action).describe(), can_edit=True, problem=message, typed=change)
+    return _redirect(f"/staff/actions/{action_id}")
+
+
+# -- "you said, we did" -------------------------------------------------------------------------------
+def _audience(action: dict):
+    from chalicelib.services.you_said import audience_for
+
+    review = wiring.review_stores()
+    return audience_for(action, wiring.repositories(), review.snapshots, review.corrections, wiring.distribution())
+
+
+@plans_pages.route("/staff/actions/{action_id}/tell", methods=["POST"],
+                   content_types=["application/x-www-form-urlencoded"])
+@staff_page("analyst")
+@_page_errors
+def action_tell(action_id, identity):
+    """Preview (the rule, the count, the message per language; never a contact list), then, with
+    ``confirm``, send once through the you_said service."""
+    from chalicelib.domain.errors import AlreadySubmitted, ConcurrentUpdate
+    from chalicelib.services import you_said
+
+    form = _form()
+    refused = _check_csrf(form)
+    if refused:
+        return refused
+    repo = wiring.plan_stores().actions
+    action = actions.get_action(repo, identity, action_id)
+    base = _page_base(identity, "actions")
+    try:
+        audience = _audience(action)
+        shown = you_said.preview(action, audience, form.get("what"), wiring.settings().mail_from, _now())
+        if form.get("confirm") != "send" or shown["told"]:
+            return render("you_said.html", 409 if shown["told"] else 200, **base, action=action, preview=shown,
+                          what=form.get("what", ""))
+        you_said.tell_partners(repo, wiring.mailer(), action_id, identity, form.get("what"), audience,
+                               wiring.settings().mail_from, _now())
+    except (AlreadySubmitted, ConcurrentUpdate):
+        return render("you_said.html", 409, **base, action=actions.get_action(repo, identity, action_id),
+                      preview=None, what=form.get("what", ""), problem="Partners were already told about this action.")
+    except InvalidInput as error:
+        return render("you_said.html", 400, **base, action=action, preview=None, what=form.get("what", ""),
+                      problem="; ".join(f"{p.field}: {p.message}" for p in error.problems))
     return _redirect(f"/staff/actions/{action_id}")
 
 
@@ -214,8 +258,13 @@ def change_add(identity):
 @staff_page("viewer")
 @_page_errors
 def change_page(change_id, identity):
-    change = changes.visible_change(changes.get_change(wiring.plan_stores().changes, identity, change_id), identity)
+    change = changes.get_change(wiring.plan_stores().changes, identity, change_id)
     base = _page_base(identity, "changes")
+    if base["wave_id"]:  # live: recomputed when the survey's results snapshots moved since the last view
+        survey_id = wiring.repositories().waves.get(base["wave_id"]).survey_id
+        change = dict(change)
+        change["estimates"] = wiring.change_estimator()(change, survey_id)
+    change = changes.visible_change(change, identity)
     charts = []
     for i, metric in enumerate(change.get("metrics") or ["nps:q_nps"]):
         chart, rows = _chart(identity, base["wave_id"], metric, [change], f"change-trend-{i}")

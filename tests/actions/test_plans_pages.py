@@ -130,3 +130,39 @@ def test_trend_chart_marks_a_change_between_the_waves_it_falls_between():
     assert "pay&lt;x&gt;" in svg and "Changes marked: pay&lt;x&gt; (effective 2025-12-01) between w1 and w2" in svg
     assert "later" not in svg  # not between two shown waves
     assert svg.count('stroke-dasharray="6 3"') == 1
+
+
+def test_change_page_estimates_live_from_the_current_waves(pages, moto_table, tokens):
+    from chalicelib import wiring
+    from tests.actions.history import AFTER, CHANGE_DAY, given_two_waves
+
+    given_two_waves(moto_table, tokens)
+    wiring.plan_stores().changes.add({"change_id": "emea-portal", "description": "EMEA portal moved",
+                                      "effective": CHANGE_DAY, "segments": {"regions": ["EMEA"]},
+                                      "metrics": ["mean:q_portal"], "actions": []})
+    html = pages.http.get(f"/staff/changes/emea-portal?wave={AFTER}", headers=cookie("analyst")).body.decode()
+    assert "No estimate yet" not in html and "-2.0 [" in html  # computed on view, never saved by the CLI
+    assert "from the current results" in html
+    assert wiring.plan_stores().changes.get("emea-portal")["estimate_key"]
+
+
+def test_comments_page_shows_theme_share_over_waves_with_the_changes_of_the_segment(pages, moto_table, tokens):
+    from chalicelib import wiring
+    from tests.actions.history import AFTER, BEFORE, CHANGE_DAY, given_two_waves
+    from tests.report.builders import snapshot_stores
+
+    given_two_waves(moto_table, tokens, per_region=9, comment="The partner portal is slow and the portal search fails")
+    refresh = snapshot_stores(moto_table)["refresh"]
+    refresh(BEFORE)
+    refresh(AFTER)
+    wiring.plan_stores().changes.add({"change_id": "emea-portal", "description": "EMEA portal moved",
+                                      "effective": CHANGE_DAY, "segments": {"regions": ["EMEA"]},
+                                      "metrics": ["mean:q_portal"], "actions": []})
+    emea = pages.http.get(f"/staff/comments?wave={AFTER}&region=EMEA", headers=cookie("analyst")).body.decode()
+    trend = emea.split('id="theme-trend"')[1].split("</section>")[0]
+    assert "Share of comments about" in trend and "100.0%" in trend  # every comment mentions the portal
+    assert "Changes marked: emea-portal (effective" in trend
+    amer = pages.http.get(f"/staff/comments?wave={AFTER}&region=AMER", headers=cookie("analyst")).body.decode()
+    assert 'id="theme-trend"' in amer and "emea-portal" not in amer.split('id="theme-trend"')[1]
+    everyone = pages.http.get(f"/staff/comments?wave={AFTER}", headers=cookie("analyst")).body.decode()
+    assert 'id="theme-trend"' not in everyone  # no single segment picked

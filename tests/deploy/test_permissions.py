@@ -233,6 +233,18 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     hit("GET action", "GET", f"/api/v1/staff/actions/{created['action_id']}", bearer)
     hit("PATCH action", "PATCH", f"/api/v1/staff/actions/{created['action_id']}", json_headers,
         json.dumps({"status": "approved"}))
+    done = json.loads(hit("POST action 2", "POST", "/api/v1/staff/actions", json_headers, json.dumps(action))["body"])
+    for status in ("approved", "in_progress", "done"):  # then "you said, we did": preview and the one send (SES)
+        hit(f"PATCH action {status}", "PATCH", f"/api/v1/staff/actions/{done['action_id']}", json_headers,
+            json.dumps({"status": status}))
+    hit("POST tell preview", "POST", f"/api/v1/staff/actions/{done['action_id']}/tell", json_headers,
+        json.dumps({"what": "The portal was rebuilt."}))
+    told = hit("POST tell", "POST", f"/api/v1/staff/actions/{done['action_id']}/tell", json_headers,
+               json.dumps({"what": "The portal was rebuilt.", "confirm": True}))
+    assert json.loads(told["body"])["sent"] == 6  # the six advanced partners' contacts, by SES under the API role
+    for status in ("in_progress", "done"):  # the overdue action, told from the dashboard's button below
+        hit(f"PATCH overdue {status}", "PATCH", "/api/v1/staff/actions/act-iam0000001", json_headers,
+            json.dumps({"status": status}))
     change = {"id": "iam-change", "description": "portal rebuilt", "effective": "2026-02-01", "metrics": ["nps:q_nps"]}
     hit("POST change", "POST", "/api/v1/staff/changes", json_headers, json.dumps(change))
     hit("GET changes", "GET", "/api/v1/staff/changes", bearer)
@@ -281,6 +293,8 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
                    "csrf": csrf}))
     hit("POST action page", "POST", f"/staff/actions/{created['action_id']}/update", signed_in,
         urlencode({"status": "in_progress", "note": "started", "csrf": csrf}))
+    hit("POST tell page", "POST", "/staff/actions/act-iam0000001/tell", signed_in,
+        urlencode({"what": "Payouts are faster.", "confirm": "send", "csrf": csrf}))
     hit("POST change page", "POST", "/staff/changes", signed_in,
         urlencode({"id": "iam-change-2", "description": "tiers redrawn", "effective": "2026-01-01", "csrf": csrf}))
     hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
@@ -366,6 +380,8 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["refresh_status"]["state"] == "done"
     assert statuses["POST action"] == 201 and statuses["PATCH action"] == 200 and statuses["POST change"] == 201
     assert statuses["POST action page"] == 303 and statuses["POST change page"] == 303
+    assert statuses["POST tell preview"] == 200 and statuses["POST tell"] == 200
+    assert statuses["POST tell page"] == 303  # sent from the dashboard (SES under the API's role)
     assert all(statuses[f"GET {p}"] == 200 for p in ("/staff/actions", "/staff/changes", "/staff/changes/iam-change"))
     assert outcome["reminders"]["actions_reminded"] == 1  # the overdue action's owner, by SES under its role
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job

@@ -134,3 +134,95 @@ def test_pages_fit_360_px_and_pass_axe(story, review_browser):
             assert axe_violations(page, name) == [], name
     finally:
         context.close()
+
+
+def test_question_trend_marks_a_change_only_for_the_segment_it_affected(story, staff_page):
+    """The EMEA payout change is marked on the incentives trend of EMEA, not on APJ's; the portal
+    relaunch (every partner) is marked on both."""
+    page = staff_page
+    sign_in(page, story)
+    descriptions = {}
+    for region in ("EMEA", "APJ"):
+        page.goto(f"{story.url}/staff/questions?wave={WAVE}&region={region}")
+        chart = page.locator("#qt-q_sat_incentives-t").locator("xpath=..")
+        assert chart.count() == 1, region
+        descriptions[region] = chart.locator("desc").text_content()
+        label = {"EMEA": "Europe, Middle East & Africa", "APJ": "Asia Pacific & Japan"}[region]
+        assert page.locator("#h-t-q_sat_incentives").inner_text().endswith(f"(region {label})")
+        if region == "EMEA":
+            screenshot(page, "question-trend-with-change", publish=True)
+            assert axe_violations(page, "question-trend") == []
+    assert "emea-payout-platform (effective 2025-12-01)" in descriptions["EMEA"]
+    assert "emea-payout-platform" not in descriptions["APJ"]
+    assert "portal-relaunch" in descriptions["EMEA"] and "portal-relaunch" in descriptions["APJ"]
+
+
+def test_you_said_we_did_previews_counts_and_messages_then_sends_once(story, staff_page):
+    """A done action's button: the preview shows how many contacts hear back and the message per
+    language (no contact list); sending records it, and the button is gone."""
+    from chalicelib.domain.actions import new_action, updated_action
+    from chalicelib.storage.actions import DynamoActionRepository
+    from tests.builders import NOW, make_repositories
+
+    repos = make_repositories(story.table)
+    partners = sorted(repos.partners.all(), key=lambda p: p.partner_id)[:2]
+    action = new_action({"title": "Deal registration answered within a day", "owner": "lead@vendor.example",
+                         "due": "2026-03-01", "finding": {"kind": "driver", "wave_id": "px-2025-h2",
+                                                          "ref": "q_sat_portal", "label": "Deal registration"},
+                         "segments": {"partners": [p.partner_id for p in partners]}}, "lead@vendor.example", NOW,
+                        "act-e2etell01")
+    for status in ("approved", "in_progress", "done"):
+        action = updated_action(action, {"status": status}, "lead@vendor.example", NOW)
+    DynamoActionRepository(story.table).add(action)
+    contacts = sum(len(p.contacts) for p in partners)
+    page = staff_page
+    sign_in(page, story)
+    page.goto(f"{story.url}/staff/actions/act-e2etell01?wave={WAVE}")
+    page.fill("#t-what", "Deal registrations are now answered within one business day.")
+    page.click("#tell-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Tell partners what changed"
+    assert f"Who hears back: {contacts} contact" in page.locator("#audience").inner_text()
+    previews = page.locator(".message-preview")
+    assert previews.count() >= 1
+    assert "Deal registrations are now answered" in previews.first.inner_text()
+    assert "@" not in page.locator("main").inner_text().replace("lead@vendor.example", "")  # nobody listed
+    assert axe_violations(page, "you-said-preview") == []
+    screenshot(page, "you-said-preview", publish=True)
+    page.click("#send-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/staff/actions/act-e2etell01" in page.url
+    assert f"{contacts} contacts" in page.locator("#told").inner_text()
+    assert page.locator("#tell-form").count() == 0  # sent once: no second button
+    again = page.request.post(f"{story.url}/staff/actions/act-e2etell01/tell", form={
+        "csrf": "x", "what": "again", "confirm": "send"}, max_redirects=0)
+    assert again.status in (403, 409)  # no second send (without the session's CSRF token: refused first)
+
+
+def test_you_said_preview_fits_360_px_and_passes_axe(story, review_browser):
+    from chalicelib.domain.actions import new_action, updated_action
+    from chalicelib.storage.actions import DynamoActionRepository
+    from tests.builders import NOW, make_repositories
+
+    partner = sorted(make_repositories(story.table).partners.all(), key=lambda p: p.partner_id)[2]
+    action = new_action({"title": "Portal search rebuilt", "owner": "lead@vendor.example", "due": "2026-03-01",
+                         "finding": {"kind": "driver", "wave_id": "px-2025-h2", "ref": "q_sat_portal"},
+                         "segments": {"partners": [partner.partner_id]}}, "lead@vendor.example", NOW, "act-e2etell02")
+    for status in ("approved", "in_progress", "done"):
+        action = updated_action(action, {"status": status}, "lead@vendor.example", NOW)
+    DynamoActionRepository(story.table).add(action)
+    context = review_browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=1,
+                                         bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, story)
+        page.goto(f"{story.url}/staff/actions/act-e2etell02?wave={WAVE}")
+        page.fill("#t-what", "Search now finds deals by customer name, partner name or registration number.")
+        page.click("#tell-form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("#audience").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert axe_violations(page, "you-said-preview-360") == []
+    finally:
+        context.close()
+

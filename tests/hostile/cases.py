@@ -310,6 +310,17 @@ def actions_api(w: World) -> list[Case]:
                           body=_json({"note": "x"}), expect=(400, 404) if label != "unknown" else (404,)))
         cases.append(Case("actions_api", f"change_id:{label}", "GET", f"{changes}/{ident}", headers=read,
                           expect=(400, 404) if label != "unknown" else (404,)))
+    for label, text in BAD_TEXT.items():  # "you said, we did": what partners are told, and the action id
+        cases.append(Case("actions_api", f"tell_what:{label}", "POST", f"{actions}/act-0000000000/tell",
+                          headers=write, body=_json({"what": "Faster payouts" + text}), expect=(400, 404)))
+    for label, value in {"list": [], "number": 5, "null": None, "nested": {"a": {"b": 1}}, "text": "yes"}.items():
+        cases.append(Case("actions_api", f"tell_confirm:{label}", "POST", f"{actions}/act-0000000000/tell",
+                          headers=write, body=_json({"what": "x", "confirm": value}),
+                          expect=(400,) if label != "null" else (400, 404)))
+        cases.append(Case("actions_api", f"tell_body:{label}", "POST", f"{actions}/act-0000000000/tell",
+                          headers=write, body=_json(value), expect=(400,)))
+    cases.append(Case("actions_api", "tell_recipients_key", "POST", f"{actions}/act-0000000000/tell", headers=write,
+                      body=_json({"what": "x", "to": ["a@b.example"]}), expect=(400,)))
     cases.append(Case("actions_api", "viewer_may_not_create", "POST", actions,
                       headers={"Authorization": f"Bearer {w.bearer['viewer']}", **JSON}, body=_json(ACTION_BODY),
                       expect=(403,)))

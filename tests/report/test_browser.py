@@ -23,6 +23,18 @@ DEMO_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 
+def _demo_plans(table, repos):
+    """The demo's actions and changes (with their saved estimates), as ``pulse demo seed`` records them."""
+    from types import SimpleNamespace
+
+    from chalicelib.storage.actions import DynamoActionRepository, DynamoChangeRepository
+    from pulse_cli.demo_plans import seed_demo_plans
+
+    stores = SimpleNamespace(actions=DynamoActionRepository(table), changes=DynamoChangeRepository(table))
+    seed_demo_plans(repos, stores, DEMO_NOW)
+    return stores
+
+
 @pytest.fixture
 def demo_archive(moto_table, tmp_path):
     from chalicelib.security.tokens import InvitationTokens
@@ -30,10 +42,11 @@ def demo_archive(moto_table, tmp_path):
 
     repos = make_repositories(moto_table)
     seed_demo(repos, InvitationTokens(TEST_SECRET), "http://pulse.test", tmp_path / "links.txt", now=DEMO_NOW)
+    plans = _demo_plans(moto_table, repos)
     settings = replace(ReportSettings.from_environment({}), recipients=("leadership@example.com",))
     context = Reporting(repos=repos, runs=DynamoReportRunRepository(moto_table),
                         archive=LocalReportArchive(tmp_path), mailer=RecordingReportMailer(), settings=settings,
-                        **snapshot_stores(moto_table, DEMO_NOW))
+                        plans=plans, **snapshot_stores(moto_table, DEMO_NOW))
     report = build_wave_report(context, "px-2026-h1", "2026-W48", DEMO_NOW)
     location = context.archive.write("px-2026-h1", report.day, report.archive_files())
     return Path(location) / "report.html"
@@ -47,6 +60,9 @@ def test_archived_report_renders_in_chromium_with_its_charts(demo_archive, chrom
         page.goto(demo_archive.as_uri())
         assert page.locator("h1").inner_text().startswith("Partner Pulse: H1 2026")  # the wave's title
         assert page.locator("#tiers tr").count() == 4  # header + enrolled, advanced, principal
+        done = page.locator("#plans-done").inner_text()  # the demo's portal action and its change's verdict
+        assert "Relaunch the partner portal" in done and "Before/after only" in done and "90% interval" in done
+        assert "Bring EMEA payouts back to 30 days" not in page.locator("#plans").inner_text()  # proposed
         widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
         assert len(widths) == 3 and all(w > 0 for w in widths)
         artifacts = ROOT / "test-artifacts"
