@@ -4,8 +4,8 @@ The state lives in the results snapshot as parts (``chalicelib/storage/snapshots
 
 - ``state``: the atom tables (``analysis.atoms``: respondents summed per partner and attributes)
   of the wave and of its previous wave, invitation atoms, comment counts per tier, region, label
-  and themes, the drivers per scope of the last full build, and the bucket count. Its size grows
-  with partners and segments, not with responses.
+  and themes with each theme's own tone (``domain.theme_tone``), the drivers per scope of the last
+  full build, and the bucket count. Its size grows with partners and segments, not with responses.
 - ``bucket:NNN``: the responses of one bucket (a hash of the invitation id): each response's
   contribution to the atoms with its version, and its comment records. The explorer reads
   comments from here.
@@ -23,7 +23,9 @@ import hashlib
 import math
 from collections import Counter
 
-SCHEMA = "pulse.wave-state/1"
+from chalicelib.domain.theme_tone import theme_labels
+
+SCHEMA = "pulse.wave-state/2"  # 2: comment counts carry each theme's own tone
 STATE_PART = "state"
 BUCKET_PREFIX = "bucket:"
 BUCKET_RESPONSES = 1_000  # responses per bucket the bucket count aims at
@@ -69,12 +71,24 @@ def comment_records(parts: dict[str, object]) -> list[dict]:
 
 
 def _comment_key(record: dict) -> tuple:
-    return (record.get("tier"), record.get("region"), record["label"], tuple(record.get("themes") or ()))
+    return (record.get("tier"), record.get("region"), record["label"],
+            tuple(theme_labels(record).items()))
+
+
+def _theme_pairs(themes, label: str) -> tuple:
+    """The stored themes of a comment count as ((theme, theme label), ...); counts stored before
+    theme tones hold theme ids only, which take the comment's label."""
+    return tuple((t, label) if isinstance(t, str) else (t[0], t[1]) for t in themes)
 
 
 def comment_counts(records) -> Counter:
-    """Comments per (tier, region, label, themes): all a comment summary needs."""
+    """Comments per (tier, region, label, (theme, theme tone) pairs): all a comment summary needs.
+    A theme's tone is its own (``domain.theme_tone``), not the whole comment's."""
     return Counter(_comment_key(r) for r in records)
+
+
+def _stored_counts(counts) -> list:
+    return [[*k[:3], [list(p) for p in k[3]], n] for k, n in sorted(counts.items(), key=repr) if n > 0]
 
 
 def full_state(wave_id: str, survey, specs, nps_id, entries: dict[str, dict], comments: list[dict], invitations,
@@ -105,7 +119,7 @@ def full_state(wave_id: str, survey, specs, nps_id, entries: dict[str, dict], co
             "wave_id": previous["wave_id"], "atoms": to_records(previous["atoms"]),
             "invitations": None if previous["invitations"] is None
             else to_records(invitation_atoms(previous["invitations"]))},
-        "comments": [[*k[:3], list(k[3]), n] for k, n in sorted(comment_counts(comments).items(), key=repr)],
+        "comments": _stored_counts(comment_counts(comments)),
         "drivers": drivers, "full_build": built_at,
     }
     return state, buckets
@@ -123,7 +137,9 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
 
     names = stat_names(specs, nps_id)
     removed, added, touched, changed = [], [], set(), 0
-    counts = Counter({(t, r, lab, tuple(th)): n for t, r, lab, th, n in state["comments"]})
+    counts = Counter()
+    for t, r, lab, th, n in state["comments"]:
+        counts[(t, r, lab, _theme_pairs(th, lab))] += n
     for inv, entry in entries.items():
         name = bucket_of(inv, state["buckets"])
         bucket = buckets.setdefault(name, {"responses": {}, "comments": []})
@@ -153,7 +169,7 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
                       from_records({"columns": columns, "rows": removed}),
                       from_records({"columns": columns, "rows": added}), names)
         state["atoms"] = to_records(atoms)
-        state["comments"] = [[*k[:3], list(k[3]), n] for k, n in sorted(counts.items(), key=repr) if n > 0]
+        state["comments"] = _stored_counts(counts)
     return changed, touched
 
 
@@ -204,8 +220,9 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
     current = _wave_data(state["wave_id"], state["atoms"], state["invitations"], meta)
     previous = state.get("previous")
     before = _wave_data(previous["wave_id"], previous["atoms"], previous["invitations"]) if previous else None
-    comment_atoms = [{"tier": t, "region": r, "label": lab, "themes": list(th), "count": n}
-                     for t, r, lab, th, n in state["comments"]]
+    comment_atoms = [{"tier": t, "region": r, "label": lab, "themes": [p[0] for p in pairs],
+                      "theme_labels": dict(pairs), "count": n}
+                     for t, r, lab, th, n in state["comments"] for pairs in [_theme_pairs(th, lab)]]
     previous_plan = _previous_plan(previous, before, specs, breakdowns, thresholds) if before is not None else None
     parts: dict[str, object] = {}
     views = []
