@@ -154,3 +154,17 @@ def test_the_responses_export_has_a_tone_per_theme_column_and_a_correction_repla
     headers, rows, _ = export_table(WAVE, "responses", admin)
     tones = [r[headers.index("q_comment_tones")] for r in rows if r[headers.index("q_comment")] == record["text"]]
     assert [f"{PAYOUTS}: neutral"] in tones
+
+
+def test_the_xlsx_layout_names_the_tone_column_in_words():
+    from chalicelib.domain.survey import parse_survey_definition
+    from chalicelib.services.export_layout import responses_layout
+
+    headers = ["tier", "q_comment", "q_comment_sentiment", "q_comment_themes", "q_comment_tones",
+               "q_comment_corrected"]
+    rows = [["advanced", "Portal great, payouts late", "positive", [PORTAL, PAYOUTS],
+             [f"{PORTAL}: positive", f"{PAYOUTS}: negative"], "no"]]
+    layout = responses_layout(headers, rows, parse_survey_definition(copy.deepcopy(SURVEY)))
+    column = dict(zip(layout.ids, range(len(layout.ids)), strict=True))
+    assert layout.texts[column["q_comment_tones"]] == "Why?: tone per theme"
+    assert layout.rows[0][column["q_comment_tones"]] == f"{PORTAL}: positive, {PAYOUTS}: negative"
