@@ -103,6 +103,9 @@ def data_sets(umsab: Path = UMSAB, sentences: Path = SENTENCES) -> list[tuple[st
                        ("Financial PhraseBank en (not trained on)", text_data.fpb())):
         if data is not None:
             sets.append((name, "en", data[0], [LABELS[k] for k in data[1]]))
+    chabsa = text_data.chabsa("test")
+    if chabsa is not None:
+        sets.append(("chABSA ja (annual reports, held-out reports)", "ja", chabsa[0], [LABELS[k] for k in chabsa[1]]))
     rows = [r for r in load_japanese() if is_held_out(r[0])]
     sets.append(("hand-labelled ja (held out)", "ja", [r[0] for r in rows], [LABELS[r[1]] for r in rows]))
     if sentences.exists():  # buckets 8-9 help choose the English settings: only 0-7 are evaluated

@@ -33,6 +33,7 @@ UMSAB_LANGUAGES = {"en": "english", "es": "spanish", "de": "german", "fr": "fren
                    "it": "italian"}
 CLASSES = ("negative", "neutral", "positive")
 C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+JA_SOURCE_WEIGHTS = True
 LEXICON_COLUMNS = 7  # TextBlob pos / neg / none, business up / down, VADER pos / neg (FeatureBatch.lexicon_counts)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
@@ -147,7 +148,8 @@ def _design(texts, labels, lexicon: bool):
 
 
 def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID, lexicon: bool = False,
-                 class_weight="balanced", val_groups=None, refit: bool = True, max_offset: float = 1.5) -> dict:
+                 class_weight="balanced", val_groups=None, refit: bool = True, max_offset: float = 1.5,
+                 min_recall: float = 0.0, train_weights=None, val_weights=None) -> dict:
     """Fit on train, choose C and the class offsets on validation (the mean macro-F1 over
     ``val_groups`` when given, so a large set does not drown a small one), then, with ``refit``,
     fit once more on train + validation with the chosen C (offsets kept); returns the model arrays
@@ -162,18 +164,19 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
     best = None
     for c in c_grid:
         model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
-        model.fit(xt, y_train)
+        model.fit(xt, y_train, sample_weight=train_weights)
         log_p = model.predict_log_proba(xv)
-        offsets, f1 = choose_offsets(log_p, y_val, groups, max_offset)
-        print(f"  C={c}: validation macro-F1 {f1:.4f} offsets {offsets}", flush=True)
-        if best is None or f1 > best["val_macro_f1"]:
-            best = {"C": c, "val_macro_f1": f1, "offsets": offsets, "model": model}
+        offsets, f1, objective = choose_offsets(log_p, y_val, groups, max_offset, min_recall)
+        print(f"  C={c}: validation macro-F1 {f1:.4f} (objective {objective:.4f}) offsets {offsets}", flush=True)
+        if best is None or objective > best["objective"]:
+            best = {"C": c, "val_macro_f1": f1, "objective": objective, "offsets": offsets, "model": model}
     model = best["model"]
     if refit:
         used, columns, idf, x_all = _design(list(train_texts) + list(val_texts), list(train_labels) + list(val_labels),
                                             lexicon)
         model = LogisticRegression(C=best["C"], max_iter=2000, class_weight=class_weight)
-        model.fit(x_all, np.concatenate([y_train, y_val]))
+        weights = None if train_weights is None else np.concatenate([train_weights, val_weights])
+        model.fit(x_all, np.concatenate([y_train, y_val]), sample_weight=weights)
     coef = model.coef_.T
     return {"buckets": used.astype(np.int32), "idf": idf[used].astype(np.float32),
             "weights": coef[:len(used)].astype(np.float32), "bias": model.intercept_.astype(np.float32),
@@ -182,7 +185,7 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
             "settings": {"C": best["C"], "val_macro_f1": round(best["val_macro_f1"], 4),
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(train_texts),
                          "val_size": len(val_texts), "refit_on_train_and_validation": refit,
-                         "max_offset": max_offset,
+                         "max_offset": max_offset, "min_recall": min_recall,
                          "features": int(len(used)), "lexicon": lexicon}}
 
 
@@ -197,25 +200,42 @@ def macro_f1(pred, gold) -> float:
     return sum(scores) / 3
 
 
-def choose_offsets(log_p, gold, groups=None, limit: float = 1.5) -> tuple[list[float], float]:
+def choose_offsets(log_p, gold, groups=None, limit: float = 1.5,
+                   min_recall: float = 0.0) -> tuple[list[float], float, float]:
     """Per-class additive offsets (negative and positive vs neutral) that maximise validation macro-F1
-    (the mean over ``groups`` when given)."""
+    (the mean over ``groups`` when given). With ``min_recall``, every class's recall below it in any
+    three-class group is subtracted from that score (a two-class set such as the review sentences
+    cannot say how much neutral is right), so a class is not given up for a
+    slightly higher mean: the product promises a recall per class, not only a macro-F1. Returns the
+    offsets, the plain score at them and the score less the recall shortfall (what was maximised)."""
     import numpy as np
 
     gold = np.asarray(gold)
     groups = np.zeros(len(gold), dtype=int) if groups is None else np.asarray(groups)
     members = [groups == g for g in np.unique(groups)]
+    three_class = [m for m in members if len(np.unique(gold[m])) == 3]
 
     def score(pred):
         return float(np.mean([fast_macro_f1(pred[m], gold[m]) for m in members]))
 
+    def shortfall(pred):
+        short = 0.0
+        for m in three_class:
+            for k in range(3):
+                short += max(0.0, min_recall - float(np.sum((pred[m] == k) & (gold[m] == k)))
+                             / int(np.sum(gold[m] == k)))
+        return short
+
     grid = np.arange(-limit, limit + 0.01, 0.25)
-    best = ([0.0, 0.0, 0.0], score(log_p.argmax(axis=1)))
+    pred = log_p.argmax(axis=1)
+    best = ([0.0, 0.0, 0.0], score(pred), score(pred) - shortfall(pred))
     for neg in grid:
         for pos in grid:
-            f1 = score((log_p + np.array([neg, 0.0, pos])).argmax(axis=1))
-            if f1 > best[1] + 1e-9:
-                best = ([float(neg), 0.0, float(pos)], f1)
+            pred = (log_p + np.array([neg, 0.0, pos])).argmax(axis=1)
+            f1 = score(pred)
+            objective = f1 - shortfall(pred) if min_recall else f1
+            if objective > best[2] + 1e-9:
+                best = ([float(neg), 0.0, float(pos)], f1, objective)
     return best
 
 
@@ -243,14 +263,16 @@ def split_train_dev(texts: list[str], labels: list[int]) -> tuple[tuple[list, li
 
 
 def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_grid=C_GRID,
-          max_offset: float = 1.5) -> tuple[dict, dict]:
+          max_offset: float = 1.5, min_recall: float = 0.0) -> tuple[dict, dict]:
     """Models per language and the metadata (settings, data sha256) to store beside them.
 
     Every set the evaluation reports is held out: the UMSAB ``val`` splits, the Twitter Financial News
     ``valid`` file, the Financial PhraseBank, the UCI sentences with ``sha256(text) % 10`` 0–7 and the
     held-out Japanese sentences. Settings are chosen on a development part of the *training* files
-    (``split_train_dev``); English also on the UCI sentences with ``sha256(text) % 10`` 8–9 (review
-    language; positive/negative only; never trained on), each development set weighing the same.
+    (``split_train_dev``), or, where the UMSAB test split is cached (``text_data.umsab_test``:
+    Spanish), on that split, the whole train file training; English also on the UCI sentences with
+    ``sha256(text) % 10`` 8–9 (review language; positive/negative only; never trained on), each
+    development set weighing the same.
     """
     from . import text_data
 
@@ -258,15 +280,33 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
     models, meta = {}, {"format": "pulse.sentiment-models/2", "classes": list(CLASSES), "buckets": BUCKETS,
                         "lexicon_columns": LEXICON_COLUMNS, "languages": {}}
     for language in languages:
-        groups = None
+        groups, weights = None, (None, None)
         if language == "ja":
             rows = [r for r in load_japanese() if not is_held_out(r[0])]
             (texts, labels), (dev_texts, dev_labels) = split_train_dev([r[0] for r in rows], [r[1] for r in rows])
             sources = {"analysis/data/ja_sentiment_labelled.tsv": sha256_of(JA_FILE)}
+            if text_data.chabsa("train") is not None:  # annual-report sentences, split by report
+                (report_texts, report_labels), report_dev = text_data.chabsa("train"), text_data.chabsa("dev")
+                groups = [0] * len(dev_texts) + [1] * len(report_dev[0])
+                if JA_SOURCE_WEIGHTS:  # each source weighs the same in total: comments are not reports
+                    weights = ([len(report_texts) / len(texts)] * len(texts) + [1.0] * len(report_texts),
+                               [len(report_dev[0]) / len(dev_texts)] * len(dev_texts) + [1.0] * len(report_dev[0]))
+                texts, labels = texts + report_texts, labels + report_labels
+                dev_texts, dev_labels = dev_texts + report_dev[0], dev_labels + report_dev[1]
+                chabsa = text_data.CHABSA
+                sources[f"github:{chabsa['repo']}@{chabsa['commit']}:{chabsa['path']} -> {chabsa['file']}"] = \
+                    chabsa["sha256"]
         else:
             all_texts, all_labels, paths = load_umsab(umsab, language, "train")
-            (texts, labels), (dev_texts, dev_labels) = split_train_dev(all_texts, all_labels)
             sources = {str(p): sha256_of(p) for p in paths}
+            umsab_dev = text_data.umsab_test(language)
+            if umsab_dev is not None:  # the whole train file trains; the UMSAB test split chooses
+                (texts, labels), (dev_texts, dev_labels) = (list(all_texts), list(all_labels)), umsab_dev
+                for part in ("text", "labels"):
+                    source = text_data.SOURCES[f"umsab_test_{language}_{part}"]
+                    sources[f"github:{source.repo}@{source.commit}:{source.path}"] = source.sha256
+            else:
+                (texts, labels), (dev_texts, dev_labels) = split_train_dev(all_texts, all_labels)
             neutral = load_neutral_train(language)
             if neutral:
                 texts, labels = texts + neutral, labels + [1] * len(neutral)
@@ -284,7 +324,8 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
                 dev_texts, dev_labels = dev_texts + [r[1] for r in reviews], dev_labels + [r[2] for r in reviews]
                 sources.update({str(p): sha256_of(p) for p in sorted(sentences.glob("*_labelled.txt"))})
         fitted = fit_language(texts, labels, dev_texts, dev_labels, c_grid=c_grid, lexicon=language == "en",
-                              val_groups=groups, max_offset=max_offset)
+                              val_groups=groups, max_offset=max_offset, min_recall=min_recall,
+                              train_weights=weights[0], val_weights=weights[1])
         models[language] = fitted
         meta["languages"][language] = {**fitted["settings"], "sources": sources}
         print(language, json.dumps(fitted["settings"]), flush=True)
@@ -408,6 +449,8 @@ def main(argv=None) -> None:
     parser.add_argument("--c-grid", default=None, help=f"comma-separated C values (default {C_GRID})")
     parser.add_argument("--skip-language-model", action="store_true", help="keep the language detector as is")
     parser.add_argument("--max-offset", type=float, default=1.5, help="largest class offset tried (nats)")
+    parser.add_argument("--min-recall", type=float, default=0.0,
+                        help="recall every class should reach on development; shortfalls count against a setting")
     args = parser.parse_args(argv)
     from .language import LANGUAGE_FILE
 
@@ -417,7 +460,7 @@ def main(argv=None) -> None:
             write_language(arrays, language_meta, LANGUAGE_FILE)
     c_grid = tuple(float(c) for c in args.c_grid.split(",")) if args.c_grid else C_GRID
     models, meta = train(args.umsab, args.sentences, args.languages.split(",") if args.languages else None, c_grid,
-                         args.max_offset)
+                         args.max_offset, args.min_recall)
     if args.write:
         write(models, meta, MODELS_FILE)
         print(f"wrote {MODELS_FILE} ({MODELS_FILE.stat().st_size:,} bytes)")

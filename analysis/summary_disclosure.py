@@ -52,12 +52,15 @@ class CommentAtoms:
     are empty unless a published zero says so (``implied_zeros``). Without it, the reader is
     assumed to know which classes are empty (stricter)."""
 
-    def __init__(self, records, lattice: bool = False):
+    def __init__(self, records, lattice: bool = False, tone_of=None):
         counts: dict[tuple, int] = defaultdict(int)
         partners: dict[tuple, set] = defaultdict(set)
+        tone_of = tone_of or (lambda record, theme: record["label"])
         for record in records:
+            # a class's themes are (theme, tone) pairs: a theme's label mix counts each theme's own tone
+            themes = tuple(sorted((str(t), str(tone_of(record, t))) for t in record.get("themes") or ()))
             key = (str(record.get("tier") or UNKNOWN), str(record.get("region") or UNKNOWN), str(record["label"]),
-                   tuple(sorted(record.get("themes") or ())))
+                   themes)
             counts[key] += int(record.get("count", 1))
             partners[key].add(record.get("partner_id"))
         live = {k for k, n in counts.items() if n > 0}
@@ -70,9 +73,11 @@ class CommentAtoms:
         self.partners = [frozenset(partners.get(k, ())) for k in self.classes]
         self._masks: dict[tuple, np.ndarray] = {}
 
-    def _pair(self, dim: str, value: str) -> np.ndarray:
+    def _pair(self, dim: str, value) -> np.ndarray:
         if (dim, value) not in self._masks:
             if dim == "theme":
+                mask = [any(t == value for t, _ in c[3]) for c in self.classes]
+            elif dim == "tone":  # (theme, label): the theme's own tone in the comment
                 mask = [value in c[3] for c in self.classes]
             else:
                 mask = [c[{"tier": 0, "region": 1, "label": 2}[dim]] == value for c in self.classes]
@@ -80,9 +85,13 @@ class CommentAtoms:
         return self._masks[(dim, value)]
 
     def of(self, key: Key) -> np.ndarray:
+        """The classes a value key counts. A theme's label (``theme, label``) is the theme's own tone."""
         member = np.ones(len(self.classes), dtype=bool)
+        given = dict(key)
+        theme = given.get("theme")
         for dim, value in key:
-            member &= self._pair(dim, value)
+            member &= self._pair("tone", (theme, value)) if dim == "label" and theme is not None \
+                else self._pair(dim, value)
         return member
 
     def size(self, member: np.ndarray) -> tuple[int, int]:
@@ -97,8 +106,8 @@ class CommentAtoms:
         keys = {segment}
         for _, _, label, themes in inside:
             keys.add(segment + (("label", label),))
-            for theme in themes:
-                keys |= {segment + (("theme", theme),), segment + (("theme", theme), ("label", label))}
+            for theme, tone in themes:
+                keys |= {segment + (("theme", theme),), segment + (("theme", theme), ("label", tone))}
         return sorted(keys, key=repr)
 
 
@@ -152,7 +161,7 @@ def unknown_classes(views, atoms: CommentAtoms) -> np.ndarray:
     zero = np.zeros(len(atoms.classes), dtype=bool)
     listed = np.zeros(len(atoms.classes), dtype=bool)
     labels = sorted({c[2] for c in atoms.classes})
-    themes = sorted({t for c in atoms.classes for t in c[3]})
+    themes = sorted({t for c in atoms.classes for t, _ in c[3]})
     for scope, doc in views:
         for dim, cell in _cells(doc):
             segment = key_of({dim: cell.get("segment")}, scope)

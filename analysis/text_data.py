@@ -61,6 +61,27 @@ SOURCES = {
                            "SemEval-2014 Task 4 terms (research use; no licence file in the copy)",
                            "absa_laptops.xml"),
 }
+_XLMT = ("cardiffnlp/xlm-t", "874214d64d96599eb869a033c22ec2cc57d19256")
+# The UMSAB test split (the shared data has train and val only) as development data: Spanish only. Its
+# classes are balanced (290 each), unlike val and comments; on English, whose settings are chosen
+# with two other development sets, it moved the offsets towards the polar classes and cost neutral
+# recall on every held-out set, so English keeps its split of the train file.
+_UMSAB_TEST = {"es": ("spanish", "c075f04461e28d63703d52bc14f55b104e9004c5ff64a56d9de2bc142372452c")}
+UMSAB_TEST_LABELS_SHA256 = "7977cc5b0346f7ddab596fa6655ee7d2fe9f36c77129bfc14f3307d607a91761"
+for _lang, (_name, _digest) in _UMSAB_TEST.items():
+    for _part, _sha in (("text", _digest), ("labels", UMSAB_TEST_LABELS_SHA256)):
+        SOURCES[f"umsab_test_{_lang}_{_part}"] = Source(
+            f"UMSAB {_name} test split, {_part}", *_XLMT, f"data/sentiment/{_name}/test_{_part}.txt", _sha,
+            "Apache-2.0 repository; the underlying tweet sets' terms apply (as for the shared UMSAB data)",
+            f"umsab_test_{_lang}_{_part}.txt")
+CHABSA = {  # chABSA (Japanese annual reports, aspect polarities): a folder of 230 JSON files, read whole
+    "repo": "sinjorjob/chABSA-dataset", "commit": "9d33ef953acb0e1089ce3d33869a0dc8f94806b4",
+    "path": "data/chABSA", "tree": "15764ac7202df1aa68696a5eb8aa124ce6f43425",
+    "file": "chabsa_sentences.tsv",  # what benchmarks/fetch_text_data.py derives from the folder
+    "sha256": "6e3ef2eac80c86f3b36eea49c6d1cb59aaa9e647e2fc0850dda4c9660473930e",
+    "licence": "chABSA-dataset (chakki-works / TIS Inc.): the authors' repository is MIT; the data is described "
+               "as CC BY 4.0 (the copy read here carries no licence file); attribution kept",
+}
 TFN_LABELS = {"0": 0, "1": 2, "2": 1}  # bearish, bullish, neutral -> negative, positive, neutral
 
 
@@ -117,6 +138,62 @@ def fpb(cache: Path = CACHE) -> tuple[list[str], list[int]] | None:
     """Financial PhraseBank (all 4,846 sentences; evaluation only); None when not cached."""
     path = cached("fpb", cache)
     return None if path is None else read_fpb(path.read_bytes().decode("latin-1"))
+
+
+def umsab_test(language: str, cache: Path = CACHE) -> tuple[list[str], list[int]] | None:
+    """The UMSAB test split of a language (texts with ``\\uXXXX`` escapes decoded, labels 0/1/2): the
+    development set of the tweet models (C and offsets chosen on it, then refitted on it); never an
+    evaluation set here, since the figures are reported on the UMSAB ``val`` split. None when not cached."""
+    from .sentiment_training import unescape
+
+    if language not in _UMSAB_TEST:
+        return None
+    text, labels = cached(f"umsab_test_{language}_text", cache), cached(f"umsab_test_{language}_labels", cache)
+    if text is None or labels is None:
+        return None
+    texts = [unescape(t) for t in text.read_text(encoding="utf-8").splitlines()]
+    values = [int(v) for v in labels.read_text(encoding="utf-8").split()]
+    if len(texts) != len(values):
+        raise ValueError(f"{text}: {len(texts)} texts but {len(values)} labels")
+    return texts, values
+
+
+def chabsa_rows(documents: list[dict]) -> list[tuple[str, str, str]]:
+    """(document id, label, sentence) of chABSA documents (parsed JSON). A sentence's label comes from
+    the polarities of its annotated targets: positive (or negative) when some target is positive
+    (negative) and none is the opposite; neutral when it has no polar target (factual sentences
+    carry no target or only neutral ones); sentences with both positive and negative targets are
+    left out (one label cannot be right for them)."""
+    rows = []
+    for document in documents:
+        doc_id = document["header"]["document_id"]
+        for sentence in document["sentences"]:
+            polarities = {o.get("polarity") for o in sentence.get("opinions") or []}
+            text = " ".join(str(sentence.get("sentence") or "").split())
+            if not text or {"positive", "negative"} <= polarities:
+                continue
+            label = "positive" if "positive" in polarities else "negative" if "negative" in polarities else "neutral"
+            rows.append((doc_id, label, text))
+    return rows
+
+
+def chabsa(split: str, cache: Path = CACHE) -> tuple[list[str], list[int]] | None:
+    """chABSA sentences of one split, by a hash of the document (company) id, so no report is on
+    both sides: ``train`` (buckets 0–5), ``dev`` (6–7: chooses the Japanese settings) or ``test``
+    (8–9: evaluation only). None when not cached."""
+    path = cache / CHABSA["file"]
+    if not path.is_file():
+        return None
+    if hashlib.sha256(path.read_bytes()).hexdigest() != CHABSA["sha256"]:
+        raise ValueError(f"{path}: sha256 differs from the pinned {CHABSA['sha256']}")
+    keep = {"train": range(0, 6), "dev": range(6, 8), "test": range(8, 10)}[split]
+    texts, labels = [], []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        doc_id, label, text = line.split("\t", 2)
+        if bucket(doc_id) in keep:
+            texts.append(text)
+            labels.append(LABELS.index(label))
+    return texts, labels
 
 
 def read_slice(path: Path) -> tuple[list[str], list[str]]:

@@ -103,12 +103,14 @@ def comment_summaries(waves: dict, thresholds=(5, 8, 10, 20), partners=3) -> Non
     snapshot plans with); "stricter" also gives the reader which label x theme-set classes each
     cell lacks (not published), counted for the record."""
     from analysis.summary_disclosure import CommentAtoms, audit, plan
+    from chalicelib.domain.theme_tone import theme_label
 
     def share(a, b):
         return f"{a}/{b} ({100 * a / max(b, 1):.0f} %)"
 
     for wave_id, records in waves.items():
-        atoms, strict = CommentAtoms(records, lattice=True), CommentAtoms(records)
+        atoms = CommentAtoms(records, lattice=True, tone_of=theme_label)
+        strict = CommentAtoms(records, tone_of=theme_label)
         full = summary_views(records, 0, 1)
         print(f"comment summaries of {wave_id}: {len(records)} comments, {len(full)} views")
         for threshold in thresholds:

@@ -38,10 +38,38 @@ def fetch(mirrors: Path, cache: Path) -> list[str]:
     return lines
 
 
+def fetch_chabsa(mirrors: Path, cache: Path) -> str:
+    """Derive ``chabsa_sentences.tsv`` (document id, label, sentence) from the pinned chABSA folder
+    (``analysis.text_data.CHABSA``: every JSON file of its git tree, in name order)."""
+    import json
+
+    from analysis.text_data import CHABSA, chabsa_rows
+
+    clone = mirrors / CHABSA["repo"].replace("/", "+") / "repo"
+    if not clone.is_dir():
+        return f"chabsa: no clone at {clone} (fetch github:{CHABSA['repo']} first)"
+    git = ["git", "-C", str(clone)]
+    tree = subprocess.run([*git, "rev-parse", f"{CHABSA['commit']}:{CHABSA['path']}"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    if tree != CHABSA["tree"]:
+        return f"chabsa: tree {tree} differs from the pinned {CHABSA['tree']}; not written"
+    names = subprocess.run([*git, "ls-tree", "--name-only", CHABSA["commit"], CHABSA["path"] + "/"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    documents = [json.loads(subprocess.run([*git, "show", f"{CHABSA['commit']}:{name}"], check=True,
+                                           capture_output=True).stdout) for name in sorted(names)]
+    rows = chabsa_rows(documents)
+    data = ("document_id\tlabel\tsentence\n" + "".join(f"{d}\t{lab}\t{t}\n" for d, lab, t in rows)).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != CHABSA["sha256"]:
+        return f"chabsa: derived file sha256 {digest} differs from the pinned {CHABSA['sha256']}; not written"
+    (cache / CHABSA["file"]).write_bytes(data)
+    return f"chabsa: {CHABSA['file']} ({len(rows):,} sentences of {len(documents)} reports, {CHABSA['licence']}) ok"
+
+
 def write_slices(cache: Path) -> list[str]:
     """The checked-in slices (licence permitting): every Twitter Financial News test row (MIT) with
     ``sha256(text) % 8 == 0``, as ``analysis/data/eval/tfn_test.en.tsv``."""
-    from analysis.text_data import EVAL_SLICES, LABELS, tfn
+    from analysis.text_data import EVAL_SLICES, LABELS, chabsa, tfn
 
     data = tfn("test", cache)
     if data is None:
@@ -51,7 +79,17 @@ def write_slices(cache: Path) -> list[str]:
     path = EVAL_SLICES / "tfn_test.en.tsv"
     path.write_text("# label<TAB>text: Twitter Financial News sentiment, valid file (MIT), rows with sha256 % 8 == 0\n"
                     + "".join(f"{label}\t{text}\n" for label, text in rows), encoding="utf-8")
-    return [f"tfn slice: {len(rows)} rows -> {path}"]
+    lines = [f"tfn slice: {len(rows)} rows -> {path}"]
+    reports = chabsa("test", cache)
+    if reports is not None:
+        rows = [(LABELS[y], t) for t, y in zip(*reports, strict=True)
+                if int(hashlib.sha256(t.encode("utf-8")).hexdigest(), 16) % 8 == 0]
+        path = EVAL_SLICES / "chabsa_test.ja.tsv"
+        path.write_text("# label<TAB>text: chABSA-dataset (chakki-works), sentences of the held-out reports "
+                        "(sha256(document id) % 10 >= 8) with sha256(text) % 8 == 0; see SOURCES.md\n"
+                        + "".join(f"{label}\t{text}\n" for label, text in rows), encoding="utf-8")
+        lines.append(f"chabsa slice: {len(rows)} rows -> {path}")
+    return lines
 
 
 def main(argv=None) -> None:
@@ -61,6 +99,7 @@ def main(argv=None) -> None:
     parser.add_argument("--slices", action="store_true", help="also rewrite the checked-in slices")
     args = parser.parse_args(argv)
     print("\n".join(fetch(args.mirrors, args.cache)))
+    print(fetch_chabsa(args.mirrors, args.cache))
     if args.slices:
         print("\n".join(write_slices(args.cache)))
 

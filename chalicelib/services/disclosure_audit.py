@@ -71,6 +71,7 @@ def audit_summaries(store, wave_id: str, thresholds) -> dict:
     """Findings over every view's comment summary of a wave's snapshot:
     ``{wave, views, published, withheld, findings}`` (values are comment, label and theme counts)."""
     from analysis.summary_disclosure import CommentAtoms, audit, collect, summary_views
+    from chalicelib.domain.theme_tone import theme_label
 
     from .results import _comments, _part, snapshot_info
 
@@ -78,7 +79,7 @@ def audit_summaries(store, wave_id: str, thresholds) -> dict:
     parts = {name: _part(store, wave_id, name, pointer) for name in sorted(pointer.get("parts", {}))
              if name.startswith("comment_summary:")}
     views = summary_views(parts)
-    atoms = CommentAtoms(_comments(store, wave_id, pointer), lattice=True)
+    atoms = CommentAtoms(_comments(store, wave_id, pointer), lattice=True, tone_of=theme_label)
     published, withheld = collect(views, atoms, thresholds.comments, thresholds.partners)
     findings = audit(views, atoms, thresholds.comments, thresholds.partners)
     return {"wave": wave_id, "views": [name.split(":", 1)[1] for name in parts], "published": len(published),

@@ -26,7 +26,8 @@ FIXED_TEXT = {"response_id": "Response", "partner_id": "Partner", "tier": "Tier"
               "change_significant": "Change significant", "nps_weighted": "NPS weighted",
               "nps_weighted_low": "NPS weighted, 95% interval low",
               "nps_weighted_high": "NPS weighted, 95% interval high"}
-TEXT_PARTS = {"sentiment": "sentiment", "themes": "themes", "corrected": "corrected by a reviewer"}
+TEXT_PARTS = {"sentiment": "sentiment", "themes": "themes", "tones": "tone per theme",
+              "corrected": "corrected by a reviewer"}
 SCORE_PARTS = {"top2": "top-2-box", "top2_low": "top-2-box, 95% interval low",
                "top2_high": "top-2-box, 95% interval high", "n": "answered", "mean": "mean"}
 PERCENT_PARTS = ("top2", "top2_low", "top2_high")

@@ -18,6 +18,8 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from chalicelib.domain.theme_tone import tone_cells
+
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MARKER = "suppressed"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,8 +157,9 @@ def response_rows(responses, survey_questions: list, comments: list[dict], ident
 def response_export(responses, survey_questions: list, comments: list[dict], identity,
                     min_scores: int, min_comments: int, plan=None, hidden_comments: set | None = None,
                     identified: bool = False, survey=None) -> tuple[list[str], list[list], int]:
-    """Submitted responses in scope with snapshot attributes, answers, sentiment and themes, and
-    the number of the scope's comments the export withholds.
+    """Submitted responses in scope with snapshot attributes, answers, sentiment and themes (with
+    each theme's own tone, ``<question>_tones``: "payouts: negative"), and the number of the
+    scope's comments the export withholds.
 
     ``identified`` (an admin or analyst of an identified survey, ``disclosure.may_see_identity``):
     every response and every comment; partner id and country on every row (the survey told the
@@ -177,7 +180,7 @@ def response_export(responses, survey_questions: list, comments: list[dict], ide
     other = [q.id for q in survey_questions if q.type != "text"]
     headers = [*RESPONSE_HEADERS, *other]
     for qid in text_questions:
-        headers += [qid, f"{qid}_sentiment", f"{qid}_themes", f"{qid}_corrected"]
+        headers += [qid, f"{qid}_sentiment", f"{qid}_themes", f"{qid}_tones", f"{qid}_corrected"]
     rows, shown = [], 0
     submitted.sort(key=lambda r: r.invitation_id)
     left_out = plan.left_out([r.partner or {} for r in submitted]) if plan is not None and not identified else set()
@@ -202,10 +205,10 @@ def response_export(responses, survey_questions: list, comments: list[dict], ide
             cid = f"{r.invitation_id}.{qid}"
             comment = by_id.get(cid)
             if comment is None or cid in hidden_comments:
-                row += ["", "", "", ""]
+                row += ["", "", "", "", ""]
             else:
                 shown += 1
-                row += [comment["text"], comment["label"], comment["themes"],
+                row += [comment["text"], comment["label"], comment["themes"], tone_cells(comment),
                         "yes" if comment.get("corrected") else "no"]
         rows.append(row)
     in_scope = sum(1 for c in comments if identity.admits(c))

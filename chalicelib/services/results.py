@@ -17,6 +17,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from chalicelib.domain import theme_tone
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.services import disclosure
 
@@ -509,7 +510,9 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
     an opaque id; scope and segment filters match those labels only, so every selection is a union
     of groups of at least ``min_comments`` comments, ``min_respondents`` respondents and
     ``min_partners`` partners. ``withheld`` says how many comments of the caller's scope the view
-    leaves out, and why. Sentiment, theme and free text narrow inside the segment.
+    leaves out, and why. Sentiment, theme and free text narrow inside the segment; with a theme,
+    the sentiment filter reads that theme's own tone (``domain.theme_tone``: "negative about
+    payouts"), and every item carries ``theme_labels`` (``{theme: label}``).
     """
     from chalicelib.services import comment_disclosure as cd
 
@@ -545,18 +548,24 @@ def search_comments(store, corrections_repo, wave_id: str, identity, filters: di
     matches = []
     for comment in segment:
         comment = _with_correction(comment, corrections.get(comment["id"]))
-        if filters.get("sentiment") and comment["label"] != filters["sentiment"]:
-            continue
         if filters.get("theme") and filters["theme"] not in comment["themes"]:
+            continue
+        if filters.get("sentiment") and _tone_for(comment, filters.get("theme")) != filters["sentiment"]:
             continue
         if text and text not in comment["text"].lower():
             continue
-        matches.append(comment)
+        matches.append({**comment, "theme_labels": theme_tone.theme_labels(comment)})
     page = [c if c.get("invitation_id") else {**c, "id": cd.public_id(c["id"], wave_id, secret)}
             for c in matches[offset:offset + limit]]
     more = offset + limit < len(matches)
     return {**base, "suppressed": False, "total": len(matches), "items": page,
             "next_cursor": _encode_cursor(offset + limit, pointer["version"]) if more else None}
+
+
+def _tone_for(comment: dict, theme: str | None) -> str:
+    """The label a sentiment filter reads: with a theme filter, the tone of that theme in the
+    comment (``domain.theme_tone``), else the comment's label."""
+    return theme_tone.theme_label(comment, theme) if theme else comment["label"]
 
 
 def _with_correction(comment: dict, correction: dict | None) -> dict:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from chalicelib.domain.theme_tone import theme_label
 from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
 
 BREAKDOWNS = "tier,region,partner_type,transacting,program,tier:region"
@@ -171,11 +172,11 @@ def comment_summary(records: list[dict], threshold: int, min_partners: int = 1, 
                     partners.setdefault(t, set()).add(r.get("partner_id"))
             theme_sentiment = {}
             for theme, count in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
-                mix = Counter()
+                mix = Counter()  # the theme's own tone in each comment (domain.theme_tone)
                 for r in part:
                     if theme in r["themes"]:
-                        mix[r["label"]] += r.get("count", 1)
-                theme_sentiment[theme] = {"count": count, "labels": dict(mix)} \
+                        mix[theme_label(r, theme)] += r.get("count", 1)
+                theme_sentiment[theme] = {"count": count, "labels": dict(mix), "tone": "theme"} \
                     if count >= threshold and len(partners[theme]) >= min_partners else MARKER
             cells.append({"segment": value, "comments": size, "suppressed": False,
                           "labels": {k: labels.get(k, 0) for k in ("positive", "neutral", "negative")}

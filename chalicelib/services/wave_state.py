@@ -4,8 +4,9 @@ The state lives in the results snapshot as parts (``chalicelib/storage/snapshots
 
 - ``state``: the atom tables (``analysis.atoms``: respondents summed per partner and attributes)
   of the wave and of its previous wave, invitation atoms, comment counts per tier, region, label,
-  themes and partner (for the partner threshold), the drivers per scope of the last full build,
-  and the bucket count. Its size grows with partners and segments, not with responses.
+  themes with each theme's own tone (``domain.theme_tone``) and partner (for the partner
+  threshold), the drivers per scope of the last full build, and the bucket count. Its size grows
+  with partners and segments, not with responses.
 - ``bucket:NNN``: the responses of one bucket (a hash of the invitation id): each response's
   contribution to the atoms with its version, and its comment records. The explorer reads
   comments from here.
@@ -23,7 +24,9 @@ import hashlib
 import math
 from collections import Counter
 
-SCHEMA = "pulse.wave-state/2"  # 2: comment counts carry the partner id
+from chalicelib.domain.theme_tone import theme_label, theme_labels
+
+SCHEMA = "pulse.wave-state/2"  # 2: comment counts carry each theme's own tone and the partner id
 STATE_PART = "state"
 BUCKET_PREFIX = "bucket:"
 BUCKET_RESPONSES = 1_000  # responses per bucket the bucket count aims at
@@ -69,25 +72,33 @@ def comment_records(parts: dict[str, object]) -> list[dict]:
 
 
 def _comment_key(record: dict) -> tuple:
-    return (record.get("tier"), record.get("region"), record["label"], tuple(record.get("themes") or ()),
-            record.get("partner_id"))
+    return (record.get("tier"), record.get("region"), record["label"],
+            tuple(theme_labels(record).items()), record.get("partner_id"))
+
+
+def _theme_pairs(themes, label: str) -> tuple:
+    """The stored themes of a comment count as ((theme, theme label), ...); theme ids alone take
+    the comment's label."""
+    return tuple((t, label) if isinstance(t, str) else (t[0], t[1]) for t in themes)
 
 
 def comment_counts(records) -> Counter:
-    """Comments per (tier, region, label, themes, partner): all a comment summary needs, the
-    distinct partners of each cell and theme included."""
+    """Comments per (tier, region, label, (theme, theme tone) pairs, partner): all a comment summary
+    needs, each theme's own tone (``domain.theme_tone``) and the distinct partners of each cell and
+    theme included."""
     return Counter(_comment_key(r) for r in records)
 
 
 def _count_rows(counts: Counter) -> list[list]:
-    """The state's ``comments``: [tier, region, label, [themes], partner id, count] rows."""
-    return [[*k[:3], list(k[3]), k[4], n] for k, n in sorted(counts.items(), key=repr) if n > 0]
+    """The state's ``comments``: [tier, region, label, [[theme, tone], ...], partner id, count] rows."""
+    return [[*k[:3], [list(p) for p in k[3]], k[4], n] for k, n in sorted(counts.items(), key=repr) if n > 0]
 
 
 def comment_count_records(state: dict) -> list[dict]:
     """The state's comment counts as records a comment summary reads (each with a ``count``)."""
-    return [{"tier": t, "region": r, "label": lab, "themes": list(th), "partner_id": p, "count": n}
-            for t, r, lab, th, p, n in state["comments"]]
+    return [{"tier": t, "region": r, "label": lab, "themes": [p[0] for p in pairs], "theme_labels": dict(pairs),
+             "partner_id": p, "count": n}
+            for t, r, lab, th, p, n in state["comments"] for pairs in [_theme_pairs(th, lab)]]
 
 
 def full_state(wave_id: str, survey, specs, nps_id, entries: dict[str, dict], comments: list[dict], invitations,
@@ -136,7 +147,9 @@ def apply_responses(state: dict, buckets: dict[str, dict], entries: dict[str, di
 
     names = stat_names(specs, nps_id)
     removed, added, touched, changed = [], [], set(), 0
-    counts = Counter({(t, r, lab, tuple(th), p): n for t, r, lab, th, p, n in state["comments"]})
+    counts = Counter()
+    for t, r, lab, th, p, n in state["comments"]:
+        counts[(t, r, lab, _theme_pairs(th, lab), p)] += n
     for inv, entry in entries.items():
         name = bucket_of(inv, state["buckets"])
         bucket = buckets.setdefault(name, {"responses": {}, "comments": []})
@@ -237,8 +250,8 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
         scoped = [c for c in comment_atoms if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments, thresholds.partners, complement=False)
     plan_jointly(views, current.atoms, thresholds.scores, thresholds.partners, previous=previous_plan)
-    plan_summaries(summary_views(parts), CommentAtoms(comment_atoms, lattice=True), thresholds.comments,
-                   thresholds.partners)
+    plan_summaries(summary_views(parts), CommentAtoms(comment_atoms, lattice=True, tone_of=theme_label),
+                   thresholds.comments, thresholds.partners)
     maybe_release(state, parts, views, thresholds.changes or thresholds.scores,
                   datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)])
     parts[PENDING_PART] = sorted(state.get("pending") or {})

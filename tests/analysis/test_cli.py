@@ -18,7 +18,8 @@ def _responses(links, scores):
                             language="en", status="submitted", version=1, created_at="t", updated_at="t",
                             answers={"q_nps": score, "q_portal": 1 + score % 5, "q_model": "resale",
                                      "q_programs": ["proof_of_concept"],
-                                     "q_comment": "The partner portal is great" if score > 8 else "Portal is slow"},
+                                     "q_comment": "The partner portal is great and easy to use" if score > 8
+                                     else "Portal is slow"},  # "...is great" alone: neutral since issue 26
                             partner=link.partner.snapshot()))
     return out
 
