@@ -38,9 +38,10 @@ def test_comment_counts_carry_theme_tones_and_old_counts_still_read():
     records = [{"tier": "advanced", "region": "EMEA", "label": "positive", "themes": [PORTAL, PAYOUTS],
                 "theme_tones": {PORTAL: {"label": "positive"}, PAYOUTS: {"label": "negative"}}}] * 8
     counts = comment_counts(records)
-    assert counts == Counter({("advanced", "EMEA", "positive", ((PORTAL, "positive"), (PAYOUTS, "negative"))): 8})
+    assert counts == Counter({("advanced", "EMEA", "positive", ((PORTAL, "positive"), (PAYOUTS, "negative")),
+                               None): 8})
     atoms = [{"tier": t, "region": r, "label": lab, "themes": [p[0] for p in th], "theme_labels": dict(th),
-              "count": n} for (t, r, lab, th), n in counts.items()]
+              "count": n} for (t, r, lab, th, _), n in counts.items()]
     summary = comment_summary(atoms, 8)
     assert summary["tier"][0]["themes"][PAYOUTS] == {"count": 8, "labels": {"negative": 8}, "tone": "theme"}
     assert summary["tier"][0]["labels"]["positive"] == 8  # the comment's own mix is unchanged
