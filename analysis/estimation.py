@@ -34,11 +34,11 @@ class WaveData:
 
 def wave_atoms(wave: WaveData, specs: list[QuestionSpec], nps_id: str | None) -> pd.DataFrame:
     """The wave's atom table: given, or collapsed from its respondents."""
-    from .atoms import collapse, contributions, stat_names
+    from .atoms import collapse_respondents
 
     if wave.atoms is not None:
         return wave.atoms
-    return collapse(contributions(wave.respondents, specs, nps_id), stat_names(specs, nps_id))
+    return collapse_respondents(wave.respondents, specs, nps_id)
 
 
 class Prepared:
@@ -107,38 +107,44 @@ class Respondents:
 
 
 def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
-             light: bool = False) -> dict[str, np.ndarray]:
+            light: bool = False) -> dict[str, np.ndarray]:
     """Per-respondent sufficient statistics; summing them per segment gives every count needed.
 
     ``light`` keeps only what comparisons need (NPS and top-2-box counts): for the previous wave.
     """
+    return dict(numeric_columns(frame, specs, nps_id, light))
+
+
+def numeric_columns(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
+    """``numeric``'s columns one at a time, as (name, values): a caller that sums each column
+    right away holds one respondent-length column at a time instead of all of them."""
     n = len(frame)
     missing = [s.id for s in specs if s.id not in frame]  # e.g. a question new since the previous wave
     if missing:
         frame = frame.assign(**{qid: np.nan for qid in missing})
-    cols: dict[str, np.ndarray] = {"n": np.ones(n, dtype=np.float64)}
+    yield "n", np.ones(n, dtype=np.float64)
     if nps_id:
         score = frame[nps_id].to_numpy(dtype=float)
-        cols["nps_n"] = (~np.isnan(score)).astype(float)
-        cols["nps_pro"] = (score >= 9).astype(float)
-        cols["nps_det"] = (score <= 6).astype(float)
+        yield "nps_n", (~np.isnan(score)).astype(float)
+        yield "nps_pro", (score >= 9).astype(float)
+        yield "nps_det", (score <= 6).astype(float)
     for spec in specs:
         if spec.type == "rating":
             v = frame[spec.id].to_numpy(dtype=float)
             answered = ~np.isnan(v)
             filled = np.where(answered, v, 0.0)
-            cols[f"{spec.id}__n"] = answered.astype(float)
-            cols[f"{spec.id}__top2"] = (filled >= stats.top2_threshold(spec.scale or 5)).astype(float)
+            yield f"{spec.id}__n", answered.astype(float)
+            yield f"{spec.id}__top2", (filled >= stats.top2_threshold(spec.scale or 5)).astype(float)
             if not light:
-                cols[f"{spec.id}__sum"] = filled
-                cols[f"{spec.id}__sumsq"] = filled ** 2
+                yield f"{spec.id}__sum", filled
+                yield f"{spec.id}__sumsq", filled ** 2
         elif light:
             continue
         elif spec.type == "single_choice":
             values = frame[spec.id]
-            cols[f"{spec.id}__n"] = values.notna().to_numpy(dtype=float)
+            yield f"{spec.id}__n", values.notna().to_numpy(dtype=float)
             for option in spec.options:
-                cols[f"{spec.id}__opt__{option}"] = (values == option).to_numpy(dtype=float)
+                yield f"{spec.id}__opt__{option}", (values == option).to_numpy(dtype=float)
         elif spec.type == "multi_choice":
             values = frame[spec.id]
             try:
@@ -147,10 +153,9 @@ def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
                 codes, uniques = pd.factorize(values.map(lambda v: tuple(v) if isinstance(v, list) else v))
             members = [tuple(u) if isinstance(u, (tuple, list)) else () for u in uniques] + [()]
             codes = np.where(codes < 0, len(members) - 1, codes)
-            cols[f"{spec.id}__n"] = np.array([len(m) > 0 for m in members], dtype=float)[codes]
+            yield f"{spec.id}__n", np.array([len(m) > 0 for m in members], dtype=float)[codes]
             for option in spec.options:
-                cols[f"{spec.id}__opt__{option}"] = np.array([option in m for m in members], dtype=float)[codes]
-    return cols
+                yield f"{spec.id}__opt__{option}", np.array([option in m for m in members], dtype=float)[codes]
 
 
 PARTNER_SUMS = ("one", "x", "x2", "wone", "wv", "wx", "wx2", "w2", "w2x", "w2x2", "s2", "sn", "n2", "wmax1", "wmax2")
