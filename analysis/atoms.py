@@ -95,13 +95,13 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
     seen = np.maximum.accumulate(group)
     first = np.flatnonzero(np.r_[True, group[1:] > seen[:-1]])  # group ids number keys by first row
     key_codes = [codes[first] for codes, _ in per_column]
-    out = pd.DataFrame({**{c: _objects(values)[codes].tolist()
-                           for c, codes, (_, values) in zip(KEY_COLUMNS, key_codes, per_column, strict=True)},
-                        **dict(zip(names, sums.T, strict=True))})
+    # key columns typed as pandas infers them from every key's values (dropped keys included)
+    keys = pd.DataFrame({c: _objects(values)[codes].tolist()
+                         for c, codes, (_, values) in zip(KEY_COLUMNS, key_codes, per_column, strict=True)})
     kept = np.flatnonzero(sums[:, names.index(COUNT)] > 0) if COUNT in names else np.arange(count)
     ranks = [_repr_ranks(values)[codes[kept]] for codes, (_, values) in zip(key_codes, per_column, strict=True)]
     order = kept[np.lexsort((np.arange(len(kept)), *reversed(ranks)))]  # by repr(key), ties in first-row order
-    out = out.iloc[order].reset_index(drop=True)
+    out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names)], axis=1)
     out["annual_revenue"] = out["annual_revenue"].astype(float)
     return out
 

@@ -141,10 +141,10 @@ def numeric_columns(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str 
         elif light:
             continue
         elif spec.type == "single_choice":
-            values = frame[spec.id]
-            yield f"{spec.id}__n", values.notna().to_numpy(dtype=float)
+            codes, uniques = pd.factorize(frame[spec.id])  # compare each distinct answer once, not each row
+            yield f"{spec.id}__n", (codes >= 0).astype(float)
             for option in spec.options:
-                yield f"{spec.id}__opt__{option}", (values == option).to_numpy(dtype=float)
+                yield f"{spec.id}__opt__{option}", np.isin(codes, np.flatnonzero(uniques == option)).astype(float)
         elif spec.type == "multi_choice":
             values = frame[spec.id]
             try:
@@ -170,15 +170,15 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
     table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
-    cell_partners = np.unique(seg * prep.n_partners + prep.partner_codes[rows])
+    clusters = np.unique(seg * prep.n_partners + prep.partner_codes[rows], return_inverse=True)  # (segment, partner)
+    cell_partners, cluster_of = clusters[0], clusters[1].ravel()
     table["partners"] = np.bincount(cell_partners // prep.n_partners, minlength=k).astype(np.float64)
     answers = prep.column("nps_n")[rows]
     classes = (prep.column("nps_pro") - prep.column("nps_det"))[rows]  # per atom: sum of NPS classes
-    valid = answers > 0
-    key = seg[valid] * prep.n_partners + prep.partner_codes[rows][valid]
-    unique_keys, inverse = np.unique(key, return_inverse=True)
-    s_p = np.bincount(inverse, weights=classes[valid])  # per (segment, partner): sum of NPS classes
-    n_p = np.bincount(inverse, weights=answers[valid])  # ... and answers
+    s_p = np.bincount(cluster_of, weights=classes, minlength=len(cell_partners))  # per cluster: sum of NPS classes
+    n_p = np.bincount(cluster_of, weights=answers, minlength=len(cell_partners))  # ... and answers
+    valid = n_p > 0  # clusters with an NPS answer (an atom without one adds zeros)
+    unique_keys, s_p, n_p = cell_partners[valid], s_p[valid], n_p[valid]
     x = s_p / n_p
     pseg, pidx = unique_keys // prep.n_partners, unique_keys % prep.n_partners
     w = prep.partner_revenue[pidx]
@@ -189,23 +189,25 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
                           "s2": s_p * s_p, "sn": s_p * n_p, "n2": n_p * n_p}.items():
         table[f"p_{name}"] = np.bincount(pseg, weights=weights, minlength=k)
     table["p_wmax1"], table["p_wmax2"] = _two_largest(pseg, w, k)
-    table.update(_rating_cluster_sums(prep, rows, seg, k))
+    table.update(_rating_cluster_sums(prep, rows, k, cell_partners, cluster_of))
     return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
 
 
-def _rating_cluster_sums(prep: Prepared, rows: np.ndarray, seg: np.ndarray, k: int) -> dict[str, np.ndarray]:
+def _rating_cluster_sums(prep: Prepared, rows: np.ndarray, k: int, keys: np.ndarray,
+                         inverse: np.ndarray) -> dict[str, np.ndarray]:
     """Per segment and rating question, sums over partners (clusters) of the partner totals the
     cluster-robust CSAT variance needs: answering partners (``__c_g``), sum of t_g², t_g·m_g and
     m_g² (t: top-2-box answers, m: answers of partner g), and of v_g², v_g·m_g (v: sum of ratings)."""
     questions = [name[:-len("__top2")] for name in prep.names if name.endswith("__top2")]
     if not questions or not len(rows):
         return {}
-    keys, inverse = np.unique(seg * prep.n_partners + prep.partner_codes[rows], return_inverse=True)
     cluster_segment = keys // prep.n_partners
 
+    identity = len(rows) == prep.n  # every atom once, in order (a multi-valued dimension repeats atoms)
+
     def per_cluster(name: str) -> np.ndarray:
-        column = prep.matrix[:, prep.names.index(name)].astype(np.float64)[rows]
-        return np.bincount(inverse, weights=column, minlength=len(keys))
+        column = prep.matrix[:, prep.names.index(name)]
+        return np.bincount(inverse, weights=column if identity else column[rows], minlength=len(keys))
 
     def per_segment(values: np.ndarray) -> np.ndarray:
         return np.bincount(cluster_segment, weights=values, minlength=k)
