@@ -80,12 +80,16 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
     """
     if not len(rows):
         return empty(names)
-    group = np.zeros(len(rows), dtype=np.int64)
+    group, radix = np.zeros(len(rows), dtype=np.int64), 1
     per_column = []
     for column in KEY_COLUMNS:
         codes, values = _column_codes(rows[column], column in MULTI_COLUMNS)
         per_column.append((codes, values))
-        group = pd.factorize(group * max(len(values), 1) + codes)[0].astype(np.int64)
+        if radix * len(values) >= 2 ** 62:  # mixed-radix code would overflow: renumber the groups so far
+            group = pd.factorize(group)[0].astype(np.int64)
+            radix = int(group.max()) + 1
+        group, radix = group * len(values) + codes, radix * len(values)
+    group = pd.factorize(group)[0].astype(np.int64)  # numbered in order of first row, as before
     count = int(group.max()) + 1
     sums = np.empty((count, len(names)))
     for j, (name, values) in enumerate(columns):
@@ -101,7 +105,7 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
     kept = np.flatnonzero(sums[:, names.index(COUNT)] > 0) if COUNT in names else np.arange(count)
     ranks = [_repr_ranks(values)[codes[kept]] for codes, (_, values) in zip(key_codes, per_column, strict=True)]
     order = kept[np.lexsort((np.arange(len(kept)), *reversed(ranks)))]  # by repr(key), ties in first-row order
-    out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names)], axis=1)
+    out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names, copy=False)], axis=1)
     out["annual_revenue"] = out["annual_revenue"].astype(float)
     return out
 
@@ -140,7 +144,11 @@ def _repr_ranks(values: list) -> np.ndarray:
     character below ", " or ")")."""
     if not values:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.array([repr(v) for v in values]), return_inverse=True)[1].ravel()
+    text = np.array([repr(v) for v in values])
+    order = np.argsort(text, kind="stable")
+    ranks = np.empty(len(text), dtype=np.int64)
+    ranks[order] = np.cumsum(np.r_[False, text[order][1:] != text[order][:-1]])
+    return ranks
 
 
 def empty(names: list[str]) -> pd.DataFrame:
