@@ -64,11 +64,13 @@ def collapse(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return _collapsed(rows, names, ((name, rows[name].to_numpy(dtype=float)) for name in names))
 
 
-def collapse_respondents(respondents: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None) -> pd.DataFrame:
+def collapse_respondents(respondents: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
+                         light: bool = False) -> pd.DataFrame:
     """``collapse(contributions(respondents, ...))`` without the respondent-by-statistic table:
-    each statistic column is summed per atom as soon as it is computed (the full build's path)."""
+    each statistic column is summed per atom as soon as it is computed (the full build's path);
+    ``light``: only the previous wave's statistics (``stat_names``)."""
     frame = respondents.reset_index(drop=True)
-    return _collapsed(frame, stat_names(specs, nps_id), numeric_columns(frame, specs, nps_id))
+    return _collapsed(frame, stat_names(specs, nps_id, light), numeric_columns(frame, specs, nps_id, light))
 
 
 def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:

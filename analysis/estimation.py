@@ -32,13 +32,14 @@ class WaveData:
     atoms: pd.DataFrame | None = None
 
 
-def wave_atoms(wave: WaveData, specs: list[QuestionSpec], nps_id: str | None) -> pd.DataFrame:
-    """The wave's atom table: given, or collapsed from its respondents."""
+def wave_atoms(wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False) -> pd.DataFrame:
+    """The wave's atom table: given, or collapsed from its respondents (``light``: only the
+    statistics the previous wave needs)."""
     from .atoms import collapse_respondents
 
     if wave.atoms is not None:
         return wave.atoms
-    return collapse_respondents(wave.respondents, specs, nps_id)
+    return collapse_respondents(wave.respondents, specs, nps_id, light)
 
 
 class Prepared:
@@ -48,7 +49,7 @@ class Prepared:
     def __init__(self, wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
         from .atoms import stat_names
 
-        frame = wave_atoms(wave, specs, nps_id).reset_index(drop=True)
+        frame = wave_atoms(wave, specs, nps_id, light).reset_index(drop=True)
         self.frame, self.n, self.light = frame, len(frame), light
         self.names = stat_names(specs, nps_id, light)
         self.matrix = np.empty((self.n, len(self.names)), dtype=np.float64, order="F")
