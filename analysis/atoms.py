@@ -120,12 +120,26 @@ def _column_codes(values: pd.Series, multi: bool) -> tuple[np.ndarray, list]:
     except TypeError:  # lists are unhashable
         codes, uniques = pd.factorize(values.map(lambda v: tuple(v) if isinstance(v, list) else v).to_numpy())
     if not multi and uniques.dtype.kind in "iuf":  # numbers: distinct key values already (NaN is missing)
-        return np.where(codes < 0, len(uniques), codes).astype(np.int64), [*uniques.tolist(), None]
+        return np.where(codes < 0, len(uniques), codes).astype(np.int64), _Numbers(uniques)
     column = MULTI_COLUMNS[0] if multi else ""
     index: dict = {}
     remap = np.array([index.setdefault(_key_value(column, _native(u)), len(index)) for u in uniques]
                      + [index.setdefault(_key_value(column, None), len(index))], dtype=np.int64)
     return remap[codes], list(index)  # code -1 (missing) takes the last entry
+
+
+class _Numbers(list):
+    """The key values of a numeric column (its distinct numbers, then None for missing) that also
+    keeps the numbers as an array: numpy writes a float64 or an integer as ``repr`` does."""
+
+    def __init__(self, numbers: np.ndarray):
+        super().__init__([*numbers.tolist(), None])
+        self.numbers = numbers
+
+    def reprs(self) -> np.ndarray:
+        exact = self.numbers.dtype.kind in "iu" or self.numbers.dtype == np.float64  # float32: not as Python's
+        texts = self.numbers.astype(str) if exact else np.array([repr(v) for v in self.numbers.tolist()])
+        return np.r_[texts, np.array(["None"])]
 
 
 def _native(value):
@@ -146,7 +160,7 @@ def _repr_ranks(values: list) -> np.ndarray:
     character below ", " or ")")."""
     if not values:
         return np.zeros(0, dtype=np.int64)
-    text = np.array([repr(v) for v in values])
+    text = values.reprs() if isinstance(values, _Numbers) else np.array([repr(v) for v in values])
     order = np.argsort(text, kind="stable")
     ranks = np.empty(len(text), dtype=np.int64)
     ranks[order] = np.cumsum(np.r_[False, text[order][1:] != text[order][:-1]])

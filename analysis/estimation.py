@@ -64,7 +64,7 @@ class Prepared:
             first = ~pd.Series(self.partner_codes).duplicated().to_numpy()
             revenue[self.partner_codes[first]] = frame["annual_revenue"].to_numpy(dtype=float)[first]
         self.partner_revenue = revenue
-        self.invitations = wave.invitations
+        self.invitations = _invitation_units(wave.invitations)
         self._codes: dict = {}
         self._invitation_codes: dict = {}
         self._invited_partners: pd.DataFrame | None = None
@@ -89,6 +89,18 @@ class Prepared:
         if self._invited_partners is None:
             self._invited_partners = self.invitations.drop_duplicates("partner_id")
         return self._invited_partners
+
+
+def _invitation_units(invitations: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Invitations collapsed to invitation atoms (``atoms.invitation_atoms``) when they are one row
+    per invitation with every key column: a partner's invitations share its directory attributes,
+    so the atoms count the same invitations and partners per segment on a fraction of the rows."""
+    from .atoms import KEY_COLUMNS, invitation_atoms
+
+    if invitations is None or invitations.empty or "invitations" in invitations \
+            or any(c not in invitations for c in KEY_COLUMNS):
+        return invitations
+    return invitation_atoms(invitations)
 
 
 class Respondents:

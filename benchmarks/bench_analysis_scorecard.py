@@ -61,6 +61,7 @@ def synthetic(n: int, specs, seed: int, wave: str) -> WaveData:
                             "partner_id": rng.integers(0, partners, int(n * 1.25))})
     invited = invited.assign(tier=tier_of[invited["partner_id"]], region=region_of[invited["partner_id"]],
                              country="DE", transacting=np.where(invited["partner_id"] % 3 == 0, "no", "yes"),
+                             annual_revenue=revenue_of[invited["partner_id"]], revenue_band="x",
                              partner_types=pd.Series([("reseller",), ("reseller", "msp")])[
                                  invited["partner_id"] % 2].to_numpy(),
                              programs=pd.Series(combos, dtype=object)[program_of[invited["partner_id"]]].to_numpy())
