@@ -107,7 +107,8 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
     kept = np.flatnonzero(sums[:, names.index(COUNT)] > 0) if COUNT in names else np.arange(count)
     ranks = [_repr_ranks(values)[codes[kept]] for codes, (_, values) in zip(key_codes, per_column, strict=True)]
     order = kept[np.lexsort((np.arange(len(kept)), *reversed(ranks)))]  # by repr(key), ties in first-row order
-    out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names, copy=False)], axis=1)
+    out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names, copy=False)],
+                    axis=1)
     out["annual_revenue"] = out["annual_revenue"].astype(float)
     return out
 
