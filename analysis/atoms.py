@@ -105,8 +105,8 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
     keys = pd.DataFrame({c: _objects(values)[codes].tolist()
                          for c, codes, (_, values) in zip(KEY_COLUMNS, key_codes, per_column, strict=True)})
     kept = np.flatnonzero(sums[:, names.index(COUNT)] > 0) if COUNT in names else np.arange(count)
-    ranks = [_repr_ranks(values)[codes[kept]] for codes, (_, values) in zip(key_codes, per_column, strict=True)]
-    order = kept[np.lexsort((np.arange(len(kept)), *reversed(ranks)))]  # by repr(key), ties in first-row order
+    order = kept[_repr_order([(codes[kept], values) for codes, (_, values) in zip(key_codes, per_column,
+                                                                                  strict=True)])]
     out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names, copy=False)],
                     axis=1)
     out["annual_revenue"] = out["annual_revenue"].astype(float)
@@ -131,16 +131,11 @@ def _column_codes(values: pd.Series, multi: bool) -> tuple[np.ndarray, list]:
 
 class _Numbers(list):
     """The key values of a numeric column (its distinct numbers, then None for missing) that also
-    keeps the numbers as an array: numpy writes a float64 or an integer as ``repr`` does."""
+    keeps the numbers as an array (integers get their ``repr`` text from numpy)."""
 
     def __init__(self, numbers: np.ndarray):
         super().__init__([*numbers.tolist(), None])
         self.numbers = numbers
-
-    def reprs(self) -> np.ndarray:
-        exact = self.numbers.dtype.kind in "iu" or self.numbers.dtype == np.float64  # float32: not as Python's
-        texts = self.numbers.astype(str) if exact else np.array([repr(v) for v in self.numbers.tolist()])
-        return np.r_[texts, np.array(["None"])]
 
 
 def _native(value):
@@ -155,13 +150,38 @@ def _objects(values: list) -> np.ndarray:
     return out
 
 
-def _repr_ranks(values: list) -> np.ndarray:
-    """Dense rank of each value's ``repr``: sorting keys column by column on these ranks sorts them
-    by ``repr`` of the whole key (a value's repr is never a prefix of another's followed by a
-    character below ", " or ")")."""
-    if not values:
+def _repr_order(columns: list[tuple[np.ndarray, list]]) -> np.ndarray:
+    """Positions of keys sorted by ``repr`` of the whole key, ties in position order, from each key
+    column's (code per key, value per code).
+
+    Ranking column by column on each value's ``repr`` sorts by the repr of the whole key (a value's
+    repr is never a prefix of another's followed by a character below ", " or ")"). A column is
+    ranked only where the columns before it leave keys tied: after the partner id, usually nowhere.
+    """
+    m = len(columns[0][0])
+    tied, prefix, ranks = np.ones(m, dtype=bool), np.zeros(m, dtype=np.int64), []
+    for codes, values in columns:
+        rank = np.zeros(m, dtype=np.int64)
+        if tied.any():
+            used, inverse = np.unique(codes[tied], return_inverse=True)
+            rank[tied] = _repr_ranks(values, used)[inverse.ravel()]
+        ranks.append(rank)
+        prefix = np.unique(prefix * (int(rank.max(initial=0)) + 1) + rank, return_inverse=True)[1].ravel()
+        tied = np.bincount(prefix, minlength=1)[prefix] > 1
+    return np.lexsort((np.arange(m), *reversed(ranks)))
+
+
+def _repr_ranks(values: list, used: np.ndarray) -> np.ndarray:
+    """Dense rank of the ``repr`` of each of ``values[used]``."""
+    numbers = getattr(values, "numbers", None)
+    if numbers is not None and numbers.dtype.kind in "iu" and len(numbers):  # numpy writes integers as repr
+        inside = used < len(numbers)
+        text = numbers[np.where(inside, used, 0)].astype(str)
+        text = text if inside.all() else np.where(inside, text, "None")
+    else:
+        text = np.array([repr(values[i]) for i in used.tolist()])
+    if not len(text):
         return np.zeros(0, dtype=np.int64)
-    text = values.reprs() if isinstance(values, _Numbers) else np.array([repr(v) for v in values])
     order = np.argsort(text, kind="stable")
     ranks = np.empty(len(text), dtype=np.int64)
     ranks[order] = np.cumsum(np.r_[False, text[order][1:] != text[order][:-1]])
