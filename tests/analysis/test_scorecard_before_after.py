@@ -47,7 +47,7 @@ def test_the_scorecard_equals_the_one_built_before_the_speed_up():
     assert now["breakdowns"] == before["breakdowns"]
     assert now["drivers"] == before["drivers"]
     assert now == before
-    assert sum(bool(c["suppressed"]) for b in now["breakdowns"] for c in b["cells"]) > 0  # the plan was exercised
+    assert json.dumps(now["breakdowns"]).count(': "suppressed"') > 0  # values withheld: the plan was exercised
 
 
 if __name__ == "__main__":
