@@ -29,11 +29,13 @@ for name, value in {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"
     os.environ.setdefault(name, value)
 
 
-def _median(fn, repeat: int) -> float:
+def _median(prepare, fn, repeat: int) -> float:
+    """Median wall time of ``fn(prepare())`` (the preparation not timed)."""
     times = []
     for _ in range(repeat):
+        given = prepare()
         started = time.perf_counter()
-        fn()
+        fn(given)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -73,24 +75,31 @@ def main() -> None:
         before = wave_state._wave_data(previous["wave_id"], previous["atoms"], previous["invitations"])
         scopes = len(wave_state.scope_names(before.atoms))
 
-        def run(cold: bool, stored: bool, whole: bool):
-            entry = copy.deepcopy(state)
-            if not stored:
-                entry["previous"].pop("plan", None)
-            if cold:
-                wave_state._PREVIOUS_PLANS.clear()
-            if whole:
-                republish(repos, CURRENT_WAVE, entry, specs, thresholds, None)
-            else:
-                wave_state._previous_plan(entry["previous"], before, specs, BREAKDOWNS, thresholds)
+        def given(cold: bool, stored: bool):
+            def prepare() -> dict:
+                entry = copy.deepcopy(state)
+                if not stored:
+                    entry["previous"].pop("plan", None)
+                if cold:
+                    wave_state._PREVIOUS_PLANS.clear()
+                return entry
+            return prepare
+
+        def run(whole: bool):
+            def timed(entry: dict) -> None:
+                if whole:
+                    republish(repos, CURRENT_WAVE, entry, specs, thresholds, None)
+                else:
+                    wave_state._previous_plan(entry["previous"], before, specs, BREAKDOWNS, thresholds)
+            return timed
 
         load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         print(f"demo, previous wave {previous['wave_id']}: {len(previous['atoms']['rows'])} atoms, "
               f"{1 + scopes} scorecards in its plan; median of {repeat}, load average {load}")
         for whole, what in ((False, "previous plan"), (True, "live republish")):
-            cold = _median(lambda w=whole: run(True, False, w), repeat)
-            read = _median(lambda w=whole: run(True, True, w), repeat)
-            warm = _median(lambda w=whole: run(False, True, w), repeat)
+            cold = _median(given(True, False), run(whole), repeat)
+            read = _median(given(True, True), run(whole), repeat)
+            warm = _median(given(False, True), run(whole), repeat)
             print(f"{what}: cold process, no stored plan {cold:.2f} s; cold process, plan read from the state "
                   f"{read:.2f} s; warm process {warm:.2f} s")
 
