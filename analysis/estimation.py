@@ -112,11 +112,18 @@ class Respondents:
         self.partner_codes, partner_ids = pd.factorize(self.frame["partner_id"])
         self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
         self._codes: dict = {}
+        self._members: dict = {}
 
     def codes(self, dim: str) -> DimensionCodes:
         if dim not in self._codes:
             self._codes[dim] = DimensionCodes(self.frame, dim)
         return self._codes[dim]
+
+    def members(self, dim: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, segment code) of one dimension (``segments.cross``), expanded once."""
+        if dim not in self._members:
+            self._members[dim] = cross([self.codes(dim)], self.n)[:2]
+        return self._members[dim]
 
 
 def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
