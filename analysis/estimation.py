@@ -248,6 +248,16 @@ def _two_largest(seg: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np
     first, second = np.zeros(k), np.zeros(k)
     if len(w) == 0:
         return first, second
+    if (seg[1:] >= seg[:-1]).all():  # segments in order (partner sums are): one pass per maximum, no sort
+        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+        sizes = np.diff(np.r_[starts, len(seg)])
+        top = np.maximum.reduceat(w, starts)
+        at_top = np.minimum.reduceat(np.where(w == np.repeat(top, sizes), np.arange(len(w)), len(w)), starts)
+        rest = w.copy()
+        rest[at_top] = -np.inf
+        first[seg[starts]] = top
+        second[seg[starts]] = np.where(sizes > 1, np.maximum.reduceat(rest, starts), 0.0)
+        return first, second
     order = np.lexsort((-w, seg))
     s, ws = seg[order], w[order]
     starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
