@@ -32,13 +32,14 @@ class WaveData:
     atoms: pd.DataFrame | None = None
 
 
-def wave_atoms(wave: WaveData, specs: list[QuestionSpec], nps_id: str | None) -> pd.DataFrame:
-    """The wave's atom table: given, or collapsed from its respondents."""
-    from .atoms import collapse, contributions, stat_names
+def wave_atoms(wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False) -> pd.DataFrame:
+    """The wave's atom table: given, or collapsed from its respondents (``light``: only the
+    statistics the previous wave needs)."""
+    from .atoms import collapse_respondents
 
     if wave.atoms is not None:
         return wave.atoms
-    return collapse(contributions(wave.respondents, specs, nps_id), stat_names(specs, nps_id))
+    return collapse_respondents(wave.respondents, specs, nps_id, light)
 
 
 class Prepared:
@@ -48,7 +49,7 @@ class Prepared:
     def __init__(self, wave: WaveData, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
         from .atoms import stat_names
 
-        frame = wave_atoms(wave, specs, nps_id).reset_index(drop=True)
+        frame = wave_atoms(wave, specs, nps_id, light).reset_index(drop=True)
         self.frame, self.n, self.light = frame, len(frame), light
         self.names = stat_names(specs, nps_id, light)
         self.matrix = np.empty((self.n, len(self.names)), dtype=np.float64, order="F")
@@ -63,7 +64,7 @@ class Prepared:
             first = ~pd.Series(self.partner_codes).duplicated().to_numpy()
             revenue[self.partner_codes[first]] = frame["annual_revenue"].to_numpy(dtype=float)[first]
         self.partner_revenue = revenue
-        self.invitations = wave.invitations
+        self.invitations = _invitation_units(wave.invitations)
         self._codes: dict = {}
         self._invitation_codes: dict = {}
         self._invited_partners: pd.DataFrame | None = None
@@ -90,6 +91,18 @@ class Prepared:
         return self._invited_partners
 
 
+def _invitation_units(invitations: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Invitations collapsed to invitation atoms (``atoms.invitation_atoms``) when they are one row
+    per invitation with every key column: a partner's invitations share its directory attributes,
+    so the atoms count the same invitations and partners per segment on a fraction of the rows."""
+    from .atoms import KEY_COLUMNS, invitation_atoms
+
+    if invitations is None or invitations.empty or "invitations" in invitations \
+            or any(c not in invitations for c in KEY_COLUMNS):
+        return invitations
+    return invitation_atoms(invitations)
+
+
 class Respondents:
     """One row per respondent (the key drivers need answers, not sums): frame, codes, partners."""
 
@@ -99,46 +112,59 @@ class Respondents:
         self.partner_codes, partner_ids = pd.factorize(self.frame["partner_id"])
         self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
         self._codes: dict = {}
+        self._members: dict = {}
 
     def codes(self, dim: str) -> DimensionCodes:
         if dim not in self._codes:
             self._codes[dim] = DimensionCodes(self.frame, dim)
         return self._codes[dim]
 
+    def members(self, dim: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, segment code) of one dimension (``segments.cross``), expanded once."""
+        if dim not in self._members:
+            self._members[dim] = cross([self.codes(dim)], self.n)[:2]
+        return self._members[dim]
+
 
 def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
-             light: bool = False) -> dict[str, np.ndarray]:
+            light: bool = False) -> dict[str, np.ndarray]:
     """Per-respondent sufficient statistics; summing them per segment gives every count needed.
 
     ``light`` keeps only what comparisons need (NPS and top-2-box counts): for the previous wave.
     """
+    return dict(numeric_columns(frame, specs, nps_id, light))
+
+
+def numeric_columns(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None, light: bool = False):
+    """``numeric``'s columns one at a time, as (name, values): a caller that sums each column
+    right away holds one respondent-length column at a time instead of all of them."""
     n = len(frame)
     missing = [s.id for s in specs if s.id not in frame]  # e.g. a question new since the previous wave
     if missing:
         frame = frame.assign(**{qid: np.nan for qid in missing})
-    cols: dict[str, np.ndarray] = {"n": np.ones(n, dtype=np.float64)}
+    yield "n", np.ones(n, dtype=np.float64)
     if nps_id:
         score = frame[nps_id].to_numpy(dtype=float)
-        cols["nps_n"] = (~np.isnan(score)).astype(float)
-        cols["nps_pro"] = (score >= 9).astype(float)
-        cols["nps_det"] = (score <= 6).astype(float)
+        yield "nps_n", (~np.isnan(score)).astype(float)
+        yield "nps_pro", (score >= 9).astype(float)
+        yield "nps_det", (score <= 6).astype(float)
     for spec in specs:
         if spec.type == "rating":
             v = frame[spec.id].to_numpy(dtype=float)
             answered = ~np.isnan(v)
             filled = np.where(answered, v, 0.0)
-            cols[f"{spec.id}__n"] = answered.astype(float)
-            cols[f"{spec.id}__top2"] = (filled >= stats.top2_threshold(spec.scale or 5)).astype(float)
+            yield f"{spec.id}__n", answered.astype(float)
+            yield f"{spec.id}__top2", (filled >= stats.top2_threshold(spec.scale or 5)).astype(float)
             if not light:
-                cols[f"{spec.id}__sum"] = filled
-                cols[f"{spec.id}__sumsq"] = filled ** 2
+                yield f"{spec.id}__sum", filled
+                yield f"{spec.id}__sumsq", filled ** 2
         elif light:
             continue
         elif spec.type == "single_choice":
-            values = frame[spec.id]
-            cols[f"{spec.id}__n"] = values.notna().to_numpy(dtype=float)
+            codes, uniques = pd.factorize(frame[spec.id])  # compare each distinct answer once, not each row
+            yield f"{spec.id}__n", (codes >= 0).astype(float)
             for option in spec.options:
-                cols[f"{spec.id}__opt__{option}"] = (values == option).to_numpy(dtype=float)
+                yield f"{spec.id}__opt__{option}", np.isin(codes, np.flatnonzero(uniques == option)).astype(float)
         elif spec.type == "multi_choice":
             values = frame[spec.id]
             try:
@@ -147,10 +173,9 @@ def numeric(frame: pd.DataFrame, specs: list[QuestionSpec], nps_id: str | None,
                 codes, uniques = pd.factorize(values.map(lambda v: tuple(v) if isinstance(v, list) else v))
             members = [tuple(u) if isinstance(u, (tuple, list)) else () for u in uniques] + [()]
             codes = np.where(codes < 0, len(members) - 1, codes)
-            cols[f"{spec.id}__n"] = np.array([len(m) > 0 for m in members], dtype=float)[codes]
+            yield f"{spec.id}__n", np.array([len(m) > 0 for m in members], dtype=float)[codes]
             for option in spec.options:
-                cols[f"{spec.id}__opt__{option}"] = np.array([option in m for m in members], dtype=float)[codes]
-    return cols
+                yield f"{spec.id}__opt__{option}", np.array([option in m for m in members], dtype=float)[codes]
 
 
 PARTNER_SUMS = ("one", "x", "x2", "wone", "wv", "wx", "wx2", "w2", "w2x", "w2x2", "s2", "sn", "n2", "wmax1", "wmax2")
@@ -165,15 +190,15 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
     table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
-    cell_partners = np.unique(seg * prep.n_partners + prep.partner_codes[rows])
+    clusters = np.unique(seg * prep.n_partners + prep.partner_codes[rows], return_inverse=True)  # (segment, partner)
+    cell_partners, cluster_of = clusters[0], clusters[1].ravel()
     table["partners"] = np.bincount(cell_partners // prep.n_partners, minlength=k).astype(np.float64)
     answers = prep.column("nps_n")[rows]
     classes = (prep.column("nps_pro") - prep.column("nps_det"))[rows]  # per atom: sum of NPS classes
-    valid = answers > 0
-    key = seg[valid] * prep.n_partners + prep.partner_codes[rows][valid]
-    unique_keys, inverse = np.unique(key, return_inverse=True)
-    s_p = np.bincount(inverse, weights=classes[valid])  # per (segment, partner): sum of NPS classes
-    n_p = np.bincount(inverse, weights=answers[valid])  # ... and answers
+    s_p = np.bincount(cluster_of, weights=classes, minlength=len(cell_partners))  # per cluster: sum of NPS classes
+    n_p = np.bincount(cluster_of, weights=answers, minlength=len(cell_partners))  # ... and answers
+    valid = n_p > 0  # clusters with an NPS answer (an atom without one adds zeros)
+    unique_keys, s_p, n_p = cell_partners[valid], s_p[valid], n_p[valid]
     x = s_p / n_p
     pseg, pidx = unique_keys // prep.n_partners, unique_keys % prep.n_partners
     w = prep.partner_revenue[pidx]
@@ -184,23 +209,25 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
                           "s2": s_p * s_p, "sn": s_p * n_p, "n2": n_p * n_p}.items():
         table[f"p_{name}"] = np.bincount(pseg, weights=weights, minlength=k)
     table["p_wmax1"], table["p_wmax2"] = _two_largest(pseg, w, k)
-    table.update(_rating_cluster_sums(prep, rows, seg, k))
+    table.update(_rating_cluster_sums(prep, rows, k, cell_partners, cluster_of))
     return _label_segments(pd.DataFrame(table), dims, codes if dims else None)
 
 
-def _rating_cluster_sums(prep: Prepared, rows: np.ndarray, seg: np.ndarray, k: int) -> dict[str, np.ndarray]:
+def _rating_cluster_sums(prep: Prepared, rows: np.ndarray, k: int, keys: np.ndarray,
+                         inverse: np.ndarray) -> dict[str, np.ndarray]:
     """Per segment and rating question, sums over partners (clusters) of the partner totals the
     cluster-robust CSAT variance needs: answering partners (``__c_g``), sum of t_g², t_g·m_g and
     m_g² (t: top-2-box answers, m: answers of partner g), and of v_g², v_g·m_g (v: sum of ratings)."""
     questions = [name[:-len("__top2")] for name in prep.names if name.endswith("__top2")]
     if not questions or not len(rows):
         return {}
-    keys, inverse = np.unique(seg * prep.n_partners + prep.partner_codes[rows], return_inverse=True)
     cluster_segment = keys // prep.n_partners
 
+    identity = len(rows) == prep.n  # every atom once, in order (a multi-valued dimension repeats atoms)
+
     def per_cluster(name: str) -> np.ndarray:
-        column = prep.matrix[:, prep.names.index(name)].astype(np.float64)[rows]
-        return np.bincount(inverse, weights=column, minlength=len(keys))
+        column = prep.matrix[:, prep.names.index(name)]
+        return np.bincount(inverse, weights=column if identity else column[rows], minlength=len(keys))
 
     def per_segment(values: np.ndarray) -> np.ndarray:
         return np.bincount(cluster_segment, weights=values, minlength=k)
@@ -220,6 +247,16 @@ def _two_largest(seg: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np
     """The largest and second-largest partner weight of every segment (0 where absent)."""
     first, second = np.zeros(k), np.zeros(k)
     if len(w) == 0:
+        return first, second
+    if (seg[1:] >= seg[:-1]).all():  # segments in order (partner sums are): one pass per maximum, no sort
+        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+        sizes = np.diff(np.r_[starts, len(seg)])
+        top = np.maximum.reduceat(w, starts)
+        at_top = np.minimum.reduceat(np.where(w == np.repeat(top, sizes), np.arange(len(w)), len(w)), starts)
+        rest = w.copy()
+        rest[at_top] = -np.inf
+        first[seg[starts]] = top
+        second[seg[starts]] = np.where(sizes > 1, np.maximum.reduceat(rest, starts), 0.0)
         return first, second
     order = np.lexsort((-w, seg))
     s, ws = seg[order], w[order]

@@ -19,7 +19,6 @@ from . import stats
 from .drivers import answer_patterns, bootstrap_from_sums, fix_first, select_columns, unit_sums, weights_from_sums
 from .estimation import Respondents
 from .frame import QuestionSpec
-from .segments import cross
 from .suppression import MARKER
 
 DRIVER_MIN_N = 30
@@ -52,7 +51,7 @@ def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: s
     groups = [({}, np.arange(prep.n))]
     for dim in dims if prep.n else []:  # no respondents: overall only
         codes = prep.codes(dim)
-        rows, seg, _ = cross([codes], prep.n)
+        rows, seg = prep.members(dim)
         groups += [({dim: label}, rows[seg == k]) for k, label in enumerate(codes.labels)]
     median = wave_median_top2(values, top2, min_n)
     patterns = answer_patterns(values)
@@ -145,9 +144,10 @@ def _program_members(prep: Respondents, program: str) -> np.ndarray:
     codes = prep.codes("program") if prep.n else None
     member = np.zeros(prep.n, dtype=bool)
     if prep.n and program in codes.labels:
-        rows, seg, _ = cross([codes], prep.n)
+        rows, seg = prep.members("program")
         member[rows[seg == codes.labels.index(program)]] = True
     return member
+
 
 
 def _driver_row(row: dict) -> dict:

@@ -1,17 +1,25 @@
-"""Benchmark: the full scorecard for N synthetic responses (default 1,000,000) plus a previous wave.
+"""Benchmark: the full scorecard of N synthetic responses (default 1,000,000) plus a previous wave of N.
 
-Reports the time of ``build_scorecard`` (all default breakdowns incl. tier x region and the
-multi-valued program/partner-type ones, intervals, FPC from invitations, segment-vs-rest and
-wave-over-wave tests, drivers per tier) against a simple reference implementation run in the
-same process (boolean mask per segment, NPS/top-2-box/mean recomputed from raw columns for
-every segment, no comparisons or drivers), and the peak resident memory.
+``build_scorecard`` with all default breakdowns incl. tier x region and the multi-valued program and
+partner-type ones, intervals, FPC from 1.25 N invitations, segment-vs-rest and wave-over-wave tests
+and drivers (13 segments, partner bootstrap). Each build runs in its own process (``--worker``),
+so wall time, CPU time and peak resident memory are per build. ``--baseline-rev REV`` also runs the
+same workload on the code of a git revision (``git archive`` into a temporary directory) in the same
+run, and prints both, the ratios, and whether the two scorecards are identical (SHA-256 of the JSON).
 
-    .venv/bin/python benchmarks/bench_analysis_scorecard.py [--n 1000000]
+    .venv/bin/python benchmarks/bench_analysis_scorecard.py [--n 1000000] [--baseline-rev 80e319c]
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,15 +27,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.frame import question_specs
-from analysis.scorecard import WaveData, build_scorecard
-
 ROOT = Path(__file__).resolve().parents[1]
 TIERS, REGIONS = ["enrolled", "advanced", "principal"], ["AMER", "EMEA", "APJ", "LATAM"]
 PROGRAMS = ["technical_assessment", "proof_of_concept", "partner_to_partner", "partner_connect"]
 
 
-def synthetic(n: int, specs, seed: int, wave: str) -> WaveData:
+def synthetic(n: int, specs, seed: int, wave: str):
+    """A wave of ``n`` responses from n/3 partners (``WaveData``) with 1.25 n invitations."""
+    from analysis.scorecard import WaveData
+
     rng = np.random.default_rng(seed)
     partners = max(n // 3, 1)
     partner_idx = rng.integers(0, partners, n)
@@ -61,76 +69,79 @@ def synthetic(n: int, specs, seed: int, wave: str) -> WaveData:
                             "partner_id": rng.integers(0, partners, int(n * 1.25))})
     invited = invited.assign(tier=tier_of[invited["partner_id"]], region=region_of[invited["partner_id"]],
                              country="DE", transacting=np.where(invited["partner_id"] % 3 == 0, "no", "yes"),
+                             annual_revenue=revenue_of[invited["partner_id"]], revenue_band="x",
                              partner_types=pd.Series([("reseller",), ("reseller", "msp")])[
                                  invited["partner_id"] % 2].to_numpy(),
                              programs=pd.Series(combos, dtype=object)[program_of[invited["partner_id"]]].to_numpy())
     return WaveData(wave, frame, invited)
 
 
-def reference(frame: pd.DataFrame, specs) -> list:
-    """The simple way: one boolean mask per segment, statistics recomputed from raw columns."""
-    out = []
-    ratings = [s for s in specs if s.type == "rating"]
-    nps_id = next(s.id for s in specs if s.type == "nps")
-    exploded_programs = frame["programs"].map(set)
-    types = frame["partner_types"].map(set)
-    masks = {}
-    for tier in TIERS:
-        masks[("tier", tier)] = frame["tier"] == tier
-    for region in REGIONS:
-        masks[("region", region)] = frame["region"] == region
-    for value in ("yes", "no"):
-        masks[("transacting", value)] = frame["transacting"] == value
-    for program in PROGRAMS:
-        masks[("program", program)] = exploded_programs.map(lambda s, p=program: p in s)
-    for kind in ("reseller", "msp"):
-        masks[("partner_type", kind)] = types.map(lambda s, k=kind: k in s)
-    for tier in TIERS:
-        for region in REGIONS:
-            masks[("tier:region", tier, region)] = (frame["tier"] == tier) & (frame["region"] == region)
-    for key, mask in masks.items():
-        part = frame[mask]
-        scores = part[nps_id].dropna()
-        p, d = (scores >= 9).mean(), (scores <= 6).mean()
-        row = {"key": key, "n": len(part), "nps": 100 * (p - d),
-               "se": 100 * np.sqrt((p + d - (p - d) ** 2) / len(scores))}
-        for spec in ratings:
-            answered = part[spec.id].dropna()
-            row[spec.id] = ((answered >= 4).mean(), answered.mean(), answered.std())
-        out.append(row)
-    return out
+def worker(n: int) -> dict:
+    """One build in this process: generate both waves, build, measure."""
+    from analysis.frame import question_specs
+    from analysis.scorecard import build_scorecard
+
+    specs = question_specs(yaml.safe_load((ROOT / "examples" / "partner-experience.yaml").read_text()))
+    current, previous = synthetic(n, specs, 1, "w2"), synthetic(n, specs, 2, "w1")
+    generated = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    wall, cpu = time.perf_counter(), time.process_time()
+    doc = build_scorecard(current, specs, previous=previous)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    import analysis
+
+    return {"code": str(Path(analysis.__file__).resolve().parents[1]), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "peak_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024, 2),
+            "generated_gb": round(generated, 2), "cells": sum(len(b["cells"]) for b in doc["breakdowns"]),
+            "drivers": len(doc["drivers"]),
+            "sha256": hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()}
+
+
+def run(code: Path, n: int) -> dict:
+    """This script's worker in a fresh process, importing ``analysis`` from ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", "--n", str(n)], env=env,
+                         cwd=code, check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if Path(result["code"]) != code.resolve():
+        raise SystemExit(f"the worker imported analysis from {result['code']}, not {code}")
+    return result
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--baseline-rev", help="also build on the code of this git revision, in the same run")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    specs = question_specs(yaml.safe_load((ROOT / "examples" / "partner-experience.yaml").read_text()))
-    t0 = time.perf_counter()
-    current = synthetic(args.n, specs, 1, "w2")
-    previous = synthetic(args.n, specs, 2, "w1")
-    print(f"generated 2 x {args.n:,} responses in {time.perf_counter() - t0:.1f} s")
-
-    t0 = time.perf_counter()
-    doc = build_scorecard(current, specs, previous=previous)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ref = reference(current.respondents, specs)
-    simple = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    build_scorecard(current, specs)
-    current_only = time.perf_counter() - t0
-    cells = sum(len(b["cells"]) for b in doc["breakdowns"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"build_scorecard: {ours:.2f} s for {cells} cells in {len(doc['breakdowns'])} breakdowns, "
-          f"vs-rest and vs-previous tests, drivers for {len(doc['drivers'])} segments (target < 10 s)")
-    print(f"reference (mask per segment, current wave only, no tests/drivers/partner views): {simple:.2f} s "
-          f"for {len(ref)} segments")
-    print(f"build_scorecard on the current wave only (still with vs-rest tests, drivers, partner views): "
-          f"{current_only:.2f} s; ratio reference/ours = {simple / current_only:.2f}")
-    print(f"peak resident memory of the whole run (incl. data generation): {peak:.2f} GB (target < 3 GB)")
-    assert abs(ref[0]["nps"] - next(c for c in doc["breakdowns"][0]["cells"]
-                                    if c["segment"]["tier"] == "enrolled")["nps"]["value"]) < 0.06
+    if args.worker:
+        print(json.dumps(worker(args.n)))
+        return
+    print(f"{args.n:,} + {args.n:,} responses, {int(args.n * 1.25):,} invitations per wave; "
+          f"each build in its own process; load average {load()}")
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        if args.baseline_rev:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline_rev], check=True,
+                                     capture_output=True).stdout
+            with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+                tar.extractall(tmp, filter="data")
+            results[f"baseline {args.baseline_rev}"] = run(Path(tmp), args.n)
+        results["this tree"] = run(ROOT, args.n)
+    for name, r in results.items():
+        print(f"{name:>18}: build {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU; peak RSS {r['peak_gb']:.2f} GB "
+              f"(the two generated waves alone {r['generated_gb']:.2f} GB); {r['cells']} cells, "
+              f"{r['drivers']} driver segments")
+    print(f"load average after: {load()} (targets: 15 s and 3 GB)")
+    if len(results) == 2:
+        base, ours = results.values()
+        print(f"ratio baseline/this: wall {base['wall_s'] / ours['wall_s']:.2f}x, "
+              f"CPU {base['cpu_s'] / ours['cpu_s']:.2f}x, "
+              f"peak RSS {base['peak_gb'] / ours['peak_gb']:.2f}x; scorecards identical: "
+              f"{'yes' if base['sha256'] == ours['sha256'] else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
     snapshot built before it closed) gets one first through ``ctx.refresh`` - the refresh every
     other reader depends on, not a computation of the report's own.
     """
-    from chalicelib.reports.inputs import REPORT_PART, SCORECARD_PART, inputs_from_snapshot, snapshot_is_usable
+    from chalicelib.reports.inputs import REPORT_PART, inputs_from_snapshot, snapshot_is_usable
 
     if ctx.snapshots is None:
         raise ReportSnapshotMissing("no results snapshot store configured for the report")
@@ -122,19 +122,37 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
         pointer = ctx.snapshots.pointer(wave_id)
         if not snapshot_is_usable(pointer):
             raise ReportSnapshotMissing(f"the refresh of wave {wave_id} left no usable results snapshot")
-    from chalicelib.reports.inputs import SUMMARY_PART, THEMES_PART
+    from chalicelib.reports.inputs import THEMES_PART
     from chalicelib.storage.snapshots import part_version
 
     def read(name: str):
         return ctx.snapshots.read_part(wave_id, part_version(pointer, name), name) \
             if name in (pointer.get("parts") or {}) else None
 
-    inputs = inputs_from_snapshot(read(SCORECARD_PART), read(REPORT_PART), pointer, read(SUMMARY_PART),
+    scorecard_part, summary_part = report_parts(pointer, read("reporting"))
+    inputs = inputs_from_snapshot(read(scorecard_part), read(REPORT_PART), pointer, read(summary_part),
                                   read(THEMES_PART))
+    release = inputs["scorecard"].get("release")
+    if isinstance(release, dict):  # the released copy: say so, with its date and k
+        inputs["snapshot"].update(released_at=release.get("released_at"), min_changes=release.get("min_changes"))
     previous = inputs["scorecard"].get("previous_wave")
     inputs["wave_title"] = wave.title
     inputs["previous_title"] = _wave_title(ctx.repos, previous) if previous else None
     return inputs
+
+
+def report_parts(pointer: dict, reporting: str | None) -> tuple[str, str]:
+    """The scorecard and comment summary parts the report reads: on a ``reporting: aggregate``
+    survey the copies released to restricted readers (``release``: they move only after k changed
+    responses in every group, so two reports a day apart reveal no single answer), once the wave
+    has them; the live parts otherwise (identified surveys keep their freshness)."""
+    from chalicelib.reports.inputs import SCORECARD_PART, SUMMARY_PART
+    from chalicelib.services.release import released_name
+
+    parts = pointer.get("parts") or {}
+    if (reporting or "aggregate") == "aggregate" and released_name(SCORECARD_PART) in parts:
+        return released_name(SCORECARD_PART), released_name(SUMMARY_PART)
+    return SCORECARD_PART, SUMMARY_PART
 
 
 def _reason_labels(repos) -> dict:

@@ -263,23 +263,32 @@ _PREVIOUS_PLANS: dict[tuple, object] = {}
 
 def _previous_plan(previous: dict, before, specs, breakdowns: str, thresholds):
     """The previous wave's joint plan (what its own snapshot withholds), computed the same way from
-    its atoms; kept per process, since a closed wave does not change."""
+    its atoms. Its withheld segments are kept in the state (``previous["plan"]``, with a fingerprint
+    of what they were computed from), so a cold process reads them instead of rebuilding the
+    previous wave's scorecards: built once per version of the previous wave (and kept per process)."""
     import hashlib
     import json
 
-    from analysis.disclosure import View, collect, plan_jointly
+    from analysis.disclosure import Items, View, collect, plan_jointly
     from analysis.scorecard import build_scorecard
 
     fingerprint = hashlib.sha256(json.dumps([previous["atoms"], breakdowns, [s.id for s in specs],
                                              thresholds.scores, thresholds.partners], sort_keys=True,
                                             default=str).encode()).hexdigest()
-    if fingerprint not in _PREVIOUS_PLANS:
-        views = []
-        for scope in [None, *scope_names(before.atoms)]:
-            doc = build_scorecard(_scoped(before, scope), specs, breakdowns, threshold=thresholds.scores,
-                                  drivers=[], min_partners=thresholds.partners)
-            views.append(View(str(scope) if scope else "all", doc, (scope.dimension, scope.value) if scope else None))
-        plan_jointly(views, before.atoms, thresholds.scores, thresholds.partners)
-        _PREVIOUS_PLANS.clear()
-        _PREVIOUS_PLANS[fingerprint] = collect(views, union_of_withheld=True)
-    return _PREVIOUS_PLANS[fingerprint]
+    stored = previous.get("plan") or {}
+    if stored.get("fingerprint") != fingerprint:
+        if fingerprint not in _PREVIOUS_PLANS:
+            views = []
+            for scope in [None, *scope_names(before.atoms)]:
+                doc = build_scorecard(_scoped(before, scope), specs, breakdowns, threshold=thresholds.scores,
+                                      drivers=[], min_partners=thresholds.partners)
+                views.append(View(str(scope) if scope else "all", doc,
+                                  (scope.dimension, scope.value) if scope else None))
+            plan_jointly(views, before.atoms, thresholds.scores, thresholds.partners)
+            _PREVIOUS_PLANS.clear()
+            _PREVIOUS_PLANS[fingerprint] = collect(views, union_of_withheld=True).withheld
+        stored = previous["plan"] = {"fingerprint": fingerprint, "withheld": {
+            name: sorted([list(pair) for pair in key] for key in keys)
+            for name, keys in sorted(_PREVIOUS_PLANS[fingerprint].items())}}
+    return Items(withheld={name: {tuple(tuple(pair) for pair in key) for key in keys}
+                           for name, keys in stored["withheld"].items()})

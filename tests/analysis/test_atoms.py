@@ -62,3 +62,22 @@ def test_moving_atoms_response_by_response_equals_collapsing_the_result(start, l
     final = pd.concat([first.drop(index=gone), new], ignore_index=True)
     expected = collapse(final, names)
     assert to_records(moved) == to_records(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.sampled_from([None, "AMER", "EMEA"]),
+                          st.sampled_from([None, 5.0, 1e16, 0.1]),
+                          st.sampled_from([(), ("b",), ("a", "b"), ["a"], None])), min_size=1, max_size=30))
+def test_atoms_are_sorted_by_the_repr_of_their_key_whatever_the_values(rows):
+    """Ties in the partner id (one partner, several profiles), missing values, lists and floats whose
+    repr switches to exponent notation: the order is exactly ``sorted(key, key=repr)``."""
+    from analysis.atoms import KEY_COLUMNS, key_of
+
+    base = frame([respondent(0, 9)]).iloc[0]
+    people = pd.DataFrame([{**base.to_dict(), "partner_id": 10 * p, "region": region, "annual_revenue": revenue,
+                            "programs": programs, "response_id": f"r{i}"}
+                           for i, (p, region, revenue, programs) in enumerate(rows)])
+    atoms = collapse(contributions(people, SPECS, NPS), stat_names(SPECS, NPS))
+    keys = [key_of(r) for r in atoms[list(KEY_COLUMNS)].to_dict("records")]
+    assert keys == sorted(keys, key=repr)
+    assert len(set(keys)) == len(keys) and atoms["n"].sum() == len(rows)
