@@ -8,6 +8,7 @@ from chalicelib.logging_setup import configure_logging
 from chalicelib.web.actions_api import actions_api
 from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
+from chalicelib.web.events_api import events_api
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
 from chalicelib.web.plans_pages import plans_pages
@@ -26,6 +27,7 @@ app.register_blueprint(actions_api)
 app.register_blueprint(dashboard)
 app.register_blueprint(plans_pages)
 app.register_blueprint(staff_signin)
+app.register_blueprint(events_api)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)  # outermost: its headers go on the guard's refusals too
 install_request_guard(app)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import FieldProblem, InvalidInput
+from .pulses import EventType, parse_event_types_into
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 REGION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
@@ -19,7 +20,7 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 DIMENSIONS = ("tier", "region", "partner_type", "program")
 REQUIRED_KEYS = ("version", "tiers", "regions")
 PROGRAM_KEYS = {"version", "name", "sender_name", "revenue_currency", "tiers", "regions",
-                "partner_types", "programs", "themes", "closing_reasons"}
+                "partner_types", "programs", "themes", "closing_reasons", "event_types"}
 MAX_SENDER_NAME = 80
 
 
@@ -45,6 +46,8 @@ class Program:
     themes: dict = field(default_factory=dict, compare=False)
     # why a follow-up with a partner was closed (the follow-up page and the report count by these)
     closing_reasons: tuple[Choice, ...] = ()
+    # issue 27: the program's moments (events) and their transactional pulses (domain/pulses.py)
+    event_types: tuple[EventType, ...] = ()
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def choices(self, dimension: str) -> tuple[Choice, ...]:
@@ -71,6 +74,9 @@ class Program:
 
     def to_dict(self) -> dict:
         return self.raw
+
+    def event_type(self, type_id: str) -> EventType | None:
+        return next((t for t in self.event_types if t.id == type_id), None)
 
 
 def _dimension(name: str) -> str:
@@ -192,11 +198,13 @@ def parse_program_definition(data: Any) -> Program:
     themes = _check_themes(problems, data.get("themes"))
     reasons = _choices(problems, data["closing_reasons"], "closing_reasons", IDENTIFIER, with_order=False) \
         if "closing_reasons" in data else ()
+    event_types = parse_event_types_into(problems, data.get("event_types"), tuple(c.id for c in programs))
     if problems:
         raise InvalidInput(problems, summary=f"program definition has {len(problems)} problem(s)")
     program = Program(version=version, name=name.strip(), sender_name=sender.strip(),
                       revenue_currency=currency, tiers=tiers, regions=regions,
-                      partner_types=types, programs=programs, themes=themes, closing_reasons=reasons)
+                      partner_types=types, programs=programs, themes=themes, closing_reasons=reasons,
+                      event_types=event_types)
     return Program(**{**program.__dict__, "raw": program_to_dict(program)})
 
 
@@ -214,6 +222,8 @@ def program_to_dict(program: Program) -> dict:
         out["themes"] = program.themes
     if program.closing_reasons:
         out["closing_reasons"] = plain(program.closing_reasons)
+    if program.event_types:
+        out["event_types"] = [t.to_dict() for t in program.event_types]
     return out
 
 
