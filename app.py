@@ -70,6 +70,22 @@ def ses_feedback(event, context):
     return handle_sns_event(event)
 
 
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="send_due_pulses", description="Transactional pulses")
+def send_due_pulses(event):
+    """Send the due transactional pulses within the fatigue rules (chalicelib/jobs/pulses.py)."""
+    from chalicelib.jobs.pulses import run_pulse_sender
+
+    return run_pulse_sender(event.to_dict(), event.context)
+
+
+@app.on_cw_event({"detail-type": ["partner-pulse.event"]}, name="program_events")
+def program_events(event):
+    """Program events from an EventBridge bus: the same handler code as POST /api/v1/events."""
+    from chalicelib.jobs.pulses import handle_bus_event
+
+    return handle_bus_event(event.to_dict())
+
+
 # A placeholder: the packaged template points this event source at the stack table's StreamArn
 # (deploy/template.py, stream_event_source); `chalice local` never runs stream handlers.
 TABLE_STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/pulse/stream/placeholder"

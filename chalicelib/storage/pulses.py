@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from botocore.exceptions import ClientError
 
@@ -156,6 +156,12 @@ class DynamoPulseStore:
         """Every event of a type, oldest first (the results join)."""
         return list(self.table.query_all(f"PULSES#{event_type}", index="GSI1"))
 
+    def add_invitation(self, invitation) -> bool:
+        """Store a pulse's invitation once (its id derives from the event; a re-run finds it)."""
+        from .invitations import invitation_to_item
+
+        return self.table.put(invitation_to_item(invitation), condition="attribute_not_exists(PK)")
+
     # -- fatigue ledger -----------------------------------------------------------------------
     def contact_ledger(self, contact_id: str) -> dict | None:
         return self.table.get(f"CONTACT#{contact_id}", "LASTASKED")
@@ -191,6 +197,3 @@ class DynamoPulseStore:
         item = self.table.get(*RESULTS_KEY, consistent=False)
         return json.loads(item["document"]) if item else None
 
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
