@@ -368,3 +368,7 @@ cli.add_command(changes_group)
 from .alerts import alerts  # noqa: E402
 
 cli.add_command(alerts)
+from .pulses import events, pulses  # noqa: E402
+
+cli.add_command(events)
+cli.add_command(pulses)
