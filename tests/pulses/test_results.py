@@ -84,8 +84,9 @@ def test_the_link_to_relationship_nps_is_positive_here_and_cant_tell_with_few_pa
     link = doc["link"]
     assert link["relationship_wave"] == "px-2026-h1" and link["partners"] == PARTNERS
     assert link["verdict"] == "positive" and link["r_interval"][0] > 0, str(link)
-    from analysis.pulses import link_analysis
     import pandas as pd
+
+    from analysis.pulses import link_analysis
 
     few = link_analysis(pd.Series({"A": 9.0, "B": 3.0}), pd.Series({"A": 100.0, "B": -100.0}))
     assert few["verdict"] == "cant_tell" and few["words"].startswith("Can't tell yet")
