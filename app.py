@@ -11,6 +11,7 @@ from chalicelib.web.dashboard import dashboard
 from chalicelib.web.events_api import events_api
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
+from chalicelib.web.moments_pages import moments_pages
 from chalicelib.web.plans_pages import plans_pages
 from chalicelib.web.request_guard import install_request_guard
 from chalicelib.web.security_headers import install_security_headers
@@ -28,6 +29,7 @@ app.register_blueprint(dashboard)
 app.register_blueprint(plans_pages)
 app.register_blueprint(staff_signin)
 app.register_blueprint(events_api)
+app.register_blueprint(moments_pages)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)  # outermost: its headers go on the guard's refusals too
 install_request_guard(app)

@@ -64,43 +64,51 @@ def event_type_scorecard(event_type: dict, survey: Any, responses: list, events:
         return doc
     meta = {"survey_id": survey.id, "survey_version": survey.version}
 
-    def card(frame, invitation_rows, breakdowns):
+    def card(frame, invitation_rows, breakdowns, drivers=None):
         return build_scorecard(WaveData(f"{survey.id}", frame, invitation_rows, meta, None), specs, breakdowns,
-                               threshold=threshold, min_partners=min_partners)
+                               threshold=threshold, min_partners=min_partners, drivers=drivers)
 
-    doc["scorecard"] = card(respondents, invitations, STANDARD_BREAKDOWNS)
+    doc["scorecard"] = card(respondents, invitations, STANDARD_BREAKDOWNS, drivers=[])
     events_by_response = respondents["response_id"].map(by_invitation)
     invitation_events = invitations["invitation_id"].map(by_invitation)
     doc["attributes"] = {}
     for name in event_type.get("attributes", {}):
-        values = events_by_response.map(lambda e, n=name: _text((e or {}).get("attributes", {}).get(n)))
+        bands = _bands([e.get("attributes", {}).get(name) for e in by_invitation.values()])
+        values = events_by_response.map(lambda e, n=name, b=bands: _text((e or {}).get("attributes", {}).get(n), b))
         if values.isna().all():
             continue
-        inv_values = invitation_events.map(lambda e, n=name: _text((e or {}).get("attributes", {}).get(n)))
-        sub = card(_with_carrier(respondents, values), _with_carrier(invitations, inv_values), [[CARRIER]])
+        inv_values = invitation_events.map(lambda e, n=name, b=bands: _text((e or {}).get("attributes", {}).get(n), b))
+        sub = card(_with_carrier(respondents, values), _with_carrier(invitations, inv_values), [[CARRIER]], [])
         doc["attributes"][name] = _relabel(sub, name)
     months = respondents["wave_id"].str.slice(-7)
     inv_months = invitation_events.map(lambda e: (e or {}).get("wave_id", "")[-7:] or None)
-    trend = card(_with_carrier(respondents, months), _with_carrier(invitations, inv_months), [[CARRIER]])
+    trend = card(_with_carrier(respondents, months), _with_carrier(invitations, inv_months), [[CARRIER]], [])
     doc["trend"] = sorted(_relabel(trend, "month"), key=lambda c: str(c["segment"]["month"]))
     return doc
 
 
-def _text(value) -> str | None:
+def _bands(values: list) -> list[float]:
+    """Upper edges of the thirds of a numeric attribute's values (a breakdown needs few segments)."""
+    numbers = sorted(float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+    if not numbers:
+        return []
+    edges = sorted({numbers[int(len(numbers) * q)] for q in (1 / 3, 2 / 3) if int(len(numbers) * q) < len(numbers)})
+    return [e for e in edges if e < numbers[-1]]
+
+
+def _text(value, bands: list[float] = ()) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (int, float)):  # numbers are banded so a breakdown has few, readable segments
-        return _band(float(value))
+    if isinstance(value, (int, float)):  # numbers fall in thirds: "up to 12", "12 to 30", "over 30"
+        lower = None
+        for edge in bands:
+            if value <= edge:
+                return f"up to {edge:g}" if lower is None else f"{lower:g} to {edge:g}"
+            lower = edge
+        return f"over {lower:g}" if lower is not None else "all"
     return str(value)
-
-
-def _band(value: float) -> str:
-    for upper, label in ((1_000, "< 1k"), (10_000, "1k-10k"), (100_000, "10k-100k")):
-        if value < upper:
-            return label
-    return ">= 100k"
 
 
 def partner_scores(responses: list, question_id: str, nps: bool) -> pd.Series:

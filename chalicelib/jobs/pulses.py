@@ -30,6 +30,13 @@ def run_pulse_sender(event, context=None, now: datetime | None = None) -> dict:
     sender = pulse_sender(now)
     run = send_due_pulses(sender, now, should_stop=(lambda: time.monotonic() - started > budget) if budget else None)
     summary = run.summary()
+    try:  # the stored transactional results, rebuilt at most hourly (the dashboard and API read them)
+        from chalicelib.services.pulse_results import refresh_if_stale
+
+        summary["results_rebuilt"] = refresh_if_stale(sender.repos, sender.store, sender.program, now)
+    except Exception:  # noqa: BLE001 - logged; the sends above are done and recorded
+        logger.exception("transactional results refresh failed")
+        summary["results_rebuilt"] = False
     logger.info("pulses: %s", summary)
     return summary
 
