@@ -48,6 +48,11 @@ def contact(email: str, language: str = "en") -> Contact:
 
 @pytest.fixture
 def pulse_world(moto_table, app_env, monkeypatch, tmp_path):
+    return make_world(moto_table, app_env, monkeypatch, tmp_path)
+
+
+def make_world(table, app_env, monkeypatch, tmp_path) -> PulseWorld:
+    moto_table = table
     repos = make_repositories(moto_table)
     apply_program(repos, program_definition(), T0 - timedelta(days=60))
     partners = [
