@@ -18,17 +18,18 @@ def _compact(card: dict | None) -> dict | None:
     return {key: card[key] for key in KEEP if key in card} if card else None
 
 
-def _latest_relationship_wave(repos, pulse_surveys: set[str]):
-    """The most recently opened wave of a survey that is not a pulse (None when there is none)."""
+LINK_CANDIDATES = 4  # the link is read against the recent relationship wave sharing the most partners
+
+
+def _recent_relationship_waves(repos, pulse_surveys: set[str]) -> list:
+    """The most recently opened waves of surveys that are not pulses, newest first."""
     surveys = sorted({v["survey_id"] for v in repos.surveys.versions()} - pulse_surveys)
     waves = [w for s in surveys for w in repos.waves.waves_of_survey(s)]
-    return max(waves, key=lambda w: w.opens_at, default=None)
+    return sorted(waves, key=lambda w: w.opens_at, reverse=True)[:LINK_CANDIDATES]
 
 
 def build_pulse_results(repos, store, program, now: datetime, threshold: int = 5, min_partners: int = 3) -> dict:
     """Every event type's transactional scorecard, the skip counts, and the link to relationship NPS."""
-    import pandas as pd
-
     from analysis.pulses import event_type_scorecard, link_analysis, partner_scores
 
     partners = repos.partners.all()
@@ -47,15 +48,17 @@ def build_pulse_results(repos, store, program, now: datetime, threshold: int = 5
         doc = event_type_scorecard(event_type.to_dict(), survey, responses, events, partners, threshold, min_partners)
         doc["scorecard"] = _compact(doc["scorecard"])
         documents.append(doc)
-    relationship = _latest_relationship_wave(repos, {t.survey_id for t in program.event_types})
     link = {"relationship_wave": None}
-    if relationship is not None:
+    pulse_means = partner_scores(transactional, "q_score", nps=False)
+    for relationship in _recent_relationship_waves(repos, {t.survey_id for t in program.event_types}):
         survey = repos.surveys.get(relationship.survey_id, relationship.survey_version)
         nps_id = next((q.id for s in survey.sections for q in s.questions if q.type == "nps"), None)
-        rel = partner_scores(list(repos.responses.for_wave(relationship.wave_id)), nps_id, nps=True) \
-            if nps_id else pd.Series(dtype=float)
-        link = {"relationship_wave": relationship.wave_id,
-                **link_analysis(partner_scores(transactional, "q_score", nps=False), rel)}
+        if nps_id is None:
+            continue
+        rel = partner_scores(list(repos.responses.for_wave(relationship.wave_id)), nps_id, nps=True)
+        found = {"relationship_wave": relationship.wave_id, **link_analysis(pulse_means, rel)}
+        if found["partners"] > link.get("partners", -1):
+            link = found
     months = [f"{now:%Y-%m}", f"{(now.replace(day=1) - timedelta(days=1)):%Y-%m}"]
     return {"schema": SCHEMA, "built_at": iso(now), "threshold": threshold, "min_partners": min_partners,
             "event_types": documents, "link": link,
