@@ -224,7 +224,7 @@ def reporting():
         translator = AmazonTranslator(session.client("translate", region_name=region))
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
                      mailer=mailer, settings=rs, snapshots=stores.snapshots, refresh=refresh,
-                     followups=stores.followups, translator=translator)
+                     followups=stores.followups, translator=translator, pulses=pulse_store())
 
 
 @cache

@@ -65,3 +65,17 @@ def pulse_view(doc: dict | None, program=None) -> dict:
                for month, counts in (doc.get("skipped") or {}).items()]
     return {"types": types, "link": doc.get("link"), "skipped": skipped, "built_at": doc.get("built_at"),
             "threshold": doc.get("threshold")}
+
+
+def report_moments(doc: dict | None, program=None) -> list[dict]:
+    """One short line per event type for the leadership report: NPS, answers, and the lowest shown group."""
+    view = pulse_view(doc, program)
+    lines = []
+    for row in view["types"]:
+        shown = [(c["nps"]["value"], table["title"], c["name"]) for table in row["tables"] for c in table["cells"]
+                 if not c["suppressed"]]
+        lowest = min(shown, default=None)
+        lines.append({"label": row["label"], "nps": row["nps_text"], "respondents": row["respondents"],
+                      "lowest": f"lowest: {lowest[1].lower()} {lowest[2]} ({lowest[0]:+.0f})" if lowest else ""})
+    link = (view.get("link") or {}).get("words")
+    return [*lines, {"link": link}] if lines and link else lines

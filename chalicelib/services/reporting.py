@@ -40,6 +40,7 @@ class Reporting:
     refresh: Callable[[str], dict] | None = None  # builds a wave's snapshot (jobs.snapshot_refresh.refresh_wave)
     followups: object = None  # the follow-up queue (by_status); None: the report says "not available"
     translator: object = None  # translates quotes in other languages (reports.translation); None: originals
+    pulses: object = None  # issue 27: the transactional results store; None: no "Moments" section
 
 
 @dataclass
@@ -132,6 +133,11 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
     previous = inputs["scorecard"].get("previous_wave")
     inputs["wave_title"] = wave.title
     inputs["previous_title"] = _wave_title(ctx.repos, previous) if previous else None
+    if ctx.pulses is not None:  # issue 27: a short section per event type (the stored transactional results)
+        from .program import current_program
+        from .pulse_view import report_moments
+
+        inputs["moments"] = report_moments(ctx.pulses.results(), current_program(ctx.repos))
     return inputs
 
 
