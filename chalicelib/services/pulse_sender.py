@@ -98,7 +98,9 @@ class PulseSender:
             if wave.closes_at >= iso(cutoff):  # a wave that could have asked them within the window
                 invitation_id = tokens.invitation_id(wave.wave_id, partner.partner_id, contact.contact_id)
                 keys += [(f"INVITE#{invitation_id}", f"SEND#{INVITATION_KIND}"), (f"INVITE#{invitation_id}", "OPTOUT")]
-        found = self.store.table.batch_get(keys) if keys else {}
+        found = {}
+        for start in range(0, len(keys), 100):  # BatchGetItem reads at most 100 keys
+            found.update(self.store.table.batch_get(keys[start:start + 100]))
         for (_, sk), item in found.items():
             if sk == "OPTOUT":
                 opted_out = True
