@@ -8,8 +8,10 @@ from chalicelib.logging_setup import configure_logging
 from chalicelib.web.actions_api import actions_api
 from chalicelib.web.api import api
 from chalicelib.web.dashboard import dashboard
+from chalicelib.web.events_api import events_api
 from chalicelib.web.form import form
 from chalicelib.web.mail_links import mail_links
+from chalicelib.web.moments_pages import moments_pages
 from chalicelib.web.plans_pages import plans_pages
 from chalicelib.web.request_guard import install_request_guard
 from chalicelib.web.security_headers import install_security_headers
@@ -26,6 +28,8 @@ app.register_blueprint(actions_api)
 app.register_blueprint(dashboard)
 app.register_blueprint(plans_pages)
 app.register_blueprint(staff_signin)
+app.register_blueprint(events_api)
+app.register_blueprint(moments_pages)
 app.api.binary_types.extend(EXPORT_BINARY_TYPES)
 install_security_headers(app)  # outermost: its headers go on the guard's refusals too
 install_request_guard(app)
@@ -66,6 +70,22 @@ def ses_feedback(event, context):
     from chalicelib.jobs.ses_feedback import handle_sns_event
 
     return handle_sns_event(event)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="send_due_pulses", description="Transactional pulses")
+def send_due_pulses(event):
+    """Send the due transactional pulses within the fatigue rules (chalicelib/jobs/pulses.py)."""
+    from chalicelib.jobs.pulses import run_pulse_sender
+
+    return run_pulse_sender(event.to_dict(), event.context)
+
+
+@app.on_cw_event({"detail-type": ["partner-pulse.event"]}, name="program_events")
+def program_events(event):
+    """Program events from an EventBridge bus: the same handler code as POST /api/v1/events."""
+    from chalicelib.jobs.pulses import handle_bus_event
+
+    return handle_bus_event(event.to_dict())
 
 
 # A placeholder: the packaged template points this event source at the stack table's StreamArn

@@ -241,7 +241,7 @@ def reporting():
     return Reporting(repos=repositories(), runs=DynamoReportRunRepository(table()), archive=archive,
                      mailer=mailer, settings=rs, snapshots=stores.snapshots, refresh=refresh,
                      followups=stores.followups, translator=translator, plans=plan_stores(),
-                     estimates=change_estimator())
+                     estimates=change_estimator(), pulses=pulse_store())
 
 
 @cache
@@ -306,3 +306,38 @@ def reset() -> None:
     for value in list(globals().values()):
         if callable(value) and hasattr(value, "cache_clear") and getattr(value, "__module__", "") == __name__:
             value.cache_clear()
+
+
+# -- program events and transactional pulses (issue 27) -------------------------------------------
+@cache
+def pulse_store():
+    from chalicelib.storage.pulses import DynamoPulseStore
+
+    return DynamoPulseStore(table())
+
+
+@cache
+def event_source_secrets() -> dict:
+    """Per-source HMAC keys of signed events: ``PULSE_EVENT_SECRETS`` (JSON) locally; on AWS read once per
+    execution environment from Secrets Manager (``PULSE_EVENT_SECRETS_ARN``), like the signing key."""
+    import os
+
+    from chalicelib.security.event_signatures import parse_secrets
+
+    text = os.environ.get("PULSE_EVENT_SECRETS", "")
+    arn = os.environ.get("PULSE_EVENT_SECRETS_ARN", "")
+    if not text and arn:
+        import boto3
+
+        client = boto3.session.Session().client("secretsmanager", region_name=settings().region)
+        text = client.get_secret_value(SecretId=arn)["SecretString"]
+    return parse_secrets(text)
+
+
+@cache
+def fatigue_rules():
+    import os
+
+    from chalicelib.domain.fatigue import FatigueRules
+
+    return FatigueRules.from_environment(os.environ)

@@ -42,15 +42,17 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         API_HANDLER, memory_mb=512, timeout_s=15,
         env=("PULSE_TABLE", "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM",
-             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID", "PULSE_COGNITO_DOMAIN", "PULSE_REFRESH_FUNCTION"),
+             "PULSE_USER_POOL_ID", "PULSE_USER_POOL_CLIENT_ID", "PULSE_COGNITO_DOMAIN", "PULSE_REFRESH_FUNCTION",
+             "PULSE_EVENT_SECRETS_ARN"),
         grants=(grants.read_items(), grants.batch_read_items(), grants.query(GSI1, GSI2), grants.write_items(),
                 grants.invoke_function(names.function_id("refresh_wave")), grants.read_signing_key(),
-                grants.send_mail(), grants.read_send_quota()),
+                grants.send_mail(), grants.read_send_quota(), grants.read_event_secrets()),
         purpose="REST API: health check (GetItem META/HEALTH), invitation + response "
                 "(BatchGetItem, TransactWriteItems = Put/Update/ConditionCheck), opt-out/opened marks "
                 "(Put/Update), staff reads (Query), refresh requests (Put status + async Invoke of "
                 "refresh_wave), sign-out revocations (Put), the CSRF key (the signing key); reassigning a "
-                "follow-up mails the new assignee (GetSendQuota, SendRawEmail) and records the notice (Update)",
+                "follow-up mails the new assignee (GetSendQuota, SendRawEmail) and records the notice (Update); "
+                "signed program events (the sources' keys from Secrets Manager; one TransactWriteItems of Puts)",
     ),
     FunctionSpec(
         "send_due_reminders", memory_mb=512, timeout_s=900,
@@ -121,12 +123,35 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
 )
 
 
+FUNCTIONS += (
+    FunctionSpec(  # issue 27: transactional pulses every 15 minutes
+        "send_due_pulses", memory_mb=1536, timeout_s=900,
+        env=("PULSE_TABLE", "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
+        grants=(grants.read_items(), grants.batch_read_items(), grants.query(GSI1, GSI2),
+                grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.send_mail(),
+                grants.read_send_quota(), grants.read_signing_key()),
+        purpose="due pulses from the due-day index (Query GSI2), fatigue facts (GetItem, BatchGetItem of "
+                "send/opt-out records, Query of the partner's pulses), conditional ledger/pulse Updates, the "
+                "month's survey/wave/invitation (Put), one raw MIME e-mail per pulse (GetSendQuota, SendRawEmail); "
+                "hourly rebuild of the transactional results (Query GSI1, Put)",
+    ),
+    FunctionSpec(  # issue 27: program events from an EventBridge bus (the same code as POST /api/v1/events)
+        "program_events", memory_mb=256, timeout_s=30,
+        env=("PULSE_TABLE",),
+        grants=(grants.query(), grants.write_items("dynamodb:PutItem")),
+        purpose="an EventBridge event: reads the program in use (Query), stores the event and its pending "
+                "pulse once (TransactWriteItems of conditional Puts)",
+    ),
+)
+
+
 def by_name() -> dict[str, FunctionSpec]:
     """The specs keyed by Chalice function name."""
     return {spec.name: spec for spec in FUNCTIONS}
 
 
-ASYNC_FUNCTIONS = ("send_due_reminders", "leadership_report", "refresh_results", "refresh_wave", "ses_feedback")
+ASYNC_FUNCTIONS = ("send_due_reminders", "leadership_report", "refresh_results", "refresh_wave", "ses_feedback",
+                   "send_due_pulses", "program_events")
 STREAM_FUNCTIONS = ("results_stream",)  # DynamoDB stream event source, on-failure destination = failure queue
 FAILURE_QUEUE_USERS = ASYNC_FUNCTIONS + STREAM_FUNCTIONS
 

@@ -126,6 +126,14 @@ def read_signing_key() -> Grant:
     return Grant("ReadSigningKey", ("secretsmanager:GetSecretValue",), ({"Ref": SIGNING_KEY},))
 
 
+EVENT_SECRETS = "EventSourceSecrets"  # per-source HMAC keys of signed program events (issue 27)
+
+
+def read_event_secrets() -> Grant:
+    """Read the event sources' HMAC keys at run time (the signed events endpoint)."""
+    return Grant("ReadEventSourceKeys", ("secretsmanager:GetSecretValue",), ({"Ref": EVENT_SECRETS},))
+
+
 def send_failures(queue: str = "FailedInvocationsQueue") -> Grant:
     """Lambda delivers a failed asynchronous invocation (or, for the stream's event source mapping,
     the description of a batch it gave up on) to the failure queue with the function's role."""

@@ -51,6 +51,8 @@ ENVIRONMENT = {
     "PULSE_USER_POOL_ID": {"Ref": USER_POOL},
     "PULSE_USER_POOL_CLIENT_ID": {"Ref": USER_POOL_CLIENT},
     "PULSE_REFRESH_FUNCTION": {"Ref": names.function_id("refresh_wave")},
+    # issue 27: the event sources' HMAC keys, JSON {"source": "key"}, read at run time (wiring.event_source_secrets)
+    "PULSE_EVENT_SECRETS_ARN": {"Ref": grants.EVENT_SECRETS},
     **operations.ENVIRONMENT,
 }
 
@@ -105,6 +107,14 @@ def secret_resource(stage: StageSettings) -> dict:
     return _retain({"Type": "AWS::SecretsManager::Secret", "Properties": {
         "Description": "Partner Pulse invitation-link signing key",
         "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}, stage)
+
+
+def event_secrets_resource(stage: StageSettings) -> dict:
+    """Per-source HMAC keys of signed program events, JSON ``{"prm": "<key>"}``; empty until an operator
+    adds a source (docs/pulses.md). Rotating a key: add the new one under a new source name first."""
+    return _retain({"Type": "AWS::SecretsManager::Secret", "Properties": {
+        "Description": "Partner Pulse event sources: HMAC keys by source name (JSON)",
+        "SecretString": "{}"}}, stage)
 
 
 def cognito_resources(stage: StageSettings) -> dict:
@@ -243,6 +253,7 @@ def merge_template(stage_name: str, functions: tuple[FunctionSpec, ...] = FUNCTI
     """The whole merge template for a stage (``dev`` or ``prod``)."""
     stage = STAGES[stage_name]
     resources = {grants.TABLE: table_resource(stage), grants.SIGNING_KEY: secret_resource(stage),
+                 grants.EVENT_SECRETS: event_secrets_resource(stage),
                  **bucket_resources(stage), **cognito_resources(stage)}
     for spec in functions:
         resources.update(function_overrides(spec, stage))

@@ -319,6 +319,14 @@ def demo_seed(force: bool, partner_count: int | None, response_count: int | None
         from .demo_plans import seed_demo_plans
 
         click.echo(seed_demo_plans(_repos(), wiring.plan_stores(), notes_file=links_file.parent / "demo-notes.md"))
+        from chalicelib.services.program import current_program
+
+        from .demo import CURRENT_WAVE
+        from .demo_pulses import seed_demo_pulses
+
+        repos = _repos()  # issue 27: the program's moments and their transactional pulses
+        click.echo(seed_demo_pulses(repos, wiring.pulse_store(), wiring.invitation_tokens(),
+                                    current_program(repos), _now(), CURRENT_WAVE))
 
 
 @cli.group()
@@ -368,3 +376,7 @@ cli.add_command(changes_group)
 from .alerts import alerts  # noqa: E402
 
 cli.add_command(alerts)
+from .pulses import events, pulses  # noqa: E402
+
+cli.add_command(events)
+cli.add_command(pulses)

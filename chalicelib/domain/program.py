@@ -17,6 +17,7 @@ from typing import Any
 
 from .changes import ProgramChange, parse_change
 from .errors import FieldProblem, InvalidInput
+from .pulses import EventType, parse_event_types_into
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 REGION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
@@ -25,7 +26,7 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 DIMENSIONS = ("tier", "region", "partner_type", "program")
 REQUIRED_KEYS = ("version", "tiers", "regions")
 PROGRAM_KEYS = {"version", "name", "sender_name", "revenue_currency", "tiers", "regions",
-                "partner_types", "programs", "themes", "closing_reasons", "changes"}
+                "partner_types", "programs", "themes", "closing_reasons", "changes", "event_types"}
 MAX_SENDER_NAME = 80
 
 
@@ -51,6 +52,8 @@ class Program:
     themes: dict = field(default_factory=dict, compare=False)
     # why a follow-up with a partner was closed (the follow-up page and the report count by these)
     closing_reasons: tuple[Choice, ...] = ()
+    # issue 27: the program's moments (events) and their transactional pulses (domain/pulses.py)
+    event_types: tuple[EventType, ...] = ()
     # declared program changes (recorded by the import, not part of the stored definition)
     changes: tuple[ProgramChange, ...] = field(default=(), compare=False)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -79,6 +82,9 @@ class Program:
 
     def to_dict(self) -> dict:
         return self.raw
+
+    def event_type(self, type_id: str) -> EventType | None:
+        return next((t for t in self.event_types if t.id == type_id), None)
 
 
 def _dimension(name: str) -> str:
@@ -233,12 +239,13 @@ def parse_program_definition(data: Any) -> Program:
     known = {"tiers": {c.id for c in tiers}, "regions": {c.id for c in regions},
              "partner_types": {c.id for c in types}, "programs": {c.id for c in programs}}
     changes = _changes(problems, data.get("changes"), known)
+    event_types = parse_event_types_into(problems, data.get("event_types"), tuple(c.id for c in programs))
     if problems:
         raise InvalidInput(problems, summary=f"program definition has {len(problems)} problem(s)")
     program = Program(version=version, name=name.strip(), sender_name=sender.strip(),
                       revenue_currency=currency, tiers=tiers, regions=regions,
                       partner_types=types, programs=programs, themes=themes, closing_reasons=reasons,
-                      changes=changes)
+                      changes=changes, event_types=event_types)
     return Program(**{**program.__dict__, "raw": program_to_dict(program)})
 
 
@@ -256,6 +263,8 @@ def program_to_dict(program: Program) -> dict:
         out["themes"] = program.themes
     if program.closing_reasons:
         out["closing_reasons"] = plain(program.closing_reasons)
+    if program.event_types:
+        out["event_types"] = [t.to_dict() for t in program.event_types]
     return out
 
 

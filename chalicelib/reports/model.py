@@ -326,4 +326,7 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
                         "alpha": doc.get("tests", {}).get("alpha", 0.05),
                         "correction": doc.get("tests", {}).get("correction", "benjamini-hochberg")},
         "charts": charts,
+        # issue 27: one line per event type of the transactional pulses (services/pulse_view.report_moments)
+        "moments": [m for m in inputs.get("moments") or [] if "label" in m],
+        "moments_link": next((m["link"] for m in inputs.get("moments") or [] if "link" in m), None),
     }

@@ -42,6 +42,7 @@ class Reporting:
     translator: object = None  # translates quotes in other languages (reports.translation); None: originals
     plans: object = None  # action plans and changes (wiring.plan_stores); None: the report leaves them out
     estimates: Callable[[dict, str], list[dict] | None] | None = None  # a change's current estimates
+    pulses: object = None  # issue 27: the transactional results store; None: no "Moments" section
 
 
 @dataclass
@@ -138,6 +139,11 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
     previous = inputs["scorecard"].get("previous_wave")
     inputs["wave_title"] = wave.title
     inputs["previous_title"] = _wave_title(ctx.repos, previous) if previous else None
+    if ctx.pulses is not None:  # issue 27: a short section per event type (the stored transactional results)
+        from .program import current_program
+        from .pulse_view import report_moments
+
+        inputs["moments"] = report_moments(ctx.pulses.results(), current_program(ctx.repos))
     return inputs
 
 

@@ -18,6 +18,7 @@ FORBIDDEN = {"dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:DeleteTable", 
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 # Resources a statement may name: the stack's own table, indexes, bucket prefixes, sender identity, log group.
 ALLOWED_REFERENCES = {grants.TABLE, grants.BUCKET, grants.SENDER_PARAMETER, grants.SIGNING_KEY, "RefreshWave",
+                      grants.EVENT_SECRETS,  # issue 27: the event sources' HMAC keys
                       "FailedInvocationsQueue"}
 
 
@@ -107,8 +108,10 @@ def test_mail_grant_is_limited_to_the_sender_identity_and_address():
 def test_only_the_functions_that_mail_send_mail_and_only_raw_mime():
     senders = {name for name, policy in _policies().items()
                if any(a.startswith("ses:Send") for s in policy["Statement"] for a in s["Action"])}
-    # invitations/reminders, the report, follow-up notices (new: stream; reassigned: API; SLA: refresh_results)
-    assert senders == {"send_due_reminders", "leadership_report", "results_stream", "api_handler", "refresh_results"}
+    # invitations/reminders, the report, follow-up notices (new: stream; reassigned: API; SLA: refresh_results),
+    # transactional pulses (issue 27)
+    assert senders == {"send_due_reminders", "leadership_report", "results_stream", "api_handler", "refresh_results",
+                       "send_due_pulses"}
     assert not any("ses:SendEmail" in s["Action"] for policy in _policies().values() for s in policy["Statement"])
 
 

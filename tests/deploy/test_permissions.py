@@ -46,10 +46,10 @@ def role_policies(template: dict) -> dict[str, dict]:
     return found
 
 
-def _resolver(template: dict, secret_arn: str) -> Resolver:
+def _resolver(template: dict, secret_arn: str, event_secret_arn: str = "") -> Resolver:
     table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{TABLE}"
     arns = {"PulseTable": table_arn, "PulseTable.StreamArn": f"{table_arn}/stream/2026-01-01T00:00:00.000",
-            "TokenSecret": secret_arn,
+            "TokenSecret": secret_arn, **({"EventSourceSecrets": event_secret_arn} if event_secret_arn else {}),
             "ReportBucket": f"arn:aws:s3:::{BUCKET}",
             names.function_id("refresh_wave"): REFRESH_ARN}
     for logical_id, resource in template["Resources"].items():
@@ -67,7 +67,7 @@ def _resolver(template: dict, secret_arn: str) -> Resolver:
 
 @pytest.fixture(scope="module")
 def policies(dev_template, stack) -> dict[str, list[dict]]:
-    resolver = _resolver(dev_template, stack["secret_arn"])
+    resolver = _resolver(dev_template, stack["secret_arn"], stack["event_secret_arn"])
     return {name: resolver.policy(document) for name, document in role_policies(dev_template).items()}
 
 
@@ -91,6 +91,10 @@ def stack(monkeypatch_module):
         boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
         secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name="TokenSecret-iam", SecretString=TEST_SECRET)["ARN"]
+        from tests.pulses.builders import EVENT_SECRETS
+
+        event_secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="EventSourceSecrets-iam", SecretString=EVENT_SECRETS)["ARN"]  # issue 27: signed events
         env = {"PULSE_STAGE": "test", "PULSE_TABLE": TABLE, "PULSE_TOKEN_SECRET_ARN": secret_arn,
                "PULSE_STAFF_TOKEN_SECRET": TEST_SECRET,  # test stage: pasted staff tokens (own secret)
                "AWS_DEFAULT_REGION": REGION, "PULSE_MAIL_TRANSPORT": "ses",
@@ -105,15 +109,17 @@ def stack(monkeypatch_module):
                "PULSE_SUPPRESS_MIN_SCORES": "1", "PULSE_SUPPRESS_MIN_COMMENTS": "1",
                # the mail paths: follow-ups are due within a day (SLA reminders of the hourly job), and the
                # stream's live update rebuilds at once (its full-rebuild and export path)
-               "PULSE_FOLLOWUP_SLA_DAYS": "1", "PULSE_LIVE_REBUILD_SECONDS": "0"}
+               "PULSE_FOLLOWUP_SLA_DAYS": "1", "PULSE_LIVE_REBUILD_SECONDS": "0",
+               "PULSE_EVENT_SECRETS_ARN": event_secret_arn}
         for key, value in env.items():
             monkeypatch_module.setenv(key, value)
         monkeypatch_module.delenv("PULSE_DYNAMODB_ENDPOINT", raising=False)
         monkeypatch_module.delenv("PULSE_TOKEN_SECRET", raising=False)  # read from Secrets Manager instead
         monkeypatch_module.delenv("PULSE_BASE_PATH", raising=False)
+        monkeypatch_module.delenv("PULSE_EVENT_SECRETS", raising=False)  # read from Secrets Manager instead
         wiring.reset()
         results.clear_cache()
-        yield {"table": DynamoTable(client, TABLE), "secret_arn": secret_arn}
+        yield {"table": DynamoTable(client, TABLE), "secret_arn": secret_arn, "event_secret_arn": event_secret_arn}
         wiring.reset()
         results.clear_cache()
 
@@ -150,6 +156,12 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     repos, links = given_open_wave(table, wiring.invitation_tokens(), partners, wave_id="w-iam",
                                    now=NOW - timedelta(days=2), definition=identified_definition())
     send_invitations(wiring.distribution(), "w-iam", NOW - timedelta(days=1))
+    # issue 27: the program declares event types; a partner joins after the wave's invitations went out
+    from chalicelib.services.program import apply_program
+    from tests.pulses.builders import event_body, program_definition
+
+    apply_program(repos, program_definition(), NOW - timedelta(days=3))
+    repos.partners.put_many([make_partner("Z001", contacts=2)], "2026-01-01T00:00:00Z")
     wiring.reset()  # every function starts like a fresh execution environment
     statuses: dict[str, int] = {}
     staff = StaffTokens(TEST_SECRET)
@@ -165,6 +177,19 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
 
     token = token_of(links[0])
     hit("GET /healthz", "GET", "/healthz")
+    # issue 27: a signed program event (the sources' keys from Secrets Manager), then one from the bus
+    from tests.pulses.builders import signed_headers
+
+    raw = json.dumps(event_body("evt-iam-1", NOW - timedelta(days=3), partner_id="Z001",
+                                contact={"email": "c0.Z001@partner.example"})).encode()
+    hit("POST events", "POST", "/api/v1/events", signed_headers(raw, datetime.now(UTC)), raw.decode())
+    wiring.reset()
+    with evaluator.as_function("program_events"):
+        bus = app_module.program_events({
+            "version": "0", "id": "bus-1", "detail-type": "partner-pulse.event", "source": "prm",
+            "account": ACCOUNT, "time": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": REGION, "resources": [],
+            "detail": event_body("evt-iam-2", NOW - timedelta(days=3), partner_id="Z001",
+                                 contact={"email": "c1.Z001@partner.example"})}, LambdaContext("program_events"))
     hit("GET invitation", "GET", f"/api/v1/invitations/{token}")
     hit("POST opened", "POST", f"/api/v1/invitations/{token}/opened", {"content-type": "text/plain"}, "")
     for i, link in enumerate(links[:5]):  # the JSON API's submit: a TransactWriteItems
@@ -301,6 +326,14 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
 
     # the operator closes the wave: the final report must first rebuild the snapshot (refresh_wave's code)
     repos.waves.close("w-iam", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    # issue 27: with no relationship wave open, the two pulses go out (SES) and the results are built
+    wiring.reset()
+    with evaluator.as_function("send_due_pulses"):
+        pulses = app_module.send_due_pulses(_scheduled_event(), LambdaContext("send_due_pulses"))
+    wiring.reset()
+    fresh = {"cookie": "pulse_staff=" + staff.issue("admin@vendor.example", "admin")}  # the first signed out
+    hit("GET /staff/moments", "GET", "/staff/moments", fresh)
+    hit("GET pulses", "GET", "/api/v1/staff/pulses", bearer)
     wiring.reset()
     with evaluator.as_function("leadership_report"):
         report = app_module.leadership_report(_scheduled_event(), LambdaContext("leadership_report"))
@@ -317,7 +350,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
             LambdaContext("ses_feedback"))
     snapshot_refresh.wait_for_local_refreshes()
     return {"statuses": statuses, "feedback": feedback, "reminders": reminders, "first_live": first_live,
-            "refreshed": refreshed, "report": report, "live": live,
+            "refreshed": refreshed, "report": report, "live": live, "pulses": pulses, "bus": bus,
             "refresh_status": status}
 
 
@@ -389,6 +422,9 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["live"]["updated"] == ["w-iam"]  # the live update ran (no full rebuild) under its role
     assert outcome["first_live"]["rebuilt"] == ["w-iam"]  # a wave without a snapshot: the full build
     assert outcome["live"]["followups_created"] == 1
+    assert statuses["POST events"] == 202 and outcome["bus"]["status"] == "accepted"  # issue 27
+    assert outcome["pulses"]["sent"] == 2 and outcome["pulses"]["results_rebuilt"], outcome["pulses"]
+    assert statuses["GET /staff/moments"] == 200 and statuses["GET pulses"] == 200
     notices = {f["invitation_id"]: f for f in _all_followups()}
     assert notices and all(f.get("notice_status") == "sent" for f in notices.values()), notices
 
@@ -409,6 +445,8 @@ def test_the_permission_table(exercised, policies):
     assert {"s3:PutObject", "ses:SendRawEmail"} <= granted["leadership_report"], outcome["report"]
     assert {"secretsmanager:GetSecretValue"} <= granted["api_handler"] & granted["send_due_reminders"]
     assert granted["ses_feedback"] == {"dynamodb:BatchWriteItem"}
+    assert granted["program_events"] == {"dynamodb:Query", "dynamodb:PutItem"}  # issue 27
+    assert {"ses:SendRawEmail", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"} <= granted["send_due_pulses"]
     for function, actions in granted.items():  # nothing outside the policy (the evaluator would have raised)
         allowed_actions = {a for s in policies[function] for a in s["Action"]}
         assert actions <= allowed_actions, function
