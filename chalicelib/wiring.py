@@ -99,13 +99,14 @@ def review_stores():
     from chalicelib.storage.corrections import DynamoCorrectionRepository
     from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.relabels import DynamoRelabelRepository
     from chalicelib.storage.saved_views import DynamoSavedViewRepository
     from chalicelib.storage.snapshots import DynamoSnapshotStore
 
     t = table()
     return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
                            followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t),
-                           saved_views=DynamoSavedViewRepository(t))
+                           saved_views=DynamoSavedViewRepository(t), relabels=DynamoRelabelRepository(t))
 
 
 @cache
