@@ -52,6 +52,15 @@ def refresh_results(event):
     return refresh_results_snapshots(event)
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS), name="alerts_check", description="Alert rules against published results")
+def alerts_check(event):
+    """Mail the alert rules' findings (PULSE_ALERT_RULES) to their subscribers (chalicelib/jobs/alerts_check.py);
+    the deployed schedule is the AlertSchedule parameter."""
+    from chalicelib.jobs.alerts_check import handle_scheduled_event
+
+    return handle_scheduled_event(event.to_dict())
+
+
 @app.lambda_function(name="refresh_wave")
 def refresh_wave(event, context):
     """One wave's snapshot refresh, invoked asynchronously by the API (chalicelib/jobs/snapshot_refresh.py)."""

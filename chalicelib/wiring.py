@@ -96,6 +96,7 @@ def review_stores():
     """Snapshot store, corrections and follow-up repositories (experience-team review)."""
     from types import SimpleNamespace
 
+    from chalicelib.storage.alert_claims import DynamoAlertClaims
     from chalicelib.storage.corrections import DynamoCorrectionRepository
     from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.followups import DynamoFollowupRepository
@@ -106,7 +107,8 @@ def review_stores():
     t = table()
     return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
                            followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t),
-                           saved_views=DynamoSavedViewRepository(t), relabels=DynamoRelabelRepository(t))
+                           saved_views=DynamoSavedViewRepository(t), relabels=DynamoRelabelRepository(t),
+                           alert_claims=DynamoAlertClaims(t))
 
 
 @cache

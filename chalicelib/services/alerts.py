@@ -166,9 +166,10 @@ def alert_text(rule: AlertRule, wave_label: str, findings: list[str], link: str)
 
 def check_alerts(rules: list[AlertRule], doc: dict, mailer, sender: str, base_url: str, now: datetime,
                  summary: dict | None = None, previous_summary: dict | None = None,
-                 theme_labels: dict | None = None) -> list[dict]:
+                 theme_labels: dict | None = None, claim=None) -> list[dict]:
     """Evaluate every rule on a wave's scorecard (and comment summaries) and mail each finding's
-    subscribers; returns what was sent ({rule, recipient, key, subject})."""
+    subscribers; returns what was sent ({rule, recipient, key, subject}). ``claim(key)``, when
+    given, must answer True before a message is sent (False: sent this week already)."""
     from chalicelib.mail.mailer import OutgoingMail
 
     from .followup_notices import _message
@@ -185,6 +186,8 @@ def check_alerts(rules: list[AlertRule], doc: dict, mailer, sender: str, base_ur
                                    + (f"&{query}" if query else "") + "#h-changed")
         for recipient in rule.subscribers:
             key = alert_key(rule, wave_id, recipient, now)
+            if claim is not None and not claim(key):
+                continue
             mailer.send(OutgoingMail(key, recipient, _message(sender, recipient, subject, body, now)))
             sent.append({"rule": rule.id, "recipient": recipient, "key": key, "subject": subject, "text": body})
     return sent
