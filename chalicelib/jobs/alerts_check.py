@@ -34,7 +34,8 @@ def check_wave(wave_id: str, now: datetime | None = None) -> list[dict]:
     now = now or datetime.now(UTC)
     return check_alerts(rules, doc, wiring.mailer(), settings.mail_from, settings.public_base_url,
                         now, current["summary"], previous_summary, current["theme_labels"],
-                        claim=lambda key: stores.alert_claims.claim(key, now))
+                        claim=lambda key: stores.alert_claims.claim(key, now),
+                        theme_changes=results.theme_changes(stores.snapshots, wave_id, reader))
 
 
 def check_registered_waves(now: datetime | None = None, built_within: timedelta | None = None) -> list[dict]:

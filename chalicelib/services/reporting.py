@@ -120,7 +120,7 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
         pointer = ctx.snapshots.pointer(wave_id)
         if not snapshot_is_usable(pointer):
             raise ReportSnapshotMissing(f"the refresh of wave {wave_id} left no usable results snapshot")
-    from chalicelib.reports.inputs import SUMMARY_PART, THEMES_PART
+    from chalicelib.reports.inputs import SUMMARY_PART, THEME_CHANGES_PART, THEMES_PART
     from chalicelib.storage.snapshots import part_version
 
     def read(name: str):
@@ -128,7 +128,7 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
             if name in (pointer.get("parts") or {}) else None
 
     inputs = inputs_from_snapshot(read(SCORECARD_PART), read(REPORT_PART), pointer, read(SUMMARY_PART),
-                                  read(THEMES_PART))
+                                  read(THEMES_PART), read(THEME_CHANGES_PART))
     previous = inputs["scorecard"].get("previous_wave")
     inputs["wave_title"] = wave.title
     inputs["previous_title"] = _wave_title(ctx.repos, previous) if previous else None

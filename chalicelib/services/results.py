@@ -52,6 +52,13 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     stored = _stored_state(store, wave_id, start)
     parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
                                                                        enrichments, stored)
+    parts["theme_changes"] = snapshot_builder.theme_change_part(
+        repos, wave_id, comments, lambda previous: search_all_comments(store, corrections_repo, previous)
+        if store.pointer(previous) else None, thresholds, parts.get("themes") or {})
+    from chalicelib.services.release import released_name
+
+    if released_name("scorecard:all") in parts:  # this build released: restricted readers get this comparison
+        parts[released_name("theme_changes")] = parts["theme_changes"]
     # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
     # on the database overlap), and the pointer flips as before once every part is stored.
     with ThreadPoolExecutor(1) as pool:
@@ -374,6 +381,28 @@ def comment_summary(store, wave_id: str, identity) -> dict:
                                                   f"comment_summary:{_scope_name(identity)}", pointer), pointer)
     return {"summary": summary or {"tier": [], "region": []},
             "theme_labels": _part(store, wave_id, "themes", pointer) or {}}
+
+
+def theme_changes(store, wave_id: str, identity) -> dict:
+    """Significant and other theme changes against the previous wave (the ``theme_changes`` part), for
+    the reader's scope: whole program and every tier for unscoped readers, the tier for a tier scope,
+    nothing for another scope. Readers of released copies (``release``) read the comparison of the
+    last release (a full build that released), or none when the wave has released copies but no
+    released comparison (the live one would tell them changes the release holds back)."""
+    from chalicelib.services.release import RELEASED, released_name, restricted
+
+    pointer = snapshot_info(store, wave_id)
+    parts = pointer.get("parts", {})
+    name = "theme_changes"
+    if any(n.startswith(RELEASED) for n in parts) and restricted(identity, _part(store, wave_id, "reporting",
+                                                                                 pointer)):
+        name = released_name(name)
+    part = _part(store, wave_id, name, pointer) or {"compared": False, "tests": []}
+    scope = identity.effective_scope()
+    if scope is None:
+        return part
+    group = f"tier:{scope.value}" if scope.dimension == "tier" else None
+    return {**part, "tests": [t for t in part.get("tests", []) if t["group"] == group]}
 
 
 def reporting(store, wave_id: str) -> str:

@@ -236,6 +236,23 @@ def previous_wave_id(repos, wave_id: str) -> str | None:
     return max(earlier, key=lambda w: w.opens_at).wave_id if earlier else None
 
 
+def theme_change_part(repos, wave_id: str, comments: list[dict], previous_comments, thresholds: Thresholds,
+                      labels: dict) -> dict:
+    """The snapshot's ``theme_changes`` part: each theme's share of comments and negative share against
+    the previous wave (``analysis.theme_changes``; comment and partner thresholds on both sides).
+    ``previous_comments(wave_id)``: that wave's comment records (its snapshot, corrections applied),
+    or None when it has none."""
+    from analysis.theme_changes import theme_changes
+
+    previous_id = previous_wave_id(repos, wave_id)
+    before = previous_comments(previous_id) if previous_id else None
+    if before is None:
+        return {"previous_wave": previous_id, "compared": False, "tests": []}
+    return {"previous_wave": previous_id, "compared": True, "min_comments": thresholds.comments,
+            "min_partners": thresholds.partners,
+            "tests": theme_changes(comments, before, thresholds.comments, thresholds.partners, labels)}
+
+
 def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
                          thresholds: Thresholds, enrichments=None,
                          stored: dict | None = None) -> tuple[dict, list[dict], list]:

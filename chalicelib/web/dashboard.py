@@ -232,7 +232,8 @@ def overview(identity):
                  trend, driver_key, filters)
     story_view = {"focus": story.segment_name(doc, focus["segment"]) if focus else None,
                   "headline": overall_row({"overall": focus}) if focus else view["overall"],
-                  "changes": story.what_changed(doc, wave_id, focus),
+                  "changes": story.what_changed(doc, wave_id, focus,
+                                                results.theme_changes(stores.snapshots, wave_id, identity)),
                   "fix_first": story.fix_first(doc, driver_key, wave_id),
                   "driver_choices": story.driver_choices(doc), "driver_key": driver_key,
                   "wave_title": (doc.get("wave") or {}).get("title")}
