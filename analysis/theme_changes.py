@@ -21,35 +21,47 @@ from .comparison import adjust_family
 MEASURES = ("share", "negative")
 
 
-def _clustered_share(rows: list[tuple[str, bool]]) -> stats.Estimate:
-    """Share of ``True`` over (partner, flag) rows, with the partner-clustered standard error."""
-    n = len(rows)
-    hits = sum(1 for _, flag in rows if flag)
-    by_partner: dict[str, list[int]] = {}
-    for partner, flag in rows:
-        pair = by_partner.setdefault(partner, [0, 0])
-        pair[0] += int(flag)
-        pair[1] += 1
-    g = len(by_partner)
+def _clustered_share(pairs: list[tuple[int, int]]) -> stats.Estimate:
+    """Share sum(y)/sum(m) over partners' (y hits, m comments), with the partner-clustered standard error."""
+    pairs = [(y, m) for y, m in pairs if m]
+    n = sum(m for _, m in pairs)
+    hits = sum(y for y, _ in pairs)
+    g = len(pairs)
     p = hits / n if n else float("nan")
     deff = 1.0
     if n and g > 1 and 0 < p < 1:
-        robust = g / (g - 1) * sum((y - p * m) ** 2 for y, m in by_partner.values()) / n ** 2
-        simple = p * (1 - p) / n
-        deff = max(robust / simple, 1e-9) if simple > 0 else 1.0
+        robust = g / (g - 1) * sum((y - p * m) ** 2 for y, m in pairs) / n ** 2
+        deff = max(robust / (p * (1 - p) / n), 1e-9)
     return stats.wilson(hits, n, design_effect=deff, clusters=g)
 
 
-def _groups(comments: list[dict]) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {"all": list(comments)}
+def _tally(comments: list[dict]) -> dict[str, dict]:
+    """Per group (``all``, ``tier:<id>``) and partner: comments, and per theme comments and negative ones."""
+    groups: dict[str, dict] = {}
     for c in comments:
-        if c.get("tier"):
-            groups.setdefault(f"tier:{c['tier']}", []).append(c)
+        for group in ("all", *([f"tier:{c['tier']}"] if c.get("tier") else [])):
+            partner = groups.setdefault(group, {}).setdefault(c.get("partner_id"), {"m": 0, "themes": {}})
+            partner["m"] += 1
+            for theme in set(c.get("themes") or []):
+                counts = partner["themes"].setdefault(theme, [0, 0])
+                counts[0] += 1
+                counts[1] += c.get("label") == "negative"
     return groups
 
 
-def _passes(rows: list[dict], min_comments: int, min_partners: int) -> bool:
-    return len(rows) >= min_comments and len({r.get("partner_id") for r in rows}) >= min_partners
+def _pairs(partners: dict, theme: str, measure: str) -> list[tuple[int, int]]:
+    """Per partner (hits, comments): theme comments of all comments, or negative ones of the theme's."""
+    if measure == "share":
+        return [(p["themes"].get(theme, (0, 0))[0], p["m"]) for p in partners.values()]
+    return [(p["themes"][theme][1], p["themes"][theme][0]) for p in partners.values() if theme in p["themes"]]
+
+
+def _passes(partners: dict, min_comments: int, min_partners: int, theme: str | None = None) -> bool:
+    if theme is None:
+        sizes = [p["m"] for p in partners.values()]
+    else:
+        sizes = [p["themes"][theme][0] for p in partners.values() if theme in p["themes"]]
+    return sum(sizes) >= min_comments and sum(1 for s in sizes if s) >= min_partners
 
 
 def theme_changes(current: list[dict], previous: list[dict], min_comments: int = 8, min_partners: int = 3,
@@ -58,34 +70,26 @@ def theme_changes(current: list[dict], previous: list[dict], min_comments: int =
     together: [{group, theme, label, measure, value, other, difference, p, p_adjusted, significant,
     comments, partners}], shares as fractions (0-1)."""
     labels = labels or {}
-    now_groups, then_groups = _groups(current), _groups(previous)
+    now_groups, then_groups = _tally(current), _tally(previous)
     tests: list[dict] = []
-    for group, now_rows in now_groups.items():
-        then_rows = then_groups.get(group, [])
-        if not _passes(now_rows, min_comments, min_partners) or not _passes(then_rows, min_comments, min_partners):
+    for group, now in now_groups.items():
+        then = then_groups.get(group, {})
+        if not _passes(now, min_comments, min_partners) or not _passes(then, min_comments, min_partners):
             continue
-        themes = sorted({t for c in now_rows + then_rows for t in c.get("themes") or []})
+        themes = sorted({t for side in (now, then) for p in side.values() for t in p["themes"]})
         for theme in themes:
-            now_theme = [c for c in now_rows if theme in (c.get("themes") or [])]
-            then_theme = [c for c in then_rows if theme in (c.get("themes") or [])]
-            if not _passes(now_theme, min_comments, min_partners) or not _passes(then_theme, min_comments,
-                                                                                 min_partners):
+            if not _passes(now, min_comments, min_partners, theme) or not _passes(then, min_comments, min_partners,
+                                                                                  theme):
                 continue
-            pairs = {
-                "share": ([(c.get("partner_id"), theme in (c.get("themes") or [])) for c in now_rows],
-                          [(c.get("partner_id"), theme in (c.get("themes") or [])) for c in then_rows]),
-                "negative": ([(c.get("partner_id"), c.get("label") == "negative") for c in now_theme],
-                             [(c.get("partner_id"), c.get("label") == "negative") for c in then_theme]),
-            }
-            for measure, (a_rows, b_rows) in pairs.items():
-                a, b = _clustered_share(a_rows), _clustered_share(b_rows)
-                result = stats.difference_test(a, b)
-                p = result["p"]
+            for measure in MEASURES:
+                a, b = (_clustered_share(_pairs(side, theme, measure)) for side in (now, then))
+                p = stats.difference_test(a, b)["p"]
+                theme_partners = [q["themes"][theme][0] for q in now.values() if theme in q["themes"]]
                 tests.append({"group": group, "theme": theme, "label": labels.get(theme, theme.replace("_", " ")),
                               "measure": measure, "value": round(a.value, 4), "other": round(b.value, 4),
                               "difference": round(a.value - b.value, 4),
                               "p": None if p is None or math.isnan(p) else float(p),
-                              "comments": len(now_theme), "partners": len({c.get("partner_id") for c in now_theme})})
+                              "comments": sum(theme_partners), "partners": len(theme_partners)})
     adjust_family(tests)
     for test in tests:
         test["p"] = None if test["p"] is None else float(round(test["p"], 6))
