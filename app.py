@@ -61,6 +61,14 @@ def alerts_check(event):
     return handle_scheduled_event(event.to_dict())
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS), name="share_views", description="Saved views e-mailed to colleagues")
+def share_views(event):
+    """Saved views shared weekly or monthly, read with each recipient's scope (chalicelib/jobs/share_views.py)."""
+    from chalicelib.jobs.share_views import handle_scheduled_event
+
+    return handle_scheduled_event(event.to_dict())
+
+
 @app.lambda_function(name="refresh_wave")
 def refresh_wave(event, context):
     """One wave's snapshot refresh, invoked asynchronously by the API (chalicelib/jobs/snapshot_refresh.py)."""

@@ -103,12 +103,15 @@ def review_stores():
     from chalicelib.storage.relabels import DynamoRelabelRepository
     from chalicelib.storage.saved_views import DynamoSavedViewRepository
     from chalicelib.storage.snapshots import DynamoSnapshotStore
+    from chalicelib.storage.staff_directory import DynamoStaffDirectory
+    from chalicelib.storage.view_shares import DynamoViewShares
 
     t = table()
     return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
                            followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t),
                            saved_views=DynamoSavedViewRepository(t), relabels=DynamoRelabelRepository(t),
-                           alert_claims=DynamoAlertClaims(t))
+                           alert_claims=DynamoAlertClaims(t), view_shares=DynamoViewShares(t),
+                           staff_directory=DynamoStaffDirectory(t))
 
 
 @cache

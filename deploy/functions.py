@@ -109,6 +109,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "days (Query, GetItem); each message is claimed first with a conditional Put of ALERT#<key> "
                 "(once per rule, wave, recipient and week), then sent as raw MIME mail with SES",
     ),
+    FunctionSpec(  # issue 24: saved views shared weekly or monthly
+        "share_views", memory_mb=512, timeout_s=300,
+        env=("PULSE_TABLE", "PULSE_MAIL_FROM", "PULSE_PUBLIC_BASE_URL"),
+        grants=(grants.read_items(), grants.query(), grants.write_items("dynamodb:UpdateItem"),
+                grants.send_mail(), grants.read_send_quota()),
+        purpose="daily: the active view shares (Query VIEWSHARES), each claimed for its week or month with a "
+                "conditional Update, the recipient's last sign-in profile (GetItem), the view's headline "
+                "figures with the recipient's scope (snapshot Query/GetItem), raw MIME mail with SES to the "
+                "recipient or, when they may not see the view, to the sharer; the outcome on the share (Update)",
+    ),
     FunctionSpec(
         "ses_feedback", memory_mb=256, timeout_s=60,
         env=("PULSE_TABLE",),
@@ -137,7 +147,7 @@ def by_name() -> dict[str, FunctionSpec]:
 
 
 ASYNC_FUNCTIONS = ("send_due_reminders", "leadership_report", "refresh_results", "refresh_wave", "ses_feedback",
-                   "alerts_check")
+                   "alerts_check", "share_views")
 STREAM_FUNCTIONS = ("results_stream",)  # DynamoDB stream event source, on-failure destination = failure queue
 FAILURE_QUEUE_USERS = ASYNC_FUNCTIONS + STREAM_FUNCTIONS
 

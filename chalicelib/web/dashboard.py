@@ -173,9 +173,10 @@ def login():
         return _login(403, f"Not signed in: {refused}.", target)
     token = str(form.get("token") or "").strip()
     try:
-        wiring.staff_tokens().read(token)
+        identity = wiring.staff_tokens().read(token)
     except StaffAuthError as error:
         return _login(401, f"That token does not work: {error}.", target)
+    remember_staff(identity)
     secure = "; Secure" if wiring.review_settings().secure_cookies else ""
     cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
     return _redirect(target, cookie)
@@ -245,6 +246,7 @@ def overview(identity):
     return render("overview.html", **_base(identity, wave_id, "overview"), **overview_hooks(identity),
                   view=view, snapshot=doc["snapshot"],
                   story=story_view, here=here, saved_views=stores.saved_views.for_user(identity.subject),
+                  view_shares=stores.view_shares.for_sharer(identity.subject),
                   choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
                   option_labels=_option_labels(doc),
                   comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
@@ -285,6 +287,52 @@ def save_view(identity):
         raise InvalidInput(FieldProblem("name", "at most 50 saved views: remove one first"))
     stores.saved_views.save(identity.subject, name, path, _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
     return _redirect(path)
+
+
+def remember_staff(identity) -> None:
+    """Note who signed in with which role and scope (scheduled view sharing reads it); never blocks a sign-in."""
+    try:
+        wiring.review_stores().staff_directory.remember(
+            identity.subject, identity.role, str(identity.scope) if identity.scope else None,
+            _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    except PulseError:
+        pass
+
+
+@dashboard.route("/staff/views/share", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("viewer")
+@_page_errors
+def share_view(identity):
+    """Subscribe colleagues to one of your saved views, weekly or monthly (services/view_sharing.py)."""
+    from chalicelib.services.view_sharing import parse_share
+
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    stores = wiring.review_stores()
+    view, recipients, cadence = parse_share(form, stores.saved_views.for_user(identity.subject))
+    stamp = _now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    for recipient in recipients:
+        stores.view_shares.add(identity.subject, view["name"], view["path"], recipient, cadence, stamp)
+    return _redirect(view["path"] + "#view-shares")
+
+
+@dashboard.route("/staff/views/unshare", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("viewer")
+@_page_errors
+def unshare_view(identity):
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    name, recipient = str(form.get("name") or ""), str(form.get("recipient") or "")
+    if not name or len(name) > MAX_VIEW_NAME or not recipient or len(recipient) > 254:
+        raise InvalidInput(FieldProblem("name", "choose one of your shares"))
+    if not wiring.review_stores().view_shares.stop(identity.subject, name, recipient,
+                                                   _now().strftime("%Y-%m-%dT%H:%M:%SZ")):
+        raise NotFound()
+    return _redirect("/staff#saved-views")
 
 
 # -- per-question results ---------------------------------------------------------------------------

@@ -110,9 +110,9 @@ def test_only_the_functions_that_mail_send_mail_and_only_raw_mime():
     senders = {name for name, policy in _policies().items()
                if any(a.startswith("ses:Send") for s in policy["Statement"] for a in s["Action"])}
     # invitations/reminders, the report, follow-up notices (new: stream; reassigned: API; SLA: refresh_results),
-    # alerts (issue 24)
+    # alerts and shared views (issue 24)
     assert senders == {"send_due_reminders", "leadership_report", "results_stream", "api_handler", "refresh_results",
-                       "alerts_check"}
+                       "alerts_check", "share_views"}
     assert not any("ses:SendEmail" in s["Action"] for policy in _policies().values() for s in policy["Statement"])
 
 

@@ -295,6 +295,12 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
         urlencode({"status": "in_progress", "note": "started", "csrf": csrf}))
     hit("POST change page", "POST", "/staff/changes", signed_in,
         urlencode({"id": "iam-change-2", "description": "tiers redrawn", "effective": "2026-01-01", "csrf": csrf}))
+    # issue 24: a saved view shared weekly with a colleague who signed in (admin) and one who never did
+    hit("POST save view", "POST", "/staff/views", signed_in,
+        urlencode({"name": "Program", "path": "/staff?wave=w-iam", "csrf": csrf}))
+    hit("POST share view", "POST", "/staff/views/share", signed_in,
+        urlencode({"name": "Program", "recipients": "admin@vendor.example, nobody@vendor.example",
+                   "cadence": "weekly", "csrf": csrf}))
     hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
 
     # the operator closes the wave: the final report must first rebuild the snapshot (refresh_wave's code)
@@ -308,6 +314,9 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     with evaluator.as_function("alerts_check"):
         alerts = {"scheduled": app_module.alerts_check(_scheduled_event(), LambdaContext("alerts_check"))}
         alerts["sent"], alerts["again"] = _alert_finding(), _alert_finding()
+    wiring.reset()
+    with evaluator.as_function("share_views"):
+        shared = app_module.share_views(_scheduled_event(), LambdaContext("share_views"))
     # SES feedback through SNS: a permanent bounce and a complaint suppress their addresses
     wiring.reset()
     with evaluator.as_function("ses_feedback"):
@@ -321,7 +330,7 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
             LambdaContext("ses_feedback"))
     snapshot_refresh.wait_for_local_refreshes()
     return {"statuses": statuses, "feedback": feedback, "reminders": reminders, "first_live": first_live,
-            "refreshed": refreshed, "report": report, "live": live, "alerts": alerts,
+            "refreshed": refreshed, "report": report, "live": live, "alerts": alerts, "shared": shared,
             "refresh_status": status}
 
 
@@ -402,6 +411,8 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
     assert statuses["POST relabel preview"] == 200 and statuses["POST relabel"] == 201
     assert statuses["POST relabel undo"] == 200
+    assert statuses["POST save view"] == 303 and statuses["POST share view"] == 303
+    assert outcome["shared"] == {"sent": 1, "refused": 1}  # the signed-in admin; the sharer told of the other
     assert outcome["alerts"]["scheduled"] == {"sent": 0, "rules": []}  # one wave: nothing to compare with
     assert len(outcome["alerts"]["sent"]) == 1 and outcome["alerts"]["again"] == []  # claimed: once a week
     assert outcome["live"]["updated"] == ["w-iam"]  # the live update ran (no full rebuild) under its role
@@ -427,6 +438,7 @@ def test_the_permission_table(exercised, policies):
     assert {"s3:PutObject", "ses:SendRawEmail", "translate:TranslateText"} <= granted["leadership_report"], \
         outcome["report"]
     assert {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "ses:SendRawEmail"} <= granted["alerts_check"]
+    assert {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "ses:SendRawEmail"} <= granted["share_views"]
     assert {"secretsmanager:GetSecretValue"} <= granted["api_handler"] & granted["send_due_reminders"]
     assert granted["ses_feedback"] == {"dynamodb:BatchWriteItem"}
     for function, actions in granted.items():  # nothing outside the policy (the evaluator would have raised)
