@@ -30,8 +30,8 @@ def text_key(text: str) -> str:
 
 
 def selectable(stores, wave_id: str, identity, reader: dict) -> tuple[list[dict], dict[str, dict]]:
-    """(the comments the identity can list, as the explorer shows them; shown id -> the stored record
-    with its current labels)."""
+    """(the comments the identity can list, as the explorer shows them; shown id (or stored id) -> the
+    stored record with its current labels)."""
     items, cursor = [], None
     while True:
         page = results.search_comments(stores.snapshots, stores.corrections, wave_id, identity, {}, cursor,
@@ -42,12 +42,13 @@ def selectable(stores, wave_id: str, identity, reader: dict) -> tuple[list[dict]
             break
     stored = {c["id"]: c for c in results.search_all_comments(stores.snapshots, stores.corrections, wave_id)}
     opaque = {comment_disclosure.public_id(cid, wave_id, reader.get("secret", "")): cid for cid in stored}
-    records = {}
+    records, raw_ids = {}, {}
     for item in items:
         raw = item["id"] if item["id"] in stored else opaque.get(item["id"])
         if raw and identity.admits(stored[raw]):
             records[item["id"]] = stored[raw]
-    return [i for i in items if i["id"] in records], records
+            raw_ids[raw] = stored[raw]  # the stored id names a listable comment too (as a single correction)
+    return [i for i in items if i["id"] in records], {**raw_ids, **records}
 
 
 def _id_list(body: dict, name: str, required: bool) -> list[str]:
