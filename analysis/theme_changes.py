@@ -35,33 +35,45 @@ def _clustered_share(pairs: list[tuple[int, int]]) -> stats.Estimate:
     return stats.wilson(hits, n, design_effect=deff, clusters=g)
 
 
+def _sparse_share(with_theme: list[tuple[int, int]], side: dict) -> stats.Estimate:
+    """``_clustered_share`` over every partner of ``side`` when only the partners in ``with_theme``
+    ((theme comments, comments)) have hits: the others add (p·m)² each, i.e. p²·(Σm² - Σ those m²)."""
+    n, g = side["n"], side["g"]
+    hits = sum(y for y, _ in with_theme)
+    p = hits / n if n else float("nan")
+    deff = 1.0
+    if n and g > 1 and 0 < p < 1:
+        inside = sum((y - p * m) ** 2 for y, m in with_theme)
+        outside = p * p * (side["m2"] - sum(m * m for _, m in with_theme))
+        deff = max(g / (g - 1) * (inside + outside) / n ** 2 / (p * (1 - p) / n), 1e-9)
+    return stats.wilson(hits, n, design_effect=deff, clusters=g)
+
+
 def _tally(comments: list[dict]) -> dict[str, dict]:
-    """Per group (``all``, ``tier:<id>``) and partner: comments, and per theme comments and negative ones."""
-    groups: dict[str, dict] = {}
+    """Per group (``all``, ``tier:<id>``): comments ``n``, partners ``g``, Σ(comments per partner)² ``m2``,
+    and per theme one (theme comments, negative ones, partner's comments) entry per partner with it."""
+    partners: dict[str, dict] = {}
     for c in comments:
         for group in ("all", *([f"tier:{c['tier']}"] if c.get("tier") else [])):
-            partner = groups.setdefault(group, {}).setdefault(c.get("partner_id"), {"m": 0, "themes": {}})
+            partner = partners.setdefault(group, {}).setdefault(c.get("partner_id"), {"m": 0, "themes": {}})
             partner["m"] += 1
             for theme in set(c.get("themes") or []):
                 counts = partner["themes"].setdefault(theme, [0, 0])
                 counts[0] += 1
                 counts[1] += c.get("label") == "negative"
+    groups = {}
+    for group, members in partners.items():
+        themes: dict[str, list[tuple[int, int, int]]] = {}
+        for member in members.values():
+            for theme, (count, negative) in member["themes"].items():
+                themes.setdefault(theme, []).append((count, negative, member["m"]))
+        groups[group] = {"n": sum(m["m"] for m in members.values()), "g": len(members),
+                         "m2": sum(m["m"] ** 2 for m in members.values()), "themes": themes}
     return groups
 
 
-def _pairs(partners: dict, theme: str, measure: str) -> list[tuple[int, int]]:
-    """Per partner (hits, comments): theme comments of all comments, or negative ones of the theme's."""
-    if measure == "share":
-        return [(p["themes"].get(theme, (0, 0))[0], p["m"]) for p in partners.values()]
-    return [(p["themes"][theme][1], p["themes"][theme][0]) for p in partners.values() if theme in p["themes"]]
-
-
-def _passes(partners: dict, min_comments: int, min_partners: int, theme: str | None = None) -> bool:
-    if theme is None:
-        sizes = [p["m"] for p in partners.values()]
-    else:
-        sizes = [p["themes"][theme][0] for p in partners.values() if theme in p["themes"]]
-    return sum(sizes) >= min_comments and sum(1 for s in sizes if s) >= min_partners
+def _passes(comments: int, partners: int, min_comments: int, min_partners: int) -> bool:
+    return comments >= min_comments and partners >= min_partners
 
 
 def theme_changes(current: list[dict], previous: list[dict], min_comments: int = 8, min_partners: int = 3,
@@ -73,23 +85,29 @@ def theme_changes(current: list[dict], previous: list[dict], min_comments: int =
     now_groups, then_groups = _tally(current), _tally(previous)
     tests: list[dict] = []
     for group, now in now_groups.items():
-        then = then_groups.get(group, {})
-        if not _passes(now, min_comments, min_partners) or not _passes(then, min_comments, min_partners):
+        then = then_groups.get(group)
+        if then is None or not _passes(now["n"], now["g"], min_comments, min_partners) \
+                or not _passes(then["n"], then["g"], min_comments, min_partners):
             continue
-        themes = sorted({t for side in (now, then) for p in side.values() for t in p["themes"]})
-        for theme in themes:
-            if not _passes(now, min_comments, min_partners, theme) or not _passes(then, min_comments, min_partners,
-                                                                                  theme):
+        for theme in sorted(set(now["themes"]) & set(then["themes"])):
+            a_rows, b_rows = now["themes"][theme], then["themes"][theme]
+            if not all(_passes(sum(r[0] for r in rows), len(rows), min_comments, min_partners)
+                       for rows in (a_rows, b_rows)):
                 continue
+            estimates = {
+                "share": (_sparse_share([(c, m) for c, _, m in a_rows], now),
+                          _sparse_share([(c, m) for c, _, m in b_rows], then)),
+                "negative": (_clustered_share([(neg, c) for c, neg, _ in a_rows]),
+                             _clustered_share([(neg, c) for c, neg, _ in b_rows])),
+            }
             for measure in MEASURES:
-                a, b = (_clustered_share(_pairs(side, theme, measure)) for side in (now, then))
+                a, b = estimates[measure]
                 p = stats.difference_test(a, b)["p"]
-                theme_partners = [q["themes"][theme][0] for q in now.values() if theme in q["themes"]]
                 tests.append({"group": group, "theme": theme, "label": labels.get(theme, theme.replace("_", " ")),
                               "measure": measure, "value": round(a.value, 4), "other": round(b.value, 4),
                               "difference": round(a.value - b.value, 4),
                               "p": None if p is None or math.isnan(p) else float(p),
-                              "comments": sum(theme_partners), "partners": len(theme_partners)})
+                              "comments": sum(r[0] for r in a_rows), "partners": len(a_rows)})
     adjust_family(tests)
     for test in tests:
         test["p"] = None if test["p"] is None else float(round(test["p"], 6))

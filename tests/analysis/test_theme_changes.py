@@ -60,3 +60,25 @@ def test_the_negative_share_is_tested_and_every_test_is_in_one_family():
     ps = sorted(t["p"] for t in tests)
     adjusted = sorted(t["p_adjusted"] for t in tests)
     assert all(a >= p for a, p in zip(adjusted, ps, strict=True))  # BH never lowers a p-value
+
+
+def test_the_sparse_clustered_share_equals_the_sum_over_every_partner():
+    """Partners without the theme enter the cluster-robust variance as (0 - p·m)²: the shortcut over
+    the partners with the theme gives the same estimate as the plain sum over all partners."""
+    import random
+
+    from analysis.theme_changes import _clustered_share, _sparse_share, _tally
+
+    rng = random.Random(3)
+    rows = [{"id": str(i), "partner_id": f"p{rng.randrange(60)}", "tier": "enrolled", "label": "neutral",
+             "themes": ["payouts"] if rng.random() < 0.3 else []} for i in range(500)]
+    group = _tally(rows)["all"]
+    members: dict[str, list[int]] = {}
+    for r in rows:
+        pair = members.setdefault(r["partner_id"], [0, 0])
+        pair[0] += "payouts" in r["themes"]
+        pair[1] += 1
+    dense = _clustered_share([tuple(v) for v in members.values()])
+    sparse = _sparse_share([(c, m) for c, _, m in group["themes"]["payouts"]], group)
+    assert abs(dense.value - sparse.value) < 1e-12 and abs(dense.se - sparse.se) < 1e-12
+    assert dense.clusters == sparse.clusters == 60
