@@ -50,15 +50,10 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     start = store.pointer(wave_id)  # live updates after this point are merged in (write_full)
     corrections = corrections_repo.for_wave(wave_id)
     stored = _stored_state(store, wave_id, start)
-    parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
-                                                                       enrichments, stored)
-    parts["theme_changes"] = snapshot_builder.theme_change_part(
-        repos, wave_id, comments, lambda previous: search_all_comments(store, corrections_repo, previous)
-        if store.pointer(previous) else None, thresholds, parts.get("themes") or {})
-    from chalicelib.services.release import released_name
-
-    if released_name("scorecard:all") in parts:  # this build released: restricted readers get this comparison
-        parts[released_name("theme_changes")] = parts["theme_changes"]
+    parts, comments, responses = snapshot_builder.build_snapshot_parts(
+        repos, wave_id, corrections, thresholds, enrichments, stored,
+        previous_comments=lambda previous: search_all_comments(store, corrections_repo, previous)
+        if store.pointer(previous) else None)
     # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
     # on the database overlap), and the pointer flips as before once every part is stored.
     with ThreadPoolExecutor(1) as pool:

@@ -255,12 +255,14 @@ def theme_change_part(repos, wave_id: str, comments: list[dict], previous_commen
 
 def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
                          thresholds: Thresholds, enrichments=None,
-                         stored: dict | None = None) -> tuple[dict, list[dict], list]:
+                         stored: dict | None = None, previous_comments=None) -> tuple[dict, list[dict], list]:
     """(parts to store, comment records, responses) for one wave, from all its responses.
 
     Builds the wave's state (``wave_state.full_state``: atoms, buckets, drivers per scope from the
     respondents) and derives the published parts from it as the live update does. ``stored``: the
-    current snapshot's ``state`` and ``buckets``, whose release record carries over (``release``)."""
+    current snapshot's ``state`` and ``buckets``, whose release record carries over (``release``).
+    ``previous_comments(wave_id)``: the previous wave's comment records for the theme comparison
+    (``theme_change_part``; None or absent: not compared)."""
     from datetime import UTC, datetime
 
     from analysis.estimation import Respondents, wave_atoms
@@ -301,6 +303,12 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     parts["themes"] = dict(taxonomy.labels)
     parts["reporting"] = survey.reporting
     parts["report"] = report_part(current, survey, comments, thresholds, taxonomy)
+    parts["theme_changes"] = theme_change_part(repos, wave_id, comments, previous_comments or (lambda _: None),
+                                               thresholds, parts["themes"])
+    from .release import released_name
+
+    if released_name("scorecard:all") in parts:  # this build released: restricted readers get this comparison
+        parts[released_name("theme_changes")] = parts["theme_changes"]
     return parts, comments, responses
 
 
