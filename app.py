@@ -56,6 +56,23 @@ def refresh_results(event):
     return refresh_results_snapshots(event)
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS), name="alerts_check", description="Alert rules against published results")
+def alerts_check(event):
+    """Mail the alert rules' findings (PULSE_ALERT_RULES) to their subscribers (chalicelib/jobs/alerts_check.py);
+    the deployed schedule is the AlertSchedule parameter."""
+    from chalicelib.jobs.alerts_check import handle_scheduled_event
+
+    return handle_scheduled_event(event.to_dict())
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="share_views", description="Saved views e-mailed to colleagues")
+def share_views(event):
+    """Saved views shared weekly or monthly, read with each recipient's scope (chalicelib/jobs/share_views.py)."""
+    from chalicelib.jobs.share_views import handle_scheduled_event
+
+    return handle_scheduled_event(event.to_dict())
+
+
 @app.lambda_function(name="refresh_wave")
 def refresh_wave(event, context):
     """One wave's snapshot refresh, invoked asynchronously by the API (chalicelib/jobs/snapshot_refresh.py)."""

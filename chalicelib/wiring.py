@@ -96,16 +96,22 @@ def review_stores():
     """Snapshot store, corrections and follow-up repositories (experience-team review)."""
     from types import SimpleNamespace
 
+    from chalicelib.storage.alert_claims import DynamoAlertClaims
     from chalicelib.storage.corrections import DynamoCorrectionRepository
     from chalicelib.storage.enrichments import DynamoEnrichmentStore
     from chalicelib.storage.followups import DynamoFollowupRepository
+    from chalicelib.storage.relabels import DynamoRelabelRepository
     from chalicelib.storage.saved_views import DynamoSavedViewRepository
     from chalicelib.storage.snapshots import DynamoSnapshotStore
+    from chalicelib.storage.staff_directory import DynamoStaffDirectory
+    from chalicelib.storage.view_shares import DynamoViewShares
 
     t = table()
     return SimpleNamespace(snapshots=DynamoSnapshotStore(t), corrections=DynamoCorrectionRepository(t),
                            followups=DynamoFollowupRepository(t), enrichments=DynamoEnrichmentStore(t),
-                           saved_views=DynamoSavedViewRepository(t))
+                           saved_views=DynamoSavedViewRepository(t), relabels=DynamoRelabelRepository(t),
+                           alert_claims=DynamoAlertClaims(t), view_shares=DynamoViewShares(t),
+                           staff_directory=DynamoStaffDirectory(t))
 
 
 @cache

@@ -67,16 +67,17 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "leadership_report", memory_mb=1536, timeout_s=300,
         env=("PULSE_TABLE", "PULSE_REPORT_BUCKET", "PULSE_MAIL_FROM", "PULSE_REPORT_SURVEYS",
-             "PULSE_REPORT_RECIPIENTS", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN"),
+             "PULSE_REPORT_RECIPIENTS", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN", "PULSE_REPORT_TRANSLATE"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem", "dynamodb:UpdateItem"), grants.write_objects("reports"),
                 grants.send_mail(), grants.batch_write_items(),
-                grants.write_objects("analytics"), grants.read_signing_key()),
+                grants.write_objects("analytics"), grants.read_signing_key(), grants.translate_text()),
         purpose="weekly/final leadership summary: reads the wave's results snapshot and follow-up counts (GSI2), "
                 "claims the period with a conditional Update of REPORT#<period>, writes the archive under "
                 "reports/ (manifest last; never read back), sends one raw MIME e-mail with SES; a wave without a "
                 "usable snapshot gets one first through refresh_wave's code (Put chunks, BatchWrite, analytics "
-                "export salted with the signing key)",
+                "export salted with the signing key); quotes in other languages are translated with Amazon "
+                "Translate when the ReportTranslate parameter is 'amazon' (TranslateText)",
     ),
     FunctionSpec(
         "refresh_results", memory_mb=1536, timeout_s=900,
@@ -100,6 +101,25 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 grants.write_objects("analytics"), grants.read_signing_key()),
         purpose="one wave's snapshot refresh requested by an admin (async Invoke from the API): the same "
                 "snapshot writes as refresh_results plus its REFRESH#STATUS item (Put); no mail",
+    ),
+    FunctionSpec(  # issue 24: alerts on a schedule
+        "alerts_check", memory_mb=1024, timeout_s=300,
+        env=("PULSE_TABLE", "PULSE_MAIL_FROM", "PULSE_PUBLIC_BASE_URL", "PULSE_ALERT_RULES"),
+        grants=(grants.read_items(), grants.query(), grants.write_items("dynamodb:PutItem"),
+                grants.send_mail(), grants.read_send_quota()),
+        purpose="the alert rules (AlertRules parameter) against the results snapshots rebuilt in the last 14 "
+                "days (Query, GetItem); each message is claimed first with a conditional Put of ALERT#<key> "
+                "(once per rule, wave, recipient and week), then sent as raw MIME mail with SES",
+    ),
+    FunctionSpec(  # issue 24: saved views shared weekly or monthly
+        "share_views", memory_mb=512, timeout_s=300,
+        env=("PULSE_TABLE", "PULSE_MAIL_FROM", "PULSE_PUBLIC_BASE_URL"),
+        grants=(grants.read_items(), grants.query(), grants.write_items("dynamodb:UpdateItem"),
+                grants.send_mail(), grants.read_send_quota()),
+        purpose="daily: the active view shares (Query VIEWSHARES), each claimed for its week or month with a "
+                "conditional Update, the recipient's last sign-in profile (GetItem), the view's headline "
+                "figures with the recipient's scope (snapshot Query/GetItem), raw MIME mail with SES to the "
+                "recipient or, when they may not see the view, to the sharer; the outcome on the share (Update)",
     ),
     FunctionSpec(
         "ses_feedback", memory_mb=256, timeout_s=60,
@@ -151,7 +171,7 @@ def by_name() -> dict[str, FunctionSpec]:
 
 
 ASYNC_FUNCTIONS = ("send_due_reminders", "leadership_report", "refresh_results", "refresh_wave", "ses_feedback",
-                   "send_due_pulses", "program_events")
+                   "send_due_pulses", "program_events", "alerts_check", "share_views")
 STREAM_FUNCTIONS = ("results_stream",)  # DynamoDB stream event source, on-failure destination = failure queue
 FAILURE_QUEUE_USERS = ASYNC_FUNCTIONS + STREAM_FUNCTIONS
 

@@ -153,3 +153,10 @@ def write_logs(log_group: str) -> Grant:
                  ({"Fn::GetAtt": [log_group, "Arn"]},),
                  wildcard_reason="the log group's ARN ends in ':*' (its streams are named by Lambda per "
                                  "execution environment); scoped to this function's own group")
+
+
+def translate_text() -> Grant:
+    """Amazon Translate for the report's quotes in other languages (``PULSE_REPORT_TRANSLATE=amazon``)."""
+    return Grant("TranslateQuotes", ("translate:TranslateText",), ("*",),
+                 wildcard_reason="translate:TranslateText on plain text has no resource ARN (a custom "
+                                 "terminology is the only resource type, and none is used): IAM requires '*'")

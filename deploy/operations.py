@@ -43,6 +43,11 @@ def parameters(stage_name: str = "prod") -> dict:
         "DetailedApiMetrics": {"Type": "String", "Default": "false", "AllowedValues": ["true", "false"],
                                "Description": "Per-method API Gateway metrics (billed as custom metrics)"},
         "ReminderSchedule": text("When the reminder job runs (EventBridge)", "rate(1 hour)"),
+        "AlertSchedule": text("When the alert check runs (EventBridge)", "cron(0 6 * * ? *)"),
+        "AlertRules": text("Alert rules as a JSON list (PULSE_ALERT_RULES, docs/review.md; empty = off)"),
+        "ReportTranslate": {"Type": "String", "Default": "", "AllowedValues": ["", "amazon"],
+                            "Description": "'amazon': the report's quotes in other languages get an English "
+                                           "translation (Amazon Translate)"},
         "StaffSignInDomain": {
             "Type": "String", "Default": "", "AllowedPattern": r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?$",
             "Description": "Cognito hosted-UI domain prefix (<prefix>.auth.<region>.amazoncognito.com)"},
@@ -72,6 +77,8 @@ ENVIRONMENT = {
     "PULSE_RESULTS_SURVEYS": {"Ref": "ResultsSurveys"},
     "PULSE_REPORT_SURVEYS": {"Ref": "ReportSurveys"},
     "PULSE_REPORT_RECIPIENTS": {"Ref": "ReportRecipients"},
+    "PULSE_ALERT_RULES": {"Ref": "AlertRules"},
+    "PULSE_REPORT_TRANSLATE": {"Ref": "ReportTranslate"},
     "PULSE_REMINDER_SPACING_DAYS": {"Ref": "ReminderSpacingDays"},
     "PULSE_REMINDER_MAX": {"Ref": "ReminderMax"},
     "PULSE_COGNITO_DOMAIN": {"Fn::If": ["HasSignInDomain", {
@@ -95,7 +102,8 @@ def _alarm(description: str, namespace: str, metric: str, dimensions: dict, thre
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
 
 
-SCHEDULE_PARAMETERS = {"leadership_report": "ReportSchedule", "send_due_reminders": "ReminderSchedule"}
+SCHEDULE_PARAMETERS = {"leadership_report": "ReportSchedule", "send_due_reminders": "ReminderSchedule",
+                       "alerts_check": "AlertSchedule"}
 
 
 def alarms(function_names: list[str]) -> dict:

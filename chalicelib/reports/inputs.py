@@ -13,14 +13,17 @@ SUMMARY_PART = "comment_summary:all"  # the overview's sentiment and theme count
 THEMES_PART = "themes"
 
 
+THEME_CHANGES_PART = "theme_changes"  # each theme's share and tone against the previous wave
+
+
 def inputs_from_snapshot(scorecard: dict, report: dict, pointer: dict, comment_summary: dict | None = None,
-                         theme_labels: dict | None = None) -> dict:
+                         theme_labels: dict | None = None, theme_changes: dict | None = None) -> dict:
     """The plain dict ``build_report_model`` takes, from the snapshot parts and the pointer; with the
     dashboard's comment summary the report counts themes exactly as the overview does."""
     summary = {**comment_summary, "theme_labels": theme_labels or {}} if comment_summary else None
     return {"scorecard": scorecard, "comments": report.get("comments"), "revenue": report.get("revenue") or {},
             "survey_title": report.get("survey_title"), "comment_threshold": report.get("comment_threshold"),
-            "comment_summary": summary,
+            "comment_summary": summary, "theme_changes": theme_changes,
             "snapshot": {"version": pointer["version"], "built_at": pointer["built_at"]}}
 
 

@@ -245,7 +245,7 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
     ``theme_labels``), ``wave_title`` and ``previous_title`` (how the survey names the waves);
     ``translator`` translates quotes in other languages (``reports.translation``)."""
     from .plans import plans_model
-    from .summary import cell_changes, summary_sentences
+    from .summary import cell_changes, summary_sentences, theme_change_items
 
     doc = inputs["scorecard"]
     comments = inputs.get("comments")
@@ -275,9 +275,12 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
         per_tier.append({"tier": row["label"], "id": tier, "suppressed": False,
                          "themes_suppressed": themes["suppressed"], "themes": themes["themes"],
                          "drivers": drivers.get(tier, {"available": False, "items": []})})
-    overall_changes = cell_changes(doc, overall, "All partners")
+    theme_changes = inputs.get("theme_changes") or {}
+    overall_changes = cell_changes(doc, overall, "All partners") + theme_change_items(theme_changes, "all",
+                                                                                      "All partners")
     tier_changes = [c for cell, row in zip(tier_cells, tiers, strict=True)
-                    for c in cell_changes(doc, cell, row["label"])]
+                    for c in cell_changes(doc, cell, row["label"])
+                    + theme_change_items(theme_changes, f"tier:{row['id']}", row["label"])]
     program_drivers = drivers.get("all") or {}
     fix_first = program_drivers["items"][0] if program_drivers.get("available") else None
     tier_fix_first = [{"tier": t["tier"], **t["drivers"]["items"][0]} for t in per_tier
@@ -294,7 +297,8 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
     sentences = summary_sentences(
         respondents=overall_row["respondents"], nps=headline_nps, previous_label=previous_label,
         overall_changes=overall_changes, tier_changes=tier_changes, fix_first=fix_first,
-        tier_fix_first=tier_fix_first, top_theme=all_themes[0] if all_themes else None)
+        tier_fix_first=tier_fix_first, top_theme=all_themes[0] if all_themes else None,
+        themes_compared=bool(theme_changes.get("compared")))
     followups = followups or FollowUpStatus()
     charts = {
         "nps_by_tier": [(r["label"], *r["nps"]["raw"]) for r in tiers if r["nps"]["shown"]],
@@ -310,7 +314,7 @@ def build_report_model(inputs: dict, *, period: str, generated_on: str,
         "final": period == "final", "generated_on": generated_on,
         "summary": sentences,
         "changes": {"overall": overall_changes, "tiers": tier_changes,
-                    "themes_compared": False},  # the snapshot holds no theme comparison between waves yet
+                    "themes_compared": bool(theme_changes.get("compared"))},
         "fix_first": {"program": program_drivers, "tiers": tier_fix_first},
         "headline": {"respondents": overall_row["respondents"], "response_rate": overall_row["response_rate"],
                      "invited": str(overall["invited"]) if overall.get("invited") else HIDDEN,

@@ -76,12 +76,39 @@ def cell_changes(doc: dict, cell: dict, scope: str) -> list[dict]:
     return sorted(found, key=lambda c: (c["kind"] != "nps", -abs(c["points"]), c["label"]))
 
 
+def theme_change_items(theme_changes: dict | None, group: str, scope: str) -> list[dict]:
+    """Significant theme changes of one group (``all``, ``tier:<id>``) of the snapshot's theme
+    comparison, as change items: the theme's share of comments or its negative share, in points."""
+    found = []
+    for test in (theme_changes or {}).get("tests", []):
+        if test["group"] != group or not test.get("significant") or not _points(test["difference"], 100):
+            continue
+        share = test["measure"] == "share"
+        what = f"comments about {test['label']}" if share else f"the negative share of comments about {test['label']}"
+        found.append({"scope": scope, "kind": "theme", "question": None, "theme": test["theme"],
+                      "measure": test["measure"], "label": test["label"], "what": what,
+                      "text": f"{round(100 * test['other'])}% -> {round(100 * test['value'])}%"
+                              + (" of comments" if share else " of its comments negative"),
+                      "points": _points(test["difference"], 100), "certainty": change_certainty(test),
+                      "p_adjusted": test.get("p_adjusted")})
+    return sorted(found, key=lambda c: (-abs(c["points"]), c["label"]))
+
+
+def _what(change: dict) -> str:
+    if change["kind"] == "nps":
+        return "NPS"
+    if change["kind"] == "theme":
+        return change["what"]
+    return f"satisfaction with {change['label']}"
+
+
 def change_words(change: dict, previous: str | None = None) -> str:
-    """"satisfaction with Incentive payouts fell 8 points (likely a real change)"."""
+    """"satisfaction with Incentive payouts fell 8 points (likely a real change)"; a theme change:
+    "comments about Incentive payouts rose 19 points (12% -> 31% of comments; ...)"."""
     verb = "rose" if change["points"] > 0 else "fell"
-    what = "NPS" if change["kind"] == "nps" else f"satisfaction with {change['label']}"
     since = f" since {previous}" if previous else ""
-    return f"{what} {verb} {abs(change['points'])} points{since} ({change['certainty']})"
+    detail = f"{change['text']}; " if change["kind"] == "theme" else ""
+    return f"{_what(change)} {verb} {abs(change['points'])} points{since} ({detail}{change['certainty']})"
 
 
 def grouped_tier_changes(changes: list[dict]) -> list[str]:
@@ -89,10 +116,11 @@ def grouped_tier_changes(changes: list[dict]) -> list[str]:
     points, very likely a real change) and Advanced (28 points, ...)"."""
     groups: dict[tuple, list[dict]] = {}
     for change in changes:
-        groups.setdefault((change["kind"], change["label"], change["points"] > 0), []).append(change)
+        groups.setdefault((change["kind"], change.get("what") or change["label"], change["points"] > 0),
+                          []).append(change)
     out = []
     for (kind, label, up), items in groups.items():
-        what = "NPS" if kind == "nps" else f"satisfaction with {label}"
+        what = "NPS" if kind == "nps" else label if kind == "theme" else f"satisfaction with {label}"
         sure = {c["certainty"] for c in items}
         if len(sure) == 1:  # one certainty for all: said once
             where = _join([f"{c['scope']} ({abs(c['points'])} points)" for c in items])
@@ -111,7 +139,7 @@ def _join(parts: list[str]) -> str:
 
 def summary_sentences(*, respondents: str, nps: dict, previous_label: str | None, overall_changes: list[dict],
                       tier_changes: list[dict], fix_first: dict | None, tier_fix_first: list[dict],
-                      top_theme: dict | None) -> list[str]:
+                      top_theme: dict | None, themes_compared: bool = False) -> list[str]:
     """Three to five sentences: the headline, what changed program-wide and per tier, what to fix
     first and how sure we are."""
     sentences = []
@@ -127,13 +155,13 @@ def summary_sentences(*, respondents: str, nps: dict, previous_label: str | None
         else:
             sentences.append(f"{score} among {respondents} partner contacts; whether it moved since "
                              f"{previous_label} we can't tell yet (no significant change).")
-        questions = [c for c in overall_changes if c["kind"] == "question"]
+        questions = [c for c in overall_changes if c["kind"] in ("question", "theme")]
         if questions:
             sentences.append(f"Since {previous_label}, across the program "
                              + _join([change_words(c) for c in questions]) + ".")
         else:
-            sentences.append(f"No question's satisfaction changed significantly across the program since "
-                             f"{previous_label}.")
+            what = "question's satisfaction or comment theme" if themes_compared else "question's satisfaction"
+            sentences.append(f"No {what} changed significantly across the program since {previous_label}.")
         if tier_changes:
             groups = grouped_tier_changes(tier_changes)
             named = groups[:MAX_TIER_CHANGES]

@@ -7,8 +7,9 @@ suppressed is read):
   dropped by more than ``points`` against the previous wave, and the scorecard's test calls the
   change significant (Benjamini-Hochberg adjusted, as everywhere else);
 - ``theme_growth``: a comment theme's share of the comments grew by at least ``points`` percentage
-  points against the previous wave's snapshot, or a theme with at least ``min_comments`` comments
-  appears that the previous wave did not have.
+  points against the previous wave, significantly in the snapshot's theme comparison (partner-clustered,
+  Benjamini-Hochberg; snapshots without one compare the comment summaries' shares), or a theme with
+  at least ``min_comments`` comments appears that the previous wave did not have.
 
 Rules come from ``PULSE_ALERT_RULES`` (JSON list); a bad rule is refused naming its field. An alert
 goes to each subscriber at most once per rule, wave and ISO week of ``now`` (the outbox/SES key
@@ -114,9 +115,23 @@ def _theme_shares(summary: dict | None) -> tuple[int, dict[str, int]]:
     return total, counts
 
 
+def _significant_growth(rule: AlertRule, theme_changes: dict) -> list[str]:
+    """Themes whose share of all comments grew significantly by at least ``points`` (the snapshot's
+    theme comparison, Benjamini-Hochberg adjusted with the rest of its family)."""
+    found = []
+    for test in theme_changes.get("tests", []):
+        if (test["group"] == "all" and test["measure"] == "share" and test.get("significant")
+                and 100 * test["difference"] >= rule.points):
+            found.append(f"{test['label']} grew from {100 * test['other']:.0f}% to {100 * test['value']:.0f}% of "
+                         "comments (significant after Benjamini-Hochberg correction)")
+    return found
+
+
 def triggered(rule: AlertRule, doc: dict, summary: dict | None = None, previous_summary: dict | None = None,
-              theme_labels: dict | None = None) -> list[str]:
-    """What the rule finds in the wave's published results, in words ([] when nothing)."""
+              theme_labels: dict | None = None, theme_changes: dict | None = None) -> list[str]:
+    """What the rule finds in the wave's published results, in words ([] when nothing). ``theme_growth``
+    uses the snapshot's tested theme comparison when it has one (``theme_changes``); new themes, and
+    snapshots without a comparison, use the share difference of the comment summaries."""
     previous = doc.get("previous_wave")
     if previous is None:
         return []
@@ -129,20 +144,21 @@ def triggered(rule: AlertRule, doc: dict, summary: dict | None = None, previous_
             return [f"NPS of {where} fell {abs(nps['difference']):.1f} points since {previous} "
                     f"(from {nps.get('other')}; significant after Benjamini-Hochberg correction)"]
         return []
+    tested = bool((theme_changes or {}).get("compared"))
     if previous_summary is None:
-        return []
+        return _significant_growth(rule, theme_changes) if tested else []
     labels = theme_labels or {}
     now_total, now_counts = _theme_shares(summary)
     then_total, then_counts = _theme_shares(previous_summary)
     if not now_total or not then_total:
         return []
-    found = []
+    found = _significant_growth(rule, theme_changes) if tested else []
     for theme, count in sorted(now_counts.items(), key=lambda kv: -kv[1]):
         share, before = 100 * count / now_total, 100 * then_counts.get(theme, 0) / then_total
         name = labels.get(theme, theme.replace("_", " "))
         if theme not in then_counts and count >= rule.min_comments:
             found.append(f"new theme: {name} ({count} comments, {share:.0f}% of comments)")
-        elif share - before >= rule.points:
+        elif share - before >= rule.points and not tested:
             found.append(f"{name} grew from {before:.0f}% to {share:.0f}% of comments")
     return found
 
@@ -166,9 +182,10 @@ def alert_text(rule: AlertRule, wave_label: str, findings: list[str], link: str)
 
 def check_alerts(rules: list[AlertRule], doc: dict, mailer, sender: str, base_url: str, now: datetime,
                  summary: dict | None = None, previous_summary: dict | None = None,
-                 theme_labels: dict | None = None) -> list[dict]:
+                 theme_labels: dict | None = None, claim=None, theme_changes: dict | None = None) -> list[dict]:
     """Evaluate every rule on a wave's scorecard (and comment summaries) and mail each finding's
-    subscribers; returns what was sent ({rule, recipient, key, subject})."""
+    subscribers; returns what was sent ({rule, recipient, key, subject}). ``claim(key)``, when
+    given, must answer True before a message is sent (False: sent this week already)."""
     from chalicelib.mail.mailer import OutgoingMail
 
     from .followup_notices import _message
@@ -177,7 +194,7 @@ def check_alerts(rules: list[AlertRule], doc: dict, mailer, sender: str, base_ur
     wave_id, label = wave.get("id", ""), wave.get("title") or wave.get("id", "")
     sent = []
     for rule in rules:
-        findings = triggered(rule, doc, summary, previous_summary, theme_labels)
+        findings = triggered(rule, doc, summary, previous_summary, theme_labels, theme_changes)
         if not findings:
             continue
         query = "&".join(f"{k}={v}" for k, v in rule.segment.items())
@@ -185,6 +202,8 @@ def check_alerts(rules: list[AlertRule], doc: dict, mailer, sender: str, base_ur
                                    + (f"&{query}" if query else "") + "#h-changed")
         for recipient in rule.subscribers:
             key = alert_key(rule, wave_id, recipient, now)
+            if claim is not None and not claim(key):
+                continue
             mailer.send(OutgoingMail(key, recipient, _message(sender, recipient, subject, body, now)))
             sent.append({"rule": rule.id, "recipient": recipient, "key": key, "subject": subject, "text": body})
     return sent

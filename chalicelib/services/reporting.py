@@ -123,7 +123,8 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
         pointer = ctx.snapshots.pointer(wave_id)
         if not snapshot_is_usable(pointer):
             raise ReportSnapshotMissing(f"the refresh of wave {wave_id} left no usable results snapshot")
-    from chalicelib.reports.inputs import THEMES_PART
+    from chalicelib.reports.inputs import SCORECARD_PART, THEME_CHANGES_PART, THEMES_PART
+    from chalicelib.services.release import released_name
     from chalicelib.storage.snapshots import part_version
 
     def read(name: str):
@@ -131,8 +132,10 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
             if name in (pointer.get("parts") or {}) else None
 
     scorecard_part, summary_part = report_parts(pointer, read("reporting"))
+    # the released copy's readers get the comparison of the last release, never the live one
+    theme_changes_part = THEME_CHANGES_PART if scorecard_part == SCORECARD_PART else released_name(THEME_CHANGES_PART)
     inputs = inputs_from_snapshot(read(scorecard_part), read(REPORT_PART), pointer, read(summary_part),
-                                  read(THEMES_PART))
+                                  read(THEMES_PART), read(theme_changes_part))
     release = inputs["scorecard"].get("release")
     if isinstance(release, dict):  # the released copy: say so, with its date and k
         inputs["snapshot"].update(released_at=release.get("released_at"), min_changes=release.get("min_changes"))

@@ -51,8 +51,10 @@ def refresh_snapshot(repos, store, corrections_repo, followups_repo, wave_id: st
     start = store.pointer(wave_id)  # live updates after this point are merged in (write_full)
     corrections = corrections_repo.for_wave(wave_id)
     stored = _stored_state(store, wave_id, start)
-    parts, comments, responses = snapshot_builder.build_snapshot_parts(repos, wave_id, corrections, thresholds,
-                                                                       enrichments, stored)
+    parts, comments, responses = snapshot_builder.build_snapshot_parts(
+        repos, wave_id, corrections, thresholds, enrichments, stored,
+        previous_comments=lambda previous: search_all_comments(store, corrections_repo, previous)
+        if store.pointer(previous) else None)
     # The snapshot write and the follow-ups are independent: both go out at once (I/O-bound waits
     # on the database overlap), and the pointer flips as before once every part is stored.
     with ThreadPoolExecutor(1) as pool:
@@ -395,6 +397,28 @@ def theme_trend(store, waves_repo, wave_id: str, identity, dimension: str, value
                 point["themes"] = {} if cell.get("suppressed") else dict(cell.get("themes") or {})
         points.append(point)
     return points
+
+
+def theme_changes(store, wave_id: str, identity) -> dict:
+    """Significant and other theme changes against the previous wave (the ``theme_changes`` part), for
+    the reader's scope: whole program and every tier for unscoped readers, the tier for a tier scope,
+    nothing for another scope. Readers of released copies (``release``) read the comparison of the
+    last release (a full build that released), or none when the wave has released copies but no
+    released comparison (the live one would tell them changes the release holds back)."""
+    from chalicelib.services.release import RELEASED, released_name, restricted
+
+    pointer = snapshot_info(store, wave_id)
+    parts = pointer.get("parts", {})
+    name = "theme_changes"
+    if any(n.startswith(RELEASED) for n in parts) and restricted(identity, _part(store, wave_id, "reporting",
+                                                                                 pointer)):
+        name = released_name(name)
+    part = _part(store, wave_id, name, pointer) or {"compared": False, "tests": []}
+    scope = identity.effective_scope()
+    if scope is None:
+        return part
+    group = f"tier:{scope.value}" if scope.dimension == "tier" else None
+    return {**part, "tests": [t for t in part.get("tests", []) if t["group"] == group]}
 
 
 def reporting(store, wave_id: str) -> str:

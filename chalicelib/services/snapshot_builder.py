@@ -244,14 +244,33 @@ def previous_wave_id(repos, wave_id: str) -> str | None:
     return max(earlier, key=lambda w: w.opens_at).wave_id if earlier else None
 
 
+def theme_change_part(repos, wave_id: str, comments: list[dict], previous_comments, thresholds: Thresholds,
+                      labels: dict) -> dict:
+    """The snapshot's ``theme_changes`` part: each theme's share of comments and negative share against
+    the previous wave (``analysis.theme_changes``; comment and partner thresholds on both sides).
+    ``previous_comments(wave_id)``: that wave's comment records (its snapshot, corrections applied),
+    or None when it has none."""
+    from analysis.theme_changes import theme_changes
+
+    previous_id = previous_wave_id(repos, wave_id)
+    before = previous_comments(previous_id) if previous_id else None
+    if before is None:
+        return {"previous_wave": previous_id, "compared": False, "tests": []}
+    return {"previous_wave": previous_id, "compared": True, "min_comments": thresholds.comments,
+            "min_partners": thresholds.partners,
+            "tests": theme_changes(comments, before, thresholds.comments, thresholds.partners, labels)}
+
+
 def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
                          thresholds: Thresholds, enrichments=None,
-                         stored: dict | None = None) -> tuple[dict, list[dict], list]:
+                         stored: dict | None = None, previous_comments=None) -> tuple[dict, list[dict], list]:
     """(parts to store, comment records, responses) for one wave, from all its responses.
 
     Builds the wave's state (``wave_state.full_state``: atoms, buckets, drivers per scope from the
     respondents) and derives the published parts from it as the live update does. ``stored``: the
-    current snapshot's ``state`` and ``buckets``, whose release record carries over (``release``)."""
+    current snapshot's ``state`` and ``buckets``, whose release record carries over (``release``).
+    ``previous_comments(wave_id)``: the previous wave's comment records for the theme comparison
+    (``theme_change_part``; None or absent: not compared)."""
     from datetime import UTC, datetime
 
     from analysis.estimation import Respondents, wave_atoms
@@ -292,6 +311,12 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
     parts["themes"] = dict(taxonomy.labels)
     parts["reporting"] = survey.reporting
     parts["report"] = report_part(current, survey, comments, thresholds, taxonomy)
+    parts["theme_changes"] = theme_change_part(repos, wave_id, comments, previous_comments or (lambda _: None),
+                                               thresholds, parts["themes"])
+    from .release import released_name
+
+    if released_name("scorecard:all") in parts:  # this build released: restricted readers get this comparison
+        parts[released_name("theme_changes")] = parts["theme_changes"]
     return parts, comments, responses
 
 

@@ -2,7 +2,9 @@
 
 Item: PK ``WAVE#<id>``, SK ``CORRECTION#<comment id>``; fields comment_id, label, themes,
 previous_label, previous_themes, corrected_by, corrected_at, text (kept for training exports).
-The latest correction wins; earlier ones are kept in ``history``.
+The latest correction wins; earlier ones are kept in ``history``. A correction a bulk relabel wrote
+carries ``batch_id`` (storage/relabels.py); one its undo withdrew (the comment had none before) is
+kept with ``withdrawn`` and counts nowhere.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class DynamoCorrectionRepository:
         return item
 
     def for_wave(self, wave_id: str) -> dict[str, dict]:
-        """Corrections of a wave by comment id."""
+        """Corrections of a wave by comment id (withdrawn ones left out)."""
         return {item["comment_id"]: item
-                for item in self.table.query_all(f"WAVE#{wave_id}", sk_prefix="CORRECTION#")}
+                for item in self.table.query_all(f"WAVE#{wave_id}", sk_prefix="CORRECTION#")
+                if not item.get("withdrawn")}

@@ -75,13 +75,13 @@ def _query() -> dict:
     return dict(dashboard.current_request.query_params or {})
 
 
-def _form() -> dict:
+def _form(max_fields: int = 50) -> dict:
     request = dashboard.current_request
     raw = request.raw_body or b""
     if len(raw) > MAX_FORM_BYTES:
         raise InvalidInput([], "the form is too large")
     try:
-        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50, errors="strict")
+        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise InvalidInput([], "the form could not be read") from None
     check_form_text(parsed, multiline=FREE_TEXT_FIELDS)
@@ -173,9 +173,10 @@ def login():
         return _login(403, f"Not signed in: {refused}.", target)
     token = str(form.get("token") or "").strip()
     try:
-        wiring.staff_tokens().read(token)
+        identity = wiring.staff_tokens().read(token)
     except StaffAuthError as error:
         return _login(401, f"That token does not work: {error}.", target)
+    remember_staff(identity)
     secure = "; Secure" if wiring.review_settings().secure_cookies else ""
     cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
     return _redirect(target, cookie)
@@ -232,7 +233,8 @@ def overview(identity):
                  trend, driver_key, filters)
     story_view = {"focus": story.segment_name(doc, focus["segment"]) if focus else None,
                   "headline": overall_row({"overall": focus}) if focus else view["overall"],
-                  "changes": story.what_changed(doc, wave_id, focus),
+                  "changes": story.what_changed(doc, wave_id, focus,
+                                                results.theme_changes(stores.snapshots, wave_id, identity)),
                   "fix_first": story.fix_first(doc, driver_key, wave_id),
                   "driver_choices": story.driver_choices(doc), "driver_key": driver_key,
                   "wave_title": (doc.get("wave") or {}).get("title")}
@@ -244,6 +246,7 @@ def overview(identity):
     return render("overview.html", **_base(identity, wave_id, "overview"), **overview_hooks(identity),
                   view=view, snapshot=doc["snapshot"],
                   story=story_view, here=here, saved_views=stores.saved_views.for_user(identity.subject),
+                  view_shares=stores.view_shares.for_sharer(identity.subject),
                   choices=BREAKDOWN_CHOICES, by=by or "", filters=filters, options=_filter_options(doc),
                   option_labels=_option_labels(doc),
                   comments_link="/staff/comments?" + urlencode({"wave": wave_id, **comment_filters}),
@@ -315,6 +318,52 @@ def _theme_trend(identity, wave_id: str, filters: dict, labels: dict, catalogue)
     return theme_trend_view(points, labels, marked, segment, shown, filters.get("theme") or None)
 
 
+def remember_staff(identity) -> None:
+    """Note who signed in with which role and scope (scheduled view sharing reads it); never blocks a sign-in."""
+    try:
+        wiring.review_stores().staff_directory.remember(
+            identity.subject, identity.role, str(identity.scope) if identity.scope else None,
+            _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    except PulseError:
+        pass
+
+
+@dashboard.route("/staff/views/share", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("viewer")
+@_page_errors
+def share_view(identity):
+    """Subscribe colleagues to one of your saved views, weekly or monthly (services/view_sharing.py)."""
+    from chalicelib.services.view_sharing import parse_share
+
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    stores = wiring.review_stores()
+    view, recipients, cadence = parse_share(form, stores.saved_views.for_user(identity.subject))
+    stamp = _now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    for recipient in recipients:
+        stores.view_shares.add(identity.subject, view["name"], view["path"], recipient, cadence, stamp)
+    return _redirect(view["path"] + "#view-shares")
+
+
+@dashboard.route("/staff/views/unshare", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("viewer")
+@_page_errors
+def unshare_view(identity):
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    name, recipient = str(form.get("name") or ""), str(form.get("recipient") or "")
+    if not name or len(name) > MAX_VIEW_NAME or not recipient or len(recipient) > 254:
+        raise InvalidInput(FieldProblem("name", "choose one of your shares"))
+    if not wiring.review_stores().view_shares.stop(identity.subject, name, recipient,
+                                                   _now().strftime("%Y-%m-%dT%H:%M:%SZ")):
+        raise NotFound()
+    return _redirect("/staff#saved-views")
+
+
 # -- per-question results ---------------------------------------------------------------------------
 @dashboard.route("/staff/questions", methods=["GET"])
 @staff_page("viewer")
@@ -380,6 +429,7 @@ def comment_explorer(identity):
         next_link = "/staff/comments?" + urlencode({**filters, "wave": wave_id, "cursor": page["next_cursor"]})
     here = {**filters, "wave": wave_id, **({"cursor": query["cursor"]} if query.get("cursor") else {})}
     return render("comments.html", **_base(identity, wave_id, "comments"), page=page, filters=filters,
+                  relabel_notice=_relabel_notice(stores, wave_id, query),
                   snapshot=doc.get("snapshot"), option_labels=_option_labels(doc, texts),
                   back="/staff/comments?" + urlencode(here),
                   options=options, themes=themes, next_link=next_link,
@@ -445,6 +495,115 @@ def correct_comment(identity):
                                 {"label": form.get("label"), "themes": [t for t in themes if t]}, _now(),
                                 results.theme_labels(stores.snapshots, wave_id))
     return _redirect(back)
+
+
+# -- bulk relabel (services/bulk_relabel.py): select -> review the count -> relabel -> undo -------------
+def _relabel_notice(stores, wave_id: str, query: dict) -> dict | None:
+    """The explorer's notice after a relabel (with its undo form) or after an undo."""
+    from chalicelib.services import bulk_relabel
+
+    for state in ("relabeled", "undone"):
+        batch_id = query.get(state)
+        if batch_id and bulk_relabel.BATCH_ID.match(batch_id):
+            batch = stores.relabels.get(wave_id, batch_id)
+            if batch:
+                return {"state": state, **bulk_relabel.summary(batch)}
+    return None
+
+
+def _list(form: dict, name: str) -> list[str]:
+    value = form.get(name, [])
+    return [v for v in ([value] if isinstance(value, str) else value) if v]
+
+
+def _relabel_form(identity):
+    """(wave, back address, request body, plan, records) of a signed-in relabel form; writes nothing."""
+    from chalicelib.services import bulk_relabel
+
+    form = _form(max_fields=200)
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return None, refused
+    wave_id = check_wave_id(form.get("wave"))
+    back = form.get("back") or f"/staff/comments?wave={wave_id}"
+    if not same_site_path(back, "/staff/comments"):
+        raise InvalidInput(FieldProblem("back", "must be a /staff/comments address on this site"))
+    body = {"comment_ids": _list(form, "ids"), "same_text_as": _list(form, "same_text"),
+            "label": form.get("label") or None, "add_themes": _list(form, "add_themes"),
+            "remove_themes": _list(form, "remove_themes")}
+    if not body["comment_ids"] and not body["same_text_as"]:
+        raise InvalidInput(FieldProblem("ids", "select at least one comment"))
+    stores = wiring.review_stores()
+    change = bulk_relabel.parse_change(body, results.theme_labels(stores.snapshots, wave_id))
+    items, records = bulk_relabel.selectable(stores, wave_id, identity, comment_disclosure.reader_settings(
+        wiring.review_settings(), wiring.token_secret()))
+    plan = bulk_relabel.preview(items, records, change)
+    return {"wave": wave_id, "back": back, "form": form, "change": change, "plan": plan,
+            "records": records}, None
+
+
+@dashboard.route("/staff/comments/relabel/review", methods=["POST"],
+                 content_types=["application/x-www-form-urlencoded"])
+@staff_page("analyst")
+@_page_errors
+def relabel_review(identity):
+    """The confirmation step: how many comments change, each before and after."""
+    request, refused = _relabel_form(identity)
+    if refused:
+        return _forbidden_page(refused)
+    themes = results.theme_labels(wiring.review_stores().snapshots, request["wave"])
+    return render("relabel.html", **_base(identity, request["wave"], "comments"), plan=request["plan"],
+                  change=request["change"], back=request["back"], themes=themes)
+
+
+@dashboard.route("/staff/comments/relabel", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@staff_page("analyst")
+@_page_errors
+def relabel_comments(identity):
+    from chalicelib.domain.errors import ConcurrentUpdate
+    from chalicelib.services import bulk_relabel
+
+    request, refused = _relabel_form(identity)
+    if refused:
+        return _forbidden_page(refused)
+    try:
+        count = int(request["form"].get("confirm_count", ""))
+    except (TypeError, ValueError):
+        count = None
+    try:
+        batch = bulk_relabel.apply(wiring.review_stores().relabels, request["records"], request["plan"],
+                                   request["change"], bulk_relabel.confirmed_count({"confirm_count": count}),
+                                   identity, _now())
+    except ConcurrentUpdate as error:
+        return render("message.html", 409, title="Nothing was relabelled", message=str(error).capitalize() + ".")
+    return _redirect(_with_param(request["back"], "relabeled", batch["batch_id"]))
+
+
+@dashboard.route("/staff/comments/relabel/undo", methods=["POST"],
+                 content_types=["application/x-www-form-urlencoded"])
+@staff_page("analyst")
+@_page_errors
+def undo_relabel(identity):
+    from chalicelib.domain.errors import ConcurrentUpdate
+    from chalicelib.services import bulk_relabel
+
+    form = _form()
+    refused = csrf.session_problem(dashboard.current_request, form)
+    if refused:
+        return _forbidden_page(refused)
+    wave_id = check_wave_id(form.get("wave"))
+    back = form.get("back") or f"/staff/comments?wave={wave_id}"
+    if not same_site_path(back, "/staff/comments"):
+        raise InvalidInput(FieldProblem("back", "must be a /staff/comments address on this site"))
+    try:
+        bulk_relabel.undo(wiring.review_stores().relabels, wave_id, form.get("batch"), identity, _now())
+    except ConcurrentUpdate as error:
+        return render("message.html", 409, title="Nothing was undone", message=str(error).capitalize() + ".")
+    return _redirect(_with_param(back, "undone", form["batch"]))
+
+
+def _with_param(path: str, name: str, value: str) -> str:
+    return path + ("&" if "?" in path else "?") + urlencode({name: value})
 
 
 # -- follow-ups -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.program import catalogue_label
-from chalicelib.reports.summary import cell_changes, full_text, rank_certainty, short_label
+from chalicelib.reports.summary import cell_changes, full_text, rank_certainty, short_label, theme_change_items
 from chalicelib.services.results import breakdown
 
 CHANGE_DIMENSIONS = ("tier", "region")
@@ -39,12 +39,15 @@ def focus_cell(doc: dict, filters: dict) -> dict | None:
     return cells[0] if len(cells) == 1 else None
 
 
-def what_changed(doc: dict, wave_id: str, focus: dict | None = None) -> dict:
+def what_changed(doc: dict, wave_id: str, focus: dict | None = None, theme_changes: dict | None = None) -> dict:
     """Significant changes against the previous wave, whole program first (or the focused segment
-    only), then per tier and region; each with a link to where it is shown in detail."""
+    only), then per tier and region; each with a link to where it is shown in detail. Theme changes
+    (``results.theme_changes``) follow the questions of the whole program and of each tier."""
     def link(change: dict, segment: dict) -> str:
         if change["kind"] == "nps":
             return "/staff?" + urlencode({"wave": wave_id, **segment}) + "#h-trend"
+        if change["kind"] == "theme":
+            return "/staff/comments?" + urlencode({"wave": wave_id, **segment, "theme": change["theme"]})
         by = {"by": next(iter(segment))} if segment else {}
         return "/staff/questions?" + urlencode({"wave": wave_id, **by, **segment}) + f"#h-{change['question']}"
 
@@ -52,9 +55,13 @@ def what_changed(doc: dict, wave_id: str, focus: dict | None = None) -> dict:
         (c["segment"], c) for dim in CHANGE_DIMENSIONS for c in breakdown(doc, dim)]
     items = []
     for segment, cell in scopes:
-        for change in cell_changes(doc, cell, segment_name(doc, segment)):
+        name = segment_name(doc, segment)
+        group = "all" if not segment else (f"tier:{segment['tier']}" if list(segment) == ["tier"] else None)
+        themes = theme_change_items(theme_changes, group, name) if group else []
+        for change in cell_changes(doc, cell, name) + themes:
             items.append({**change, "link": link(change, segment), "segment": segment_key(segment)})
-    return {"previous_wave": doc.get("previous_wave"), "items": items, "themes_compared": False}
+    return {"previous_wave": doc.get("previous_wave"), "items": items,
+            "themes_compared": bool((theme_changes or {}).get("compared"))}
 
 
 def driver_entries(doc: dict) -> list[dict]:

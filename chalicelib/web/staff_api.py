@@ -138,6 +138,55 @@ def correct(wave_id, comment_id, identity):
                                                      "corrected_by", "corrected_at")})
 
 
+def _relabel_plan(wave_id: str, identity, body):
+    """(validated change, preview plan, stored records) of a bulk relabel request; writes nothing."""
+    from chalicelib.services import bulk_relabel
+
+    stores = _stores()
+    change = bulk_relabel.parse_change(body, results.theme_labels(stores.snapshots, wave_id))
+    items, records = bulk_relabel.selectable(stores, wave_id, identity, comment_disclosure.reader_settings(
+        wiring.review_settings(), wiring.token_secret()))
+    return change, bulk_relabel.preview(items, records, change), records
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/relabels/preview", methods=["POST"],
+                 content_types=ACCEPTED_CONTENT_TYPES, authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def relabel_preview(wave_id, identity):
+    """How many comments a bulk relabel would change, before and after; nothing is written."""
+    body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
+    _, plan, _ = _relabel_plan(wave_id, identity, body)
+    return json_response(200, {"wave_id": wave_id, **plan})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/relabels", methods=["POST"],
+                 content_types=ACCEPTED_CONTENT_TYPES, authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def relabel(wave_id, identity):
+    """Relabel the selection in one all-or-nothing write; ``confirm_count`` must match the preview."""
+    from chalicelib.services import bulk_relabel
+
+    body = read_json_body(staff_api.current_request, wiring.settings().max_body_bytes)
+    change, plan, records = _relabel_plan(wave_id, identity, body)
+    batch = bulk_relabel.apply(_stores().relabels, records, plan, change, bulk_relabel.confirmed_count(body),
+                               identity, _now())
+    return json_response(201, {**bulk_relabel.summary(batch),
+                               "undo_url": f"{PREFIX}/waves/{wave_id}/relabels/{batch['batch_id']}/undo"})
+
+
+@staff_api.route(f"{PREFIX}/waves/{{wave_id}}/relabels/{{batch_id}}/undo", methods=["POST"],
+                 content_types=ACCEPTED_CONTENT_TYPES, authorizer=AUTHORIZER)
+@staff("analyst")
+@json_errors
+def relabel_undo(wave_id, batch_id, identity):
+    """Put back the labels from before the batch; a second undo is a 409 that changes nothing."""
+    from chalicelib.services import bulk_relabel
+
+    return json_response(200, bulk_relabel.undo(_stores().relabels, wave_id, batch_id, identity, _now()))
+
+
 @staff_api.route(f"{PREFIX}/waves/{{wave_id}}/followups", methods=["GET"], authorizer=AUTHORIZER)
 @staff("analyst")  # follow-ups name partners: respondent-level, never for a viewer
 @json_errors

@@ -94,13 +94,16 @@ def callback():
         claims = wiring.cognito_verifier().claims(token)
         from chalicelib.security.staff import identity_from_cognito
 
-        identity_from_cognito(claims)
+        identity = identity_from_cognito(claims)
     except StaffForbidden as error:
         return _failed(str(error), 403)
     except StaffAuthError as error:
         return _failed(str(error))
     import time
 
+    from .dashboard import remember_staff
+
+    remember_staff(identity)  # scheduled view sharing reads who may see what
     lifetime = max(0, int(claims["exp"] - time.time()))
     flags = _cookie_flags()
     return Response(body="", status_code=303, headers={

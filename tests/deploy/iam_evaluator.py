@@ -196,6 +196,8 @@ def requests_for(world: World, service: str, operation: str, params: dict) -> li
     if service == "secretsmanager" and operation == "GetSecretValue":
         secret = params["SecretId"]
         return one("secretsmanager:GetSecretValue", world.secrets.get(secret, secret))
+    if service == "translate":  # TranslateText on plain text has no resource type
+        return one(f"translate:{operation}", "*")
     if service in ("sns", "sqs", "glue", "cloudwatch", "xray"):
         return one(f"{service}:{operation}", params.get("TopicArn") or params.get("QueueUrl") or "*")
     raise AssertionError(f"no authorisation rule for {service}:{operation}")
@@ -245,6 +247,9 @@ class Evaluator:
                                               "type": api_params.get("InvocationType"),
                                               "payload": json.loads(api_params.get("Payload") or b"{}")})
                 return {"StatusCode": 202}
+            if service == "translate":  # moto has no Amazon Translate: answer after the check
+                return {"TranslatedText": f"[en] {api_params['Text']}", "SourceLanguageCode": "auto",
+                        "TargetLanguageCode": api_params["TargetLanguageCode"]}
             return original(client, operation_name, api_params)
 
         BaseClient._make_api_call = checked

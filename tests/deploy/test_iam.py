@@ -15,7 +15,8 @@ POLICY_DIR = ROOT / ".chalice" / "policies"
 FORBIDDEN = {"dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:DeleteTable", "dynamodb:DeleteItem",
              "logs:CreateLogGroup", "s3:DeleteObject", "iam:PassRole"}
 # IAM actions without resource-level permissions (Resource must be "*").
-ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                         "translate:TranslateText"}  # the report's quotes (ReportTranslate=amazon)
 # Resources a statement may name: the stack's own table, indexes, bucket prefixes, sender identity, log group.
 ALLOWED_REFERENCES = {grants.TABLE, grants.BUCKET, grants.SENDER_PARAMETER, grants.SIGNING_KEY, "RefreshWave",
                       grants.EVENT_SECRETS,  # issue 27: the event sources' HMAC keys
@@ -48,7 +49,8 @@ def test_actions_are_specific_and_never_forbidden(function):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
             service, _, name = action.partition(":")
-            assert service in {"dynamodb", "s3", "ses", "logs", "lambda", "secretsmanager", "sqs", "xray"}, action
+            assert service in {"dynamodb", "s3", "ses", "logs", "lambda", "secretsmanager", "sqs", "xray",
+                               "translate"}, action
             assert "*" not in action, f"{function}: wildcard action {action}"
             assert action not in FORBIDDEN, f"{function}: {action} is not needed"
 
@@ -109,9 +111,9 @@ def test_only_the_functions_that_mail_send_mail_and_only_raw_mime():
     senders = {name for name, policy in _policies().items()
                if any(a.startswith("ses:Send") for s in policy["Statement"] for a in s["Action"])}
     # invitations/reminders, the report, follow-up notices (new: stream; reassigned: API; SLA: refresh_results),
-    # transactional pulses (issue 27)
+    # transactional pulses (issue 27), alerts and shared views (issue 24)
     assert senders == {"send_due_reminders", "leadership_report", "results_stream", "api_handler", "refresh_results",
-                       "send_due_pulses"}
+                       "send_due_pulses", "alerts_check", "share_views"}
     assert not any("ses:SendEmail" in s["Action"] for policy in _policies().values() for s in policy["Statement"])
 
 

@@ -27,6 +27,7 @@ TABLE = "pulse-iam-check"
 BUCKET = "pulse-iam-check-reports"
 REFRESH_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:partner-pulse-dev-refresh_wave"
 FUNCTION_TYPES = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
+ALERT_RULES = [{"id": "all_nps", "kind": "nps_drop", "points": 1, "subscribers": ["lead@vendor.example"]}]
 
 
 def role_policies(template: dict) -> dict[str, dict]:
@@ -110,7 +111,9 @@ def stack(monkeypatch_module):
                # the mail paths: follow-ups are due within a day (SLA reminders of the hourly job), and the
                # stream's live update rebuilds at once (its full-rebuild and export path)
                "PULSE_FOLLOWUP_SLA_DAYS": "1", "PULSE_LIVE_REBUILD_SECONDS": "0",
-               "PULSE_EVENT_SECRETS_ARN": event_secret_arn}
+               "PULSE_EVENT_SECRETS_ARN": event_secret_arn,
+               # issue 24: the report translates quotes in other languages; the scheduled alert check's rules
+               "PULSE_REPORT_TRANSLATE": "amazon", "PULSE_ALERT_RULES": json.dumps(ALERT_RULES)}
         for key, value in env.items():
             monkeypatch_module.setenv(key, value)
         monkeypatch_module.delenv("PULSE_DYNAMODB_ENDPOINT", raising=False)
@@ -194,9 +197,11 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     hit("POST opened", "POST", f"/api/v1/invitations/{token}/opened", {"content-type": "text/plain"}, "")
     for i, link in enumerate(links[:5]):  # the JSON API's submit: a TransactWriteItems
         answers = {**VALID_ANSWERS, "q_contact": "yes", "q_nps": i * 2, "q_comment": ["slow payouts", "great portal",
-                                                                  "bad support", "ok", "love it"][i]}
+                                                                  "bad support", "ok", "me encanta el portal"][i]}
+        language = "es" if i == 4 else "en"  # a quote in another language: the report translates it
         hit("PUT response", "PUT", f"/api/v1/invitations/{token_of(link)}/response",
-            {"content-type": "application/json"}, json.dumps({"answers": answers, "language": "en", "final": True}))
+            {"content-type": "application/json"}, json.dumps({"answers": answers, "language": language,
+                                                               "final": True}))
     # the stream trigger on a wave without a snapshot yet: follow-ups now (and their notices), then the
     # first full build (batch writes, the Athena export salted with the signing key), under its own role
     wiring.reset()
@@ -243,6 +248,13 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     comment_id = comments[0]["id"]
     hit("PUT correction", "PUT", f"{base}/comments/{quote(comment_id, safe='')}/correction", json_headers,
         json.dumps({"label": "negative", "themes": []}))
+    # issue 24: bulk relabel (preview, one all-or-nothing transaction, undo)
+    relabel = {"comment_ids": [c["id"] for c in comments[:2]], "label": "neutral"}
+    plan = json.loads(hit("POST relabel preview", "POST", f"{base}/relabels/preview", json_headers,
+                          json.dumps(relabel))["body"])
+    batch = json.loads(hit("POST relabel", "POST", f"{base}/relabels", json_headers,
+                           json.dumps({**relabel, "confirm_count": plan["changes"]}))["body"])
+    hit("POST relabel undo", "POST", batch["undo_url"], json_headers, "{}")
     followups = json.loads(hit("GET followups", "GET", f"{base}/followups", bearer)["body"])["items"]
     assert followups, "the consenting detractors must have follow-ups to work"
     hit("PATCH followup", "PATCH", f"{base}/followups/{followups[0]['invitation_id']}", json_headers,
@@ -324,6 +336,12 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
         urlencode({"what": "Payouts are faster.", "confirm": "send", "csrf": csrf}))
     hit("POST change page", "POST", "/staff/changes", signed_in,
         urlencode({"id": "iam-change-2", "description": "tiers redrawn", "effective": "2026-01-01", "csrf": csrf}))
+    # issue 24: a saved view shared weekly with a colleague who signed in (admin) and one who never did
+    hit("POST save view", "POST", "/staff/views", signed_in,
+        urlencode({"name": "Program", "path": "/staff?wave=w-iam", "csrf": csrf}))
+    hit("POST share view", "POST", "/staff/views/share", signed_in,
+        urlencode({"name": "Program", "recipients": "admin@vendor.example, nobody@vendor.example",
+                   "cadence": "weekly", "csrf": csrf}))
     hit("POST logout", "POST", "/staff/logout", signed_in, urlencode({"csrf": csrf}))
 
     # the operator closes the wave: the final report must first rebuild the snapshot (refresh_wave's code)
@@ -339,6 +357,15 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     wiring.reset()
     with evaluator.as_function("leadership_report"):
         report = app_module.leadership_report(_scheduled_event(), LambdaContext("leadership_report"))
+    # issue 24: the scheduled alert check under its own role (reads the snapshots, finds no second wave), then
+    # a finding's claim and SES send (a drop needs two waves; the walk has one): the same calls as a real one
+    wiring.reset()
+    with evaluator.as_function("alerts_check"):
+        alerts = {"scheduled": app_module.alerts_check(_scheduled_event(), LambdaContext("alerts_check"))}
+        alerts["sent"], alerts["again"] = _alert_finding(), _alert_finding()
+    wiring.reset()
+    with evaluator.as_function("share_views"):
+        shared = app_module.share_views(_scheduled_event(), LambdaContext("share_views"))
     # SES feedback through SNS: a permanent bounce and a complaint suppress their addresses
     wiring.reset()
     with evaluator.as_function("ses_feedback"):
@@ -353,7 +380,20 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     snapshot_refresh.wait_for_local_refreshes()
     return {"statuses": statuses, "feedback": feedback, "reminders": reminders, "first_live": first_live,
             "refreshed": refreshed, "report": report, "live": live, "pulses": pulses, "bus": bus,
+            "alerts": alerts, "shared": shared,
             "refresh_status": status}
+
+
+def _alert_finding() -> list[dict]:
+    """A significant NPS drop of the whole program, checked and mailed as the alert job does."""
+    from chalicelib import wiring
+    from chalicelib.services.alerts import check_alerts, parse_rules
+
+    doc = {"wave": {"id": "w-iam"}, "previous_wave": "w-iam-before",
+           "overall": {"vs_previous": {"nps": {"significant": True, "difference": -12.0, "other": 30.0}}}}
+    stores, settings, now = wiring.review_stores(), wiring.settings(), datetime.now(UTC)
+    return check_alerts(parse_rules(json.dumps(ALERT_RULES)), doc, wiring.mailer(), settings.mail_from,
+                        settings.public_base_url, now, claim=lambda key: stores.alert_claims.claim(key, now))
 
 
 def _all_followups() -> list[dict]:
@@ -421,6 +461,12 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["reminders"]["actions_reminded"] == 1  # the overdue action's owner, by SES under its role
     assert outcome["refreshed"] and outcome["refreshed"][0]["wave_id"] == "w-iam"  # first snapshot by the job
     assert outcome["feedback"] == {"suppressed": 2, "ignored": 1}
+    assert statuses["POST relabel preview"] == 200 and statuses["POST relabel"] == 201
+    assert statuses["POST relabel undo"] == 200
+    assert statuses["POST save view"] == 303 and statuses["POST share view"] == 303
+    assert outcome["shared"] == {"sent": 1, "refused": 1}  # the signed-in admin; the sharer told of the other
+    assert outcome["alerts"]["scheduled"] == {"sent": 0, "rules": []}  # one wave: nothing to compare with
+    assert len(outcome["alerts"]["sent"]) == 1 and outcome["alerts"]["again"] == []  # claimed: once a week
     assert outcome["live"]["updated"] == ["w-iam"]  # the live update ran (no full rebuild) under its role
     assert outcome["first_live"]["rebuilt"] == ["w-iam"]  # a wave without a snapshot: the full build
     assert outcome["live"]["followups_created"] == 1
@@ -444,7 +490,10 @@ def test_the_permission_table(exercised, policies):
     for mailing in ("send_due_reminders", "api_handler", "results_stream", "refresh_results"):
         # reminders; follow-up reassignment (PATCH, dashboard form); new follow-ups; SLA reminders
         assert {"ses:SendRawEmail", "ses:GetSendQuota"} <= granted[mailing], mailing
-    assert {"s3:PutObject", "ses:SendRawEmail"} <= granted["leadership_report"], outcome["report"]
+    assert {"s3:PutObject", "ses:SendRawEmail", "translate:TranslateText"} <= granted["leadership_report"], \
+        outcome["report"]
+    assert {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "ses:SendRawEmail"} <= granted["alerts_check"]
+    assert {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:UpdateItem", "ses:SendRawEmail"} <= granted["share_views"]
     assert {"secretsmanager:GetSecretValue"} <= granted["api_handler"] & granted["send_due_reminders"]
     assert granted["ses_feedback"] == {"dynamodb:BatchWriteItem"}
     assert granted["program_events"] == {"dynamodb:Query", "dynamodb:PutItem"}  # issue 27

@@ -258,6 +258,35 @@ def staff_api(w: World) -> list[Case]:
                           headers=write, body=_json({"label": "negative"}), expect=(404,)))
         cases.append(Case("staff_api", f"snapshot_wave:{label}", "POST", f"/api/v1/staff/waves/{ident}/snapshot",
                           headers={"Authorization": f"Bearer {w.bearer['admin']}"}, expect=(404,)))
+    # issue 24: bulk relabel (preview, relabel, undo): every field, ids, numbers, roles
+    relabels = f"{base}/relabels"
+    for label, text in BAD_TEXT.items():
+        cases.append(Case("staff_api", f"relabel_label:{label}", "POST", f"{relabels}/preview", headers=write,
+                          body=_json({"comment_ids": [w.comment_id], "label": "negative" + text})))
+        cases.append(Case("staff_api", f"relabel_id:{label}", "POST", relabels, headers=write,
+                          body=_json({"comment_ids": [w.comment_id + text], "label": "negative", "confirm_count": 1})))
+        cases.append(Case("staff_api", f"relabel_same_text:{label}", "POST", relabels, headers=write,
+                          body=_json({"same_text_as": [text], "label": "negative", "confirm_count": 1})))
+        cases.append(Case("staff_api", f"relabel_theme:{label}", "POST", f"{relabels}/preview", headers=write,
+                          body=_json({"comment_ids": [w.comment_id], "add_themes": [text]})))
+        cases.append(Case("staff_api", f"relabel_key:{label}", "POST", relabels, headers=write,
+                          body=_json({"comment_ids": [w.comment_id], "label": "negative", "confirm_count": 1,
+                                      text: 1})))
+    for label, literal in HUGE_NUMBERS.items():
+        cases.append(Case("staff_api", f"relabel_confirm:{label}", "POST", relabels, headers=write,
+                          body=f'{{"comment_ids": ["{w.comment_id}"], "label": "negative", '
+                               f'"confirm_count": {literal}}}'.encode()))
+    for label, value in {"list": [], "string": "x", "null": None, "object": {"a": 1}, "bool": True}.items():
+        cases.append(Case("staff_api", f"relabel_type:{label}", "POST", relabels, headers=write,
+                          body=_json({"comment_ids": value, "label": "negative", "confirm_count": 1})))
+    for label, ident in {"long_3000": "i" * 3000, "nul": "a%00b", "crlf": "a%0D%0Ab", "surrogate": "%ED%A0%80",
+                         "unknown": "rl-0123456789abcdef", "shape": "rl-XYZ"}.items():
+        cases.append(Case("staff_api", f"relabel_undo:{label}", "POST", f"{relabels}/{ident}/undo", headers=write,
+                          body=b"{}", expect=(404,)))
+    cases.append(Case("staff_api", "relabel_viewer", "POST", relabels,
+                      headers={"Authorization": f"Bearer {w.bearer['viewer']}", **JSON},
+                      body=_json({"comment_ids": [w.comment_id], "label": "negative", "confirm_count": 1}),
+                      expect=(403,)))
     cases.append(Case("staff_api", "note_with_line_breaks_ok", "PATCH", followup, headers=write,
                       body=_json({"note": "called\nthem\tback"}), expect=(200,), writes_ok=True))
     return cases
@@ -372,13 +401,33 @@ def dashboard(w: World) -> list[Case]:
         cases.append(Case("dashboard", f"correct_id:{label}", "POST", "/staff/comments/correct", headers=post,
                           body=_form([("wave", w.wave), ("comment_id", ident), ("label", "negative"),
                                       ("csrf", w.session_csrf)])))
+    for label, text in BAD_TEXT.items():  # issue 24: bulk relabel and view sharing forms
+        cases.append(Case("dashboard", f"relabel_ids:{label}", "POST", "/staff/comments/relabel/review", headers=post,
+                          body=_form([("wave", w.wave), ("ids", w.comment_id + text), ("label", "negative"),
+                                      ("csrf", w.session_csrf)])))
+        cases.append(Case("dashboard", f"relabel_label:{label}", "POST", "/staff/comments/relabel", headers=post,
+                          body=_form([("wave", w.wave), ("ids", w.comment_id), ("label", "negative" + text),
+                                      ("confirm_count", "1"), ("csrf", w.session_csrf)])))
+        cases.append(Case("dashboard", f"relabel_undo:{label}", "POST", "/staff/comments/relabel/undo", headers=post,
+                          body=_form([("wave", w.wave), ("batch", "rl-0123456789abcdef" + text),
+                                      ("csrf", w.session_csrf)]), expect=(400, 404)))
+        cases.append(Case("dashboard", f"share_recipients:{label}", "POST", "/staff/views/share", headers=post,
+                          body=_form([("name", "x" + text), ("recipients", "a@vendor.example" + text),
+                                      ("cadence", "weekly"), ("csrf", w.session_csrf)])))
+        cases.append(Case("dashboard", f"unshare:{label}", "POST", "/staff/views/unshare", headers=post,
+                          body=_form([("name", "x" + text), ("recipient", "a@vendor.example"),
+                                      ("csrf", w.session_csrf)]), expect=(400, 404)))
     cross = {"origin": {"Origin": "https://evil.example"}, "fetch_site": {"Sec-Fetch-Site": "cross-site"},
              "same_site": {"Sec-Fetch-Site": "same-site"}}
     forms = {"correct": ("/staff/comments/correct", [("wave", w.wave), ("comment_id", w.comment_id),
                                                       ("label", "negative")]),
              "followup": ("/staff/followups/update", [("wave", w.wave), ("invitation_id", w.followup_id),
                                                       ("note", "csrf")]),
-             "logout": ("/staff/logout", [])}
+             "logout": ("/staff/logout", []),
+             "relabel": ("/staff/comments/relabel", [("wave", w.wave), ("ids", w.comment_id), ("label", "negative"),
+                                                     ("confirm_count", "1")]),
+             "share": ("/staff/views/share", [("name", "x"), ("recipients", "a@vendor.example"),
+                                              ("cadence", "weekly")])}
     for form_name, (path, fields) in forms.items():
         for label, extra in cross.items():
             cases.append(Case("csrf", f"{form_name}:{label}", "POST", path, headers={**post, **extra},
