@@ -67,7 +67,7 @@ def pulses_send(at: str | None) -> None:
 @report_errors
 def pulses_skipped(month: str | None, show_list: bool) -> None:
     """Skipped pulses of a month by reason: why someone was not asked."""
-    from chalicelib.domain.fatigue import REASON_LABELS
+    from chalicelib.domain.fatigue import reason_label
 
     wiring, _, _ = _context()
     month = month or f"{datetime.now(UTC):%Y-%m}"
@@ -75,7 +75,7 @@ def pulses_skipped(month: str | None, show_list: bool) -> None:
     counts = store.skipped_counts(month)
     click.echo(f"skipped pulses in {month}: {sum(counts.values())}")
     for reason, n in counts.most_common():
-        click.echo(f"  {n:6d}  {reason:<26} {REASON_LABELS.get(reason, '')}")
+        click.echo(f"  {n:6d}  {reason:<26} {reason_label(reason, wiring.fatigue_rules())}")
     if show_list:
         for item in store.skipped(month):
             click.echo(f"{item['event_id']}\t{item['event_type']}\t{item['partner_id']}\t{item.get('reason')}")

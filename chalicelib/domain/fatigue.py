@@ -26,8 +26,9 @@ REASON_LABELS = {
     EXPIRED: "expired before it could be sent", NO_PARTNER: "partner not in the directory",
     NO_CONTACT: "contact not in the directory", OPTED_OUT: "contact opted out",
     SUPPRESSED: "address suppressed (bounce or complaint)",
-    RELATIONSHIP_OPEN: "a relationship wave is open for them", CONTACT_RECENT: "contact asked within the last N days",
-    PARTNER_CAP: "partner reached its pulse cap",
+    RELATIONSHIP_OPEN: "a relationship wave is open for them",
+    CONTACT_RECENT: "contact asked within the last {contact_days:g} days",
+    PARTNER_CAP: "partner reached its cap of {partner_cap} pulses in {partner_window_days:g} days",
 }
 
 
@@ -61,6 +62,13 @@ class ContactFacts:
     relationship_open: bool = False
     last_asked_at: datetime | None = None  # latest invitation of any survey (pulse or relationship)
     partner_pulses_in_window: int = 0      # pulse invitations sent to the partner within the window
+
+
+def reason_label(reason: str, rules: FatigueRules | None = None) -> str:
+    """A skip reason in words, with the rules' figures ("contact asked within the last 30 days")."""
+    rules = rules or FatigueRules()
+    return REASON_LABELS.get(reason, reason).format(contact_days=rules.contact_days, partner_cap=rules.partner_cap,
+                                                    partner_window_days=rules.partner_window_days)
 
 
 def fatigue_reason(rules: FatigueRules, now: datetime, facts: ContactFacts) -> str | None:

@@ -1,7 +1,7 @@
 """The stored transactional results as rows people read (dashboard page, CLI, leadership report)."""
 from __future__ import annotations
 
-from chalicelib.domain.fatigue import REASON_LABELS
+from chalicelib.domain.fatigue import reason_label
 
 TABLES = (("tier", "Tier"), ("region", "Region"), ("program", "Incentive program"))
 
@@ -35,8 +35,9 @@ def _cells(cells: list[dict], dimension: str, label=lambda v: v) -> list[dict]:
     return out
 
 
-def pulse_view(doc: dict | None, program=None) -> dict:
-    """Rows per event type: headline, tables (tier, region, program, each attribute), month trend."""
+def pulse_view(doc: dict | None, program=None, rules=None) -> dict:
+    """Rows per event type: headline, tables (tier, region, program, each attribute), month trend;
+    skip reasons in words with ``rules``' figures (``domain.fatigue.FatigueRules``; defaults if None)."""
     if not doc:
         return {"types": [], "link": None, "skipped": [], "built_at": None}
 
@@ -59,9 +60,9 @@ def pulse_view(doc: dict | None, program=None) -> dict:
             "respondents": t["respondents"], "nps": _nps(overall), "nps_text": _nps(overall)["text"]
             if overall else "no responses yet", "ease_text": _ease(overall), "tables": tables,
             "trend": _cells(t.get("trend") or [], "month"),
-            "skipped": [(REASON_LABELS.get(r, r), n) for r, n in sorted((t.get("skipped") or {}).items())]})
+            "skipped": [(reason_label(r, rules), n) for r, n in sorted((t.get("skipped") or {}).items())]})
     skipped = [{"month": month, "total": sum(counts.values()),
-                "reasons": [(REASON_LABELS.get(r, r), n) for r, n in counts.items()]}
+                "reasons": [(reason_label(r, rules), n) for r, n in counts.items()]}
                for month, counts in (doc.get("skipped") or {}).items()]
     return {"types": types, "link": doc.get("link"), "skipped": skipped, "built_at": doc.get("built_at"),
             "threshold": doc.get("threshold")}

@@ -41,7 +41,7 @@ def moments_page(identity):
     if identity.effective_scope():
         return _forbidden_page(SCOPED)
     repos = wiring.repositories()
-    view = pulse_view(wiring.pulse_store().results(), current_program(repos))
+    view = pulse_view(wiring.pulse_store().results(), current_program(repos), wiring.fatigue_rules())
     _charts(view)
     return render("moments.html", **_base(identity, "", "moments"), view=view)
 

@@ -32,3 +32,13 @@ def test_defaults_are_documented_values():
     rules = FatigueRules.from_environment({})
     assert (rules.contact_days, rules.partner_cap, rules.partner_window_days) == (30, 10, 30)
     assert FatigueRules.from_environment({"PULSE_FATIGUE_CONTACT_DAYS": "45"}).contact_days == 45
+
+
+def test_skip_reasons_read_in_words_with_the_rules_figures():
+    from chalicelib.domain.fatigue import CONTACT_RECENT, PARTNER_CAP, reason_label
+
+    assert reason_label(CONTACT_RECENT) == "contact asked within the last 30 days"
+    rules = FatigueRules(contact_days=45, partner_cap=4, partner_window_days=14)
+    assert reason_label(CONTACT_RECENT, rules) == "contact asked within the last 45 days"
+    assert reason_label(PARTNER_CAP, rules) == "partner reached its cap of 4 pulses in 14 days"
+    assert reason_label("something_new") == "something_new"
