@@ -322,6 +322,28 @@ def pulse_store():
     return DynamoPulseStore(table())
 
 
+PROGRAM_REREAD_SECONDS = 60.0
+
+
+@cache
+def _held_program() -> dict:
+    return {}
+
+
+def recent_program():
+    """The applied program, read at most once a minute per execution environment: the signed-events
+    route needs it on every request, and a program changes rarely (a new version reaches a warm
+    function within a minute)."""
+    import time
+
+    from chalicelib.services.program import current_program
+
+    held = _held_program()
+    if not held or time.monotonic() - held["at"] > PROGRAM_REREAD_SECONDS:
+        held.update(program=current_program(repositories()), at=time.monotonic())
+    return held["program"]
+
+
 @cache
 def event_source_secrets() -> dict:
     """Per-source HMAC keys of signed events: ``PULSE_EVENT_SECRETS`` (JSON) locally; on AWS read once per

@@ -8,7 +8,6 @@ from chalice import Blueprint
 from chalicelib import wiring
 from chalicelib.security.event_signatures import SignatureRejected, verify
 from chalicelib.services.events import accept_event
-from chalicelib.services.program import current_program
 
 from .errors import HttpProblem, json_errors, json_response
 from .request_body import read_json_body
@@ -32,6 +31,5 @@ def post_event():
     except SignatureRejected as error:
         raise HttpProblem(401, "unauthenticated", error.message, error.header) from None
     body = read_json_body(request, MAX_EVENT_BYTES)
-    repos = wiring.repositories()
-    new, result = accept_event(wiring.pulse_store(), current_program(repos), body, now, source)
+    new, result = accept_event(wiring.pulse_store(), wiring.recent_program(), body, now, source)
     return json_response(202 if new else 200, result)

@@ -119,3 +119,17 @@ def test_an_event_older_than_its_expiry_is_kept_but_never_pending(world):
     assert response.status_code == 202 and "expired" in response.json_body["pulse"]
     assert table.get("PULSE#evt-old", "PENDING") is None
     assert table.get("EVENT#evt-old", "EVENT")["reason"] == "expired"
+
+
+def test_the_program_is_read_once_not_per_event(world, monkeypatch):
+    """The request path's only database work is the event's one write: the program comes from a
+    per-environment copy re-read at most once a minute (wiring.recent_program)."""
+    from chalicelib.services import program as program_service
+
+    client, _ = world
+    reads = []
+    real = program_service.current_program
+    monkeypatch.setattr(program_service, "current_program", lambda repos: reads.append(1) or real(repos))
+    assert post(client, event_body("evt-once-1", recent())).status_code == 202
+    assert post(client, event_body("evt-once-2", recent())).status_code == 202
+    assert len(reads) == 1
