@@ -28,3 +28,11 @@ def metal_csv(rows: int = 6) -> str:
                      f"{'msp' if n % 2 else 'reseller'},yes,{n * 10000},co_marketing,am@vendor.example,"
                      f"Contact {n},c{n}@metal{n}.example,en")
     return "\n".join(lines) + "\n"
+
+
+def write(path, data):
+    """``data`` as YAML at ``path`` (returned)."""
+    import yaml
+
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path

@@ -1,14 +1,9 @@
 """Program changes declared in the program file: validated with FILE:LINE:COLUMN, recorded by
 `pulse program apply` in the same change record as `pulse changes add`, idempotent on re-import."""
-from pathlib import Path
 
-import pytest
 import yaml
-from click.testing import CliRunner
 
-from pulse_cli.main import cli
-from tests.builders import TEST_SECRET
-from tests.program.builders import METAL_PROGRAM
+from tests.program.builders import METAL_PROGRAM, write
 
 CHANGES = [
     {"id": "gold-payout-terms", "description": "Gold partners paid within 30 days", "effective": "2026-02-01",
@@ -16,26 +11,6 @@ CHANGES = [
     {"id": "portal-search", "description": "Portal search rebuilt", "effective": "2026-03-01"},
 ]
 
-
-@pytest.fixture
-def pulse(local_table, monkeypatch):
-    from chalicelib import wiring
-
-    monkeypatch.setenv("PULSE_TABLE", local_table.name)
-    monkeypatch.setenv("PULSE_DYNAMODB_ENDPOINT", local_table.client.meta.endpoint_url)
-    monkeypatch.setenv("PULSE_TOKEN_SECRET", TEST_SECRET)
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(cli, ["--stage", "test", *args], catch_exceptions=False)
-
-    yield run
-    wiring.reset()
-
-
-def write(path: Path, data) -> Path:
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def test_bad_changes_are_named_by_file_line_and_column(pulse, tmp_path):

@@ -1,36 +1,11 @@
 """`pulse program validate|apply|show` and a silver/gold/platinum program through import and surveys."""
 from pathlib import Path
 
-import pytest
-import yaml
-from click.testing import CliRunner
-
-from pulse_cli.main import cli
-from tests.builders import TEST_SECRET, make_repositories, survey_definition
-from tests.program.builders import METAL_PROGRAM, metal_csv
+from tests.builders import make_repositories, survey_definition
+from tests.program.builders import METAL_PROGRAM, metal_csv, write
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture
-def pulse(local_table, monkeypatch):
-    from chalicelib import wiring
-
-    monkeypatch.setenv("PULSE_TABLE", local_table.name)
-    monkeypatch.setenv("PULSE_DYNAMODB_ENDPOINT", local_table.client.meta.endpoint_url)
-    monkeypatch.setenv("PULSE_TOKEN_SECRET", TEST_SECRET)
-    runner = CliRunner()
-
-    def run(*args, input=None):
-        return runner.invoke(cli, ["--stage", "test", *args], catch_exceptions=False, input=input)
-
-    yield run
-    wiring.reset()
-
-
-def write(path: Path, data) -> Path:
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def test_validate_names_file_line_and_column_once_per_problem(pulse, tmp_path):
