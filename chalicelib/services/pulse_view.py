@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.fatigue import reason_label
+from chalicelib.reports.model import nps_text
 
 TABLES = (("tier", "Tier"), ("region", "Region"), ("program", "Incentive program"))
 
@@ -11,9 +12,9 @@ def _nps(cell: dict | None) -> dict:
     estimate = (cell or {}).get("nps")
     if not cell or cell.get("suppressed") or not isinstance(estimate, dict):
         return {"value": None, "suppressed": True, "text": "hidden (too few responses)"}
-    value, low, high = estimate["value"], estimate["ci_low"], estimate["ci_high"]
-    return {"value": value, "low": low, "high": high, "suppressed": False,
-            "text": f"{value:+.0f} (95% CI {low:+.0f} to {high:+.0f})"}
+    shown = nps_text(estimate)  # the report's NPS wording: "+32", "+25 to +39"
+    return {"value": estimate["value"], "low": estimate["ci_low"], "high": estimate["ci_high"], "suppressed": False,
+            "text": f"{shown['value']} (95% CI {shown['interval']})"}
 
 
 def _ease(cell: dict | None) -> str:
