@@ -12,10 +12,10 @@ import io
 from datetime import datetime
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.partners import FALSE_WORDS, TRUE_WORDS
 from chalicelib.domain.pulses import ProgramEvent, parse_event
 
 BASE_COLUMNS = ("event_id", "event_type", "partner_id", "occurred_at", "contact_email", "contact_language")
-TRUE, FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n"}
 MAX_ROWS = 200_000
 
 
@@ -28,7 +28,7 @@ def _typed(value: str, kind: str | None):
         return int(number) if number.is_integer() else number
     if kind == "boolean":
         word = value.lower()
-        return True if word in TRUE else False if word in FALSE else value
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else value
     return value
 
 
