@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.storage.schema import table_definition
+from chalicelib.storage.schema import TTL_ATTRIBUTE, table_definition
 
 from . import custom_domain, grants, names, operations
 from .functions import FUNCTIONS, FunctionSpec
 
-TTL_ATTRIBUTE = "expires_at"
 STAFF_GROUPS = (("admin", "Program operations: surveys, partners, waves, invitations"),
                 ("analyst", "Experience team: every result, comment and export"),
                 ("viewer", "Read-only results, optionally limited by custom:scope (e.g. region=EMEA)"))

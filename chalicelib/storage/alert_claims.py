@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from .schema import TTL_ATTRIBUTE
 from .table import DynamoTable
-
-TTL_ATTRIBUTE = "expires_at"  # the table's TTL attribute (deploy/template.py)
 
 
 class DynamoAlertClaims:

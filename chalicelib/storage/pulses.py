@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.pulses import ProgramEvent
 from chalicelib.domain.waves import iso
 
+from .schema import TTL_ATTRIBUTE
 from .table import DynamoTable, cancellation_reasons, deserialize, error_code, from_dynamo, serialize
 
 RESULTS_KEY = ("PULSERESULTS", "CURRENT")
@@ -55,7 +56,7 @@ def pending_item(event: ProgramEvent, due_at: datetime, expires_on: datetime) ->
     pk, sk = pending_key(event.event_id)
     return {"PK": pk, "SK": sk, "type": "pending_pulse", "GSI2PK": f"PULSEDUE#{due_at:%Y-%m-%d}",
             "GSI2SK": f"{iso(due_at)}#{event.event_id}", **event.to_dict(), "status": "pending",
-            "due_at": iso(due_at), "expires_on": iso(expires_on), "expires_at": epoch(expires_on)}
+            "due_at": iso(due_at), "expires_on": iso(expires_on), TTL_ATTRIBUTE: epoch(expires_on)}
 
 
 class DynamoPulseStore:
@@ -186,7 +187,7 @@ class DynamoPulseStore:
 
     def record_partner_pulse(self, partner_id: str, event_id: str, now: datetime, keep_days: float) -> None:
         self.table.put({"PK": f"PARTNERPULSES#{partner_id}", "SK": f"{iso(now)}#{event_id}", "type": "partner_pulse",
-                        "event_id": event_id, "expires_at": epoch(now + timedelta(days=keep_days + 1))})
+                        "event_id": event_id, TTL_ATTRIBUTE: epoch(now + timedelta(days=keep_days + 1))})
 
     # -- results -------------------------------------------------------------------------------
     def put_results(self, doc: dict, now: datetime) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 GSI1 = "GSI1"
 GSI2 = "GSI2"
 STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
+TTL_ATTRIBUTE = "expires_at"  # epoch seconds; DynamoDB deletes the item after it (deploy/template.py enables it)
 
 
 def table_definition(table_name: str) -> dict:
