@@ -25,7 +25,8 @@ def _cookie(role="admin"):
     return f"pulse_staff={token(role)}"
 
 
-@pytest.mark.parametrize("page", ["/staff", "/staff/comments", "/staff/followups", "/staff/login"])
+@pytest.mark.parametrize("page", ["/staff", "/staff/comments", "/staff/followups", "/staff/login", "/staff/questions",
+                                  "/staff/actions", "/staff/changes", "/staff/moments"])
 def test_every_dashboard_link_carries_the_stage_prefix(small, page, monkeypatch):  # noqa: F811
     monkeypatch.delenv("PULSE_BASE_PATH", raising=False)
     response = _get(f"{page}?wave={SMALL_WAVE}", cookie=_cookie(), accept=BROWSER_ACCEPT)
