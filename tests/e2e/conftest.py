@@ -161,3 +161,9 @@ def axe_violations(page, name: str) -> list[dict]:
     (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=2), "utf-8")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+# The review dashboard's fixtures, defined once here: a session fixture imported into each test
+# module is a separate definition per module, so the demo was seeded and `chalice local` started
+# once per module (seven times) instead of once per run.
+from tests.e2e.review_live import review_browser, review_server, staff_page  # noqa: E402,F401

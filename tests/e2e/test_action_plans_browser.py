@@ -7,13 +7,10 @@ import json
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, AXE
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
+from tests.e2e.review_live import (
     WAVE,
     _need,
-    review_browser,
-    review_server,
     screenshot,
-    staff_page,
 )
 
 

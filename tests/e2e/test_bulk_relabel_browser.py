@@ -7,12 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
+from tests.e2e.review_live import (
     WAVE,
-    review_browser,
-    review_server,
     screenshot,
-    staff_page,
 )
 from tests.e2e.test_dashboard_browser import sign_in
 from tests.e2e.test_review_workspace_browser import PHONE, all_axe_violations, fits

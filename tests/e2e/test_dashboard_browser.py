@@ -4,13 +4,10 @@ correction, follow-up, CSV download, accessibility."""
 import csv
 import io
 
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
+from tests.e2e.review_live import (
     WAVE,
-    review_browser,
-    review_server,
     screenshot,
     serious_axe_violations,
-    staff_page,
 )
 
 

@@ -3,11 +3,8 @@
 APJ), axe-core finds nothing at desktop width or at 360 px, and nothing overflows at 360 px."""
 import pytest
 
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
-    review_browser,
-    review_server,
+from tests.e2e.review_live import (
     screenshot,
-    staff_page,
 )
 from tests.e2e.test_action_plans_browser import axe_violations, sign_in
 

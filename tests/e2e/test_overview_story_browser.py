@@ -2,11 +2,9 @@
 """The overview that leads somewhere, on the demo data in Chromium: headline, what changed, fix
 first, then segments; one driver panel behind a segment selector; no horizontal overflow and chart
 text of at least 11 px at 360 px and on desktop, on every staff page; axe-core clean."""
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
+from tests.e2e.review_live import (
     DOC_IMAGES,
     WAVE,
-    review_browser,
-    review_server,
     screenshot,
     serious_axe_violations,
 )

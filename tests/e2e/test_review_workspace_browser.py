@@ -6,15 +6,12 @@ import json
 
 import pytest
 
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
+from tests.e2e.review_live import (
     ARTIFACTS,
     MATRIX_WAVE,
     WAVE,
-    review_browser,
-    review_server,
     screenshot,
     serious_axe_violations,
-    staff_page,
 )
 from tests.e2e.test_dashboard_browser import sign_in
 

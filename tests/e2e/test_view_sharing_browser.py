@@ -3,11 +3,8 @@
 (issue 24): save the view, share it weekly, see the share listed, stop it; no overflow, axe-core clean."""
 import pytest
 
-from tests.e2e.review_live import (  # noqa: F401  (fixtures)
+from tests.e2e.review_live import (
     WAVE,
-    review_browser,
-    review_server,
-    staff_page,
 )
 from tests.e2e.test_bulk_relabel_browser import phone  # noqa: F401  (fixture)
 from tests.e2e.test_dashboard_browser import sign_in
