@@ -140,7 +140,6 @@ def test_trend_chart_marks_a_change_between_the_waves_it_falls_between():
 def test_change_page_estimates_live_from_the_current_waves(pages, moto_table, tokens):
     from chalicelib import wiring
     from tests.actions.history import AFTER, CHANGE_DAY, given_two_waves
-
     from tests.review.conftest import identified_definition
 
     given_two_waves(moto_table, tokens, definition=identified_definition())
