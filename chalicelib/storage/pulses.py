@@ -14,11 +14,16 @@ Items (single table, docs/data-model.md):
 - Contact ledger: PK ``CONTACT#<contact id>``, SK ``LASTASKED``: last_asked_at, last_event,
   last_invitation_id, opted_out (set once seen).
 - Partner pulse log: PK ``PARTNERPULSES#<partner id>``, SK ``<sent_at>#<event id>`` (TTL after the window).
-- Results: PK ``PULSERESULTS``, SK ``CURRENT``: the transactional results document (JSON text).
+- Results: PK ``PULSERESULTS``, SK ``CURRENT``: the transactional results document (JSON text), as
+  last built. SK ``RELEASED``: the copy released to readers (``services.pulse_release``): document,
+  released_at, min_changes, held, held_since. SK ``RELEASEDMEMBERS``: the released build's responses
+  (id -> version and groups), zlib-compressed JSON, which the next build is compared with.
 """
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -31,6 +36,8 @@ from .schema import TTL_ATTRIBUTE
 from .table import DynamoTable, cancellation_reasons, deserialize, error_code, from_dynamo, serialize
 
 RESULTS_KEY = ("PULSERESULTS", "CURRENT")
+RELEASED_KEY = ("PULSERESULTS", "RELEASED")
+MEMBERS_KEY = ("PULSERESULTS", "RELEASEDMEMBERS")
 
 
 def event_key(event_id: str) -> tuple[str, str]:
@@ -198,3 +205,34 @@ class DynamoPulseStore:
         item = self.table.get(*RESULTS_KEY, consistent=False)
         return json.loads(item["document"]) if item else None
 
+    def put_release(self, doc: dict, members: dict, k: int, now: datetime) -> dict:
+        """Release ``doc`` to readers with its members, in one transaction (both or neither)."""
+        packed = base64.b64encode(zlib.compress(json.dumps(members, separators=(",", ":")).encode())).decode()
+        self.table.transact([
+            {"Put": {"Item": {"PK": RELEASED_KEY[0], "SK": RELEASED_KEY[1], "type": "pulse_release",
+                              "document": json.dumps(doc, ensure_ascii=False, allow_nan=False),
+                              "released_at": iso(now), "min_changes": k, "held": 0}}},
+            {"Put": {"Item": {"PK": MEMBERS_KEY[0], "SK": MEMBERS_KEY[1], "type": "pulse_release_members",
+                              "members": packed}}}])
+        return {"released": True, "released_at": iso(now), "min_changes": k, "held": 0, "held_since": None}
+
+    def mark_held(self, held: int, now: datetime) -> dict:
+        """The released copy stays: record how many changed responses wait, and since when."""
+        self.table.update(*RELEASED_KEY, "SET held = :h, held_since = if_not_exists(held_since, :t)",
+                          {":h": held, ":t": iso(now)}, condition="attribute_exists(PK)")
+        item = self.table.get(*RELEASED_KEY) or {}
+        return {"released": False, "released_at": item.get("released_at"), "min_changes": item.get("min_changes"),
+                "held": held, "held_since": item.get("held_since")}
+
+    def released(self) -> dict | None:
+        """The released document with its ``release`` record (what every reader reads), or None."""
+        item = self.table.get(*RELEASED_KEY, consistent=False)
+        if not item:
+            return None
+        release = {k: item.get(k) for k in ("released_at", "min_changes", "held", "held_since")}
+        return {**json.loads(item["document"]), "release": {**release, "held": int(release["held"] or 0)}}
+
+    def released_members(self) -> dict | None:
+        """The members of the released build (None before the first release)."""
+        item = self.table.get(*MEMBERS_KEY)
+        return json.loads(zlib.decompress(base64.b64decode(item["members"]))) if item else None
