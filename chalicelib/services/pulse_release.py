@@ -60,7 +60,8 @@ def blocking(old: dict, new: dict, doc: dict, k: int) -> tuple[int, list]:
 
     pending = changed(old, new)
     columns = sorted({c for entry in pending.values() for p in entry for c in p} - {"version"})
-    fields = {**FIELDS, **{c: (c, False) for c in columns if c.startswith("attr:")}}
+    shown = {f"attr:{n}" for t in doc.get("event_types", []) for n in t.get("attributes") or {}}
+    fields = {**FIELDS, **{c: (c, False) for c in shown | {c for c in columns if c.startswith("attr:")}}}
     state = {"pending": {inv: [[p.get(c) for c in columns] for p in entry] for inv, entry in pending.items()}}
     return len(pending), blocking_groups(state, views(doc), k, columns, fields)
 

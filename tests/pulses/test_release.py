@@ -145,3 +145,38 @@ def test_the_first_build_is_released_and_the_api_serves_the_released_copy(waitin
     assert poc["respondents"] == 12 and body["release"]["held"] == 1  # an admin too: pulse surveys are aggregate
     assert body["release"]["words"].startswith(f"Released {iso(T0 + timedelta(days=48))}. 1 response waits")
     assert "1 response waits for the next release" in page
+
+
+def cell(segment, n):
+    return {"segment": segment, "suppressed": False, "respondents": n}
+
+
+DOC = {"threshold": K, "link": {"relationship_wave": "px-2026-h1", "partners": 12}, "event_types": [
+    {"event_type": "poc_funded", "scorecard": {"overall": cell({}, 20), "breakdowns": [
+        {"by": ["region"], "cells": [cell({"region": "EMEA"}, 12), cell({"region": "APJ"}, 8)]}]},
+     "attributes": {"outcome": [cell({"outcome": "funded"}, 14), cell({"outcome": "declined"}, 6)]},
+     "trend": [cell({"month": "2027-01"}, 20)]}]}
+
+
+def profile(version=1, region="EMEA", outcome="funded", link="no"):
+    return {"version": version, "event_type": "poc_funded", "tier": "advanced", "region": region,
+            "programs": [], "month": "2027-01", "attr:outcome": outcome, "link": link}
+
+
+@pytest.mark.parametrize(("old", "new", "blocked"), [
+    ({"rel:a": {"version": 1, "link": "yes"}}, {"rel:a": {"version": 2, "link": "yes"}}, [(("link", "yes"),)]),
+    ({"i1": profile()}, {"i1": profile(outcome="declined")}, "outcome moved"),
+    ({}, {"i1": profile()}, "a new response"),
+    ({"i1": profile()}, {"i1": profile()}, []),
+    ({}, {f"i{n}": profile() for n in range(K)}, []),  # k new responses in the same groups
+])
+def test_which_groups_block_a_release(old, new, blocked):
+    from chalicelib.services.pulse_release import blocking
+
+    waiting, groups = blocking(old, new, DOC, K)
+    assert waiting == len({i for i in set(old) | set(new) if old.get(i) != new.get(i)})
+    if isinstance(blocked, list):
+        assert groups == blocked
+    else:
+        assert (("event_type", "poc_funded"),) in groups  # the event type's overall moved by one
+        assert any(("attr:outcome", "funded") in g for g in groups if isinstance(g[0], tuple) and len(g) == 2)
