@@ -180,3 +180,18 @@ def test_which_groups_block_a_release(old, new, blocked):
     else:
         assert (("event_type", "poc_funded"),) in groups  # the event type's overall moved by one
         assert any(("attr:outcome", "funded") in g for g in groups if isinstance(g[0], tuple) and len(g) == 2)
+
+
+def test_members_round_trip_in_chunks_and_a_smaller_release_ignores_older_chunks(moto_table, monkeypatch):
+    import chalicelib.storage.pulses as pulses
+
+    monkeypatch.setattr(pulses, "MEMBERS_CHUNK", 64)
+    store = pulses.DynamoPulseStore(moto_table)
+    assert store.released_members() is None
+    big = {f"inv-{n:04d}": profile(version=n) for n in range(40)}
+    store.put_release({"event_types": []}, big, K, T0)
+    assert store.table.get("PULSERESULTS", "RELEASED")["member_chunks"] > 3
+    assert store.released_members() == big
+    store.put_release({"event_types": []}, {"inv-1": profile()}, K, T0 + timedelta(hours=1))
+    assert store.released_members() == {"inv-1": profile()}
+    assert store.released()["release"]["released_at"] == iso(T0 + timedelta(hours=1))
