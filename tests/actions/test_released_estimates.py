@@ -8,6 +8,7 @@ import pytest
 from chalicelib.domain.waves import iso
 from chalicelib.security.staff import StaffIdentity
 from tests.actions.history import AFTER, BEFORE, CHANGE_DAY, _answer, given_two_waves
+from tests.actions.test_actions_api import api, headers  # noqa: F401 - fixture
 from tests.builders import NOW
 
 LATER = "w-later"
@@ -176,3 +177,17 @@ def test_who_reads_which_estimate(role, scope, reporting, expected, cells):
     assert ("cells" in shown["estimates"][0]) is cells
     assert shown["estimates_basis"] == ("live" if expected == "live" else "closed_waves")
     assert not {"released_estimates", "estimate_key", "released_key"} & set(shown)  # never both
+
+
+def test_the_staff_api_gives_each_reader_its_estimate_and_says_which(identified_world, api):  # noqa: F811
+    client, _, _ = api
+    released = read(identified_world, restricted=True)
+    one_more_response(identified_world)
+    live = read(identified_world, restricted=False)  # with the new answer; the released one is without it
+    viewer = client.http.get("/api/v1/staff/changes/emea-portal", headers=headers("viewer")).json_body
+    assert viewer["estimates_basis"] == "closed_waves" and figures(viewer["estimates"]) == figures(released)
+    assert "cells" not in viewer["estimates"][0] and "released_estimates" not in viewer
+    analyst = client.http.get("/api/v1/staff/changes/emea-portal", headers=headers("analyst")).json_body
+    assert analyst["estimates_basis"] == "live" and figures(analyst["estimates"]) == figures(live)
+    listed = client.http.get("/api/v1/staff/changes", headers=headers("viewer")).json_body["items"]
+    assert figures(listed[0]["estimates"]) == figures(released) and "estimate_key" not in listed[0]
