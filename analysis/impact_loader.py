@@ -11,15 +11,17 @@ import pandas as pd
 from .impact import Metric, affected_flags, estimate_effect
 
 
-def survey_history(repos, survey_id: str, partners=None) -> tuple[pd.DataFrame, dict]:
-    """All waves of the survey (respondents with ``wave_id``, ``wave_date``, ``weight``) and the
-    rating scale of each scale question."""
+def survey_history(repos, survey_id: str, partners=None, wave_ids=None) -> tuple[pd.DataFrame, dict]:
+    """All waves of the survey (or only ``wave_ids``: the closed ones a released estimate reads), as
+    respondents with ``wave_id``, ``wave_date``, ``weight``, and the rating scale of each scale question."""
     from .repository_loader import load_wave
     from .weighting import cell_weights
 
     partners = partners if partners is not None else repos.partners.all()
     frames, scales = [], {}
     for wave in repos.waves.waves_of_survey(survey_id):
+        if wave_ids is not None and wave.wave_id not in wave_ids:
+            continue
         data, specs = load_wave(repos, wave.wave_id, progress=False, partners=partners)
         scales.update({s.id: s.scale for s in specs if s.scale})
         if data.respondents.empty:

@@ -87,6 +87,26 @@ def event_type_scorecard(event_type: dict, survey: Any, responses: list, events:
     return doc
 
 
+def response_profiles(event_type: dict, responses: list, events: list[dict]) -> dict[str, dict]:
+    """Per submitted response (invitation id): its version and the labels of every group the event
+    type's results publish it in (tier, region, programs, month, each attribute banded as the results
+    band it), which the release of the results compares between builds (``services.pulse_release``)."""
+    by_invitation = {e["invitation_id"]: e for e in events if e.get("invitation_id")}
+    names = list(event_type.get("attributes", {}))
+    bands = {n: _bands([e.get("attributes", {}).get(n) for e in by_invitation.values()]) for n in names}
+    out = {}
+    for r in responses:
+        if getattr(r, "status", "submitted") != "submitted":
+            continue
+        partner = r.partner or {}
+        attributes = (by_invitation.get(r.invitation_id) or {}).get("attributes", {})
+        out[r.invitation_id] = {"version": r.version, "event_type": event_type["id"], "tier": partner.get("tier"),
+                                "region": partner.get("region"), "programs": sorted(partner.get("programs") or []),
+                                "month": str(r.wave_id)[-7:],
+                                **{f"attr:{n}": _text(attributes.get(n), bands[n]) for n in names}}
+    return out
+
+
 def _bands(values: list) -> list[float]:
     """Upper edges of the thirds of a numeric attribute's values (a breakdown needs few segments)."""
     numbers = sorted(float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))

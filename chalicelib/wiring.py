@@ -126,17 +126,18 @@ def plan_stores():
 
 
 def change_estimator():
-    """``estimates(change, survey_id)``: a change's effect estimates as of the current results
-    snapshots, recomputed only when they moved (services.change_estimates)."""
+    """``estimates(change, survey_id, restricted=None)``: the change's effect estimates a reader gets
+    (services.change_estimates: released ones from closed waves for restricted readers, live ones
+    otherwise; ``None`` decides by the survey's reporting, as for the leadership report)."""
     from datetime import UTC, datetime
 
-    from chalicelib.services.change_estimates import current_estimates
+    from chalicelib.services.change_estimates import estimates_for
 
-    def estimates(change: dict, survey_id: str) -> list[dict]:
+    def estimates(change: dict, survey_id: str, restricted: bool | None = None) -> list[dict]:
         review = review_settings()
-        return current_estimates(repositories(), review_stores().snapshots, plan_stores().changes, change,
-                                 survey_id, datetime.now(UTC), threshold=review.min_scores,
-                                 min_partners=max(2, review.min_partners))
+        return estimates_for(repositories(), review_stores().snapshots, plan_stores().changes, change,
+                             survey_id, datetime.now(UTC), restricted, threshold=review.min_scores,
+                             min_partners=max(2, review.min_partners))
 
     return estimates
 

@@ -100,7 +100,7 @@ def seed_demo_plans(repos, stores, now: datetime | None = None, notes_file: Path
         change = parse_change({k: v for k, v in record.items() if k not in ("created_by", "created_at")})
         stores.changes.add({**change.to_dict(), "created_by": record["created_by"], "created_at": record["created_at"]})
         docs = estimate_change(history, scales, change)
-        stores.changes.set_estimates(change.change_id, docs, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        stores.changes.set_estimates(change.change_id, docs, now.strftime("%Y-%m-%dT%H:%M:%SZ"), "", SURVEY)
         truth = true_effect(invited, story["base_shift"], story["delta"], story["region"])
         est = docs[0].get("estimate") if docs else None
         figure = (f"{est['value']:+.1f} points (90% interval {est['low']:+.1f} to {est['high']:+.1f}, "

@@ -130,9 +130,9 @@ def seed_demo_pulses(repos, store, tokens, program, now: datetime, relationship_
     store.table.batch_put(items)
     repos.invitations.put_many(invitations)
     repos.responses.put_many(responses)
-    from chalicelib.services.pulse_results import build_pulse_results
+    from chalicelib.services.pulse_results import publish_pulse_results
 
-    store.put_results(build_pulse_results(repos, store, program, now), now)
+    publish_pulse_results(repos, store, program, now)
     return (f"demo moments: {counts['events']} program events, {counts['sent']} pulses sent, {counts['skipped']} "
             f"held back by the fatigue rules, {counts['answered']} answered (PoC funding is slow in APJ)")
 

@@ -139,14 +139,23 @@ def changes_add(file: Path):
 @changes_group.command("list")
 @report_errors
 def changes_list():
-    """Every recorded change by effective date."""
+    """Every recorded change by effective date, with the estimates last stored for it: on an aggregate
+    survey the ones from closed waves only (as every reader of its results gets them)."""
     from chalicelib.domain.changes import Segments
+    from chalicelib.services.changes import reader_restricted, visible_change
 
-    items = _stores().changes.all()
+    from .main import _repos
+
+    items, identity = _stores().changes.all(), _identity()
     for c in items:
         who = Segments(**{k: tuple(v) for k, v in (c.get("segments") or {}).items()}).describe()
         click.echo(f"{c['effective']}  {c['change_id']}  {c['description']}  (affected: {who}; "
                    f"metrics: {', '.join(c.get('metrics') or []) or '-'})")
+        shown = visible_change(c, identity, reader_restricted(_repos(), identity, c))
+        for doc in shown.get("estimates") or []:
+            click.echo(f"    {doc.get('verdict', '')}")
+        if shown.get("estimates"):
+            click.echo(f"    ({shown['estimates_note']} Estimated {shown.get('estimated_at')}.)")
     click.echo(f"{len(items)} change(s)")
 
 

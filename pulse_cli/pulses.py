@@ -85,21 +85,26 @@ def pulses_skipped(month: str | None, show_list: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--threshold", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--store/--no-store", "keep", default=True, show_default=True,
-              help="Also store the document the dashboard and the staff API read.")
+              help="Build, store and release the results first (--no-store: only read the released copy).")
 @report_errors
 def pulses_results(fmt: str, threshold: int, keep: bool) -> None:
-    """Transactional scorecards by event type (with breakdowns and the month trend) and the link to NPS."""
-    from chalicelib.services.pulse_results import build_pulse_results
+    """Transactional scorecards by event type (with breakdowns and the month trend) and the link to NPS,
+    as released to every reader (a copy moves only when no group shown changes by fewer than k responses)."""
+    from chalicelib.services.pulse_release import release_words
+    from chalicelib.services.pulse_results import publish_pulse_results
 
     wiring, repos, program = _context()
-    now = datetime.now(UTC)
-    doc = build_pulse_results(repos, wiring.pulse_store(), program, now, threshold=threshold)
     if keep:
-        wiring.pulse_store().put_results(doc, now)
+        publish_pulse_results(repos, wiring.pulse_store(), program, datetime.now(UTC), threshold=threshold)
+    doc = wiring.pulse_store().released()
+    if doc is None:
+        raise click.ClickException("no transactional results released yet: run `pulse pulses results` (with --store)")
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     from chalicelib.services.pulse_view import pulse_view
+
+    click.echo(release_words(doc.get("release")))
 
     for row in pulse_view(doc, program)["types"]:
         click.echo(f"{row['label']}: {row['events']} events, {row['invited']} invited, {row['respondents']} "

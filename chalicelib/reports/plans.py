@@ -5,11 +5,13 @@ changes linked to each (a change lists its actions); ``plans_model`` turns them 
 values: committed (approved or in progress), done, and dropped (with the reason), each with the
 effect estimate of every linked change in words (the same verdict the change page shows) and its
 interval. Estimates arrive as the documents of ``analysis.impact.estimate_effect``; one that is
-"not enough data" shows its reason and no figure. Standard library only.
+"not enough data" shows its reason and no figure. On aggregate surveys the estimates are the released
+ones (closed waves only, ``services.change_estimates``), and each says so. Standard library only.
 """
 from __future__ import annotations
 
 COMMITTED = ("approved", "in_progress")
+CLOSED_NOTE = " (From closed waves only: an open wave counts once it closes.)"  # released estimates
 STATUS_WORDS = {"approved": "approved", "in_progress": "in progress", "done": "done", "dropped": "dropped"}
 
 
@@ -51,7 +53,8 @@ def _item(action: dict) -> dict:
         for doc in change.get("estimates") or ():
             moved.append({"change": change["description"], "effective": change["effective"],
                           "metric": doc.get("metric") or doc.get("metric_ref") or "",
-                          "verdict": doc.get("verdict") or "", "interval": _interval(doc),
+                          "verdict": (doc.get("verdict") or "") + (CLOSED_NOTE if doc.get("basis") else ""),
+                          "interval": _interval(doc),
                           "design": doc.get("design") or ""})
         if not change.get("estimates"):
             moved.append({"change": change["description"], "effective": change["effective"], "metric": "",

@@ -65,14 +65,40 @@ def get_change(repo, identity, change_id: str) -> dict:
     return change
 
 
-def visible_change(change: dict, identity) -> dict:
-    """The change as the identity may read it: a viewer gets each estimate's verdict and interval,
-    not the group cells (the unaffected group spans partners outside a viewer's scope)."""
-    if identity.effective_scope() is None and identity.role != "viewer":
-        return change
-    estimates = [{k: v for k, v in doc.items() if k not in ("cells", "panel")}
-                 for doc in change.get("estimates") or []]
-    return {**change, "estimates": estimates} if "estimates" in change else change
+LIVE_FIELDS = ("estimates", "estimated_at", "estimate_key")
+RELEASED_FIELDS = ("released_estimates", "released_at", "released_key", "released_waves")
+CLOSED_NOTE = "Estimates from closed waves only; an open wave counts once it closes."
+LIVE_NOTE = "Estimates from the current results of every wave (recomputed when they change)."
+
+
+def visible_change(change: dict, identity, restricted: bool = True) -> dict:
+    """The change as the identity may read it. A restricted reader (``release.restricted``: viewers,
+    everyone on aggregate surveys) gets the estimates from closed waves only, which no single response
+    moves, and no group cells or panel; a scoped or viewer reader never gets the group cells (the
+    unaffected group spans partners outside a viewer's scope). ``estimates_basis`` says which it is."""
+    out = {k: v for k, v in change.items() if k not in LIVE_FIELDS + RELEASED_FIELDS}
+    if restricted:
+        docs, at, basis = change.get("released_estimates"), change.get("released_at"), "closed_waves"
+        out["estimates_note"] = CLOSED_NOTE
+    else:
+        docs, at, basis = change.get("estimates"), change.get("estimated_at"), "live"
+        out["estimates_note"] = LIVE_NOTE
+    out["estimates_basis"] = basis
+    if docs is None:
+        return out
+    if restricted or identity.effective_scope() is not None or identity.role == "viewer":
+        docs = [{k: v for k, v in doc.items() if k not in ("cells", "panel")} for doc in docs]
+    return {**out, "estimates": docs, "estimated_at": at}
+
+
+def reader_restricted(repos, identity, change: dict, survey_id: str | None = None) -> bool:
+    """Whether the identity reads the change's released estimates (``release.restricted``), with the
+    reporting of ``survey_id`` (the page's wave's survey) or, without one, of the survey its released
+    estimates were last computed for (unknown: aggregate, the safe side)."""
+    from chalicelib.services.change_estimates import survey_reporting
+    from chalicelib.services.release import restricted
+
+    return restricted(identity, survey_reporting(repos, survey_id or change.get("estimate_survey")))
 
 
 def affects_segment(change: dict, dimension: str | None, value: str | None) -> bool:

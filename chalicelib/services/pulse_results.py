@@ -1,7 +1,8 @@
 """Transactional results (issue 27): build the per-event-type scorecards and the link, store, read.
 
-Built by the scheduled sender when stale (``STALE_AFTER``) or by ``pulse pulses results --store``; the
-dashboard and the staff API only read the stored document (no pandas on their path).
+Built by the scheduled sender when stale (``STALE_AFTER``) or by ``pulse pulses results --store``, and
+released by k (``pulse_release``): the dashboard, the staff API, the CLI and the report read only the
+released copy (no pandas on their path); pulse surveys are aggregate, so every reader is restricted.
 """
 from __future__ import annotations
 
@@ -28,9 +29,12 @@ def _recent_relationship_waves(repos, pulse_surveys: set[str]) -> list:
     return sorted(waves, key=lambda w: w.opens_at, reverse=True)[:LINK_CANDIDATES]
 
 
-def build_pulse_results(repos, store, program, now: datetime, threshold: int = 5, min_partners: int = 3) -> dict:
-    """Every event type's transactional scorecard, the skip counts, and the link to relationship NPS."""
-    from analysis.pulses import event_type_scorecard, link_analysis, partner_scores
+def build_pulse_results(repos, store, program, now: datetime, threshold: int = 5, min_partners: int = 3,
+                        members: dict | None = None) -> dict:
+    """Every event type's transactional scorecard, the skip counts, and the link to relationship NPS.
+    ``members`` (a dict, filled when given): each response the document counts, with its version and
+    groups (``analysis.pulses.response_profiles``; the link's as ``link``), for the release."""
+    from analysis.pulses import event_type_scorecard, link_analysis, partner_scores, response_profiles
 
     partners = repos.partners.all()
     documents, transactional = [], []
@@ -45,6 +49,8 @@ def build_pulse_results(repos, store, program, now: datetime, threshold: int = 5
         survey = repos.surveys.get(event_type.survey_id)
         responses = [r for w in waves for r in repos.responses.for_wave(w.wave_id)]
         transactional.extend(responses)
+        if members is not None:
+            members.update(response_profiles(event_type.to_dict(), responses, events))
         doc = event_type_scorecard(event_type.to_dict(), survey, responses, events, partners, threshold, min_partners)
         doc["scorecard"] = _compact(doc["scorecard"])
         documents.append(doc)
@@ -55,14 +61,38 @@ def build_pulse_results(repos, store, program, now: datetime, threshold: int = 5
         nps_id = next((q.id for s in survey.sections for q in s.questions if q.type == "nps"), None)
         if nps_id is None:
             continue
-        rel = partner_scores(list(repos.responses.for_wave(relationship.wave_id)), nps_id, nps=True)
+        answers = list(repos.responses.for_wave(relationship.wave_id))
+        rel = partner_scores(answers, nps_id, nps=True)
         found = {"relationship_wave": relationship.wave_id, **link_analysis(pulse_means, rel)}
         if found["partners"] > link.get("partners", -1):
-            link = found
+            link, linked = found, (answers, set(rel.index) & set(pulse_means.index))
+    if members is not None and link["relationship_wave"]:
+        _link_members(members, transactional, *linked)
     months = [f"{now:%Y-%m}", f"{(now.replace(day=1) - timedelta(days=1)):%Y-%m}"]
     return {"schema": SCHEMA, "built_at": iso(now), "threshold": threshold, "min_partners": min_partners,
             "event_types": documents, "link": link,
             "skipped": {month: dict(sorted(store.skipped_counts(month).items())) for month in months}}
+
+
+def _link_members(members: dict, transactional: list, relationship: list, partners: set) -> None:
+    """The link's inputs: the pulse responses and relationship responses of the partners it joins."""
+    for r in transactional:
+        if r.invitation_id in members:
+            members[r.invitation_id]["link"] = "yes" if r.partner_id in partners else "no"
+    for r in relationship:
+        if r.partner_id in partners and r.status == "submitted":
+            members[f"rel:{r.invitation_id}"] = {"version": r.version, "link": "yes"}
+
+
+def publish_pulse_results(repos, store, program, now: datetime, threshold: int = 5, min_partners: int = 3) -> dict:
+    """Build and store the live document, then release it to its readers when no group changed by
+    1..k-1 responses since the last release (``pulse_release``); returns the release record."""
+    from .pulse_release import release_pulse_results
+
+    members: dict = {}
+    doc = build_pulse_results(repos, store, program, now, threshold, min_partners, members=members)
+    store.put_results(doc, now)
+    return release_pulse_results(store, doc, members, now)
 
 
 def refresh_if_stale(repos, store, program, now: datetime) -> bool:
@@ -72,5 +102,5 @@ def refresh_if_stale(repos, store, program, now: datetime) -> bool:
     current = store.results()
     if current and now - parse_instant(current["built_at"]) < STALE_AFTER:
         return False
-    store.put_results(build_pulse_results(repos, store, program, now), now)
+    publish_pulse_results(repos, store, program, now)
     return True

@@ -40,7 +40,7 @@ def pulse_view(doc: dict | None, program=None, rules=None) -> dict:
     """Rows per event type: headline, tables (tier, region, program, each attribute), month trend;
     skip reasons in words with ``rules``' figures (``domain.fatigue.FatigueRules``; defaults if None)."""
     if not doc:
-        return {"types": [], "link": None, "skipped": [], "built_at": None}
+        return {"types": [], "link": None, "skipped": [], "built_at": None, "release": ""}
 
     def label(dimension: str):
         return (lambda v: program.label(dimension, v)) if program is not None else (lambda v: v)
@@ -65,8 +65,10 @@ def pulse_view(doc: dict | None, program=None, rules=None) -> dict:
     skipped = [{"month": month, "total": sum(counts.values()),
                 "reasons": [(reason_label(r, rules), n) for r, n in counts.items()]}
                for month, counts in (doc.get("skipped") or {}).items()]
+    from .pulse_release import release_words
+
     return {"types": types, "link": doc.get("link"), "skipped": skipped, "built_at": doc.get("built_at"),
-            "threshold": doc.get("threshold")}
+            "threshold": doc.get("threshold"), "release": release_words(doc.get("release"))}
 
 
 def report_moments(doc: dict | None, program=None) -> list[dict]:

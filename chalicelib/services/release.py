@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 
-from chalicelib.services.disclosure import labels  # standard library only: fine at import time
+from chalicelib.services.disclosure import FIELDS, labels  # standard library only: fine at import time
 
 RELEASED = "released:"
 PENDING_PART = "release:pending"  # invitation ids changed since the last release (held from restricted readers)
@@ -54,13 +54,15 @@ def record_rebuilt(state: dict, stored_buckets: dict[str, dict], rebuilt_buckets
             record(state, inv, old and old["row"], new and new["row"], key_width)
 
 
-def _member(profile: dict, key) -> bool:
-    return all(str(label) in labels(profile, dim) for dim, label in key)
+def _member(profile: dict, key, fields=None) -> bool:
+    return all(str(label) in labels(profile, dim, fields or FIELDS) for dim, label in key)
 
 
-def blocking_groups(state: dict, views, k: int, key_columns) -> list[tuple]:
+def blocking_groups(state: dict, views, k: int, key_columns, fields=None) -> list[tuple]:
     """The groups (segment keys, or (margin, cell) for a rest) holding between 1 and k - 1 changed
-    responses since the last release; empty when a release is safe."""
+    responses since the last release; empty when a release is safe. ``fields``: dimension -> (profile
+    field, multi-valued?) for views over other dimensions (the transactional results, ``pulse_release``);
+    default: the scorecard's (``disclosure.FIELDS``)."""
     from analysis.disclosure import _cells, key_of
 
     profiles = [[dict(zip(key_columns, p, strict=False)) for p in entry]
@@ -69,11 +71,11 @@ def blocking_groups(state: dict, views, k: int, key_columns) -> list[tuple]:
         return []
 
     def changed(key) -> int:
-        return sum(1 for entry in profiles if any(_member(p, key) for p in entry))
+        return sum(1 for entry in profiles if any(_member(p, key, fields) for p in entry))
 
     def changed_rest(margin, cell) -> int:
         return sum(1 for entry in profiles
-                   if any(_member(p, margin) and not _member(p, cell) for p in entry))
+                   if any(_member(p, margin, fields) and not _member(p, cell, fields) for p in entry))
 
     counts: dict = {}
     out = []

@@ -146,7 +146,7 @@ def report_inputs(ctx: Reporting, wave_id: str) -> dict:
         from .program import current_program
         from .pulse_view import report_moments
 
-        inputs["moments"] = report_moments(ctx.pulses.results(), current_program(ctx.repos))
+        inputs["moments"] = report_moments(ctx.pulses.released(), current_program(ctx.repos))  # by k
     return inputs
 
 

@@ -8,7 +8,9 @@ Updates are conditional on ``version`` (optimistic locking); creation on ``attri
 Change: PK ``CHANGE#<change id>``, SK ``CHANGE``; GSI1PK ``CHANGES``, GSI1SK
 ``<effective date>#<change id>`` (every change by effective date). Fields: change_id,
 description, effective, segments, metrics, actions, created_by, created_at; estimates,
-estimated_at and estimate_key (the results they were computed from) once estimated.
+estimated_at and estimate_key (the results they were computed from) once estimated; released_estimates,
+released_at, released_key and released_waves (the estimates from closed waves only, which readers of
+released copies see: ``services.change_estimates``); estimate_survey (the survey they are of).
 No Scan anywhere: every list is a GSI1 query followed to the end.
 """
 from __future__ import annotations
@@ -71,12 +73,25 @@ class DynamoChangeRepository:
         item = self.table.get(f"CHANGE#{change_id}", "CHANGE")
         return _public(item) if item else None
 
-    def set_estimates(self, change_id: str, estimates: list[dict], at: str, key: str = "") -> bool:
+    def set_estimates(self, change_id: str, estimates: list[dict], at: str, key: str = "",
+                      survey_id: str | None = None) -> bool:
         """Store the change's latest effect estimates (``pulse changes estimate``, or a view that found
-        the results moved: ``key`` says which results they are of)."""
+        the results moved: ``key`` says which results they are of, ``survey_id`` of which survey)."""
+        survey = ", estimate_survey = :s" if survey_id else ""
         return self.table.update(f"CHANGE#{change_id}", "CHANGE",
-                                 "SET estimates = :e, estimated_at = :t, estimate_key = :k",
-                                 {":e": estimates, ":t": at, ":k": key}, condition="attribute_exists(PK)")
+                                 "SET estimates = :e, estimated_at = :t, estimate_key = :k" + survey,
+                                 {":e": estimates, ":t": at, ":k": key, **({":s": survey_id} if survey_id else {})},
+                                 condition="attribute_exists(PK)")
+
+    def set_released_estimates(self, change_id: str, estimates: list[dict], at: str, key: str,
+                               waves: list[str], survey_id: str) -> bool:
+        """Store the change's estimates from closed waves only (``waves`` of ``survey_id``) for
+        restricted readers."""
+        return self.table.update(f"CHANGE#{change_id}", "CHANGE",
+                                 "SET released_estimates = :e, released_at = :t, released_key = :k, "
+                                 "released_waves = :w, estimate_survey = :s",
+                                 {":e": estimates, ":t": at, ":k": key, ":w": waves, ":s": survey_id},
+                                 condition="attribute_exists(PK)")
 
     def all(self) -> list[dict]:
         """Every change, by effective date."""

@@ -14,11 +14,17 @@ Items (single table, docs/data-model.md):
 - Contact ledger: PK ``CONTACT#<contact id>``, SK ``LASTASKED``: last_asked_at, last_event,
   last_invitation_id, opted_out (set once seen).
 - Partner pulse log: PK ``PARTNERPULSES#<partner id>``, SK ``<sent_at>#<event id>`` (TTL after the window).
-- Results: PK ``PULSERESULTS``, SK ``CURRENT``: the transactional results document (JSON text).
+- Results: PK ``PULSERESULTS``, SK ``CURRENT``: the transactional results document (JSON text), as
+  last built. SK ``RELEASED``: the copy released to readers (``services.pulse_release``): document,
+  released_at, min_changes, held, held_since, member_chunks. SK ``RELEASEDMEMBERS#<n>``: the released
+  build's responses (id -> version and groups), zlib-compressed JSON in base64 chunks, which the next build
+  is compared with (written in one transaction with the released copy).
 """
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -31,6 +37,9 @@ from .schema import TTL_ATTRIBUTE
 from .table import DynamoTable, cancellation_reasons, deserialize, error_code, from_dynamo, serialize
 
 RESULTS_KEY = ("PULSERESULTS", "CURRENT")
+RELEASED_KEY = ("PULSERESULTS", "RELEASED")
+MEMBERS_KEY = ("PULSERESULTS", "RELEASEDMEMBERS")  # SK + "#<n>": one chunk of the released members
+MEMBERS_CHUNK = 350_000  # characters of base64 per item (an item stays under 400 KB)
 
 
 def event_key(event_id: str) -> tuple[str, str]:
@@ -198,3 +207,43 @@ class DynamoPulseStore:
         item = self.table.get(*RESULTS_KEY, consistent=False)
         return json.loads(item["document"]) if item else None
 
+    def put_release(self, doc: dict, members: dict, k: int, now: datetime) -> dict:
+        """Release ``doc`` to readers with its members (in chunks of MEMBERS_CHUNK characters), all in one
+        transaction (all or nothing; at most 4 MB: some 130,000 responses)."""
+        packed = base64.b64encode(zlib.compress(json.dumps(members, separators=(",", ":")).encode())).decode()
+        chunks = [packed[i:i + MEMBERS_CHUNK] for i in range(0, len(packed), MEMBERS_CHUNK)] or [""]
+        self.table.transact([
+            {"Put": {"Item": {"PK": RELEASED_KEY[0], "SK": RELEASED_KEY[1], "type": "pulse_release",
+                              "document": json.dumps(doc, ensure_ascii=False, allow_nan=False),
+                              "released_at": iso(now), "min_changes": k, "held": 0, "member_chunks": len(chunks)}}},
+            *[{"Put": {"Item": {"PK": MEMBERS_KEY[0], "SK": f"{MEMBERS_KEY[1]}#{n}", "type": "pulse_release_members",
+                                "members": chunk}}} for n, chunk in enumerate(chunks)]])
+        return {"released": True, "released_at": iso(now), "min_changes": k, "held": 0, "held_since": None}
+
+    def mark_held(self, held: int, now: datetime) -> dict:
+        """The released copy stays: record how many changed responses wait, and since when."""
+        self.table.update(*RELEASED_KEY, "SET held = :h, held_since = if_not_exists(held_since, :t)",
+                          {":h": held, ":t": iso(now)}, condition="attribute_exists(PK)")
+        item = self.table.get(*RELEASED_KEY) or {}
+        return {"released": False, "released_at": item.get("released_at"), "min_changes": item.get("min_changes"),
+                "held": held, "held_since": item.get("held_since")}
+
+    def released(self) -> dict | None:
+        """The released document with its ``release`` record (what every reader reads), or None."""
+        item = self.table.get(*RELEASED_KEY, consistent=False)
+        if not item:
+            return None
+        release = {k: item.get(k) for k in ("released_at", "min_changes", "held", "held_since")}
+        return {**json.loads(item["document"]), "release": {**release, "held": int(release["held"] or 0)}}
+
+    def released_members(self) -> dict | None:
+        """The members of the released build (None before the first release)."""
+        item = self.table.get(*RELEASED_KEY)
+        if not item:
+            return None
+        keys = [(MEMBERS_KEY[0], f"{MEMBERS_KEY[1]}#{n}") for n in range(int(item.get("member_chunks") or 0))]
+        found = {}
+        for start in range(0, len(keys), 100):
+            found.update(self.table.batch_get(keys[start:start + 100]))
+        packed = "".join(found[key]["members"] for key in keys)
+        return json.loads(zlib.decompress(base64.b64decode(packed))) if packed else {}

@@ -108,7 +108,11 @@ def tell_partners(action_id, identity):
 @staff("viewer")
 @json_errors
 def list_changes(identity):
-    return json_response(200, {"items": changes.list_changes(wiring.plan_stores().changes, identity)})
+    repos = wiring.repositories()
+    items = changes.list_changes(wiring.plan_stores().changes, identity)
+    return json_response(200, {"items": [changes.visible_change(c, identity,
+                                                                changes.reader_restricted(repos, identity, c))
+                                         for c in items]})
 
 
 @actions_api.route(f"{PREFIX}/changes", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES,
@@ -123,5 +127,6 @@ def add_change(identity):
 @staff("viewer")
 @json_errors
 def get_change(change_id, identity):
-    return json_response(200, changes.visible_change(changes.get_change(wiring.plan_stores().changes, identity,
-                                                                        change_id), identity))
+    change = changes.get_change(wiring.plan_stores().changes, identity, change_id)
+    restricted = changes.reader_restricted(wiring.repositories(), identity, change)
+    return json_response(200, changes.visible_change(change, identity, restricted))

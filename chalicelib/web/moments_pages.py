@@ -1,6 +1,8 @@
 """The "Moments" dashboard page and staff API of transactional pulses (issue 27).
 
-Both read the stored results document (services/pulse_results.py); nothing is computed on the request.
+Both read the *released* results document (services/pulse_release.py: it moves only when no published
+group changed by fewer than k responses; pulse surveys are aggregate, so every reader reads it); nothing
+is computed on the request.
 Transactional results are not cut by a viewer's scope, so a scoped viewer is refused (403).
 """
 from __future__ import annotations
@@ -41,7 +43,7 @@ def moments_page(identity):
     if identity.effective_scope():
         return _forbidden_page(SCOPED)
     repos = wiring.repositories()
-    view = pulse_view(wiring.pulse_store().results(), current_program(repos), wiring.fatigue_rules())
+    view = pulse_view(wiring.pulse_store().released(), current_program(repos), wiring.fatigue_rules())
     _charts(view)
     return render("moments.html", **_base(identity, "", "moments"), view=view)
 
@@ -50,10 +52,15 @@ def moments_page(identity):
 @staff("viewer")
 @json_errors
 def pulses_api(identity):
-    """The stored transactional results document (schema pulse.pulses/1); 404 until first built."""
+    """The released transactional results document (schema pulse.pulses/1) with its ``release`` (when,
+    k, responses waiting and the same in ``release.words``); 404 until first built."""
     if identity.effective_scope():
         return json_response(403, {"error": "forbidden", "message": SCOPED})
-    doc = wiring.pulse_store().results()
+    from chalicelib.services.pulse_release import release_words
+
+    doc = wiring.pulse_store().released()
+    if doc is not None:
+        doc["release"]["words"] = release_words(doc["release"])
     if doc is None:
         return json_response(404, {"error": "not_found", "message": "No transactional results yet: they are "
                                     "built by the pulse sender or `pulse pulses results`."})

@@ -260,11 +260,12 @@ def change_add(identity):
 def change_page(change_id, identity):
     change = changes.get_change(wiring.plan_stores().changes, identity, change_id)
     base = _page_base(identity, "changes")
-    if base["wave_id"]:  # live: recomputed when the survey's results snapshots moved since the last view
-        survey_id = wiring.repositories().waves.get(base["wave_id"]).survey_id
+    survey_id = wiring.repositories().waves.get(base["wave_id"]).survey_id if base["wave_id"] else None
+    restricted = changes.reader_restricted(wiring.repositories(), identity, change, survey_id)
+    if survey_id:  # recomputed when what the reader's estimates read moved since the last view
         change = dict(change)
-        change["estimates"] = wiring.change_estimator()(change, survey_id)
-    change = changes.visible_change(change, identity)
+        wiring.change_estimator()(change, survey_id, restricted)
+    change = changes.visible_change(change, identity, restricted)
     charts = []
     for i, metric in enumerate(change.get("metrics") or ["nps:q_nps"]):
         chart, rows = _chart(identity, base["wave_id"], metric, [change], f"change-trend-{i}")

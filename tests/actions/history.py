@@ -27,16 +27,17 @@ def _answer(repos, links, wave_id, when, rating_of, comment="ok"):
     repos.responses.put_many(responses)
 
 
-def given_two_waves(table, tokens, per_region: int = 8, drop: int = 2, comment: str = "ok"):
+def given_two_waves(table, tokens, per_region: int = 8, drop: int = 2, comment: str = "ok", definition=None):
     """Repositories with wave BEFORE (opened 200 days ago, closed) and AFTER (open now), answered by
-    ``per_region`` EMEA and AMER partners each; the change day lies between the two."""
+    ``per_region`` EMEA and AMER partners each; the change day lies between the two. ``definition``:
+    the survey (default: the aggregate test survey)."""
     from chalicelib.services.catalogue import close_wave, open_wave, publish_survey
     from chalicelib.services.invitations import create_invitations
     from tests.builders import survey_definition
 
     repos = make_repositories(table)
     earlier = NOW - timedelta(days=200)
-    publish_survey(repos, survey_definition(), earlier)
+    publish_survey(repos, definition or survey_definition(), earlier)
     partners = [make_partner(f"E{i:03d}", region="EMEA") for i in range(per_region)] + \
                [make_partner(f"A{i:03d}", region="AMER", country="US") for i in range(per_region)]
     repos.partners.put_many(partners, iso(earlier))

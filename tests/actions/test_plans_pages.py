@@ -87,7 +87,7 @@ def test_viewer_cannot_open_the_create_form_or_post_without_csrf(pages):
     assert no_csrf.status_code == 403
 
 
-def test_change_page_shows_estimate_verdict_and_viewers_do_not_get_the_group_cells(pages):
+def test_change_page_shows_the_released_estimate_without_group_cells_to_restricted_readers(pages):
     from chalicelib import wiring
 
     stores = wiring.plan_stores()
@@ -101,10 +101,15 @@ def test_change_page_shows_estimate_verdict_and_viewers_do_not_get_the_group_cel
                            "partners": 60}],
                 "panel": {"status": "not enough data", "reason": "x"}, "pre_trend": {"status": "not available",
                                                                                     "reason": "one wave before"}}
-    stores.changes.set_estimates("emea-payouts", [estimate], "2026-03-01T00:00:00Z")
+    live = {**estimate, "verdict": "LIVE fell 9.4 points", "estimate": {**estimate["estimate"], "value": -9.4}}
+    stores.changes.set_estimates("emea-payouts", [live], "2026-03-02T00:00:00Z")
+    stores.changes.set_released_estimates("emea-payouts", [{**estimate, "basis": "closed waves only"}],
+                                          "2026-03-01T00:00:00Z", "k", ["w1", "w2"], "px-test")
+    # no identified survey here: every reader is restricted and reads the estimate from closed waves
     analyst = pages.http.get("/staff/changes/emea-payouts", headers=cookie("analyst")).body.decode()
     assert "fell 9.0 points further" in analyst and "-9.0 [-14.0 to -4.0]" in analyst
-    assert "the groups before and after" in analyst
+    assert "LIVE" not in analyst and "-9.4" not in analyst
+    assert "Estimates from closed waves only" in analyst and "the groups before and after" not in analyst
     viewer = pages.http.get("/staff/changes/emea-payouts", headers=cookie("viewer", "region=EMEA")).body.decode()
     assert "fell 9.0 points further" in viewer and "the groups before and after" not in viewer
     assert pages.http.get("/staff/changes/emea-payouts", headers=cookie("viewer", "region=APJ")).status_code == 404
@@ -135,8 +140,9 @@ def test_trend_chart_marks_a_change_between_the_waves_it_falls_between():
 def test_change_page_estimates_live_from_the_current_waves(pages, moto_table, tokens):
     from chalicelib import wiring
     from tests.actions.history import AFTER, CHANGE_DAY, given_two_waves
+    from tests.review.conftest import identified_definition
 
-    given_two_waves(moto_table, tokens)
+    given_two_waves(moto_table, tokens, definition=identified_definition())
     wiring.plan_stores().changes.add({"change_id": "emea-portal", "description": "EMEA portal moved",
                                       "effective": CHANGE_DAY, "segments": {"regions": ["EMEA"]},
                                       "metrics": ["mean:q_portal"], "actions": []})
@@ -144,6 +150,8 @@ def test_change_page_estimates_live_from_the_current_waves(pages, moto_table, to
     assert "No estimate yet" not in html and "-2.0 [" in html  # computed on view, never saved by the CLI
     assert "from the current results" in html
     assert wiring.plan_stores().changes.get("emea-portal")["estimate_key"]
+    viewer = pages.http.get(f"/staff/changes/emea-portal?wave={AFTER}", headers=cookie("viewer")).body.decode()
+    assert "-2.0 [" not in viewer and "Estimates from closed waves only" in viewer  # the after-wave is open
 
 
 def test_comments_page_shows_theme_share_over_waves_with_the_changes_of_the_segment(pages, moto_table, tokens):

@@ -47,6 +47,15 @@ def test_changes_add_and_list_with_located_errors(pulse, tmp_path):
     assert pulse("changes", "add", str(good)).exit_code == 1  # the id exists
     listed = pulse("changes", "list")
     assert "2026-02-01  payout-2026  30-day payouts  (affected: tier advanced; metrics: nps:q_nps)" in listed.output
+    from chalicelib import wiring
+
+    changes = wiring.plan_stores().changes  # the stored estimates: live and from closed waves
+    changes.set_estimates("payout-2026", [{"verdict": "LIVE verdict"}], "2026-03-02T00:00:00Z")
+    changes.set_released_estimates("payout-2026", [{"verdict": "Closed-wave verdict"}], "2026-03-01T00:00:00Z",
+                                   "k", ["w1"], "px-unknown")
+    listed = pulse("changes", "list").output  # the survey is unknown, so aggregate: the released ones
+    assert "Closed-wave verdict" in listed and "LIVE" not in listed
+    assert "(Estimates from closed waves only; an open wave counts once it closes. Estimated 2026-03-01" in listed
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ndescription: d\neffective: 2026-02-30\n")
     result = pulse("changes", "add", str(bad))

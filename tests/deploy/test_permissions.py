@@ -350,6 +350,14 @@ def _run_everything(evaluator: Evaluator, table) -> dict:
     wiring.reset()
     with evaluator.as_function("send_due_pulses"):
         pulses = app_module.send_due_pulses(_scheduled_event(), LambdaContext("send_due_pulses"))
+        # the next build's release held back (one new response in a shown group): UpdateItem, GetItem
+        from chalicelib.services.pulse_release import release_pulse_results
+
+        shown = {"threshold": 5, "link": {}, "event_types": [
+            {"event_type": "iam", "scorecard": {"overall": {"segment": {}, "respondents": 9}}}]}
+        pulses["held"] = release_pulse_results(wiring.pulse_store(), shown, {"iam-1": {"version": 1,
+                                                                                    "event_type": "iam"}},
+                                               datetime.now(UTC))["held"]
     wiring.reset()
     fresh = {"cookie": "pulse_staff=" + staff.issue("admin@vendor.example", "admin")}  # the first signed out
     hit("GET /staff/moments", "GET", "/staff/moments", fresh)
@@ -472,6 +480,7 @@ def test_every_route_and_handler_runs_without_a_denial(exercised):
     assert outcome["live"]["followups_created"] == 1
     assert statuses["POST events"] == 202 and outcome["bus"]["status"] == "accepted"  # issue 27
     assert outcome["pulses"]["sent"] == 2 and outcome["pulses"]["results_rebuilt"], outcome["pulses"]
+    assert outcome["pulses"]["held"] == 1
     assert statuses["GET /staff/moments"] == 200 and statuses["GET pulses"] == 200
     notices = {f["invitation_id"]: f for f in _all_followups()}
     assert notices and all(f.get("notice_status") == "sent" for f in notices.values()), notices

@@ -24,7 +24,7 @@ def moments(review_server):
     from tests.builders import TEST_SECRET, make_repositories
 
     store = DynamoPulseStore(review_server.table)
-    if store.results() is None:
+    if store.released() is None:
         repos = make_repositories(review_server.table)
         seed_demo_pulses(repos, store, InvitationTokens(TEST_SECRET), current_program(repos),
                          datetime.now(UTC).replace(microsecond=0), CURRENT_WAVE)
@@ -40,6 +40,7 @@ def test_the_moments_page_tells_the_demo_story_and_passes_axe(moments, staff_pag
     apj = poc.locator("table", has_text="by region").locator("tr", has_text="Asia Pacific")
     assert apj.locator("td").nth(1).inner_text().startswith("-")  # slow PoC funding in APJ: a negative NPS
     assert "relationship NPS" in page.locator("#h-link ~ p").first.inner_text()
+    assert page.locator("#release").inner_text().startswith("Released ")  # the copy released by k
     screenshot(page, "moments", publish=True)
     assert axe_violations(page, "moments") == []
 

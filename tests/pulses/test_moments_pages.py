@@ -18,13 +18,13 @@ def bearer(role="analyst", scope=None):
 @pytest.fixture
 def built(answered, monkeypatch):  # noqa: F811
     from chalicelib.services.program import current_program
-    from chalicelib.services.pulse_results import build_pulse_results
+    from chalicelib.services.pulse_results import publish_pulse_results
 
     monkeypatch.setenv("PULSE_STAFF_TOKEN_SECRET", TEST_SECRET)
     monkeypatch.setenv("PULSE_STAGE", "test")
     store = answered.wiring.pulse_store()
-    store.put_results(build_pulse_results(answered.repos, store, current_program(answered.repos),
-                                          T0 + timedelta(days=41), threshold=3, min_partners=1), T0)
+    publish_pulse_results(answered.repos, store, current_program(answered.repos), T0 + timedelta(days=41),
+                          threshold=3, min_partners=1)
     answered.wiring.reset()
     with Client(app, stage_name="test") as client:
         yield client

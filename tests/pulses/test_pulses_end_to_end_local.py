@@ -52,3 +52,11 @@ def test_an_event_becomes_an_answered_pulse_in_the_scorecard(local_table, app_en
     assert (poc["events"], poc["invited"], poc["respondents"]) == (1, 1, 1)
     assert poc["scorecard"]["overall"]["nps"]["value"] == -100.0  # one detractor
     assert [c["segment"]["outcome"] for c in poc["attributes"]["outcome"]] == ["funded"]
+    # released to readers on the real database (one transaction with its members, read back in chunks)
+    from chalicelib.services.pulse_results import publish_pulse_results
+
+    store = world.wiring.pulse_store()
+    assert publish_pulse_results(world.repos, store, current_program(world.repos), now + timedelta(days=2),
+                                 threshold=1, min_partners=1)["released"]
+    assert store.released()["event_types"] == doc["event_types"]
+    assert next(iter(store.released_members().values()))["event_type"] == "poc_funded"

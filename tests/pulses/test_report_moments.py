@@ -36,3 +36,34 @@ def test_the_report_shows_the_section_in_html_and_text():
     assert "MOMENTS (transactional pulses)" in text and "No clear link yet" in text
     empty = build_report_model(inputs(), period="2026-W49", generated_on="2026-12-07", followups=FollowUpStatus())
     assert "Moments" not in render_archive_html(empty, {})
+
+
+class TwoCopies:
+    """A pulse store whose live build differs from its released copy (a response waits)."""
+
+    def released(self):
+        return DOC
+
+    def results(self):
+        live = nps(-100.0, 41)
+        return {**DOC, "event_types": [{**DOC["event_types"][0], "respondents": 41,
+                                        "scorecard": {"overall": live, "breakdowns": []}}]}
+
+
+def test_the_report_reads_the_released_transactional_results(moto_table, tokens, tmp_path):
+    from dataclasses import replace
+
+    from chalicelib.reports.archive import LocalReportArchive
+    from chalicelib.reports.delivery import RecordingReportMailer
+    from chalicelib.reports.settings import ReportSettings
+    from chalicelib.services.reporting import Reporting, report_inputs
+    from chalicelib.storage.report_runs import DynamoReportRunRepository
+    from tests.report.builders import RECIPIENTS, SENDER, given_wave_with_responses, snapshot_stores
+
+    repos = given_wave_with_responses(moto_table, tokens)
+    settings = replace(ReportSettings.from_environment({}), recipients=RECIPIENTS, sender=SENDER)
+    ctx = Reporting(repos=repos, runs=DynamoReportRunRepository(moto_table), archive=LocalReportArchive(tmp_path),
+                    mailer=RecordingReportMailer(), settings=settings, pulses=TwoCopies(),
+                    **snapshot_stores(moto_table))
+    moments = report_inputs(ctx, "w-report")["moments"]
+    assert moments[0]["respondents"] == 40 and moments[0]["lowest"].endswith("(-60)")  # not the live -100 of 41
