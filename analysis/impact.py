@@ -193,8 +193,12 @@ def pre_trend_check(data: pd.DataFrame, level: float, min_partners: int, min_res
 def estimate_effect(frame: pd.DataFrame, metric: Metric, effective: date, *, change: str = "the change",
                     who: str = "affected partners", level: float = DEFAULT_LEVEL,
                     min_partners: int = DEFAULT_MIN_PARTNERS,
-                    min_respondents: int = DEFAULT_MIN_RESPONDENTS) -> dict:
-    """The effect estimate of a change on one metric, with its verdict in words."""
+                    min_respondents: int = DEFAULT_MIN_RESPONDENTS, previous: dict | None = None) -> dict:
+    """The effect estimate of a change on one metric, with its verdict in words.
+
+    ``previous``: an estimate already published for the same change; its pre-trend check is kept when it
+    covers the same pre-change waves, so data that reached those waves later (a correction, a reopened
+    wave) never moves that figure alone."""
     data = _prepare(frame, metric, effective)
     doc = {"metric": metric.name(), "change": change, "affected": who, "level": level,
            "effective": effective.isoformat(), "weighted": bool("weight" in frame),
@@ -221,8 +225,13 @@ def estimate_effect(frame: pd.DataFrame, metric: Metric, effective: date, *, cha
     doc["estimate"] = did_fit(data, level) if with_control else before_after_fit(data, level)
     doc["estimate"]["partners"] = int(data["partner_id"].nunique())
     doc["panel"] = panel_estimate(data, with_control, level, min_partners, min_respondents)
-    doc["pre_trend"] = (pre_trend_check(data, level, min_partners, min_respondents) if with_control
-                        else {"status": "not available", "reason": "no comparison group"})
+    kept = previous and previous.get("design") == design and previous.get("pre_trend") and \
+        (previous.get("waves") or {}).get("before") == doc["waves"]["before"]
+    if kept:
+        doc["pre_trend"] = previous["pre_trend"]
+    else:
+        doc["pre_trend"] = (pre_trend_check(data, level, min_partners, min_respondents) if with_control
+                            else {"status": "not available", "reason": "no comparison group"})
     doc["status"] = "ok"
     doc["verdict"] = verdict(doc, metric)
     return doc

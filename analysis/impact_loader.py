@@ -40,8 +40,9 @@ def survey_history(repos, survey_id: str, partners=None, wave_ids=None) -> tuple
 
 
 def estimate_change(history: pd.DataFrame, scales: dict, change, *, level: float = 0.90, min_partners: int = 3,
-                    threshold: int = 5) -> list[dict]:
-    """One estimate document per linked metric of the change (nps, top2, mean); JSON-safe."""
+                    threshold: int = 5, previous: dict | None = None) -> list[dict]:
+    """One estimate document per linked metric of the change (nps, top2, mean); JSON-safe. ``previous``:
+    metric reference -> the document published before (its pre-trend check is kept, ``estimate_effect``)."""
     frame = history.assign(affected=affected_flags(history, change.segments)) if len(history) else history
     docs = []
     for ref in change.metrics:
@@ -54,7 +55,8 @@ def estimate_change(history: pd.DataFrame, scales: dict, change, *, level: float
             continue
         doc = estimate_effect(frame, metric, change.effective, change=f"the change '{change.description}'",
                               who=f"affected partners ({change.segments.describe()})", level=level,
-                              min_partners=min_partners, min_respondents=threshold)
+                              min_partners=min_partners, min_respondents=threshold,
+                              previous=(previous or {}).get(str(ref)))
         docs.append({"metric_ref": str(ref), **json_safe(doc)})
     return docs
 

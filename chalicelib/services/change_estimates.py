@@ -69,13 +69,13 @@ def survey_reporting(repos, survey_id: str | None) -> str:
 
 
 def _compute(repos, change: dict, survey_id: str, threshold: int, min_partners: int, level: float,
-             wave_ids=None) -> list[dict]:
+             wave_ids=None, previous: dict | None = None) -> list[dict]:
     from analysis.impact_loader import estimate_change, survey_history
     from chalicelib.services.changes import change_to_record
 
     history, scales = survey_history(repos, survey_id, wave_ids=wave_ids)
     return estimate_change(history, scales, change_to_record(change), level=level, min_partners=min_partners,
-                           threshold=threshold)
+                           threshold=threshold, previous=previous)
 
 
 def current_estimates(repos, snapshots, changes_repo, change: dict, survey_id: str, now: datetime, *,
@@ -99,8 +99,14 @@ def released_estimates(repos, changes_repo, change: dict, survey_id: str, now: d
     key = estimate_key(change, [(survey_id, None), *[(w, CLOSED) for w in waves]], threshold, min_partners, level)
     if change.get("released_key") == key and change.get("released_estimates") is not None:
         return change["released_estimates"]
-    docs = [{**doc, "basis": CLOSED_BASIS} for doc in _compute(repos, change, survey_id, threshold, min_partners,
-                                                                  level, wave_ids=set(waves))]
+    # the previous release's pre-trend checks stay while the change and the thresholds do: a correction to
+    # a pre-change wave would otherwise be the only thing moving that figure when the next wave closes
+    basis = estimate_key(change, [(survey_id, None)], threshold, min_partners, level)
+    previous = {d["metric_ref"]: d for d in change.get("released_estimates") or []
+                if "metric_ref" in d and d.get("basis_key") == basis}
+    computed = _compute(repos, change, survey_id, threshold, min_partners, level, wave_ids=set(waves),
+                        previous=previous)
+    docs = [{**doc, "basis": CLOSED_BASIS, "basis_key": basis} for doc in computed]
     changes_repo.set_released_estimates(change["change_id"], docs, iso(now), key, waves, survey_id)
     change.update(released_estimates=docs, released_key=key, released_at=iso(now), released_waves=waves,
                   estimate_survey=survey_id)

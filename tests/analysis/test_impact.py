@@ -171,3 +171,23 @@ def test_small_simulation_intervals_cover_the_truth_about_as_often_as_stated():
     assert result["estimated"] == 40
     assert 0.75 <= result["coverage"] <= 0.99
     assert result["false_positive_rate"] <= 0.3
+
+
+def test_a_published_pre_trend_is_kept_while_its_pre_change_waves_are_the_same():
+    """A released estimate keeps its pre-trend check when a later re-read of the same pre-change waves
+    differs (a correction), so that figure never moves by one answer alone; other pre-change waves
+    (here: one dropped) get a fresh check."""
+    program = simulate_program(np.random.default_rng(5), pre_waves=2, post_waves=2)
+    frame = program.frame.assign(affected=lambda f: f["tier"] == program.affected_tier)
+    first = estimate_effect(frame, NPS, program.effective)
+    first_wave = first["pre_trend"]["waves"][0]
+    corrected = frame.copy()
+    row = corrected.index[(corrected["wave_id"] == first_wave) & corrected["affected"]][0]
+    corrected.loc[row, "q_nps"] = 10 - corrected.loc[row, "q_nps"]
+    fresh = estimate_effect(corrected, NPS, program.effective)
+    kept = estimate_effect(corrected, NPS, program.effective, previous=first)
+    assert fresh["pre_trend"]["value"] != pytest.approx(first["pre_trend"]["value"])  # the correction shows
+    assert kept["pre_trend"] == first["pre_trend"]
+    assert kept["estimate"] == fresh["estimate"]  # the estimate itself is the current one
+    other = estimate_effect(corrected[corrected["wave_id"] != first_wave], NPS, program.effective, previous=first)
+    assert other["pre_trend"] != first["pre_trend"]
