@@ -443,11 +443,12 @@ def mask(doc: dict, scope, withheld: set) -> None:
                 cell["themes"][theme] = MARKER
 
 
-def summary_views(parts: dict) -> list[tuple]:
-    """(scope, doc) of every ``comment_summary:<scope>`` part in ``parts``."""
+def summary_views(parts: dict, prefix: str = "comment_summary:") -> list[tuple]:
+    """(scope, doc) of every ``<prefix><scope>`` part in ``parts`` (e.g. the released copies,
+    ``released:comment_summary:<scope>``)."""
     out = []
     for name in sorted(parts):
-        if name.startswith("comment_summary:") and isinstance(parts[name], dict):
-            scope_name = name.split(":", 1)[1]
+        if name.startswith(prefix) and isinstance(parts[name], dict):
+            scope_name = name[len(prefix):]
             out.append((None if scope_name == "all" else tuple(scope_name.split("=", 1)), parts[name]))
     return out
