@@ -17,7 +17,8 @@ joint plan over every view (``analysis.summary_disclosure.plan``) runs on the re
 only summaries restricted readers read, with the comment counts it planned against kept beside
 them (``released:comment_counts``) for ``pulse audit disclosure``. The plan is costly on large waves
 (seconds per release), so a summary release is rate-limited: at most once per
-``summary_interval_s`` (``PULSE_SUMMARY_RELEASE_INTERVAL_S``); a scorecard release in between
+``summary_interval_s`` on live updates (``PULSE_SUMMARY_RELEASE_INTERVAL_S``, default 600 s; a full build
+that releases always releases summaries too); a scorecard release in between
 keeps the summaries of the last summary release. That is safe over time too: between two summary
 releases each group changed by the sum of the scorecard releases' batches, each none or at least k.
 

@@ -18,7 +18,7 @@ inside the functions, never on the request path. The snapshot has these parts:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib.domain.theme_tone import theme_label
 from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
@@ -42,7 +42,7 @@ class Thresholds:
     def of(cls, review) -> Thresholds:
         """The thresholds of the review settings (``ReviewSettings``)."""
         return cls(review.min_scores, review.min_comments, review.min_partners, review.min_changes,
-                   getattr(review, "summary_release_interval_s", 0))
+                   review.summary_release_interval_s)
 
 
 def comment_id(invitation_id: str, question_id: str) -> str:
@@ -309,7 +309,9 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
         state["pending"] = dict(stored["state"].get("pending") or {})
         record_rebuilt(state, stored.get("buckets") or {}, buckets, len(KEY_COLUMNS))
     parts: dict[str, object] = {wave_state.STATE_PART: state, **buckets}
-    parts.update(wave_state.derived_parts(state, scored, current.meta, BREAKDOWNS, thresholds, program.catalogue(),
+    # a full build that releases always releases planned summaries too (the interval rate-limits live updates)
+    parts.update(wave_state.derived_parts(state, scored, current.meta, BREAKDOWNS,
+                                          replace(thresholds, summary_interval_s=0), program.catalogue(),
                                           comment_summary))
     parts["themes"] = dict(taxonomy.labels)
     parts["reporting"] = survey.reporting
