@@ -286,11 +286,12 @@ ONE_HOT_COLUMNS = 16  # columns gathered at a time when a multi-valued dimension
 
 
 def _integral(matrix: np.ndarray) -> bool:
-    """True when every entry is a whole number and every column's absolute total is below 2**53, so
+    """True when every entry is a whole number and rows x the largest magnitude is below 2**53, so
     any order of adding up rows gives exactly the same sums (``_group_sums``)."""
     if not matrix.size:
         return False
-    return bool(np.array_equal(matrix, np.round(matrix)) and np.abs(matrix).sum(axis=0).max() < 2.0 ** 53)
+    flat = matrix.ravel(order="K")
+    return bool(np.abs(flat).max() * matrix.shape[0] < 2.0 ** 53 and np.array_equal(flat, flat.astype(np.int64)))
 
 
 def _group_sums(matrix: np.ndarray, rows: np.ndarray, seg: np.ndarray, k: int, integral: bool = False) -> np.ndarray:
