@@ -158,3 +158,27 @@ def test_summary_releases_are_rate_limited_while_scorecards_release_as_before():
     assert _release(state, due, "2026-03-01T12:10:00Z", 600, calls)
     assert due["released:comment_summary:all"]["n"] == 3 and len(calls) == 2
     assert state["release"]["summaries_at"] == "2026-03-01T12:10:00Z"
+
+
+def test_the_previous_waves_summaries_planned_at_threshold_5_leave_nothing_determinable(demo):
+    """Found on the demo's previous wave: masking whole cells and themes changed the zeros a reader
+    infers, and a pair of negative technical-support counts became determinable; the plan now audits
+    the masked documents and plans again until the audit is clean."""
+    from analysis.summary_disclosure import CommentAtoms, audit, plan
+    from chalicelib.domain.theme_tone import theme_label
+    from chalicelib.services.snapshot_builder import comment_summary, load_wave_data, score_comments
+    from pulse_cli.demo import PREVIOUS_WAVE
+
+    _, _, survey, responses = load_wave_data(demo["repos"], PREVIOUS_WAVE, demo["repos"].partners.all())
+    records = score_comments(responses, survey, {})
+    views = [(None, comment_summary(records, 5, 3, complement=False))]
+    for dim in ("region", "tier"):
+        for value in sorted({r[dim] for r in records if r.get(dim)}):
+            views.append(((dim, value), comment_summary([r for r in records if r.get(dim) == value], 5, 3,
+                                                        complement=False)))
+    atoms = CommentAtoms(records, lattice=True, tone_of=theme_label)
+
+    plan(views, atoms, 5, 3)
+
+    assert audit(views, atoms, 5, 3) == []
+    assert any(not c.get("suppressed") for _, doc in views for c in doc["tier"])  # not everything withheld
