@@ -129,29 +129,6 @@ def build_scorecard(current: WaveData, specs: list[QuestionSpec], breakdowns: st
     specs = [s for s in specs if s.type != "text"]
     tests = Tests()
 
-    # the key drivers read the respondents only: computed alongside the tables (numpy releases the GIL)
-    drivers_job = _drivers_alongside(current, specs, nps_id, drivers_by, threshold) if drivers is None else None
-    try:
-        return _build(current, specs, dims_list, previous, threshold, digits, concentration, drivers, drivers_job,
-                      min_partners, nps_id, tests)
-    finally:
-        if drivers_job is not None:
-            drivers_job[0].shutdown(wait=False, cancel_futures=True)
-
-
-def _drivers_alongside(current: WaveData, specs, nps_id, drivers_by: str, threshold: int):
-    """(executor, future) computing ``key_drivers`` of ``current`` in one other thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1, thread_name_prefix="drivers")
-    specs = [s for s in specs if s.type != "text"]
-    job = pool.submit(lambda: key_drivers(Respondents(current), specs, nps_id, drivers_by, threshold) if nps_id else [])
-    return pool, job
-
-
-def _build(current, specs, dims_list, previous, threshold, digits, concentration, drivers, drivers_job,
-           min_partners, nps_id, tests) -> dict:
-    """``build_scorecard``'s body (``drivers_job``: the drivers being computed, when not given)."""
     cur = Prepared(current, specs, nps_id)
     prev = Prepared(previous, specs, nps_id, light=True) if previous is not None else None
     prev = prev if prev is not None and prev.n else None
@@ -284,7 +261,7 @@ def _build(current, specs, dims_list, previous, threshold, digits, concentration
             breakdown_docs.append({"by": dims, "cells": docs})
 
     if drivers is None:
-        drivers = drivers_job[1].result()
+        drivers = key_drivers(Respondents(current), specs, nps_id, drivers_by, threshold) if nps_id else []
     tests.adjust()
     return {
         "schema": SCHEMA,

@@ -89,30 +89,3 @@ def test_answers_that_do_not_fit_a_byte_keep_the_float_path():
     assert row_products(np.array([[3.0, 2.5]]), np.zeros((1, 1), bool)) is None
     assert row_products(np.array([[30.0, 2.0]]), np.zeros((1, 1), bool)) is None
     assert row_products(np.array([[-1.0, 2.0]]), np.zeros((1, 1), bool)) is None
-
-
-def test_drivers_computed_alongside_the_tables_are_those_computed_alone_and_their_errors_surface(monkeypatch):
-    import pytest
-
-    import analysis.scorecard as scorecard
-    from analysis.estimation import Respondents
-    from analysis.key_drivers import key_drivers
-
-    from .builders import SPECS, frame, respondent
-
-    rows = frame([respondent(i, i % 11, tier=("advanced", "principal")[i % 2], partner=f"P{i % 9}")
-                  for i in range(80)])
-    wave = scorecard.WaveData("w", rows)
-    specs = [s for s in SPECS if s.type != "text"]
-    nps_id = next(s.id for s in specs if s.type == "nps")
-
-    doc = scorecard.build_scorecard(wave, SPECS, "tier", threshold=1)
-
-    assert doc["drivers"] == key_drivers(Respondents(wave), specs, nps_id, scorecard.DRIVERS_BY, 1)
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("drivers failed")
-
-    monkeypatch.setattr(scorecard, "key_drivers", broken)
-    with pytest.raises(RuntimeError, match="drivers failed"):
-        scorecard.build_scorecard(wave, SPECS, "tier", threshold=1)
