@@ -182,3 +182,21 @@ def test_the_previous_waves_summaries_planned_at_threshold_5_leave_nothing_deter
 
     assert audit(views, atoms, 5, 3) == []
     assert any(not c.get("suppressed") for _, doc in views for c in doc["tier"])  # not everything withheld
+
+
+def test_alerts_mailed_to_any_subscriber_read_the_planned_summaries(demo, monkeypatch):
+    import json
+
+    import chalicelib.services.alerts as alerts
+    from chalicelib.jobs.alerts_check import check_wave
+
+    seen = {}
+    monkeypatch.setenv("PULSE_ALERT_RULES", json.dumps([{"id": "themes", "kind": "theme_growth", "points": 5,
+                                                         "subscribers": ["cx@vendor.example"]}]))
+    monkeypatch.setattr(alerts, "check_alerts", lambda *args, **_: seen.setdefault("summary", args[6]) and [])
+
+    check_wave(WAVE)
+
+    viewer = _summaries(demo["stores"].snapshots, "viewer")["comment_summary:all"]
+    admin = _summaries(demo["stores"].snapshots, "admin")["comment_summary:all"]
+    assert seen["summary"] == viewer and seen["summary"].get("release") and viewer != admin
