@@ -164,7 +164,7 @@ def report_parts(pointer: dict, reporting: str | None) -> tuple[str, str]:
     # per-view thresholds only, for roles allowed every comment, and a report reaches any address
     summary = released_name(SUMMARY_PART) if released_name(SUMMARY_PART) in parts else SUMMARY_PART
     if (reporting or "aggregate") == "aggregate" and released_name(SCORECARD_PART) in parts:
-        return released_name(SCORECARD_PART), summary
+        return released_name(SCORECARD_PART), released_name(SUMMARY_PART)  # absent: no summary, never live
     return SCORECARD_PART, summary
 
 

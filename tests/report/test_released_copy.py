@@ -125,6 +125,9 @@ RELEASED = {"scorecard:all": 1, "released:scorecard:all": 1, "comment_summary:al
     # identified: the live scorecard, but the planned summary (the live one is unplanned)
     ("identified", RELEASED, "scorecard:all", "released:comment_summary:all"),
     (None, RELEASED, "released:scorecard:all", "released:comment_summary:all"),  # default: aggregate
+    # released scorecards without a released summary: no summary rather than the unplanned live one
+    ("aggregate", {"scorecard:all": 1, "released:scorecard:all": 1, "comment_summary:all": 1},
+     "released:scorecard:all", "released:comment_summary:all"),
 ])
 def test_the_report_reads_the_released_parts_exactly_where_restricted_readers_do(reporting, parts, expected,
                                                                                   expected_summary):
