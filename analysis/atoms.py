@@ -93,7 +93,7 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
         group, radix = group * len(values) + codes, radix * len(values)
     group = pd.factorize(group)[0].astype(np.int64)  # numbered in order of first row, as before
     count = int(group.max()) + 1
-    sums = np.empty((count, len(names)))
+    sums = np.empty((count, len(names)), order="F")  # one contiguous column per statistic
     for j, (name, values) in enumerate(columns):
         if name != names[j]:
             raise ValueError(f"statistic {name} out of order (expected {names[j]})")
@@ -107,8 +107,8 @@ def _collapsed(rows: pd.DataFrame, names: list[str], columns) -> pd.DataFrame:
     kept = np.flatnonzero(sums[:, names.index(COUNT)] > 0) if COUNT in names else np.arange(count)
     order = kept[_repr_order([(codes[kept], values) for codes, (_, values) in zip(key_codes, per_column,
                                                                                   strict=True)])]
-    out = pd.concat([keys.iloc[order].reset_index(drop=True), pd.DataFrame(sums[order], columns=names, copy=False)],
-                    axis=1)
+    out = pd.concat([keys.iloc[order].reset_index(drop=True),
+                     pd.DataFrame({name: sums[:, j][order] for j, name in enumerate(names)})], axis=1)
     out["annual_revenue"] = out["annual_revenue"].astype(float)
     return out
 

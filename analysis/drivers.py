@@ -104,8 +104,34 @@ def weights_from_sums(total: dict[str, np.ndarray], columns: list[str], min_n: i
     return {"r2": r2, "weights": {p: float(w / r2) for p, w in zip(names, raw, strict=True)}}
 
 
+SMALL_ANSWER = 15  # answers 0..15: every product of two fits a byte (``row_products``)
+
+
+def row_products(values: np.ndarray, top2: np.ndarray, chunk: int = 1 << 16) -> np.ndarray | None:
+    """Each row's contribution to ``unit_sums`` as bytes (rows x (1 + k + k(k+1)/2 + k - 1): one, x,
+    the upper triangle of x x', top-2 where answered), computed once for every segment; None unless
+    every answer is a whole number in 0..``SMALL_ANSWER`` (then the sums are exact in any order)."""
+    answered = ~np.isnan(values)
+    given = values[answered]
+    if len(given) and (given.min() < 0 or given.max() > SMALL_ANSWER or not np.array_equal(given, np.round(given))):
+        return None
+    k1 = values.shape[1]
+    out = np.empty((len(values), 1 + k1 + k1 * (k1 + 1) // 2 + k1 - 1), dtype=np.uint8)
+    for a in range(0, len(values), chunk):
+        x = np.nan_to_num(values[a:a + chunk], nan=0.0).astype(np.uint8)
+        part = out[a:a + chunk]
+        part[:, 0], part[:, 1:1 + k1] = 1, x
+        at = 1 + k1
+        for i in range(k1):  # the upper triangle of x x', row by row (as np.triu_indices)
+            np.multiply(x[:, i:i + 1], x[:, i:], out=part[:, at:at + k1 - i])
+            at += k1 - i
+        np.logical_and(answered[a:a + chunk, 1:], top2[a:a + chunk], out=part[:, at:], casting="unsafe")
+    return out
+
+
 def unit_sums(values: np.ndarray, units: np.ndarray, top2: np.ndarray, rows: np.ndarray | None = None,
-              patterns: tuple[np.ndarray, np.ndarray] | None = None, chunk: int = 1 << 14) -> dict[str, np.ndarray]:
+              patterns: tuple[np.ndarray, np.ndarray] | None = None, chunk: int = 1 << 14,
+              products: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per-unit sums behind pairwise correlations and top-2-box shares, units in ascending code order.
 
     ``values``: rows x columns (outcome first, NaN = not answered); ``top2``: rows x predictors, 1 where
@@ -114,7 +140,8 @@ def unit_sums(values: np.ndarray, units: np.ndarray, top2: np.ndarray, rows: np.
     counts, sums of x_i and of x_i² where x_j is present, cross sums) and ``answered``, ``top2``
     (units x predictors). Rows are summed per (unit, answer pattern) first, as a count, x and x_i x_j:
     the pattern says which answers are present, so the four matrices follow once per pattern.
-    ``patterns``: ``answer_patterns(values)``, when already at hand.
+    ``patterns``: ``answer_patterns(values)``, when already at hand; ``products``: ``row_products``
+    of the same values, when at hand (the same sums from bytes: exact, as every summand is whole).
     """
     rows = np.arange(len(values)) if rows is None else np.asarray(rows)
     k1 = values.shape[1]
@@ -128,8 +155,15 @@ def unit_sums(values: np.ndarray, units: np.ndarray, top2: np.ndarray, rows: np.
     tri = np.triu_indices(k1)
     width = 1 + k1 + len(tri[0]) + k1 - 1
     per_key = np.zeros((len(starts), width))
-    buffer = np.empty((width, min(chunk, len(rows))))  # one buffer: fresh large arrays cost page faults
-    for a in range(0, len(rows), chunk):  # width x rows at a time keeps memory flat
+    if products is not None:
+        for a in range(0, len(rows), chunk):
+            ids = key_id[a:a + chunk]
+            if len(ids):
+                runs = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+                per_key[ids[runs]] += np.add.reduceat(products[rows[order[a:a + chunk]]], runs, axis=0,
+                                                      dtype=np.float64)
+    buffer = np.empty((width, min(chunk, len(rows)) if products is None else 0))  # fresh arrays cost page faults
+    for a in range(0, len(rows) if products is None else 0, chunk):  # width x rows at a time keeps memory flat
         picked = rows[order[a:a + chunk]]
         x = values[picked].T
         answered = ~np.isnan(x)

@@ -55,6 +55,7 @@ class Prepared:
         self.matrix = np.empty((self.n, len(self.names)), dtype=np.float64, order="F")
         for j, name in enumerate(self.names):
             self.matrix[:, j] = frame[name].to_numpy(dtype=float)
+        self.integral = _integral(self.matrix)
         self.respondents = float(frame["n"].sum()) if self.n else 0.0
         self.partner_codes, partner_ids = pd.factorize(frame["partner_id"])
         self.partner_codes = np.where(self.partner_codes < 0, len(partner_ids), self.partner_codes)
@@ -189,7 +190,7 @@ def segment_sums(prep: Prepared, dims: list[str]) -> pd.DataFrame:
         k = int(np.prod(sizes))
     else:
         rows, seg, k = np.arange(prep.n), np.zeros(prep.n, dtype=np.int64), 1
-    table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k).T, strict=True))
+    table = dict(zip(prep.names, _group_sums(prep.matrix, rows, seg, k, prep.integral).T, strict=True))
     clusters = np.unique(seg * prep.n_partners + prep.partner_codes[rows], return_inverse=True)  # (segment, partner)
     cell_partners, cluster_of = clusters[0], clusters[1].ravel()
     table["partners"] = np.bincount(cell_partners // prep.n_partners, minlength=k).astype(np.float64)
@@ -280,14 +281,38 @@ def _label_segments(out: pd.DataFrame, dims, codes) -> pd.DataFrame:
     return out.sort_values(segment_columns(dims)).reset_index(drop=True)
 
 
-def _group_sums(matrix: np.ndarray, rows: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
-    """Per-segment column sums with one ``np.bincount`` per column (matrix in Fortran order).
+ONE_HOT_SEGMENTS = 64  # at most this many segments: sums by one matrix product (integral sums only)
+ONE_HOT_COLUMNS = 16  # columns gathered at a time when a multi-valued dimension repeats rows
+
+
+def _integral(matrix: np.ndarray) -> bool:
+    """True when every entry is a whole number and rows x the largest magnitude is below 2**53, so
+    any order of adding up rows gives exactly the same sums (``_group_sums``)."""
+    if not matrix.size:
+        return False
+    flat = matrix.ravel(order="K")
+    return bool(np.abs(flat).max() * matrix.shape[0] < 2.0 ** 53 and np.array_equal(flat, flat.astype(np.int64)))
+
+
+def _group_sums(matrix: np.ndarray, rows: np.ndarray, seg: np.ndarray, k: int, integral: bool = False) -> np.ndarray:
+    """Per-segment column sums with one ``np.bincount`` per column (matrix in Fortran order), or,
+    for a few segments of whole numbers (``integral``: the same sums exactly, in any order), one
+    product of a segments x rows indicator with the matrix.
 
     Rows are gathered only when a multi-valued dimension repeats respondents.
     """
     if k == 1 and len(rows) == matrix.shape[0]:
         return matrix.sum(axis=0, keepdims=True, dtype=np.float64)
     identity = len(rows) == matrix.shape[0] and (len(rows) == 0 or (rows[0] == 0 and rows[-1] == len(rows) - 1))
+    if integral and k <= ONE_HOT_SEGMENTS and len(rows):
+        indicator = np.zeros((k, len(rows)))
+        indicator[seg, np.arange(len(rows))] = 1.0
+        if identity:
+            return indicator @ matrix + 0.0  # + 0.0: an empty segment's -0.0 reads 0.0, as bincount's
+        out = np.empty((k, matrix.shape[1]))
+        for a in range(0, matrix.shape[1], ONE_HOT_COLUMNS):
+            out[:, a:a + ONE_HOT_COLUMNS] = indicator @ matrix[:, a:a + ONE_HOT_COLUMNS][rows] + 0.0
+        return out
     out = np.empty((k, matrix.shape[1]))
     for j in range(matrix.shape[1]):
         column = matrix[:, j] if identity else matrix[:, j][rows]

@@ -16,7 +16,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import stats
-from .drivers import answer_patterns, bootstrap_from_sums, fix_first, select_columns, unit_sums, weights_from_sums
+from .drivers import (
+    answer_patterns,
+    bootstrap_from_sums,
+    fix_first,
+    row_products,
+    select_columns,
+    unit_sums,
+    weights_from_sums,
+)
 from .estimation import Respondents
 from .frame import QuestionSpec
 from .suppression import MARKER
@@ -55,6 +63,7 @@ def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: s
         groups += [({dim: label}, rows[seg == k]) for k, label in enumerate(codes.labels)]
     median = wave_median_top2(values, top2, min_n)
     patterns = answer_patterns(values)
+    products = row_products(values, top2)
     out = []
     for segment, rows in groups:
         units, n_partners = _dense(prep.partner_codes[rows])
@@ -62,7 +71,7 @@ def key_drivers(prep: Respondents, specs: list[QuestionSpec], nps_id: str, by: s
             out.append({"segment": segment, "status": "insufficient", "n": MARKER if len(rows) < threshold
                         else len(rows), "sampled": None, "r2": None, "fix_first": [], "not_distinguishable": []})
             continue
-        sums = unit_sums(values, _grouped(units, n_partners, seed), top2, rows, patterns)
+        sums = unit_sums(values, _grouped(units, n_partners, seed), top2, rows, patterns, products=products)
         head = {"segment": segment, "n": len(rows), "partners": n_partners}
         out.append(_segment_drivers(head, sums, columns, min_n, median, replicates, seed))
     return out

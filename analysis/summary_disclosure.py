@@ -241,10 +241,29 @@ def audit(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1) -> 
     return out
 
 
+PLAN_PASSES = 5  # plans over the masked documents until their audit is clean (``plan``)
+
+
 def plan(views, atoms: CommentAtoms, threshold: int, min_partners: int = 1, max_rounds: int = 1000) -> set:
     """Make the views' summaries safe together; masks the documents in place (``mask``) and returns
-    the withheld value keys. Each round repairs one finding per withheld unit (a cell's count before
-    its labels and themes), so that the next round sees what the repair already hid."""
+    the withheld value keys. Masking widens what is withheld to whole cells and themes, which can
+    change the zeros a reader infers, so the masked documents are audited and planned again until
+    the audit is clean (at most ``PLAN_PASSES``; then everything published is withheld)."""
+    withheld: set = set()
+    for _ in range(PLAN_PASSES):
+        withheld |= _plan_pass(views, atoms, threshold, min_partners, max_rounds)
+        if not audit(views, atoms, threshold, min_partners):
+            return withheld
+    published, _ = collect(views, atoms, threshold, min_partners)
+    withheld |= published
+    for scope, doc in views:
+        mask(doc, scope, withheld)
+    return withheld
+
+
+def _plan_pass(views, atoms: CommentAtoms, threshold: int, min_partners: int, max_rounds: int) -> set:
+    """One plan over the documents as they are. Each round repairs one finding per withheld unit (a
+    cell's count before its labels and themes), so that the next round sees what the repair hid."""
     published, withheld = collect(views, atoms, threshold, min_partners, union_of_withheld=True)
     members = defaultdict(set)
     for key in published | withheld:
@@ -443,11 +462,12 @@ def mask(doc: dict, scope, withheld: set) -> None:
                 cell["themes"][theme] = MARKER
 
 
-def summary_views(parts: dict) -> list[tuple]:
-    """(scope, doc) of every ``comment_summary:<scope>`` part in ``parts``."""
+def summary_views(parts: dict, prefix: str = "comment_summary:") -> list[tuple]:
+    """(scope, doc) of every ``<prefix><scope>`` part in ``parts`` (e.g. the released copies,
+    ``released:comment_summary:<scope>``)."""
     out = []
     for name in sorted(parts):
-        if name.startswith("comment_summary:") and isinstance(parts[name], dict):
-            scope_name = name.split(":", 1)[1]
+        if name.startswith(prefix) and isinstance(parts[name], dict):
+            scope_name = name[len(prefix):]
             out.append((None if scope_name == "all" else tuple(scope_name.split("=", 1)), parts[name]))
     return out

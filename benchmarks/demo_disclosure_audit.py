@@ -11,7 +11,9 @@ region of every view) get the same audit (``analysis.summary_disclosure``) at th
 as comment thresholds: before (each view suppressed alone on the number of comments, as before
 issue 21's summary plan), with the partner threshold alone, and planned jointly; and the share of
 summary cells and theme counts each role still reads (admin and analyst read the whole-wave view,
-a scoped viewer its scope's view), before and after.
+a scoped viewer its scope's view), before and after; and the live summaries (per-view thresholds
+only), which admins and analysts of identified surveys read now that only released copies are
+planned jointly.
 
 Usage: .venv/bin/python benchmarks/demo_disclosure_audit.py [--comments-only]
 """
@@ -125,12 +127,15 @@ def comment_summaries(waves: dict, thresholds=(5, 8, 10, 20), partners=3) -> Non
             print(f"  threshold {threshold:>2} comments, {partners} partners: withheld values determinable (or "
                   f"published under the thresholds): before {found[0]}, partner threshold per view {found[1]}, "
                   f"planned jointly {found[2]} (plan {seconds:.1f} s; stricter reader model: {len(stricter)})")
-            shares = [readable(v, full) for v in (before, alone, joint)]
+            live = summary_views(records, threshold, partners, complement=False)  # per-view thresholds only
+            shares = [readable(v, full) for v in (before, alone, joint, live)]
             for reader in shares[0]:
-                b, m, a = (x[reader] for x in shares)
+                b, m, a, lv = (x[reader] for x in shares)
                 print(f"    {reader}: cells {share(b[0], b[1])} before, {share(m[0], m[1])} partner threshold alone, "
-                      f"{share(a[0], a[1])} joint; theme counts {share(b[2], b[3])}, {share(m[2], m[3])}, "
-                      f"{share(a[2], a[3])}")
+                      f"{share(a[0], a[1])} joint, {share(lv[0], lv[1])} live (per-view thresholds); theme counts "
+                      f"{share(b[2], b[3])}, {share(m[2], m[3])}, {share(a[2], a[3])}, {share(lv[2], lv[3])}")
+            print("    since planning only released copies: admins and analysts of identified surveys read the live "
+                  "summaries, every other reader the joint plan")
 
 
 def main() -> None:

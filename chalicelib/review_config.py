@@ -17,6 +17,7 @@ class ReviewSettings:
     min_changes: int = 0           # changed responses before restricted readers see a group move (0: min_scores)
     followup_rules_json: str = ""  # PULSE_FOLLOWUP_RULES: follow-up rules per survey id (JSON)
     live_rebuild_interval_s: int = 20  # PULSE_LIVE_REBUILD_SECONDS: at most one rebuild per wave per interval
+    summary_release_interval_s: int = 600  # PULSE_SUMMARY_RELEASE_INTERVAL_S: least seconds between summary plans
 
     @property
     def followup_rules(self) -> dict:
@@ -43,4 +44,5 @@ class ReviewSettings:
             min_changes=int(env.get("PULSE_RELEASE_MIN_CHANGES", "0")),
             followup_rules_json=env.get("PULSE_FOLLOWUP_RULES", ""),
             live_rebuild_interval_s=int(env.get("PULSE_LIVE_REBUILD_SECONDS", "20")),
+            summary_release_interval_s=int(env.get("PULSE_SUMMARY_RELEASE_INTERVAL_S", "600")),
         )

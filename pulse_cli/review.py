@@ -111,7 +111,8 @@ def audit_disclosure(wave_id: str) -> None:
             click.echo(f"  {finding}")
         total += len(wave["findings"])
     for wave in result.get("comment_summaries", []):
-        click.echo(f"{wave['wave']} comment summaries: {len(wave['views'])} views, {wave['published']} published "
+        click.echo(f"{wave['wave']} comment summaries ({wave.get('copies', 'live')} copies, as restricted readers "
+                   f"read them): {len(wave['views'])} views, {wave['published']} published "
                    f"and {wave['withheld']} withheld comment, label and theme counts (threshold "
                    f"{wave['threshold']} comments), {len(wave['findings'])} determinable")
         for finding in wave["findings"]:

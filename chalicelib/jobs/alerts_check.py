@@ -25,12 +25,15 @@ def check_wave(wave_id: str, now: datetime | None = None) -> list[dict]:
         return []
     stores, settings = wiring.review_stores(), wiring.settings()
     reader = StaffIdentity("alert-check", "admin")
+    # subscribers are any address, not a role allowed every comment: the jointly planned released
+    # summaries (``release``), never the live ones
+    summary_reader = StaffIdentity("alert-check", "viewer")
     doc = results.scorecard(stores.snapshots, wave_id, reader)
-    current = results.comment_summary(stores.snapshots, wave_id, reader)
+    current = results.comment_summary(stores.snapshots, wave_id, summary_reader)
     previous_summary = None
     previous = doc.get("previous_wave")
     if previous and stores.snapshots.pointer(previous):
-        previous_summary = results.comment_summary(stores.snapshots, previous, reader)["summary"]
+        previous_summary = results.comment_summary(stores.snapshots, previous, summary_reader)["summary"]
     now = now or datetime.now(UTC)
     return check_alerts(rules, doc, wiring.mailer(), settings.mail_from, settings.public_base_url,
                         now, current["summary"], previous_summary, current["theme_labels"],

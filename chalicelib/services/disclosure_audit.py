@@ -1,7 +1,7 @@
 """The disclosure audit of a wave's stored snapshot: every view's scorecard as published, against
 atoms recounted from the stored responses (``analysis.disclosure.audit``), for the wave and for
 its previous wave (whose values the comparisons publish as well); and every view's comment summary
-as published, against the snapshot's comment records counted again
+restricted readers read (the released copies), against the comment counts they were planned on
 (``analysis.summary_disclosure.audit``)."""
 from __future__ import annotations
 
@@ -68,20 +68,31 @@ def _has_summaries(store, wave_id: str) -> bool:
 
 
 def audit_summaries(store, wave_id: str, thresholds) -> dict:
-    """Findings over every view's comment summary of a wave's snapshot:
-    ``{wave, views, published, withheld, findings}`` (values are comment, label and theme counts)."""
+    """Findings over every view's comment summary a restricted reader reads of a wave's snapshot:
+    ``{wave, views, published, withheld, findings, copies}`` (values are comment, label and theme
+    counts). Those are the released copies (``release``), audited against the comment counts they
+    were planned on; a snapshot from before released summaries: its summaries against its comments."""
     from analysis.summary_disclosure import CommentAtoms, audit, collect, summary_views
     from chalicelib.domain.theme_tone import theme_label
 
+    from .release import COMMENT_COUNTS, RELEASED, SUMMARY_PREFIX
     from .results import _comments, _part, snapshot_info
+    from .wave_state import comment_count_records
 
     pointer = snapshot_info(store, wave_id)
-    parts = {name: _part(store, wave_id, name, pointer) for name in sorted(pointer.get("parts", {}))
-             if name.startswith("comment_summary:")}
-    views = summary_views(parts)
-    atoms = CommentAtoms(_comments(store, wave_id, pointer), lattice=True, tone_of=theme_label)
+    names = sorted(pointer.get("parts", {}))
+    prefix = RELEASED + SUMMARY_PREFIX
+    counts = _part(store, wave_id, COMMENT_COUNTS, pointer) if COMMENT_COUNTS in names else None
+    if counts is None:
+        prefix = SUMMARY_PREFIX
+        records = _comments(store, wave_id, pointer)
+    else:
+        records = comment_count_records(counts)
+    parts = {name: _part(store, wave_id, name, pointer) for name in names if name.startswith(prefix)}
+    views = summary_views(parts, prefix)
+    atoms = CommentAtoms(records, lattice=True, tone_of=theme_label)
     published, withheld = collect(views, atoms, thresholds.comments, thresholds.partners)
     findings = audit(views, atoms, thresholds.comments, thresholds.partners)
-    return {"wave": wave_id, "views": [name.split(":", 1)[1] for name in parts], "published": len(published),
+    return {"wave": wave_id, "views": [name[len(prefix):] for name in parts], "published": len(published),
             "withheld": len(withheld), "threshold": thresholds.comments,
-            "findings": [f.describe() for f in findings]}
+            "copies": "released" if counts is not None else "live", "findings": [f.describe() for f in findings]}

@@ -11,6 +11,17 @@ releases a reader can then only learn sums over at least ``k`` changed responses
 Readers allowed respondent-level data (admins and analysts of identified surveys) keep the live
 scorecard and its freshness.
 
+Comment summaries are planned here, at release. The live ``comment_summary:<scope>`` parts carry the
+per-view comment and partner thresholds only: their readers may read every comment itself. The
+joint plan over every view (``analysis.summary_disclosure.plan``) runs on the released copies, the
+only summaries restricted readers read, with the comment counts it planned against kept beside
+them (``released:comment_counts``) for ``pulse audit disclosure``. The plan is costly on large waves
+(seconds per release), so a summary release is rate-limited: at most once per
+``summary_interval_s`` on live updates (``PULSE_SUMMARY_RELEASE_INTERVAL_S``, default 600 s; a full build
+that releases always releases summaries too); a scorecard release in between
+keeps the summaries of the last summary release. That is safe over time too: between two summary
+releases each group changed by the sum of the scorecard releases' batches, each none or at least k.
+
 The changed responses since the last release are kept in the wave state (``pending``: invitation
 id -> the attribute profiles of its old and new entries), moved by the live update and carried over
 by full builds, which add any response whose stored entry differs from the one they rebuilt.
@@ -24,6 +35,8 @@ from chalicelib.services.disclosure import FIELDS, labels  # standard library on
 RELEASED = "released:"
 PENDING_PART = "release:pending"  # invitation ids changed since the last release (held from restricted readers)
 PUBLIC_PREFIXES = ("scorecard:", "comment_summary:")
+SUMMARY_PREFIX = "comment_summary:"
+COMMENT_COUNTS = "released:comment_counts"  # the comment counts the released summaries were planned on
 
 
 def released_name(part: str) -> str:
@@ -97,21 +110,42 @@ def blocking_groups(state: dict, views, k: int, key_columns, fields=None) -> lis
     return out
 
 
-def maybe_release(state: dict, parts: dict, views, k: int, now: str, key_columns) -> bool:
+def maybe_release(state: dict, parts: dict, views, k: int, now: str, key_columns, plan_summaries=None,
+                  summary_interval_s: int = 0) -> bool:
     """Release the views' scorecards to restricted readers when no group holds 1..k-1 changed
-    responses (or nothing was released yet); returns whether it released."""
+    responses (or nothing was released yet); returns whether it released.
+
+    ``plan_summaries(released)``: plans the released comment summaries jointly (``{part name: copy}``,
+    masked in place) and returns the comment counts it planned on; the summaries are released with
+    the scorecards when none were released yet or ``summary_interval_s`` has passed since the last."""
     first = not state.get("release")
     if not first and blocking_groups(state, views, k, key_columns):
         state["release"]["held"] = len(state.get("pending") or {})
         return False
+    last_summaries = None if first else state["release"].get("summaries_at", state["release"].get("at"))
+    summaries = last_summaries is None or _seconds_between(last_summaries, now) >= summary_interval_s
+    copies = {}
     for name in [n for n in parts if n.startswith(PUBLIC_PREFIXES)]:
+        if name.startswith(SUMMARY_PREFIX) and not summaries:
+            continue  # rate-limited: restricted readers keep the summaries of the last summary release
         copied = copy.deepcopy(parts[name])
         if isinstance(copied, dict):
             copied["release"] = {"released_at": now, "min_changes": k}
-        parts[released_name(name)] = copied
-    state["release"] = {"at": now, "held": 0}
+        copies[name] = copied
+    if summaries and plan_summaries is not None:
+        counts = plan_summaries({n: c for n, c in copies.items() if n.startswith(SUMMARY_PREFIX)})
+        parts[COMMENT_COUNTS] = {"released_at": now, "comments": counts}
+    parts.update({released_name(name): value for name, value in copies.items()})
+    state["release"] = {"at": now, "held": 0, "summaries_at": now if summaries else last_summaries}
     state["pending"] = {}
     return True
+
+
+def _seconds_between(earlier: str, later: str) -> float:
+    from datetime import datetime
+
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    return (datetime.strptime(later, stamp) - datetime.strptime(earlier, stamp)).total_seconds()
 
 
 def restricted(identity, reporting: str | None) -> bool:

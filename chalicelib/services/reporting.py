@@ -154,14 +154,18 @@ def report_parts(pointer: dict, reporting: str | None) -> tuple[str, str]:
     """The scorecard and comment summary parts the report reads: on a ``reporting: aggregate``
     survey the copies released to restricted readers (``release``: they move only after k changed
     responses in every group, so two reports a day apart reveal no single answer), once the wave
-    has them; the live parts otherwise (identified surveys keep their freshness)."""
+    has them; the live parts otherwise (identified surveys keep their freshness), but the comment
+    summary is the released (jointly planned) copy whenever there is one."""
     from chalicelib.reports.inputs import SCORECARD_PART, SUMMARY_PART
     from chalicelib.services.release import released_name
 
     parts = pointer.get("parts") or {}
+    # the comment summary is the jointly planned released copy on every survey: the live one keeps
+    # per-view thresholds only, for roles allowed every comment, and a report reaches any address
+    summary = released_name(SUMMARY_PART) if released_name(SUMMARY_PART) in parts else SUMMARY_PART
     if (reporting or "aggregate") == "aggregate" and released_name(SCORECARD_PART) in parts:
-        return released_name(SCORECARD_PART), released_name(SUMMARY_PART)
-    return SCORECARD_PART, SUMMARY_PART
+        return released_name(SCORECARD_PART), released_name(SUMMARY_PART)  # absent: no summary, never live
+    return SCORECARD_PART, summary
 
 
 def _reason_labels(repos) -> dict:

@@ -154,11 +154,14 @@ def _scope_name(identity) -> str:
 def readable_part(store, wave_id: str, identity, name: str, pointer: dict) -> str:
     """The part ``identity`` reads for ``name``: the released copy for restricted readers
     (``release``), once the wave has one; the live part otherwise."""
-    from chalicelib.services.release import released_name, restricted
+    from chalicelib.services.release import SUMMARY_PREFIX, released_name, restricted
 
     released = released_name(name)
-    if released in pointer.get("parts", {}) and restricted(identity, _part(store, wave_id, "reporting", pointer)):
-        return released
+    if restricted(identity, _part(store, wave_id, "reporting", pointer)):
+        if released in pointer.get("parts", {}):
+            return released
+        if name.startswith(SUMMARY_PREFIX):
+            return released  # absent: the live summaries are unplanned (``release``), never a restricted read
     return name
 
 

@@ -8,8 +8,9 @@ inside the functions, never on the request path. The snapshot has these parts:
   of each scope a viewer may hold, so a scoped viewer's numbers come from its scope only.
 - ``comments``: one record per comment with segment attributes, sentiment label, themes and
   correction marks; ``comment_summary:<scope>``: sentiment mix and theme counts per tier and
-  region, cells and themes under the comment or partner threshold suppressed, planned jointly
-  over every scope (``analysis.summary_disclosure``).
+  region, cells and themes under the comment or partner threshold suppressed in each view (read
+  by roles allowed every comment); the copies released to restricted readers are planned jointly
+  over every scope at release (``release``, ``analysis.summary_disclosure``).
 - ``report``: what the leadership report adds to ``scorecard:all`` (``report_part``): top themes
   per tier with examples, revenue coverage, the survey title. The report renders from this
   snapshot, so its figures are the dashboard's, the API's, the CLI's and the exports'.
@@ -17,7 +18,7 @@ inside the functions, never on the request path. The snapshot has these parts:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib.domain.theme_tone import theme_label
 from chalicelib.security.staff import SCOPE_DIMENSIONS, Scope
@@ -35,11 +36,13 @@ class Thresholds:
     comments: int = 8
     partners: int = 3  # distinct partners a published cell must hold (PULSE_SUPPRESS_MIN_PARTNERS)
     changes: int = 0  # changed responses a group needs before restricted readers see it move (0: ``scores``)
+    summary_interval_s: int = 0  # least seconds between two comment-summary releases (``release``)
 
     @classmethod
     def of(cls, review) -> Thresholds:
         """The thresholds of the review settings (``ReviewSettings``)."""
-        return cls(review.min_scores, review.min_comments, review.min_partners, review.min_changes)
+        return cls(review.min_scores, review.min_comments, review.min_partners, review.min_changes,
+                   review.summary_release_interval_s)
 
 
 def comment_id(invitation_id: str, question_id: str) -> str:
@@ -306,7 +309,9 @@ def build_snapshot_parts(repos, wave_id: str, corrections: dict[str, dict],
         state["pending"] = dict(stored["state"].get("pending") or {})
         record_rebuilt(state, stored.get("buckets") or {}, buckets, len(KEY_COLUMNS))
     parts: dict[str, object] = {wave_state.STATE_PART: state, **buckets}
-    parts.update(wave_state.derived_parts(state, scored, current.meta, BREAKDOWNS, thresholds, program.catalogue(),
+    # a full build that releases always releases planned summaries too (the interval rate-limits live updates)
+    parts.update(wave_state.derived_parts(state, scored, current.meta, BREAKDOWNS,
+                                          replace(thresholds, summary_interval_s=0), program.catalogue(),
                                           comment_summary))
     parts["themes"] = dict(taxonomy.labels)
     parts["reporting"] = survey.reporting

@@ -216,10 +216,12 @@ def _scoped(wave, scope):
 def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, catalogue: dict,
                   summarise) -> dict[str, object]:
     """The published parts of a state: ``scorecard:<scope>`` and ``comment_summary:<scope>`` for the
-    whole wave and every scope, planned jointly (``analysis.disclosure``, and for the summaries
-    ``analysis.summary_disclosure``): nothing one view shows combines with another to give a value
-    either withholds. ``summarise(records, threshold, min_partners, complement)``: the comment
-    summary of one view (records may carry a ``count``), its complements left to the joint plan."""
+    whole wave and every scope. The scorecards are planned jointly (``analysis.disclosure``): nothing
+    one view shows combines with another to give a value either withholds. The live summaries keep
+    the per-view thresholds only (read only by roles allowed every comment); the copies released to
+    restricted readers are planned jointly at release (``release.maybe_release``,
+    ``analysis.summary_disclosure``). ``summarise(records, threshold, min_partners, complement)``: the
+    comment summary of one view (records may carry a ``count``), its complements left to the plan."""
     from datetime import UTC, datetime
 
     from analysis.atoms import KEY_COLUMNS
@@ -250,10 +252,17 @@ def derived_parts(state: dict, specs, meta: dict, breakdowns: str, thresholds, c
         scoped = [c for c in comment_atoms if scope is None or scope.admits(c)]
         parts[f"comment_summary:{name}"] = summarise(scoped, thresholds.comments, thresholds.partners, complement=False)
     plan_jointly(views, current.atoms, thresholds.scores, thresholds.partners, previous=previous_plan)
-    plan_summaries(summary_views(parts), CommentAtoms(comment_atoms, lattice=True, tone_of=theme_label),
-                   thresholds.comments, thresholds.partners)
+
+    def plan_released(summaries: dict) -> list:
+        """The joint plan of the released summaries (the live ones keep the per-view thresholds:
+        their readers may read the comments themselves); the comment counts it planned on."""
+        plan_summaries(summary_views(summaries), CommentAtoms(comment_atoms, lattice=True, tone_of=theme_label),
+                       thresholds.comments, thresholds.partners)
+        return state["comments"]
+
     maybe_release(state, parts, views, thresholds.changes or thresholds.scores,
-                  datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)])
+                  datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state["columns"][:len(KEY_COLUMNS)],
+                  plan_summaries=plan_released, summary_interval_s=thresholds.summary_interval_s)
     parts[PENDING_PART] = sorted(state.get("pending") or {})
     return parts
 
