@@ -37,7 +37,8 @@ JA_SOURCE_WEIGHTS = True
 # Spanish (issue 26), chosen by 5-fold cross-validation over the UMSAB es train file and test split
 # (folds by sha256(text) % 5; the grid and its scores are in docs/analysis.md): NB-scaled features
 # (``nb_scale``, alpha 0.3) and the Portuguese UMSAB train and test tweets at weight 0.25.
-SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}}
+SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace"}
+NEGATION = {}  # language -> ``text_features.NEGATION_MODES`` entry when not "replace" (Spanish: ``SPANISH``)
 LEXICON_COLUMNS = 7  # TextBlob pos / neg / none, business up / down, VADER pos / neg (FeatureBatch.lexicon_counts)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
@@ -97,12 +98,12 @@ def load_neutral_train(language: str, path: Path = NEUTRAL_TRAIN_FILE) -> list[s
     return [text.strip() for lang, text in rows if lang == language]
 
 
-def matrix(texts: list[str]):
+def matrix(texts: list[str], negation: str = "replace"):
     """TF-IDF-ready sparse count matrix (scipy) of the hashed features."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    docs, buckets = hashed_features([for_model(t) for t in texts])
+    docs, buckets = hashed_features([for_model(t) for t in texts], negation=negation)
     return csr_matrix((np.ones(len(docs)), (docs, buckets)), shape=(len(texts), BUCKETS))
 
 
@@ -121,7 +122,7 @@ def tfidf(counts, idf):
     return counts.multiply(idf).multiply(1.0 / norms[:, None]).tocsr()
 
 
-def features(texts: list[str], idf, lexicon: bool = False, counts=None):
+def features(texts: list[str], idf, lexicon: bool = False, counts=None, negation: str = "replace"):
     """The training design matrix of ``texts``: the TF-IDF block (all ``BUCKETS`` columns) and, when
     ``lexicon``, the unnormalised lexicon block after it (``LEXICON_COLUMNS`` columns, computed by
     the inference code itself: ``FeatureBatch.lexicon_counts``). ``counts`` is ``matrix(texts)``
@@ -131,24 +132,24 @@ def features(texts: list[str], idf, lexicon: bool = False, counts=None):
 
     from .feature_batch import FeatureBatch
 
-    x = tfidf(matrix(texts) if counts is None else counts, idf)
+    x = tfidf(matrix(texts, negation) if counts is None else counts, idf)
     if not lexicon:
         return x
     block = FeatureBatch([for_model(t) for t in texts]).lexicon_counts(np.arange(len(texts)))
     return hstack([x, csr_matrix(block[:, :LEXICON_COLUMNS])]).tocsr()
 
 
-def _design(texts, labels, lexicon: bool):
+def _design(texts, labels, lexicon: bool, negation: str = "replace"):
     """(columns, idf, design matrix) of training texts: IDF from their document frequencies."""
     import numpy as np
 
-    counts = matrix(texts)
+    counts = matrix(texts, negation)
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     used = np.flatnonzero(df)
     idf = np.zeros(BUCKETS)
     idf[used] = np.log((1 + len(texts)) / (1 + df[used])) + 1.0
     columns = np.concatenate([used, BUCKETS + np.arange(LEXICON_COLUMNS)]) if lexicon else used
-    return used, columns, idf, features(texts, idf, lexicon, counts=counts)[:, columns]
+    return used, columns, idf, features(texts, idf, lexicon, counts=counts, negation=negation)[:, columns]
 
 
 def nb_scale(x, y, alpha: float, tfidf_columns: int):
@@ -201,15 +202,15 @@ def _model_arrays(used, idf, coef, intercept, offsets, lexicon: bool) -> dict:
 
 def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID, lexicon: bool = False,
                  class_weight="balanced", val_groups=None, refit: bool = True, max_offset: float = 1.5,
-                 min_recall: float = 0.0, train_weights=None, val_weights=None) -> dict:
+                 min_recall: float = 0.0, train_weights=None, val_weights=None, negation: str = "replace") -> dict:
     """Fit on train, choose C and the class offsets on validation (the mean macro-F1 over
     ``val_groups`` when given, so a large set does not drown a small one), then, with ``refit``,
     fit once more on train + validation with the chosen C (offsets kept); returns the model arrays
     and the settings."""
     import numpy as np
 
-    used, columns, idf, xt = _design(train_texts, train_labels, lexicon)
-    xv = features(val_texts, idf, lexicon)[:, columns]
+    used, columns, idf, xt = _design(train_texts, train_labels, lexicon, negation)
+    xv = features(val_texts, idf, lexicon, negation=negation)[:, columns]
     y_train, y_val = np.asarray(train_labels), np.asarray(val_labels)
     groups = np.asarray(val_groups if val_groups is not None else [0] * len(val_labels))
     best = None
@@ -223,7 +224,7 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
     coef, intercept = best["fit"]
     if refit:
         used, columns, idf, x_all = _design(list(train_texts) + list(val_texts), list(train_labels) + list(val_labels),
-                                            lexicon)
+                                            lexicon, negation)
         weights = None if train_weights is None else np.concatenate([train_weights, val_weights])
         coef, intercept = _fit(x_all, np.concatenate([y_train, y_val]), best["C"], weights, class_weight=class_weight)
     return {**_model_arrays(used, idf, coef, intercept, best["offsets"], lexicon),
@@ -231,12 +232,12 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(train_texts),
                          "val_size": len(val_texts), "refit_on_train_and_validation": refit,
                          "max_offset": max_offset, "min_recall": min_recall,
-                         "features": int(len(used)), "lexicon": lexicon}}
+                         "features": int(len(used)), "lexicon": lexicon, "negation": negation}}
 
 
 def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_weights=(), folds: int = 5,
                        c_grid=C_GRID, nb_alpha: float = 0.0, max_offset: float = 1.5,
-                       min_recall: float = 0.0) -> dict:
+                       min_recall: float = 0.0, negation: str = "replace") -> dict:
     """Choose C and the class offsets by ``folds``-fold cross-validation over ``texts`` (fold
     ``sha256(text) % folds``; the ``fixed`` rows, e.g. another language's tweets, train in every fold
     and are never predicted): the offsets maximise the macro-F1 of the pooled out-of-fold predictions
@@ -252,7 +253,7 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
     def design(rows):
         train_texts = [texts[i] for i in rows] + list(fixed_texts)
         train_y = np.concatenate([y[rows], fixed_y]).astype(int)
-        used, columns, idf, x = _design(train_texts, train_y, False)
+        used, columns, idf, x = _design(train_texts, train_y, False, negation)
         scale = nb_scale(x, train_y, nb_alpha, len(used)) if nb_alpha else None
         return used, columns, idf, x, train_y, scale
 
@@ -261,7 +262,7 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
         rows, held = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
         used, columns, idf, x, train_y, scale = design(rows)
         parts.append((held, x, train_y, scale, np.concatenate([weights[rows], weights[len(texts):]]),
-                      features([texts[i] for i in held], idf)[:, columns]))
+                      features([texts[i] for i in held], idf, negation=negation)[:, columns]))
     best = None
     for c in c_grid:
         oof = np.zeros((len(texts), 3))
@@ -278,7 +279,8 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(texts),
                          "fixed_train_size": len(fixed_texts), "cv_folds": folds, "nb_alpha": nb_alpha,
                          "refit_on_train_and_validation": True, "max_offset": max_offset,
-                         "min_recall": min_recall, "features": int(len(used)), "lexicon": False}}
+                         "min_recall": min_recall, "features": int(len(used)), "lexicon": False,
+                         "negation": negation}}
 
 
 def macro_f1(pred, gold) -> float:
@@ -424,7 +426,7 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
 
 
 def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset: float, min_recall: float,
-                 c_grid=C_GRID) -> dict:
+                 c_grid=C_GRID, negation: str | None = None) -> dict:
     """The Spanish model (``SPANISH``): C and offsets by cross-validation over the UMSAB es train file
     and test split; the in-domain neutral sentences and the extra languages' tweets (their train files
     and test splits, at their weight) train in every fold. Adds every file read to ``sources``."""
@@ -449,7 +451,8 @@ def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset:
         fixed_labels += extra_labels + test_labels
         fixed_weights += [weight] * (len(extra_texts) + len(test_texts))
     fitted = cross_fit_language(list(texts) + dev_texts, list(labels) + dev_labels, fixed_texts, fixed_labels,
-                                fixed_weights, SPANISH["folds"], c_grid, SPANISH["nb_alpha"], max_offset, min_recall)
+                                fixed_weights, SPANISH["folds"], c_grid, SPANISH["nb_alpha"], max_offset, min_recall,
+                                negation or SPANISH["negation"])
     fitted["settings"]["extra_tweets"] = SPANISH["extra"]
     return fitted
 
