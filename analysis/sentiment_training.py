@@ -23,7 +23,7 @@ import json
 import re
 from pathlib import Path
 
-from .text_features import BUCKETS, for_model, hashed_features
+from .text_features import BUCKETS, NEGATION_MODES, for_model, hashed_features
 
 UMSAB = Path("/work/shared/data/umsab-sentiment")
 SENTENCES = Path("/work/shared/data/sentiment-labelled-sentences")
@@ -357,7 +357,7 @@ def split_train_dev(texts: list[str], labels: list[int]) -> tuple[tuple[list, li
 
 
 def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_grid=C_GRID,
-          max_offset: float = 1.5, min_recall: float = 0.0) -> tuple[dict, dict]:
+          max_offset: float = 1.5, min_recall: float = 0.0, negation: str | None = None) -> tuple[dict, dict]:
     """Models per language and the metadata (settings, data sha256) to store beside them.
 
     Every set the evaluation reports is held out: the UMSAB ``val`` splits, the Twitter Financial News
@@ -397,7 +397,8 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
             if neutral:
                 sources["analysis/data/neutral_business_train.tsv"] = sha256_of(NEUTRAL_TRAIN_FILE)
             if language == "es":  # cross-validated over train + the UMSAB test split (``SPANISH``)
-                fitted = _fit_spanish(umsab, all_texts, all_labels, neutral, sources, max_offset, min_recall, c_grid)
+                fitted = _fit_spanish(umsab, all_texts, all_labels, neutral, sources, max_offset, min_recall, c_grid,
+                                      negation)
                 models[language] = fitted
                 meta["languages"][language] = {**fitted["settings"], "sources": sources}
                 print(language, json.dumps(fitted["settings"]), flush=True)
@@ -418,7 +419,8 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
                 sources.update({str(p): sha256_of(p) for p in sorted(sentences.glob("*_labelled.txt"))})
         fitted = fit_language(texts, labels, dev_texts, dev_labels, c_grid=c_grid, lexicon=language == "en",
                               val_groups=groups, max_offset=max_offset, min_recall=min_recall,
-                              train_weights=weights[0], val_weights=weights[1])
+                              train_weights=weights[0], val_weights=weights[1],
+                              negation=negation or NEGATION.get(language, "replace"))
         models[language] = fitted
         meta["languages"][language] = {**fitted["settings"], "sources": sources}
         print(language, json.dumps(fitted["settings"]), flush=True)
@@ -572,6 +574,8 @@ def main(argv=None) -> None:
     parser.add_argument("--languages", default=None, help="comma-separated subset, e.g. en,es")
     parser.add_argument("--write", action="store_true", help=f"write {MODELS_FILE}")
     parser.add_argument("--c-grid", default=None, help=f"comma-separated C values (default {C_GRID})")
+    parser.add_argument("--negation", default=None, choices=NEGATION_MODES,
+                        help="negation marks for the languages trained (default: SPANISH / NEGATION, else replace)")
     parser.add_argument("--skip-language-model", action="store_true", help="keep the language detector as is")
     parser.add_argument("--max-offset", type=float, default=1.5, help="largest class offset tried (nats)")
     parser.add_argument("--min-recall", type=float, default=0.0,
@@ -585,7 +589,7 @@ def main(argv=None) -> None:
             write_language(arrays, language_meta, LANGUAGE_FILE)
     c_grid = tuple(float(c) for c in args.c_grid.split(",")) if args.c_grid else C_GRID
     models, meta = train(args.umsab, args.sentences, args.languages.split(",") if args.languages else None, c_grid,
-                         args.max_offset, args.min_recall)
+                         args.max_offset, args.min_recall, args.negation)
     if args.write:
         write(models, meta, MODELS_FILE)
         print(f"wrote {MODELS_FILE} ({MODELS_FILE.stat().st_size:,} bytes)")
