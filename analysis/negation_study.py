@@ -46,7 +46,7 @@ def probe(fitted: dict, language: str, texts: list[str]) -> list[tuple[str, floa
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "models.npz"
         st.write({language: fitted}, {"languages": {language: fitted["settings"]}}, path)
-        return [(label, round(p, 3)) for label, p, _, _ in SentimentModels(path).predict(texts, language)]
+        return [(label, round(p, 4)) for label, p, _, _ in SentimentModels(path).predict(texts, language)]
 
 
 def main(argv=None) -> None:
