@@ -6,7 +6,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.feature_batch import FeatureBatch
-from analysis.text_features import BUCKETS, NEGATION_MODES, for_model, hashed_features, negation_scope, word_features
+from analysis.text_features import (
+    BUCKETS,
+    NEGATION_MODES,
+    NEGATIONS,
+    for_model,
+    hashed_features,
+    negation_scope,
+    word_features,
+    word_tokens,
+)
 
 PIECES = ["no", "ni", "nunca", "ningún", "nicht", "kein", "not", "don't", "never", "without", "good", "malo",
           "problema", "gut", ".", ",", "!", "?", "😀", "日本", "Über", "x" * 300, "\u00a0"]
@@ -66,3 +75,10 @@ def test_the_modes_give_different_features_only_when_a_negator_is_present(table)
     plain, negated = for_model("el portal funciona bien"), for_model("el portal no funciona bien")
     assert len({per_text_sums([plain], table, m).tobytes() for m in ("replace", "beside", "none")}) == 1
     assert len({per_text_sums([negated], table, m).tobytes() for m in NEGATION_MODES}) == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=12).map(" ".join))
+def test_word_tokens_are_the_replace_marks_of_the_negation_scope(raw):
+    text = for_model(raw)
+    assert word_tokens(text) == [("NOT_" + t if negated else t) for t, negated in negation_scope(text, NEGATIONS)]
