@@ -24,6 +24,7 @@ from .text_features import (
     BUCKETS,
     CLAUSE_END,
     NEGATIONS,
+    SCOPE_NEGATIONS,
     TOKEN_PATTERN,
     char_ngram_parts,
     hashed_features,
@@ -83,8 +84,8 @@ class FeatureBatch:
         self.occ_doc = np.repeat(self.spaced, [t.count(" ") + 1 for t in spaced_texts])
         self._spaced_texts = spaced_texts
         self._ngrams = None
-        self._tokens = None
-        self._word_buckets = None
+        self._tokens = {}
+        self._word_buckets = {}
 
     # --- character n-grams, once per distinct word ---------------------------------------------------
     def _word_ngrams(self, low: int, high: int):
@@ -108,9 +109,9 @@ class FeatureBatch:
         mask[rows] = True
         return mask
 
-    def sums(self, table, rows, words: bool = True, low: int = 2, high: int = 5):
+    def sums(self, table, rows, words: bool = True, low: int = 2, high: int = 5, negation: str = "replace"):
         """(size, k) float64: per text in ``rows``, the sum of ``table`` (BUCKETS, k) over its hashed
-        features as ``hashed_features(texts, words, low, high)`` lists them; other rows are 0."""
+        features as ``hashed_features(texts, words, low, high, negation)`` lists them; other rows are 0."""
         import numpy as np
 
         k = table.shape[1]
@@ -127,7 +128,7 @@ class FeatureBatch:
                                  for c in range(k)], axis=1)
             docs, values = self.occ_doc[occ], per_word[self.occ_word[occ]]
             if words:
-                token_doc, token_bucket = self._word_feature_buckets()
+                token_doc, token_bucket = self._word_feature_buckets(negation)
                 keep = mask[token_doc]
                 docs = np.concatenate([docs, token_doc[keep]])
                 values = np.concatenate([values, table[token_bucket[keep]]])
@@ -135,26 +136,28 @@ class FeatureBatch:
                 out[:, c] = np.bincount(docs, weights=values[:, c], minlength=self.size)
         japanese = self.japanese[mask[self.japanese]]
         if len(japanese):
-            docs, buckets = hashed_features([self.texts[i] for i in japanese], words=words, low=low, high=high)
+            docs, buckets = hashed_features([self.texts[i] for i in japanese], words=words, low=low, high=high,
+                                            negation=negation)
             values = table[buckets]
             for c in range(k):
                 out[japanese, c] += np.bincount(docs, weights=values[:, c], minlength=len(japanese))
         return out
 
     # --- word tokens (with negation marks), once per distinct token -----------------------------------
-    def _token_ids(self):
-        """(distinct tokens, doc per token, token id per token): ``text_features.word_tokens`` of every
-        spaced text, negation marks included, from one regex pass over the whole batch."""
-        if self._tokens is None:
-            self._tokens = batch_word_tokens(self._spaced_texts, self.spaced)
-        return self._tokens
+    def _token_ids(self, negation: str = "replace"):
+        """(distinct tokens, doc per token, token id per token[, negated per token]): the tokens of every
+        spaced text from one regex pass over the whole batch (``batch_word_tokens``)."""
+        if negation not in self._tokens:
+            self._tokens[negation] = batch_word_tokens(self._spaced_texts, self.spaced, negation)
+        return self._tokens[negation]
 
-    def _word_feature_buckets(self):
-        """(doc, bucket) of the word unigrams and bigrams of the spaced texts."""
+    def _word_feature_buckets(self, negation: str = "replace"):
+        """(doc, bucket) of the word unigrams and bigrams of the spaced texts (and, for "beside", the
+        ``NEG_`` unigrams of their negated words)."""
         import numpy as np
 
-        tokens, doc, ids = self._token_ids()
-        if self._word_buckets is None:
+        tokens, doc, ids, *scope = self._token_ids(negation)
+        if negation not in self._word_buckets:
             encoded = [t.encode("utf-8", "replace") for t in tokens]
             crc = np.fromiter((zlib.crc32(b) for b in encoded), dtype=np.uint32, count=len(encoded))
             crc_space = np.fromiter((zlib.crc32(b" ", c) for c in crc.tolist()), dtype=np.uint32,
@@ -170,9 +173,14 @@ class FeatureBatch:
             for j in long.tolist():
                 bigram[j] = zlib.crc32(encoded[second[j]], int(crc_space[first[j]]))
             unigram = crc.astype(np.int64)[ids]
-            self._word_buckets = (np.concatenate([doc, doc[pair]]),
-                                  np.concatenate([unigram, bigram.astype(np.int64)]) % BUCKETS)
-        return self._word_buckets
+            docs, buckets = [doc, doc[pair]], [unigram, bigram.astype(np.int64)]
+            if negation == "beside":
+                negated = scope[0]
+                marked = np.fromiter((zlib.crc32(b"NEG_" + b) for b in encoded), dtype=np.int64, count=len(encoded))
+                docs.append(doc[negated])
+                buckets.append(marked[ids[negated]])
+            self._word_buckets[negation] = (np.concatenate(docs), np.concatenate(buckets) % BUCKETS)
+        return self._word_buckets[negation]
 
     def lexicon_counts(self, rows):
         """(size, 7) per text in ``rows`` (other rows 0): ``text_features.lexicon_counts`` (TextBlob
@@ -223,9 +231,11 @@ def _factorize(items: list[str]):
     return distinct.tolist(), codes.astype(np.int64, copy=False)
 
 
-def batch_word_tokens(texts: list[str], docs):
+def batch_word_tokens(texts: list[str], docs, negation: str = "replace"):
     """``word_tokens`` of many model texts at once: ``(distinct tokens, doc of each token, token id of
-    each token)``, ``docs[i]`` being the doc number of ``texts[i]``.
+    each token)``, ``docs[i]`` being the doc number of ``texts[i]``. With ``negation`` "beside" or
+    "none" the tokens are unmarked and a fourth array says which are negated (``negation_scope`` with
+    ``SCOPE_NEGATIONS``).
 
     One ``findall`` over the texts joined by NUL (which ``clean`` removes, and which the token pattern
     returns as a token of its own, so it marks the text boundaries); the negation state is a running
@@ -233,16 +243,18 @@ def batch_word_tokens(texts: list[str], docs):
     """
     import numpy as np
 
+    mode = negation
     flat = TOKEN_PATTERN.findall("\x00".join(texts))
     distinct, ids = _factorize(flat)
     separator = np.zeros(len(distinct), dtype=bool)
     negation = np.zeros(len(distinct), dtype=bool)
     clause_end = np.zeros(len(distinct), dtype=bool)
     word = np.zeros(len(distinct), dtype=bool)
+    negators = NEGATIONS if mode == "replace" else SCOPE_NEGATIONS
     for k, item in enumerate(distinct):
         separator[k] = item == "\x00"
         clause_end[k] = item in CLAUSE_END
-        negation[k] = item in NEGATIONS and not clause_end[k]
+        negation[k] = item in negators and not clause_end[k]
         word[k] = item[0].isalnum()
     is_separator = separator[ids]
     doc_of = np.asarray(docs, dtype=np.int64)[np.cumsum(is_separator)] if len(flat) else np.zeros(0, np.int64)
@@ -253,11 +265,13 @@ def batch_word_tokens(texts: list[str], docs):
     negated = np.zeros(len(flat), dtype=bool)
     negated[1:] = last_negation[:-1] > last_reset[:-1]
     negated &= word[ids] & ~negation[ids] & ~clause_end[ids]
+    keep = ~is_separator
+    if mode != "replace":
+        return distinct, doc_of[keep], ids[keep], negated[keep]
     if negated.any():
         marked = np.unique(ids[negated])
         remap = np.arange(len(distinct))
         remap[marked] = len(distinct) + np.arange(len(marked))
         distinct = distinct + ["NOT_" + distinct[k] for k in marked.tolist()]
         ids = np.where(negated, remap[ids], ids)
-    keep = ~is_separator
     return distinct, doc_of[keep], ids[keep]

@@ -90,6 +90,11 @@ class SentimentModels:
             self._tables[language] = table
         return table
 
+    def negation(self, language: str) -> str:
+        """How the language's model marks negation (``text_features.NEGATION_MODES``; files without the
+        setting: "replace")."""
+        return self.meta["languages"][language].get("negation", "replace")
+
     def log_probabilities(self, texts: list[str], language: str):
         """(n, 3) log-probabilities of negative/neutral/positive for cleaned texts of one language."""
         import numpy as np
@@ -104,7 +109,7 @@ class SentimentModels:
         import numpy as np
 
         table, bias, _, lexicon = self._table(language)
-        sums = batch.sums(table, rows)[rows]
+        sums = batch.sums(table, rows, negation=self.negation(language))[rows]
         norms = np.sqrt(sums[:, 3])
         norms[norms == 0] = 1.0
         logits = sums[:, :3] / norms[:, None] + bias

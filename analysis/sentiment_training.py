@@ -23,7 +23,7 @@ import json
 import re
 from pathlib import Path
 
-from .text_features import BUCKETS, for_model, hashed_features
+from .text_features import BUCKETS, NEGATION_MODES, for_model, hashed_features
 
 UMSAB = Path("/work/shared/data/umsab-sentiment")
 SENTENCES = Path("/work/shared/data/sentiment-labelled-sentences")
@@ -37,7 +37,8 @@ JA_SOURCE_WEIGHTS = True
 # Spanish (issue 26), chosen by 5-fold cross-validation over the UMSAB es train file and test split
 # (folds by sha256(text) % 5; the grid and its scores are in docs/analysis.md): NB-scaled features
 # (``nb_scale``, alpha 0.3) and the Portuguese UMSAB train and test tweets at weight 0.25.
-SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}}
+SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace"}
+NEGATION = {}  # language -> ``text_features.NEGATION_MODES`` entry when not "replace" (Spanish: ``SPANISH``)
 LEXICON_COLUMNS = 7  # TextBlob pos / neg / none, business up / down, VADER pos / neg (FeatureBatch.lexicon_counts)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
@@ -97,12 +98,12 @@ def load_neutral_train(language: str, path: Path = NEUTRAL_TRAIN_FILE) -> list[s
     return [text.strip() for lang, text in rows if lang == language]
 
 
-def matrix(texts: list[str]):
+def matrix(texts: list[str], negation: str = "replace"):
     """TF-IDF-ready sparse count matrix (scipy) of the hashed features."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    docs, buckets = hashed_features([for_model(t) for t in texts])
+    docs, buckets = hashed_features([for_model(t) for t in texts], negation=negation)
     return csr_matrix((np.ones(len(docs)), (docs, buckets)), shape=(len(texts), BUCKETS))
 
 
@@ -121,7 +122,7 @@ def tfidf(counts, idf):
     return counts.multiply(idf).multiply(1.0 / norms[:, None]).tocsr()
 
 
-def features(texts: list[str], idf, lexicon: bool = False, counts=None):
+def features(texts: list[str], idf, lexicon: bool = False, counts=None, negation: str = "replace"):
     """The training design matrix of ``texts``: the TF-IDF block (all ``BUCKETS`` columns) and, when
     ``lexicon``, the unnormalised lexicon block after it (``LEXICON_COLUMNS`` columns, computed by
     the inference code itself: ``FeatureBatch.lexicon_counts``). ``counts`` is ``matrix(texts)``
@@ -131,24 +132,24 @@ def features(texts: list[str], idf, lexicon: bool = False, counts=None):
 
     from .feature_batch import FeatureBatch
 
-    x = tfidf(matrix(texts) if counts is None else counts, idf)
+    x = tfidf(matrix(texts, negation) if counts is None else counts, idf)
     if not lexicon:
         return x
     block = FeatureBatch([for_model(t) for t in texts]).lexicon_counts(np.arange(len(texts)))
     return hstack([x, csr_matrix(block[:, :LEXICON_COLUMNS])]).tocsr()
 
 
-def _design(texts, labels, lexicon: bool):
+def _design(texts, labels, lexicon: bool, negation: str = "replace"):
     """(columns, idf, design matrix) of training texts: IDF from their document frequencies."""
     import numpy as np
 
-    counts = matrix(texts)
+    counts = matrix(texts, negation)
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     used = np.flatnonzero(df)
     idf = np.zeros(BUCKETS)
     idf[used] = np.log((1 + len(texts)) / (1 + df[used])) + 1.0
     columns = np.concatenate([used, BUCKETS + np.arange(LEXICON_COLUMNS)]) if lexicon else used
-    return used, columns, idf, features(texts, idf, lexicon, counts=counts)[:, columns]
+    return used, columns, idf, features(texts, idf, lexicon, counts=counts, negation=negation)[:, columns]
 
 
 def nb_scale(x, y, alpha: float, tfidf_columns: int):
@@ -201,15 +202,15 @@ def _model_arrays(used, idf, coef, intercept, offsets, lexicon: bool) -> dict:
 
 def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID, lexicon: bool = False,
                  class_weight="balanced", val_groups=None, refit: bool = True, max_offset: float = 1.5,
-                 min_recall: float = 0.0, train_weights=None, val_weights=None) -> dict:
+                 min_recall: float = 0.0, train_weights=None, val_weights=None, negation: str = "replace") -> dict:
     """Fit on train, choose C and the class offsets on validation (the mean macro-F1 over
     ``val_groups`` when given, so a large set does not drown a small one), then, with ``refit``,
     fit once more on train + validation with the chosen C (offsets kept); returns the model arrays
     and the settings."""
     import numpy as np
 
-    used, columns, idf, xt = _design(train_texts, train_labels, lexicon)
-    xv = features(val_texts, idf, lexicon)[:, columns]
+    used, columns, idf, xt = _design(train_texts, train_labels, lexicon, negation)
+    xv = features(val_texts, idf, lexicon, negation=negation)[:, columns]
     y_train, y_val = np.asarray(train_labels), np.asarray(val_labels)
     groups = np.asarray(val_groups if val_groups is not None else [0] * len(val_labels))
     best = None
@@ -223,7 +224,7 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
     coef, intercept = best["fit"]
     if refit:
         used, columns, idf, x_all = _design(list(train_texts) + list(val_texts), list(train_labels) + list(val_labels),
-                                            lexicon)
+                                            lexicon, negation)
         weights = None if train_weights is None else np.concatenate([train_weights, val_weights])
         coef, intercept = _fit(x_all, np.concatenate([y_train, y_val]), best["C"], weights, class_weight=class_weight)
     return {**_model_arrays(used, idf, coef, intercept, best["offsets"], lexicon),
@@ -231,12 +232,12 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(train_texts),
                          "val_size": len(val_texts), "refit_on_train_and_validation": refit,
                          "max_offset": max_offset, "min_recall": min_recall,
-                         "features": int(len(used)), "lexicon": lexicon}}
+                         "features": int(len(used)), "lexicon": lexicon, "negation": negation}}
 
 
 def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_weights=(), folds: int = 5,
                        c_grid=C_GRID, nb_alpha: float = 0.0, max_offset: float = 1.5,
-                       min_recall: float = 0.0) -> dict:
+                       min_recall: float = 0.0, negation: str = "replace") -> dict:
     """Choose C and the class offsets by ``folds``-fold cross-validation over ``texts`` (fold
     ``sha256(text) % folds``; the ``fixed`` rows, e.g. another language's tweets, train in every fold
     and are never predicted): the offsets maximise the macro-F1 of the pooled out-of-fold predictions
@@ -252,7 +253,7 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
     def design(rows):
         train_texts = [texts[i] for i in rows] + list(fixed_texts)
         train_y = np.concatenate([y[rows], fixed_y]).astype(int)
-        used, columns, idf, x = _design(train_texts, train_y, False)
+        used, columns, idf, x = _design(train_texts, train_y, False, negation)
         scale = nb_scale(x, train_y, nb_alpha, len(used)) if nb_alpha else None
         return used, columns, idf, x, train_y, scale
 
@@ -261,7 +262,7 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
         rows, held = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
         used, columns, idf, x, train_y, scale = design(rows)
         parts.append((held, x, train_y, scale, np.concatenate([weights[rows], weights[len(texts):]]),
-                      features([texts[i] for i in held], idf)[:, columns]))
+                      features([texts[i] for i in held], idf, negation=negation)[:, columns]))
     best = None
     for c in c_grid:
         oof = np.zeros((len(texts), 3))
@@ -278,7 +279,8 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(texts),
                          "fixed_train_size": len(fixed_texts), "cv_folds": folds, "nb_alpha": nb_alpha,
                          "refit_on_train_and_validation": True, "max_offset": max_offset,
-                         "min_recall": min_recall, "features": int(len(used)), "lexicon": False}}
+                         "min_recall": min_recall, "features": int(len(used)), "lexicon": False,
+                         "negation": negation}}
 
 
 def macro_f1(pred, gold) -> float:
@@ -355,7 +357,7 @@ def split_train_dev(texts: list[str], labels: list[int]) -> tuple[tuple[list, li
 
 
 def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_grid=C_GRID,
-          max_offset: float = 1.5, min_recall: float = 0.0) -> tuple[dict, dict]:
+          max_offset: float = 1.5, min_recall: float = 0.0, negation: str | None = None) -> tuple[dict, dict]:
     """Models per language and the metadata (settings, data sha256) to store beside them.
 
     Every set the evaluation reports is held out: the UMSAB ``val`` splits, the Twitter Financial News
@@ -395,7 +397,8 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
             if neutral:
                 sources["analysis/data/neutral_business_train.tsv"] = sha256_of(NEUTRAL_TRAIN_FILE)
             if language == "es":  # cross-validated over train + the UMSAB test split (``SPANISH``)
-                fitted = _fit_spanish(umsab, all_texts, all_labels, neutral, sources, max_offset, min_recall, c_grid)
+                fitted = _fit_spanish(umsab, all_texts, all_labels, neutral, sources, max_offset, min_recall, c_grid,
+                                      negation)
                 models[language] = fitted
                 meta["languages"][language] = {**fitted["settings"], "sources": sources}
                 print(language, json.dumps(fitted["settings"]), flush=True)
@@ -416,7 +419,8 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
                 sources.update({str(p): sha256_of(p) for p in sorted(sentences.glob("*_labelled.txt"))})
         fitted = fit_language(texts, labels, dev_texts, dev_labels, c_grid=c_grid, lexicon=language == "en",
                               val_groups=groups, max_offset=max_offset, min_recall=min_recall,
-                              train_weights=weights[0], val_weights=weights[1])
+                              train_weights=weights[0], val_weights=weights[1],
+                              negation=negation or NEGATION.get(language, "replace"))
         models[language] = fitted
         meta["languages"][language] = {**fitted["settings"], "sources": sources}
         print(language, json.dumps(fitted["settings"]), flush=True)
@@ -424,7 +428,7 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
 
 
 def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset: float, min_recall: float,
-                 c_grid=C_GRID) -> dict:
+                 c_grid=C_GRID, negation: str | None = None) -> dict:
     """The Spanish model (``SPANISH``): C and offsets by cross-validation over the UMSAB es train file
     and test split; the in-domain neutral sentences and the extra languages' tweets (their train files
     and test splits, at their weight) train in every fold. Adds every file read to ``sources``."""
@@ -449,7 +453,8 @@ def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset:
         fixed_labels += extra_labels + test_labels
         fixed_weights += [weight] * (len(extra_texts) + len(test_texts))
     fitted = cross_fit_language(list(texts) + dev_texts, list(labels) + dev_labels, fixed_texts, fixed_labels,
-                                fixed_weights, SPANISH["folds"], c_grid, SPANISH["nb_alpha"], max_offset, min_recall)
+                                fixed_weights, SPANISH["folds"], c_grid, SPANISH["nb_alpha"], max_offset, min_recall,
+                                negation or SPANISH["negation"])
     fitted["settings"]["extra_tweets"] = SPANISH["extra"]
     return fitted
 
@@ -569,6 +574,8 @@ def main(argv=None) -> None:
     parser.add_argument("--languages", default=None, help="comma-separated subset, e.g. en,es")
     parser.add_argument("--write", action="store_true", help=f"write {MODELS_FILE}")
     parser.add_argument("--c-grid", default=None, help=f"comma-separated C values (default {C_GRID})")
+    parser.add_argument("--negation", default=None, choices=NEGATION_MODES,
+                        help="negation marks for the languages trained (default: SPANISH / NEGATION, else replace)")
     parser.add_argument("--skip-language-model", action="store_true", help="keep the language detector as is")
     parser.add_argument("--max-offset", type=float, default=1.5, help="largest class offset tried (nats)")
     parser.add_argument("--min-recall", type=float, default=0.0,
@@ -582,7 +589,7 @@ def main(argv=None) -> None:
             write_language(arrays, language_meta, LANGUAGE_FILE)
     c_grid = tuple(float(c) for c in args.c_grid.split(",")) if args.c_grid else C_GRID
     models, meta = train(args.umsab, args.sentences, args.languages.split(",") if args.languages else None, c_grid,
-                         args.max_offset, args.min_recall)
+                         args.max_offset, args.min_recall, args.negation)
     if args.write:
         write(models, meta, MODELS_FILE)
         print(f"wrote {MODELS_FILE} ({MODELS_FILE.stat().st_size:,} bytes)")

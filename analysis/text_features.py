@@ -28,6 +28,12 @@ NEGATIONS = frozenset({
     "non", "mai", "niente", "nessuno", "senza",  # it
 })
 CLAUSE_END = frozenset(".!?;,:")
+# How a language's model marks negation (recorded per language in the model file, issue 26):
+# "replace" (the first models): a word after a negator becomes ``NOT_word``, in unigrams and bigrams;
+# "beside": the plain unigrams and bigrams stay and each negated word adds a ``NEG_word`` unigram
+# (Das & Chen 2001, Pang et al. 2002), with ``SCOPE_NEGATIONS`` as negators; "none": no marks.
+NEGATION_MODES = ("replace", "beside", "none")
+SCOPE_NEGATIONS = NEGATIONS | {"ni", "ninguno", "ningunos", "ningunas"}
 
 
 def clean(text) -> str:
@@ -74,7 +80,8 @@ def is_japanese_script(text: str) -> bool:
 
 
 def word_tokens(text: str) -> list[str]:
-    """Word tokens of model text; words after a negation (until punctuation) get a ``NOT_`` prefix."""
+    """Word tokens of model text; words after a negation (until punctuation) get a ``NOT_`` prefix
+    (``negation_scope`` with ``NEGATIONS``, as one loop: the per-text path of every model)."""
     out, negated = [], False
     for token in TOKEN_PATTERN.findall(text):
         if token in CLAUSE_END:
@@ -89,12 +96,34 @@ def word_tokens(text: str) -> list[str]:
     return out
 
 
-def word_features(text: str) -> list[str]:
-    """Word unigrams and bigrams of model text (Japanese: none; its char n-grams carry the words)."""
+def negation_scope(text: str, negators=SCOPE_NEGATIONS) -> list[tuple[str, bool]]:
+    """(token, negated) of model text: a word is negated when a negator came before it in its clause
+    (punctuation ends a clause); negators and symbols themselves are not."""
+    out, negated = [], False
+    for token in TOKEN_PATTERN.findall(text):
+        if token in CLAUSE_END:
+            negated = False
+            out.append((token, False))
+        elif token in negators:
+            negated = True
+            out.append((token, False))
+        else:
+            out.append((token, negated and token[0].isalnum()))
+    return out
+
+
+def word_features(text: str, negation: str = "replace") -> list[str]:
+    """Word unigrams and bigrams of model text (Japanese: none; its char n-grams carry the words),
+    negation marked as ``negation`` says (``NEGATION_MODES``)."""
     if is_japanese_script(text):
         return []
-    words = word_tokens(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    if negation == "replace":
+        words = word_tokens(text)
+        return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    scope = negation_scope(text)
+    words = [t for t, _ in scope]
+    marks = [f"NEG_{t}" for t, negated in scope if negated] if negation == "beside" else []
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)] + marks
 
 
 def char_features(text: str, low: int = 2, high: int = 5) -> list[str]:
@@ -198,12 +227,12 @@ def lexicon_counts(texts: list[str]):
     return out
 
 
-def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5):
+def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: int = 5, negation: str = "replace"):
     """Hashed n-gram occurrences of a batch of *model texts* (see ``for_model``).
 
     Returns ``(doc, bucket)``: two int64 arrays with one entry per feature occurrence. Character
     n-grams (``low``..``high`` within space-padded words; 1..3 over the whole text for Japanese) are
-    hashed in numpy; word unigrams and bigrams (with negation marks) with CRC-32. Training and
+    hashed in numpy; word unigrams and bigrams (negation marked as ``negation`` says) with CRC-32. Training and
     inference call this same function, so they see identical features.
     """
     import zlib
@@ -215,7 +244,7 @@ def hashed_features(texts: list[str], words: bool = True, low: int = 2, high: in
     for i, text in enumerate(texts):
         (japanese if is_japanese_script(text) else spaced).append(i)
         if words:
-            feats = word_features(text)
+            feats = word_features(text, negation)
             if feats:
                 docs.append(np.full(len(feats), i, dtype=np.int64))
                 buckets.append(np.fromiter((zlib.crc32(f.encode("utf-8", "replace")) for f in feats),

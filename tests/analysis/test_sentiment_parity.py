@@ -15,16 +15,17 @@ TEXTS = [
     "Net sales rose 12 % and profit rose again; sales rose.",
     "Muy muy bueno, bueno, bueno.",
     "Nicht gut, nicht gut, gar nicht gut.",
+    "No me gusta nada, no no no. Ni bueno ni barato, ningún problema",
     "とても良い、良い、良い対応でした。",
     "ok",
 ]
 
 
-def make_model(tmp_path, lexicon: bool):
+def make_model(tmp_path, lexicon: bool, negation: str = "replace"):
     """A model file with random weights on every bucket the texts use (idf exact in float16, weights
     exact in the stored int8 steps)."""
     rng = np.random.default_rng(3)
-    used = np.unique(matrix(TEXTS).nonzero()[1]).astype(np.int32)
+    used = np.unique(matrix(TEXTS, negation).nonzero()[1]).astype(np.int32)
     idf = rng.uniform(1.0, 4.0, len(used)).astype(np.float16)
     steps = rng.integers(-127, 128, (len(used), 3))
     steps[0] = 127
@@ -33,18 +34,19 @@ def make_model(tmp_path, lexicon: bool):
               "bias": rng.normal(0, 1, 3).astype(np.float32), "offsets": np.zeros(3, dtype=np.float32),
               "lexicon": (rng.normal(0, 1, (LEXICON_COLUMNS, 3)) if lexicon else np.zeros((0, 3))).astype(np.float32)}
     path = tmp_path / "models.npz"
-    write({"en": fitted}, {"languages": {"en": {"sources": {}}}}, path)
+    write({"en": fitted}, {"languages": {"en": {"sources": {}, "negation": negation}}}, path)
     return path, fitted
 
 
-@pytest.mark.parametrize("lexicon", [False, True])
-def test_training_and_inference_give_the_same_logits_for_repeated_features(tmp_path, lexicon):
-    # Given a model and texts that repeat words and n-grams within one comment
-    path, fitted = make_model(tmp_path, lexicon)
+@pytest.mark.parametrize(("lexicon", "negation"), [(False, "replace"), (True, "replace"), (False, "beside"),
+                                                   (True, "beside"), (False, "none")])
+def test_training_and_inference_give_the_same_logits_for_repeated_features(tmp_path, lexicon, negation):
+    # Given a model (recording its negation mode) and texts that repeat words and n-grams within one comment
+    path, fitted = make_model(tmp_path, lexicon, negation)
     idf = np.zeros(BUCKETS)
     idf[fitted["buckets"]] = fitted["idf"]
     # When training's design matrix and the inference path score them
-    x = features(TEXTS, idf, lexicon)
+    x = features(TEXTS, idf, lexicon, negation=negation)
     coef = np.zeros((x.shape[1], 3))
     coef[fitted["buckets"]] = fitted["weights"]
     if lexicon:
