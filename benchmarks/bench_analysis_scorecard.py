@@ -14,11 +14,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import resource
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -96,19 +93,18 @@ def worker(n: int) -> dict:
             "sha256": hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()}
 
 
+def _baseline():
+    """benchmarks.baseline, imported in the parent process only (a worker may run an older tree)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks import baseline
+
+    return baseline
+
+
 def run(code: Path, n: int) -> dict:
     """This script's worker in a fresh process, importing ``analysis`` from ``code``."""
-    env = {**os.environ, "PYTHONPATH": str(code), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", "--n", str(n)], env=env,
-                         cwd=code, check=True, capture_output=True, text=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    if Path(result["code"]) != code.resolve():
-        raise SystemExit(f"the worker imported analysis from {result['code']}, not {code}")
-    return result
-
-
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    return _baseline().run_worker(__file__, code, ["--n", str(n)])
 
 
 def main() -> None:
@@ -121,21 +117,17 @@ def main() -> None:
         print(json.dumps(worker(args.n)))
         return
     print(f"{args.n:,} + {args.n:,} responses, {int(args.n * 1.25):,} invitations per wave; "
-          f"each build in its own process; load average {load()}")
+          f"each build in its own process; load average {_baseline().load()}")
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         if args.baseline_rev:
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline_rev], check=True,
-                                     capture_output=True).stdout
-            with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
-                tar.extractall(tmp, filter="data")
-            results[f"baseline {args.baseline_rev}"] = run(Path(tmp), args.n)
+            results[f"baseline {args.baseline_rev}"] = run(_baseline().extract_revision(args.baseline_rev, tmp), args.n)
         results["this tree"] = run(ROOT, args.n)
     for name, r in results.items():
         print(f"{name:>18}: build {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU; peak RSS {r['peak_gb']:.2f} GB "
               f"(the two generated waves alone {r['generated_gb']:.2f} GB); {r['cells']} cells, "
               f"{r['drivers']} driver segments")
-    print(f"load average after: {load()} (targets: 15 s and 3 GB)")
+    print(f"load average after: {_baseline().load()} (targets: 15 s and 3 GB)")
     if len(results) == 2:
         base, ours = results.values()
         print(f"ratio baseline/this: wall {base['wall_s'] / ours['wall_s']:.2f}x, "

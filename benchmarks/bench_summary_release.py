@@ -16,12 +16,8 @@ of a git revision, ``git archive`` into a temporary directory, in the same run),
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import os
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -104,19 +100,19 @@ def worker(n: int) -> dict:
             "live_released": "released:comment_summary:all" in parts}
 
 
+def _baseline():
+    """benchmarks.baseline, imported in the parent process only (a worker may run an older tree)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks import baseline
+
+    return baseline
+
+
 def run(code: Path, n: int) -> dict:
-    env = {**os.environ, "PYTHONPATH": f"{code}{os.pathsep}{ROOT}",
-           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", "--n", str(n)], env=env,
-                         cwd=code, check=True, capture_output=True, text=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    if Path(result["code"]) != code.resolve():
-        raise SystemExit(f"the worker imported analysis from {result['code']}, not {code}")
-    return result
-
-
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    """This script's worker in a fresh process, importing ``analysis`` from ``code`` (this tree's tests
+    helpers on the path too)."""
+    return _baseline().run_worker(__file__, code, ["--n", str(n)], [ROOT])
 
 
 def main() -> None:
@@ -129,13 +125,10 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(sizes[0])))
         return
-    print(f"load average before: {load()}")
+    print(f"load average before: {_baseline().load()}")
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         if args.baseline_rev:
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline_rev], check=True,
-                                     capture_output=True).stdout
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(tmp, filter="data")
+            _baseline().extract_revision(args.baseline_rev, tmp)
         for n in sizes:
             results = {}
             if args.baseline_rev:
@@ -150,8 +143,8 @@ def main() -> None:
                 print(f"  ratio baseline/this: live update {base['live_update_s'] / ours['live_update_s']:.1f}x wall, "
                       f"{base['live_update_cpu_s'] / ours['live_update_cpu_s']:.1f}x CPU; release "
                       f"{base['release_s'] / ours['release_s']:.2f}x wall, "
-                      f"{base['release_cpu_s'] / ours['release_cpu_s']:.2f}x CPU; load average {load()}")
-    print(f"load average after: {load()}")
+                      f"{base['release_cpu_s'] / ours['release_cpu_s']:.2f}x CPU; load average {_baseline().load()}")
+    print(f"load average after: {_baseline().load()}")
 
 
 if __name__ == "__main__":
