@@ -116,10 +116,34 @@ def _wave(identity) -> str:
     wave_id = _query().get("wave")
     if wave_id:
         return check_wave_id(wave_id)
-    waves = wiring.review_stores().snapshots.registered_waves()
-    if not waves:
+    wave_id = default_wave(identity)
+    if not wave_id:
         raise results.SnapshotMissing("no wave has a results snapshot yet")
-    return _latest_with_results(identity, [w["wave_id"] for w in waves])
+    return wave_id
+
+
+def default_wave(identity) -> str:
+    """The wave a staff page shows without ``?wave=``: the newest relationship wave with results in the
+    reader's scope (an event type's monthly pulse wave is read on the Moments page, never by default);
+    "" when no wave has a snapshot."""
+    wave_ids = [w["wave_id"] for w in wiring.review_stores().snapshots.registered_waves()]
+    if not wave_ids:
+        return ""
+    pulse_surveys = {event_type.survey_id for event_type in wiring.recent_program().event_types}
+    relationship = [w for w, survey in _surveys_of(wave_ids).items() if survey not in pulse_surveys]
+    return _latest_with_results(identity, relationship or wave_ids)
+
+
+def _surveys_of(wave_ids: list[str]) -> dict[str, str | None]:
+    from chalicelib.domain.errors import WaveNotFound
+
+    waves, out = wiring.repositories().waves, {}
+    for wave_id in wave_ids:
+        try:
+            out[wave_id] = waves.get(wave_id).survey_id
+        except WaveNotFound:
+            out[wave_id] = None
+    return out
 
 
 def _latest_with_results(identity, wave_ids: list[str]) -> str:

@@ -14,24 +14,34 @@ from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.services import actions, changes, results
 
 from . import csrf
-from .dashboard import _base, _forbidden_page, _form, _now, _page_errors, _query, _redirect, render, staff_page
+from .dashboard import (
+    _base,
+    _forbidden_page,
+    _form,
+    _now,
+    _page_errors,
+    _query,
+    _redirect,
+    default_wave,
+    render,
+    staff_page,
+)
 
 plans_pages = Blueprint(__name__)
 FINDING_FIELDS = ("kind", "wave", "ref", "segment", "label")
 
 
-def _current_wave() -> str:
+def _current_wave(identity) -> str:
     wave = _query().get("wave")
     if wave:
         from .request_guard import check_wave_id
 
         return check_wave_id(wave)
-    waves = wiring.review_stores().snapshots.registered_waves()
-    return waves[0]["wave_id"] if waves else ""
+    return default_wave(identity)
 
 
 def _page_base(identity, active: str) -> dict:
-    return _base(identity, _current_wave(), active)
+    return _base(identity, _current_wave(identity), active)
 
 
 def _check_csrf(form: dict):

@@ -174,3 +174,35 @@ def test_comments_page_shows_theme_share_over_waves_with_the_changes_of_the_segm
     assert 'id="theme-trend"' in amer and "emea-portal" not in amer.split('id="theme-trend"')[1]
     everyone = pages.http.get(f"/staff/comments?wave={AFTER}", headers=cookie("analyst")).body.decode()
     assert 'id="theme-trend"' not in everyone  # no single segment picked
+
+
+def test_change_page_without_a_wave_reads_the_relationship_survey_not_the_newest_pulse(pages, moto_table, tokens,
+                                                                                        monkeypatch):
+    """The newest snapshot may be an event type's monthly pulse wave (built hourly); the change page's
+    default wave is still the newest relationship wave, so its estimate reads the survey that asks the
+    linked question (the demo's change page said "no answers to this question")."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from chalicelib import wiring
+    from chalicelib.domain.waves import iso
+    from chalicelib.services.catalogue import open_wave, publish_survey
+    from tests.actions.history import AFTER, BEFORE, CHANGE_DAY, given_two_waves
+    from tests.builders import NOW, survey_definition
+    from tests.report.builders import snapshot_stores
+    from tests.review.conftest import identified_definition
+
+    repos = given_two_waves(moto_table, tokens, definition=identified_definition())
+    publish_survey(repos, {**survey_definition(), "id": "pulse-poc-funded"}, NOW)
+    open_wave(repos, "pulse-poc-funded", "pulse-poc-funded-2026-12", iso(NOW + timedelta(days=30)), NOW)
+    stores = snapshot_stores(moto_table)
+    for wave in (BEFORE, AFTER, "pulse-poc-funded-2026-12"):  # the pulse wave is the newest build
+        stores["refresh"](wave)
+    monkeypatch.setattr(wiring, "recent_program", lambda: SimpleNamespace(
+        event_types=[SimpleNamespace(survey_id="pulse-poc-funded")]))
+    wiring.plan_stores().changes.add({"change_id": "emea-portal", "description": "EMEA portal moved",
+                                      "effective": CHANGE_DAY, "segments": {"regions": ["EMEA"]},
+                                      "metrics": ["mean:q_portal"], "actions": []})
+    html = pages.http.get("/staff/changes/emea-portal", headers=cookie("analyst")).body.decode()
+    assert "no answers to this question" not in html and "-2.0 [" in html
+    assert wiring.plan_stores().changes.get("emea-portal")["estimate_survey"] == "px-test"
