@@ -177,3 +177,24 @@ def _no_background_work_outlives_its_test():
     new_children = sorted(_live_children() - children - SESSION_PROCESSES)
     if leftover or new_children:
         pytest.fail(f"background work outlived the test: threads {leftover}, child processes {new_children}")
+
+
+@pytest.fixture
+def pulse(local_table, monkeypatch):
+    """``pulse(*args, input=None)``: the CLI on the DynamoDB Local test table (``--stage test``); a module may
+    define its own ``pulse`` (on moto, say)."""
+    from click.testing import CliRunner
+
+    from chalicelib import wiring
+    from pulse_cli.main import cli
+
+    monkeypatch.setenv("PULSE_TABLE", local_table.name)
+    monkeypatch.setenv("PULSE_DYNAMODB_ENDPOINT", local_table.client.meta.endpoint_url)
+    monkeypatch.setenv("PULSE_TOKEN_SECRET", TEST_SECRET)
+    runner = CliRunner()
+
+    def run(*args, input=None):
+        return runner.invoke(cli, ["--stage", "test", *args], catch_exceptions=False, input=input)
+
+    yield run
+    wiring.reset()

@@ -2,31 +2,11 @@
 import csv
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from pulse_cli.main import cli
-from tests.builders import TEST_SECRET, make_repositories
+from tests.builders import make_repositories
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "partner-experience.yaml")
 PARTNERS = ROOT / "examples" / "partners.csv"
-
-
-@pytest.fixture
-def pulse(local_table, monkeypatch):
-    from chalicelib import wiring
-
-    monkeypatch.setenv("PULSE_TABLE", local_table.name)
-    monkeypatch.setenv("PULSE_DYNAMODB_ENDPOINT", local_table.client.meta.endpoint_url)
-    monkeypatch.setenv("PULSE_TOKEN_SECRET", TEST_SECRET)
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(cli, ["--stage", "test", *args], catch_exceptions=False)
-
-    yield run
-    wiring.reset()
 
 
 def test_survey_validate_reports_problems_with_paths(pulse, tmp_path):
