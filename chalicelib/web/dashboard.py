@@ -63,6 +63,12 @@ def _forbidden_page(message: str) -> Response:
     return render("forbidden.html", 403, message=message)
 
 
+def _csrf_refusal(form: dict):
+    """The 403 page for a form post whose CSRF token does not match the session, else None."""
+    refused = csrf.session_problem(dashboard.current_request, form)
+    return _forbidden_page(refused) if refused else None
+
+
 def staff_page(role: str):
     return staff_only(dashboard, role, _login_page, _forbidden_page)
 
@@ -130,34 +136,28 @@ def default_wave(identity) -> str:
     if not wave_ids:
         return ""
     pulse_surveys = {event_type.survey_id for event_type in wiring.recent_program().event_types}
-    relationship = [w for w, survey in _surveys_of(wave_ids).items() if survey not in pulse_surveys]
-    return _latest_with_results(identity, relationship or wave_ids)
+    waves = _waves_of(wave_ids)  # each wave read once: its survey and its opening date
+    relationship = [w for w in wave_ids if getattr(waves[w], "survey_id", None) not in pulse_surveys]
+    return _latest_with_results(identity, relationship or wave_ids, waves)
 
 
-def _surveys_of(wave_ids: list[str]) -> dict[str, str | None]:
+def _waves_of(wave_ids: list[str]) -> dict:
+    """wave id -> its Wave (None when the wave record is gone)."""
     from chalicelib.domain.errors import WaveNotFound
 
-    waves, out = wiring.repositories().waves, {}
+    repository, out = wiring.repositories().waves, {}
     for wave_id in wave_ids:
         try:
-            out[wave_id] = waves.get(wave_id).survey_id
+            out[wave_id] = repository.get(wave_id)
         except WaveNotFound:
             out[wave_id] = None
     return out
 
 
-def _latest_with_results(identity, wave_ids: list[str]) -> str:
+def _latest_with_results(identity, wave_ids: list[str], waves: dict) -> str:
     """The newest wave (by opening date) whose snapshot shows results in the reader's scope; the
     newest build when none does."""
-    from chalicelib.domain.errors import WaveNotFound
-
-    waves = wiring.repositories().waves
-    opened = {}
-    for wave_id in wave_ids:
-        try:
-            opened[wave_id] = waves.get(wave_id).opens_at
-        except WaveNotFound:
-            opened[wave_id] = ""
+    opened = {w: getattr(waves[w], "opens_at", "") for w in wave_ids}
     for wave_id in sorted(wave_ids, key=lambda w: opened[w], reverse=True):
         overall = results.scorecard(wiring.review_stores().snapshots, wave_id, identity).get("overall") or {}
         if not overall.get("suppressed") and isinstance(overall.get("respondents"), int | float) \
@@ -297,9 +297,9 @@ MAX_VIEW_NAME = 60
 def save_view(identity):
     """Save the address of a dashboard view under a name, for this user (kept across sign-outs)."""
     form = _form()
-    refused = csrf.session_problem(dashboard.current_request, form)
+    refused = _csrf_refusal(form)
     if refused:
-        return _forbidden_page(refused)
+        return refused
     name = " ".join(str(form.get("name") or "").split())
     if not name or len(name) > MAX_VIEW_NAME or not name.isprintable():
         raise InvalidInput(FieldProblem("name", f"give the view a name of 1 to {MAX_VIEW_NAME} characters"))
@@ -360,9 +360,9 @@ def share_view(identity):
     from chalicelib.services.view_sharing import parse_share
 
     form = _form()
-    refused = csrf.session_problem(dashboard.current_request, form)
+    refused = _csrf_refusal(form)
     if refused:
-        return _forbidden_page(refused)
+        return refused
     stores = wiring.review_stores()
     view, recipients, cadence = parse_share(form, stores.saved_views.for_user(identity.subject))
     stamp = _now().strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -376,9 +376,9 @@ def share_view(identity):
 @_page_errors
 def unshare_view(identity):
     form = _form()
-    refused = csrf.session_problem(dashboard.current_request, form)
+    refused = _csrf_refusal(form)
     if refused:
-        return _forbidden_page(refused)
+        return refused
     name, recipient = str(form.get("name") or ""), str(form.get("recipient") or "")
     if not name or len(name) > MAX_VIEW_NAME or not recipient or len(recipient) > 254:
         raise InvalidInput(FieldProblem("name", "choose one of your shares"))
@@ -503,9 +503,9 @@ def _text_questions(wave_id: str) -> dict[str, str]:
 @_page_errors
 def correct_comment(identity):
     form = _form()
-    refused = csrf.session_problem(dashboard.current_request, form)
+    refused = _csrf_refusal(form)
     if refused:
-        return _forbidden_page(refused)
+        return refused
     wave_id = check_wave_id(form.get("wave"))
     comment_id = check_id(form.get("comment_id"), "comment_id")
     back = form.get("back") or f"/staff/comments?wave={wave_id}"
@@ -612,9 +612,9 @@ def undo_relabel(identity):
     from chalicelib.services import bulk_relabel
 
     form = _form()
-    refused = csrf.session_problem(dashboard.current_request, form)
+    refused = _csrf_refusal(form)
     if refused:
-        return _forbidden_page(refused)
+        return refused
     wave_id = check_wave_id(form.get("wave"))
     back = form.get("back") or f"/staff/comments?wave={wave_id}"
     if not same_site_path(back, "/staff/comments"):
@@ -682,9 +682,9 @@ def followup_update(identity):
     """Save a status change, note or closing reason; a refused change re-shows the queue with the
     typed note and reason kept and the problem next to the row (no dead-end page)."""
     form = _form()
-    refused = csrf.session_problem(dashboard.current_request, form)
+    refused = _csrf_refusal(form)
     if refused:
-        return _forbidden_page(refused)
+        return refused
     wave_id = check_wave_id(form.get("wave"))
     invitation_id = check_id(form.get("invitation_id"), "invitation_id")
     change = {k: form[k] for k in ("status", "note", "closing_reason", "closing_category", "assignee")

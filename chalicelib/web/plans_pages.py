@@ -13,10 +13,9 @@ from chalicelib.domain import actions as domain
 from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.services import actions, changes, results
 
-from . import csrf
 from .dashboard import (
     _base,
-    _forbidden_page,
+    _csrf_refusal,
     _form,
     _now,
     _page_errors,
@@ -42,11 +41,6 @@ def _current_wave(identity) -> str:
 
 def _page_base(identity, active: str) -> dict:
     return _base(identity, _current_wave(identity), active)
-
-
-def _check_csrf(form: dict):
-    refused = csrf.session_problem(plans_pages.current_request, form)
-    return _forbidden_page(refused) if refused else None
 
 
 # -- actions ----------------------------------------------------------------------------------------
@@ -99,7 +93,7 @@ def _action_body(form: dict) -> dict:
 @_page_errors
 def action_create(identity):
     form = _form()
-    refused = _check_csrf(form)
+    refused = _csrf_refusal(form)
     if refused:
         return refused
     try:
@@ -136,7 +130,7 @@ def action_page(action_id, identity):
 @_page_errors
 def action_update(action_id, identity):
     form = _form()
-    refused = _check_csrf(form)
+    refused = _csrf_refusal(form)
     if refused:
         return refused
     change = {k: form[k] for k in ("status", "reason", "note", "owner", "due") if str(form.get(k) or "").strip()}
@@ -172,7 +166,7 @@ def action_tell(action_id, identity):
     from chalicelib.services import you_said
 
     form = _form()
-    refused = _check_csrf(form)
+    refused = _csrf_refusal(form)
     if refused:
         return refused
     repo = wiring.plan_stores().actions
@@ -247,7 +241,7 @@ def change_list(identity):
 @_page_errors
 def change_add(identity):
     form = _form()
-    refused = _check_csrf(form)
+    refused = _csrf_refusal(form)
     if refused:
         return refused
     segments = {k: _split(form.get(k)) for k in ("tiers", "regions", "programs", "partner_types", "partners")}
