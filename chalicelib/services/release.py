@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 
+from chalicelib.domain.waves import parse_instant
 from chalicelib.services.disclosure import FIELDS, labels  # standard library only: fine at import time
 
 RELEASED = "released:"
@@ -123,7 +124,8 @@ def maybe_release(state: dict, parts: dict, views, k: int, now: str, key_columns
         state["release"]["held"] = len(state.get("pending") or {})
         return False
     last_summaries = None if first else state["release"].get("summaries_at", state["release"].get("at"))
-    summaries = last_summaries is None or _seconds_between(last_summaries, now) >= summary_interval_s
+    summaries = last_summaries is None or \
+        (parse_instant(now) - parse_instant(last_summaries)).total_seconds() >= summary_interval_s
     copies = {}
     for name in [n for n in parts if n.startswith(PUBLIC_PREFIXES)]:
         if name.startswith(SUMMARY_PREFIX) and not summaries:
@@ -139,13 +141,6 @@ def maybe_release(state: dict, parts: dict, views, k: int, now: str, key_columns
     state["release"] = {"at": now, "held": 0, "summaries_at": now if summaries else last_summaries}
     state["pending"] = {}
     return True
-
-
-def _seconds_between(earlier: str, later: str) -> float:
-    from datetime import datetime
-
-    stamp = "%Y-%m-%dT%H:%M:%SZ"
-    return (datetime.strptime(later, stamp) - datetime.strptime(earlier, stamp)).total_seconds()
 
 
 def restricted(identity, reporting: str | None) -> bool:
