@@ -57,7 +57,7 @@ def drop_reason(name: str) -> str | None:
         return "matplotlib example data"
     if (parts[0] == "PIL" and parts[-1].startswith("_avif.")) or (
             parts[0] == "pillow.libs" and parts[-1].startswith("libavif-")):
-        return "AVIF codec (Pillow runs without it; nothing reads or writes AVIF)"
+        return "AVIF codec (Pillow runs without it; nothing reads images or writes AVIF)"
     return None
 
 
