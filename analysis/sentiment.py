@@ -66,8 +66,8 @@ class SentimentModels:
         self._tables: dict[str, tuple] = {}
 
     def _table(self, language: str):
-        """(table, bias, offsets, lexicon weights) of a language, built on first use: ``table`` is
-        (BUCKETS, 4) float32, per hash bucket idf·weights of the three classes and idf²."""
+        """(table, bias, offsets, lexicon weights, embedding weights) of a language, built on first use:
+        ``table`` is (BUCKETS, 4) float32, per hash bucket idf·weights of the three classes and idf²."""
         import numpy as np
 
         table = self._tables.get(language)
@@ -84,11 +84,24 @@ class SentimentModels:
             rows[buckets, :3] = weights * idf[:, None]
             rows[buckets, 3] = idf * idf
             lexicon = self._raw.get(f"{language}.lexicon")
+            embedding = self._raw.get(f"{language}.embedding")
+            if embedding is not None and len(embedding):
+                self._check_encoder(language)
             table = (rows, self._raw[f"{language}.bias"].astype(np.float64),
                      self._raw[f"{language}.offsets"].astype(np.float64),
-                     lexicon.astype(np.float64) if lexicon is not None and len(lexicon) else None)
+                     lexicon.astype(np.float64) if lexicon is not None and len(lexicon) else None,
+                     embedding.astype(np.float64) if embedding is not None and len(embedding) else None)
             self._tables[language] = table
         return table
+
+    def _check_encoder(self, language: str) -> None:
+        """Refuse a model trained on another sentence encoder than the one ``sentence_encoder`` runs."""
+        from . import sentence_encoder
+
+        recorded = self.meta["languages"][language].get("sentence_encoder") or {}
+        if (recorded.get("name"), recorded.get("dimensions")) != (sentence_encoder.NAME, sentence_encoder.DIMENSIONS):
+            raise ValueError(f"the {language} sentiment model was trained on the sentence encoder {recorded!r}, "
+                             f"not {sentence_encoder.NAME} ({sentence_encoder.DIMENSIONS} dimensions)")
 
     def negation(self, language: str) -> str:
         """How the language's model marks negation (``text_features.NEGATION_MODES``; files without the
@@ -108,13 +121,17 @@ class SentimentModels:
         """(len(rows), 3) log-probabilities of the ``rows`` of a ``FeatureBatch`` of model texts."""
         import numpy as np
 
-        table, bias, _, lexicon = self._table(language)
+        table, bias, _, lexicon, embedding = self._table(language)
         sums = batch.sums(table, rows, negation=self.negation(language))[rows]
         norms = np.sqrt(sums[:, 3])
         norms[norms == 0] = 1.0
         logits = sums[:, :3] / norms[:, None] + bias
         if lexicon is not None:
             logits = logits + batch.lexicon_counts(rows)[rows, :len(lexicon)] @ lexicon
+        if embedding is not None:
+            from . import sentence_encoder
+
+            logits = logits + sentence_encoder.encode([batch.texts[r] for r in rows.tolist()]) @ embedding
         logits -= logits.max(axis=1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
 

@@ -37,7 +37,10 @@ JA_SOURCE_WEIGHTS = True
 # Spanish (issue 26), chosen by 5-fold cross-validation over the UMSAB es train file and test split
 # (folds by sha256(text) % 5; the grid and its scores are in docs/analysis.md): NB-scaled features
 # (``nb_scale``, alpha 0.3) and the Portuguese UMSAB train and test tweets at weight 0.25.
-SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace"}
+# embedding: the weight of the sentence-encoder block (``sentence_encoder``) beside the n-grams; 0 (none) as
+# shipped: cross-validation preferred 0.5, but neither held-out check improved (docs/analysis.md, "Spanish:
+# the sentence-encoder study"; ``python -m benchmarks.study_sentence_encoder``).
+SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace", "embedding": 0.0}
 NEGATION = {}  # language -> ``text_features.NEGATION_MODES`` entry when not "replace" (Spanish: ``SPANISH``)
 LEXICON_COLUMNS = 7  # TextBlob pos / neg / none, business up / down, VADER pos / neg (FeatureBatch.lexicon_counts)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -122,34 +125,59 @@ def tfidf(counts, idf):
     return counts.multiply(idf).multiply(1.0 / norms[:, None]).tocsr()
 
 
-def features(texts: list[str], idf, lexicon: bool = False, counts=None, negation: str = "replace"):
-    """The training design matrix of ``texts``: the TF-IDF block (all ``BUCKETS`` columns) and, when
+def features(texts: list[str], idf, lexicon: bool = False, counts=None, negation: str = "replace",
+             embedding: float = 0.0):
+    """The training design matrix of ``texts``: the TF-IDF block (all ``BUCKETS`` columns); when
     ``lexicon``, the unnormalised lexicon block after it (``LEXICON_COLUMNS`` columns, computed by
-    the inference code itself: ``FeatureBatch.lexicon_counts``). ``counts`` is ``matrix(texts)``
-    when the caller has it already."""
+    the inference code itself: ``FeatureBatch.lexicon_counts``); when ``embedding``, the sentence
+    encoder's vectors times ``embedding`` after those (``sentence_encoder.DIMENSIONS`` columns, the
+    call the inference makes). ``counts`` is ``matrix(texts)`` when the caller has it already."""
     import numpy as np
     from scipy.sparse import csr_matrix, hstack
 
     from .feature_batch import FeatureBatch
 
     x = tfidf(matrix(texts, negation) if counts is None else counts, idf)
-    if not lexicon:
-        return x
-    block = FeatureBatch([for_model(t) for t in texts]).lexicon_counts(np.arange(len(texts)))
-    return hstack([x, csr_matrix(block[:, :LEXICON_COLUMNS])]).tocsr()
+    blocks = [x]
+    if lexicon:
+        lexicon_block = FeatureBatch([for_model(t) for t in texts]).lexicon_counts(np.arange(len(texts)))
+        blocks.append(csr_matrix(lexicon_block[:, :LEXICON_COLUMNS]))
+    if embedding:
+        blocks.append(csr_matrix(embeddings(texts) * embedding))
+    return blocks[0] if len(blocks) == 1 else hstack(blocks).tocsr()
 
 
-def _design(texts, labels, lexicon: bool, negation: str = "replace"):
-    """(columns, idf, design matrix) of training texts: IDF from their document frequencies."""
+_EMBEDDED: dict[str, object] = {}  # model text -> vector: cross-validation encodes each tweet once
+
+
+def embeddings(texts: list[str]):
+    """(n, 512) sentence-encoder vectors of the model text of ``texts`` (memoised for the run)."""
     import numpy as np
+
+    from . import sentence_encoder
+
+    model_texts = [for_model(t) for t in texts]
+    missing = list(dict.fromkeys(t for t in model_texts if t not in _EMBEDDED))
+    _EMBEDDED.update(zip(missing, sentence_encoder.encode(missing), strict=True))
+    return np.vstack([_EMBEDDED[t] for t in model_texts]) if model_texts else sentence_encoder.encode([])
+
+
+def _design(texts, labels, lexicon: bool, negation: str = "replace", embedding: float = 0.0):
+    """(used buckets, columns, idf, design matrix) of training texts: IDF from their document
+    frequencies; the columns are the used buckets, then the lexicon and embedding blocks (if any)."""
+    import numpy as np
+
+    from .sentence_encoder import DIMENSIONS
 
     counts = matrix(texts, negation)
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     used = np.flatnonzero(df)
     idf = np.zeros(BUCKETS)
     idf[used] = np.log((1 + len(texts)) / (1 + df[used])) + 1.0
-    columns = np.concatenate([used, BUCKETS + np.arange(LEXICON_COLUMNS)]) if lexicon else used
-    return used, columns, idf, features(texts, idf, lexicon, counts=counts, negation=negation)[:, columns]
+    extra = (LEXICON_COLUMNS if lexicon else 0) + (DIMENSIONS if embedding else 0)
+    columns = np.concatenate([used, BUCKETS + np.arange(extra)])
+    x = features(texts, idf, lexicon, counts=counts, negation=negation, embedding=embedding)
+    return used, columns, idf, x[:, columns]
 
 
 def nb_scale(x, y, alpha: float, tfidf_columns: int):
@@ -190,13 +218,17 @@ def _log_proba(x, coef, intercept):
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def _model_arrays(used, idf, coef, intercept, offsets, lexicon: bool) -> dict:
-    """The stored arrays of one language's model."""
+def _model_arrays(used, idf, coef, intercept, offsets, lexicon: bool, embedding: float = 0.0) -> dict:
+    """The stored arrays of one language's model; the embedding block's weights carry its scale, so
+    inference multiplies the encoder's vectors by them directly."""
     import numpy as np
 
+    lexicon_end = len(used) + (LEXICON_COLUMNS if lexicon else 0)
+    none = np.zeros((0, 3), dtype=np.float32)
     return {"buckets": used.astype(np.int32), "idf": idf[used].astype(np.float32),
             "weights": coef[:len(used)].astype(np.float32), "bias": np.asarray(intercept, dtype=np.float32),
-            "lexicon": coef[len(used):].astype(np.float32) if lexicon else np.zeros((0, 3), dtype=np.float32),
+            "lexicon": coef[len(used):lexicon_end].astype(np.float32) if lexicon else none,
+            "embedding": (coef[lexicon_end:] * embedding).astype(np.float32) if embedding else none,
             "offsets": np.asarray(offsets, dtype=np.float32)}
 
 
@@ -237,12 +269,13 @@ def fit_language(train_texts, train_labels, val_texts, val_labels, c_grid=C_GRID
 
 def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_weights=(), folds: int = 5,
                        c_grid=C_GRID, nb_alpha: float = 0.0, max_offset: float = 1.5,
-                       min_recall: float = 0.0, negation: str = "replace") -> dict:
+                       min_recall: float = 0.0, negation: str = "replace", embedding: float = 0.0) -> dict:
     """Choose C and the class offsets by ``folds``-fold cross-validation over ``texts`` (fold
     ``sha256(text) % folds``; the ``fixed`` rows, e.g. another language's tweets, train in every fold
     and are never predicted): the offsets maximise the macro-F1 of the pooled out-of-fold predictions
     (less the recall shortfall, as in ``choose_offsets``). Then fit on everything with that C. With
-    ``nb_alpha`` the features are NB-scaled (``nb_scale``) in every fit. Returns what ``fit_language``
+    ``nb_alpha`` the features are NB-scaled (``nb_scale``) in every fit; with ``embedding`` the
+    sentence encoder's vectors, times ``embedding``, are features too. Returns what ``fit_language``
     returns."""
     import numpy as np
 
@@ -253,7 +286,7 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
     def design(rows):
         train_texts = [texts[i] for i in rows] + list(fixed_texts)
         train_y = np.concatenate([y[rows], fixed_y]).astype(int)
-        used, columns, idf, x = _design(train_texts, train_y, False, negation)
+        used, columns, idf, x = _design(train_texts, train_y, False, negation, embedding)
         scale = nb_scale(x, train_y, nb_alpha, len(used)) if nb_alpha else None
         return used, columns, idf, x, train_y, scale
 
@@ -262,7 +295,7 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
         rows, held = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
         used, columns, idf, x, train_y, scale = design(rows)
         parts.append((held, x, train_y, scale, np.concatenate([weights[rows], weights[len(texts):]]),
-                      features([texts[i] for i in held], idf, negation=negation)[:, columns]))
+                      features([texts[i] for i in held], idf, negation=negation, embedding=embedding)[:, columns]))
     best = None
     for c in c_grid:
         oof = np.zeros((len(texts), 3))
@@ -274,13 +307,23 @@ def cross_fit_language(texts, labels, fixed_texts=(), fixed_labels=(), fixed_wei
             best = {"C": c, "val_macro_f1": f1, "objective": objective, "offsets": offsets}
     used, columns, idf, x, train_y, scale = design(np.arange(len(texts)))
     coef, intercept = _fit(x, train_y, best["C"], weights, scale)
-    return {**_model_arrays(used, idf, coef, intercept, best["offsets"], False),
+    return {**_model_arrays(used, idf, coef, intercept, best["offsets"], False, embedding),
             "settings": {"C": best["C"], "val_macro_f1": round(best["val_macro_f1"], 4),
                          "offsets": [round(float(o), 3) for o in best["offsets"]], "train_size": len(texts),
                          "fixed_train_size": len(fixed_texts), "cv_folds": folds, "nb_alpha": nb_alpha,
                          "refit_on_train_and_validation": True, "max_offset": max_offset,
                          "min_recall": min_recall, "features": int(len(used)), "lexicon": False,
-                         "negation": negation}}
+                         "negation": negation, **_encoder_setting(embedding)}}
+
+
+def _encoder_setting(embedding: float) -> dict:
+    """The model file's record of the sentence encoder a language's model uses (none: empty)."""
+    from . import sentence_encoder
+
+    if not embedding:
+        return {}
+    return {"sentence_encoder": {"name": sentence_encoder.NAME, "package": sentence_encoder.PACKAGE,
+                                 "dimensions": sentence_encoder.DIMENSIONS, "scale": embedding}}
 
 
 def macro_f1(pred, gold) -> float:
@@ -428,7 +471,7 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
 
 
 def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset: float, min_recall: float,
-                 c_grid=C_GRID, negation: str | None = None) -> dict:
+                 c_grid=C_GRID, negation: str | None = None, embedding: float | None = None) -> dict:
     """The Spanish model (``SPANISH``): C and offsets by cross-validation over the UMSAB es train file
     and test split; the in-domain neutral sentences and the extra languages' tweets (their train files
     and test splits, at their weight) train in every fold. Adds every file read to ``sources``."""
@@ -454,7 +497,8 @@ def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset:
         fixed_weights += [weight] * (len(extra_texts) + len(test_texts))
     fitted = cross_fit_language(list(texts) + dev_texts, list(labels) + dev_labels, fixed_texts, fixed_labels,
                                 fixed_weights, SPANISH["folds"], c_grid, SPANISH["nb_alpha"], max_offset, min_recall,
-                                negation or SPANISH["negation"])
+                                negation or SPANISH["negation"],
+                                SPANISH["embedding"] if embedding is None else embedding)
     fitted["settings"]["extra_tweets"] = SPANISH["extra"]
     return fitted
 
@@ -482,6 +526,7 @@ def write(models: dict, meta: dict, path: Path) -> None:
         arrays[f"{language}.bias"] = fitted["bias"]
         arrays[f"{language}.offsets"] = fitted["offsets"]
         arrays[f"{language}.lexicon"] = fitted["lexicon"]
+        arrays[f"{language}.embedding"] = fitted.get("embedding", np.zeros((0, 3), dtype=np.float32))
     arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(path, **compact(arrays))
 

