@@ -1,6 +1,7 @@
 """Benchmark: peak memory of a wave's first full refresh, without and with the sentence encoder loaded.
 
-The scoring functions (``refresh_results``, ``refresh_wave``, ``results_stream``) have 1536 MB. This
+The functions that rebuild snapshots and score comments (``refresh_results``, ``refresh_wave``,
+``results_stream``; 2048 MB, 1536 MB before a 100k wave was measured here at 1,540 MiB). This
 measures what the first refresh of a wave (every comment scored) holds, in a fresh process per case,
 on DynamoDB Local in memory (seeded by the parent with ``pulse_cli.demo.seed_sized``, one wave per
 case so each refresh is a first one):
