@@ -6,7 +6,8 @@ measures what the first refresh of a wave (every comment scored) holds, in a fre
 on DynamoDB Local in memory (seeded by the parent with ``pulse_cli.demo.seed_sized``, one wave per
 case so each refresh is a first one):
 
-1. ``refresh``: ``results.refresh_snapshot`` alone (today);
+1. ``refresh``: ``results.refresh_snapshot`` alone (with a model file whose models use no encoder,
+   the encoder is never loaded; since the Spanish model reads it, Spanish comments load it);
 2. ``encoder+refresh``: the same after ``analysis.sentence_encoder.encode`` has encoded as many
    Spanish comments as the wave has, in one call (the encoder then stays loaded, as in a function
    whose model uses it; the (N, 512) output is transient, as in scoring).
