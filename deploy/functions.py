@@ -79,8 +79,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "export salted with the signing key); quotes in other languages are translated with Amazon "
                 "Translate when the ReportTranslate parameter is 'amazon' (TranslateText)",
     ),
+    # The three functions that rebuild a wave's snapshot (and score its comments) have 2048 MB: the first
+    # refresh of a 100,000-response wave peaks at 1,540 MiB, and issue 26's sentence encoder adds ~120 MiB
+    # when a model uses it (benchmarks/bench_refresh_memory.py; docs/deploy.md section 20).
     FunctionSpec(
-        "refresh_results", memory_mb=1536, timeout_s=900,
+        "refresh_results", memory_mb=2048, timeout_s=900,
         env=("PULSE_TABLE", "PULSE_RESULTS_SURVEYS", "PULSE_REMINDER_SURVEYS", "PULSE_ANALYTICS_BUCKET",
              "PULSE_TOKEN_SECRET_ARN", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
@@ -94,7 +97,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "reminders (GetSendQuota, SendRawEmail, reminded_at Put, notice status Update)",
     ),
     FunctionSpec(
-        "refresh_wave", memory_mb=1536, timeout_s=900,
+        "refresh_wave", memory_mb=2048, timeout_s=900,
         env=("PULSE_TABLE", "PULSE_ANALYTICS_BUCKET", "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
                 grants.write_items("dynamodb:PutItem"), grants.batch_write_items(),
@@ -128,7 +131,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         purpose="SES bounce/complaint events from SNS: suppresses the addresses (BatchWriteItem of hashes)",
     ),
     FunctionSpec(  # issue 16: live results from the table's stream (the deploy side maps the event source)
-        "results_stream", memory_mb=1536, timeout_s=900,
+        "results_stream", memory_mb=2048, timeout_s=900,
         env=("PULSE_TABLE", "PULSE_PUBLIC_BASE_URL", "PULSE_MAIL_FROM", "PULSE_ANALYTICS_BUCKET",
              "PULSE_TOKEN_SECRET_ARN"),
         grants=(grants.read_items(), grants.query(GSI1, GSI2),
