@@ -81,19 +81,8 @@ def is_japanese_script(text: str) -> bool:
 
 def word_tokens(text: str) -> list[str]:
     """Word tokens of model text; words after a negation (until punctuation) get a ``NOT_`` prefix
-    (``negation_scope`` with ``NEGATIONS``, as one loop: the per-text path of every model)."""
-    out, negated = [], False
-    for token in TOKEN_PATTERN.findall(text):
-        if token in CLAUSE_END:
-            negated = False
-            out.append(token)
-            continue
-        if token in NEGATIONS:
-            negated = True
-            out.append(token)
-            continue
-        out.append("NOT_" + token if negated and token[0].isalnum() else token)
-    return out
+    (``negation_scope`` with ``NEGATIONS``: the per-text path of the "replace" models)."""
+    return ["NOT_" + token if negated else token for token, negated in negation_scope(text, NEGATIONS)]
 
 
 def negation_scope(text: str, negators=SCOPE_NEGATIONS) -> list[tuple[str, bool]]:
