@@ -157,25 +157,9 @@ def unit_sums(values: np.ndarray, units: np.ndarray, top2: np.ndarray, rows: np.
     per_key = np.zeros((len(starts), width))
     if products is not None:
         for a in range(0, len(rows), chunk):
-            ids = key_id[a:a + chunk]
-            if len(ids):
-                runs = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-                per_key[ids[runs]] += np.add.reduceat(products[rows[order[a:a + chunk]]], runs, axis=0,
-                                                      dtype=np.float64)
-    buffer = np.empty((width, min(chunk, len(rows)) if products is None else 0))  # fresh arrays cost page faults
-    for a in range(0, len(rows) if products is None else 0, chunk):  # width x rows at a time keeps memory flat
-        picked = rows[order[a:a + chunk]]
-        x = values[picked].T
-        answered = ~np.isnan(x)
-        x = np.where(answered, x, 0.0)
-        part = buffer[:, :len(picked)]
-        part[0], part[1:1 + k1] = 1.0, x
-        at = 1 + k1
-        for i in range(k1):  # the upper triangle of x x', row by row (as np.triu_indices)
-            np.multiply(x[i], x[i:], out=part[at:at + k1 - i])
-            at += k1 - i
-        part[at:] = np.where(answered[1:], top2[picked].T, 0.0)
-        _add_runs(per_key, key_id[a:a + chunk], part, axis=1)
+            _add_runs(per_key, key_id[a:a + chunk], products[rows[order[a:a + chunk]]], dtype=np.float64)
+    else:
+        _add_row_terms(per_key, values, top2, rows[order], key_id, chunk)
     mask = patterns[pattern[order[starts]]].astype(float) if len(starts) else np.zeros((0, k1))
     unit_of_key = sorted_key[starts] // len(patterns) if len(starts) else np.zeros(0, np.int64)
     unit_codes, unit_id = np.unique(unit_of_key, return_inverse=True)
@@ -213,11 +197,34 @@ def answer_patterns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return code, (uniques[:, None] >> np.arange(k1)) & 1 == 1
 
 
-def _add_runs(out: np.ndarray, ids: np.ndarray, part: np.ndarray, axis: int = 0) -> None:
-    """out[g] += the sum of ``part``'s entries along ``axis`` with id g; ``ids`` sorted, so each id is one run."""
+def _add_row_terms(per_key: np.ndarray, values: np.ndarray, top2: np.ndarray, picked_rows: np.ndarray,
+                   key_id: np.ndarray, chunk: int) -> None:
+    """``per_key[key] +=`` each row's terms (one, x, the upper triangle of x x', top-2 where answered),
+    rows in ``picked_rows`` order with their sorted ``key_id``; width x rows at a time keeps memory flat."""
+    k1 = values.shape[1]
+    width = per_key.shape[1]
+    buffer = np.empty((width, min(chunk, len(picked_rows))))  # one buffer: fresh arrays cost page faults
+    for a in range(0, len(picked_rows), chunk):
+        picked = picked_rows[a:a + chunk]
+        x = values[picked].T
+        answered = ~np.isnan(x)
+        x = np.where(answered, x, 0.0)
+        part = buffer[:, :len(picked)]
+        part[0], part[1:1 + k1] = 1.0, x
+        at = 1 + k1
+        for i in range(k1):  # the upper triangle of x x', row by row (as np.triu_indices)
+            np.multiply(x[i], x[i:], out=part[at:at + k1 - i])
+            at += k1 - i
+        part[at:] = np.where(answered[1:], top2[picked].T, 0.0)
+        _add_runs(per_key, key_id[a:a + chunk], part, axis=1)
+
+
+def _add_runs(out: np.ndarray, ids: np.ndarray, part: np.ndarray, axis: int = 0, dtype=None) -> None:
+    """out[g] += the sum of ``part``'s entries along ``axis`` with id g; ``ids`` sorted, so each id is one
+    run. ``dtype``: the type to sum in (e.g. float64 for byte-sized terms that would overflow)."""
     if len(ids):
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-        summed = np.add.reduceat(part, starts, axis=axis)
+        summed = np.add.reduceat(part, starts, axis=axis, dtype=dtype)
         out[ids[starts]] += summed.T if axis == 1 else summed
 
 
