@@ -473,34 +473,44 @@ def train(umsab: Path = UMSAB, sentences: Path = SENTENCES, languages=None, c_gr
 def _fit_spanish(umsab: Path, texts, labels, neutral, sources: dict, max_offset: float, min_recall: float,
                  c_grid=C_GRID, negation: str | None = None, embedding: float | None = None) -> dict:
     """The Spanish model (``SPANISH``): C and offsets by cross-validation over the UMSAB es train file
-    and test split; the in-domain neutral sentences and the extra languages' tweets (their train files
-    and test splits, at their weight) train in every fold. Adds every file read to ``sources``."""
-    from . import text_data
-
-    def umsab_test(language):
-        data = text_data.umsab_test(language)
-        if data is None:
-            raise SystemExit(f"the UMSAB {language} test split is not cached: run python -m benchmarks.fetch_text_data")
-        for part in ("text", "labels"):
-            source = text_data.SOURCES[f"umsab_test_{language}_{part}"]
-            sources[f"github:{source.repo}@{source.commit}:{source.path}"] = source.sha256
-        return data
-
-    dev_texts, dev_labels = umsab_test("es")
-    fixed_texts, fixed_labels, fixed_weights = list(neutral), [1] * len(neutral), [1.0] * len(neutral)
-    for language, weight in SPANISH["extra"].items():
-        extra_texts, extra_labels, paths = load_umsab(umsab, language, "train")
-        sources.update({str(p): sha256_of(p) for p in paths})
-        test_texts, test_labels = umsab_test(language)
-        fixed_texts += extra_texts + test_texts
-        fixed_labels += extra_labels + test_labels
-        fixed_weights += [weight] * (len(extra_texts) + len(test_texts))
+    and test split; the rows of ``spanish_fixed_rows`` train in every fold. Adds every file read to
+    ``sources``."""
+    dev_texts, dev_labels = _umsab_test("es", sources)
+    fixed_texts, fixed_labels, fixed_weights = spanish_fixed_rows(umsab, neutral, sources)
     fitted = cross_fit_language(list(texts) + dev_texts, list(labels) + dev_labels, fixed_texts, fixed_labels,
                                 fixed_weights, SPANISH["folds"], c_grid, SPANISH["nb_alpha"], max_offset, min_recall,
                                 negation or SPANISH["negation"],
                                 SPANISH["embedding"] if embedding is None else embedding)
     fitted["settings"]["extra_tweets"] = SPANISH["extra"]
     return fitted
+
+
+def spanish_fixed_rows(umsab: Path, neutral: list[str], sources: dict) -> tuple[list, list, list]:
+    """(texts, labels, weights) every Spanish fit trains on beside its own tweets: the in-domain neutral
+    sentences (weight 1) and the extra languages' tweets, their train files and UMSAB test splits at
+    their ``SPANISH["extra"]`` weight. Adds every file read to ``sources``."""
+    texts, labels, weights = list(neutral), [1] * len(neutral), [1.0] * len(neutral)
+    for language, weight in SPANISH["extra"].items():
+        extra_texts, extra_labels, paths = load_umsab(umsab, language, "train")
+        sources.update({str(p): sha256_of(p) for p in paths})
+        test_texts, test_labels = _umsab_test(language, sources)
+        texts += extra_texts + test_texts
+        labels += extra_labels + test_labels
+        weights += [weight] * (len(extra_texts) + len(test_texts))
+    return texts, labels, weights
+
+
+def _umsab_test(language: str, sources: dict) -> tuple[list[str], list[int]]:
+    """The cached UMSAB test split of ``language`` (``text_data.umsab_test``), its files added to ``sources``."""
+    from . import text_data
+
+    data = text_data.umsab_test(language)
+    if data is None:
+        raise SystemExit(f"the UMSAB {language} test split is not cached: run python -m benchmarks.fetch_text_data")
+    for part in ("text", "labels"):
+        source = text_data.SOURCES[f"umsab_test_{language}_{part}"]
+        sources[f"github:{source.repo}@{source.commit}:{source.path}"] = source.sha256
+    return data
 
 
 def write(models: dict, meta: dict, path: Path) -> None:

@@ -36,7 +36,7 @@ def split_shift(weight: float, c: float) -> tuple[float, float]:
 
     train = st.load_umsab(st.UMSAB, "es", "train")[:2]
     test = text_data.umsab_test("es")
-    fixed_texts, fixed_labels, fixed_weights = _fixed_rows()
+    fixed_texts, fixed_labels, fixed_weights = st.spanish_fixed_rows(st.UMSAB, st.load_neutral_train("es"), {})
 
     def one_way(source, target) -> float:
         texts, labels = list(source[0]) + fixed_texts, np.asarray(list(source[1]) + fixed_labels)
@@ -60,7 +60,7 @@ def official_test(weight: float) -> tuple[float, float, dict]:
 
     texts, labels = st.load_umsab(st.UMSAB, "es", "train")[:2]
     val_texts, val_labels = st.load_umsab(st.UMSAB, "es", "val")[:2]
-    fixed_texts, fixed_labels, fixed_weights = _fixed_rows()
+    fixed_texts, fixed_labels, fixed_weights = st.spanish_fixed_rows(st.UMSAB, st.load_neutral_train("es"), {})
     fitted = st.cross_fit_language(texts + val_texts, labels + val_labels, fixed_texts, fixed_labels, fixed_weights,
                                    st.SPANISH["folds"], st.C_GRID, st.SPANISH["nb_alpha"], 1.5, 0.0,
                                    st.SPANISH["negation"], weight)
@@ -73,21 +73,6 @@ def official_test(weight: float) -> tuple[float, float, dict]:
     log_p = st._log_proba(x[:, columns], coef, fitted["bias"]) + fitted["offsets"]
     pred = [LABELS[k] for k in log_p.argmax(axis=1).tolist()]
     return fitted["settings"]["C"], fitted["settings"]["val_macro_f1"], scores(pred, [LABELS[k] for k in test_labels])
-
-
-def _fixed_rows() -> tuple[list, list, list]:
-    """The rows every Spanish fit adds: the neutral business sentences and the extra languages' tweets."""
-    from analysis import sentiment_training as st
-    from analysis import text_data
-
-    neutral = st.load_neutral_train("es")
-    fixed_texts, fixed_labels, fixed_weights = list(neutral), [1] * len(neutral), [1.0] * len(neutral)
-    for language, share in st.SPANISH["extra"].items():
-        for texts, labels in (st.load_umsab(st.UMSAB, language, "train")[:2], text_data.umsab_test(language)):
-            fixed_texts += texts
-            fixed_labels += labels
-            fixed_weights += [share] * len(texts)
-    return fixed_texts, fixed_labels, fixed_weights
 
 
 def held_out(model_file: Path) -> dict:
