@@ -8,6 +8,9 @@ import os
 import subprocess
 import sys
 import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,6 +22,14 @@ def extract_revision(revision: str, into: str | Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return Path(into)
+
+
+@contextmanager
+def trees(revision: str | None) -> Iterator[list[tuple[str, Path]]]:
+    """(name, code folder) of the trees to compare: ``revision`` extracted into a temporary folder
+    first, when given, then this tree."""
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        yield ([(f"baseline {revision}", extract_revision(revision, tmp))] if revision else []) + [("this tree", ROOT)]
 
 
 def run_worker(script: str | Path, code: Path, args: list[str], python_path: list[Path] = ()) -> dict:

@@ -16,7 +16,6 @@ import hashlib
 import json
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -118,11 +117,8 @@ def main() -> None:
         return
     print(f"{args.n:,} + {args.n:,} responses, {int(args.n * 1.25):,} invitations per wave; "
           f"each build in its own process; load average {_baseline().load()}")
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
-        if args.baseline_rev:
-            results[f"baseline {args.baseline_rev}"] = run(_baseline().extract_revision(args.baseline_rev, tmp), args.n)
-        results["this tree"] = run(ROOT, args.n)
+    with _baseline().trees(args.baseline_rev) as trees:
+        results = {name: run(code, args.n) for name, code in trees}
     for name, r in results.items():
         print(f"{name:>18}: build {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU; peak RSS {r['peak_gb']:.2f} GB "
               f"(the two generated waves alone {r['generated_gb']:.2f} GB); {r['cells']} cells, "

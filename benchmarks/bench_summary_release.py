@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,14 +125,9 @@ def main() -> None:
         print(json.dumps(worker(sizes[0])))
         return
     print(f"load average before: {_baseline().load()}")
-    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
-        if args.baseline_rev:
-            _baseline().extract_revision(args.baseline_rev, tmp)
+    with _baseline().trees(args.baseline_rev) as trees:
         for n in sizes:
-            results = {}
-            if args.baseline_rev:
-                results[f"baseline {args.baseline_rev}"] = run(Path(tmp), n)
-            results["this tree"] = run(ROOT, n)
+            results = {name: run(code, n) for name, code in trees}
             for name, r in results.items():
                 print(f"{n:,} comments, {name:>18}: release {r['release_s']:.2f} s wall / {r['release_cpu_s']:.2f} s "
                       f"CPU, live update of one response {r['live_update_s']:.2f} s / {r['live_update_cpu_s']:.2f} s "
