@@ -35,8 +35,8 @@ from chalicelib.services.disclosure import FIELDS, labels  # standard library on
 
 RELEASED = "released:"
 PENDING_PART = "release:pending"  # invitation ids changed since the last release (held from restricted readers)
-PUBLIC_PREFIXES = ("scorecard:", "comment_summary:")
 SUMMARY_PREFIX = "comment_summary:"
+PUBLIC_PREFIXES = ("scorecard:", SUMMARY_PREFIX)
 COMMENT_COUNTS = "released:comment_counts"  # the comment counts the released summaries were planned on
 
 
