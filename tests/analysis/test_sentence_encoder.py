@@ -110,3 +110,17 @@ def test_a_study_can_train_with_the_previous_encoder_and_the_product_encoder_com
             assert sentence_encoder.active() is encoder and encoder.dimensions == 512
             raise RuntimeError("inside")
     assert sentence_encoder.active() is sentence_encoder.PRODUCT
+
+
+def test_a_long_list_is_encoded_in_batches_with_the_same_vectors_as_one_at_a_time(monkeypatch):
+    # memory of the engine grows with the texts of one call, so encode() never passes more than BATCH
+    texts = [for_model(f"{text} {n}") for n, text in enumerate(MIXED * 3)]
+    one_by_one = np.vstack([sentence_encoder.encode([t]) for t in texts])
+    monkeypatch.setattr(sentence_encoder, "BATCH", 4)
+    calls = []
+    engine = sentence_encoder._run(sentence_encoder.PRODUCT)
+    monkeypatch.setitem(sentence_encoder._LOADED, sentence_encoder.PRODUCT.name,
+                        lambda batch: calls.append(len(batch)) or engine(batch))
+    batched = sentence_encoder.encode(texts)
+    assert calls == [4, 4, 4, 3]
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
