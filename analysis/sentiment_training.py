@@ -38,8 +38,8 @@ JA_SOURCE_WEIGHTS = True
 # (folds by sha256(text) % 5; the grid and its scores are in docs/analysis.md): NB-scaled features
 # (``nb_scale``, alpha 0.3) and the Portuguese UMSAB train and test tweets at weight 0.25.
 # embedding: the weight of the sentence-encoder block (``sentence_encoder.PRODUCT``) beside the n-grams
-# (0: none); 1 by cross-validation over the encoders and weights of docs/analysis.md ("Spanish: the
-# sentence encoder"; ``python -m benchmarks.study_sentence_encoder``).
+# (0: none); 1 by cross-validation over the encoders and weights of docs/analysis.md ("Spanish:
+# multilingual-e5-small"; ``python -m benchmarks.study_sentence_encoder``).
 SPANISH = {"folds": 5, "nb_alpha": 0.3, "extra": {"pt": 0.25}, "negation": "replace", "embedding": 1.0}
 NEGATION = {}  # language -> ``text_features.NEGATION_MODES`` entry when not "replace" (Spanish: ``SPANISH``)
 LEXICON_COLUMNS = 7  # TextBlob pos / neg / none, business up / down, VADER pos / neg (FeatureBatch.lexicon_counts)
