@@ -83,16 +83,20 @@ class SentimentModels:
             rows = np.zeros((BUCKETS, 4), dtype=np.float32)
             rows[buckets, :3] = weights * idf[:, None]
             rows[buckets, 3] = idf * idf
-            lexicon = self._raw.get(f"{language}.lexicon")
-            embedding = self._raw.get(f"{language}.embedding")
-            if embedding is not None and len(embedding):
+            embedding = self._block(f"{language}.embedding")
+            if embedding is not None:
                 self._check_encoder(language)
             table = (rows, self._raw[f"{language}.bias"].astype(np.float64),
-                     self._raw[f"{language}.offsets"].astype(np.float64),
-                     lexicon.astype(np.float64) if lexicon is not None and len(lexicon) else None,
-                     embedding.astype(np.float64) if embedding is not None and len(embedding) else None)
+                     self._raw[f"{language}.offsets"].astype(np.float64), self._block(f"{language}.lexicon"), embedding)
             self._tables[language] = table
         return table
+
+    def _block(self, key: str):
+        """The float64 weights of an optional feature block (lexicon, embedding), or None when absent."""
+        import numpy as np
+
+        block = self._raw.get(key)
+        return block.astype(np.float64) if block is not None and len(block) else None
 
     def _check_encoder(self, language: str) -> None:
         """Refuse a model trained on another sentence encoder than the one ``sentence_encoder`` runs."""

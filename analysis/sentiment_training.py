@@ -151,7 +151,8 @@ _EMBEDDED: dict[tuple[str, str], object] = {}  # (encoder, model text) -> vector
 
 
 def embeddings(texts: list[str]):
-    """(n, 512) sentence-encoder vectors of the model text of ``texts`` (memoised for the run)."""
+    """(n, dimensions) vectors of the model text of ``texts`` from the ``sentence_encoder.active``
+    encoder (memoised for the run)."""
     import numpy as np
 
     from . import sentence_encoder

@@ -9,8 +9,8 @@ case so each refresh is a first one):
 1. ``refresh``: ``results.refresh_snapshot`` alone (with a model file whose models use no encoder,
    the encoder is never loaded; since the Spanish model reads it, Spanish comments load it);
 2. ``encoder+refresh``: the same after ``analysis.sentence_encoder.encode`` has encoded as many
-   Spanish comments as the wave has, in one call (the encoder then stays loaded, as in a function
-   whose model uses it; the (N, 512) output is transient, as in scoring).
+   Spanish comments as the wave has (the encoder then stays loaded, as in a function whose model
+   uses it; the (N, dimensions) output is transient, as in scoring).
 
 Prints each peak RSS (``resource.getrusage``) and the load average. No absolute assertions.
 

@@ -80,8 +80,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "Translate when the ReportTranslate parameter is 'amazon' (TranslateText)",
     ),
     # The three functions that rebuild a wave's snapshot (and score its comments) have 2048 MB: the first
-    # refresh of a 100,000-response wave peaks at 1,540 MiB, and issue 26's sentence encoder adds ~120 MiB
-    # when a model uses it (benchmarks/bench_refresh_memory.py; docs/deploy.md section 20).
+    # refresh of a 100,000-response wave peaks at 1,540 MiB, and issue 26's sentence encoder adds ~70 MiB
+    # (~120 MiB with the encoder before) when a model uses it (benchmarks/bench_encoder_memory.py,
+    # bench_refresh_memory.py; docs/deploy.md section 20).
     FunctionSpec(
         "refresh_results", memory_mb=2048, timeout_s=900,
         env=("PULSE_TABLE", "PULSE_RESULTS_SURVEYS", "PULSE_REMINDER_SURVEYS", "PULSE_ANALYTICS_BUCKET",
