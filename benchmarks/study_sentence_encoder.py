@@ -50,14 +50,14 @@ def split_shift(weight: float, c: float) -> tuple[float, float]:
     return one_way(train, test), one_way(test, train)
 
 
-def official_test(weight: float) -> tuple[float, float, dict]:
+def official_test(weight: float, folder: Path) -> tuple[float, float, dict]:
     """The XLM-T protocol, study only: settings by 5-fold cross-validation over the es train file and
-    ``val`` (same fixed rows), then the withheld UMSAB test split (870 tweets) scored once.
-    Returns (C, cross-validated macro-F1, test scores)."""
+    ``val`` (same fixed rows), then the withheld UMSAB test split (870 tweets) scored once by the
+    stored model (``SentimentModels.predict``). Returns (C, cross-validated macro-F1, test scores)."""
     from analysis import sentiment_training as st
     from analysis import text_data
     from analysis.evaluation import scores
-    from analysis.sentiment import LABELS
+    from analysis.sentiment import LABELS, SentimentModels
 
     texts, labels = st.load_umsab(st.UMSAB, "es", "train")[:2]
     val_texts, val_labels = st.load_umsab(st.UMSAB, "es", "val")[:2]
@@ -66,14 +66,21 @@ def official_test(weight: float) -> tuple[float, float, dict]:
                                    st.SPANISH["folds"], st.C_GRID, st.SPANISH["nb_alpha"], 1.5, 0.0,
                                    st.SPANISH["negation"], weight)
     test_texts, test_labels = text_data.umsab_test("es")
-    idf = np.zeros(st.BUCKETS)
-    idf[fitted["buckets"]] = fitted["idf"]
-    x = st.features(test_texts, idf, negation=st.SPANISH["negation"], embedding=1.0 if weight else 0.0)
-    coef = np.vstack([fitted["weights"], fitted["embedding"]])
-    columns = np.concatenate([fitted["buckets"], st.BUCKETS + np.arange(len(fitted["embedding"]))])
-    log_p = st._log_proba(x[:, columns], coef, fitted["bias"]) + fitted["offsets"]
-    pred = [LABELS[k] for k in log_p.argmax(axis=1).tolist()]
-    return fitted["settings"]["C"], fitted["settings"]["val_macro_f1"], scores(pred, [LABELS[k] for k in test_labels])
+    predicted = SentimentModels(model_file(fitted, folder / "xlm-t-protocol.npz")).predict(test_texts, "es")
+    return (fitted["settings"]["C"], fitted["settings"]["val_macro_f1"],
+            scores([label for label, *_ in predicted], [LABELS[k] for k in test_labels]))
+
+
+def model_file(fitted: dict, path: Path) -> Path:
+    """``path``: the shipped model file with its Spanish model replaced by ``fitted``."""
+    from analysis import sentiment_training as st
+    from analysis.sentiment import MODELS_FILE
+
+    shutil.copy(MODELS_FILE, path)
+    st.write({"es": fitted}, {"format": "pulse.sentiment-models/2", "classes": list(st.CLASSES),
+                              "buckets": st.BUCKETS, "lexicon_columns": st.LEXICON_COLUMNS,
+                              "languages": {"es": {**fitted["settings"], "sources": {}}}}, path)
+    return path
 
 
 def held_out(model_file: Path) -> dict:
@@ -107,7 +114,6 @@ def main(argv=None) -> None:
     """Train, check and print one row per encoder weight."""
     from analysis import sentence_encoder
     from analysis import sentiment_training as st
-    from analysis.sentiment import MODELS_FILE
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", default="multilingual-e5-small-q4:0,use-multilingual-v3:0.5,"
@@ -124,15 +130,11 @@ def main(argv=None) -> None:
             with sentence_encoder.using(name):
                 fitted = st._fit_spanish(st.UMSAB, texts, labels, neutral, {}, 1.5, 0.0, st.C_GRID, embedding=weight)
                 settings = fitted["settings"]
-                model_file = Path(folder) / f"models-{name}-{weight}.npz"
-                shutil.copy(MODELS_FILE, model_file)
-                st.write({"es": fitted}, {"format": "pulse.sentiment-models/2", "classes": list(st.CLASSES),
-                                          "buckets": st.BUCKETS, "lexicon_columns": st.LEXICON_COLUMNS,
-                                          "languages": {"es": {**settings, "sources": {}}}}, model_file)
+                stored = model_file(fitted, Path(folder) / f"models-{name}-{weight}.npz")
                 forward, backward = split_shift(weight, settings["C"])
-                checks = held_out(model_file)
+                checks = held_out(stored)
                 rows.append((name if weight else "none", weight, settings["C"], settings["val_macro_f1"], forward,
-                             backward, checks, throughput(model_file), official_test(weight)))
+                             backward, checks, throughput(stored), official_test(weight, Path(folder))))
             print(rows[-1], flush=True)
     print("\n| encoder | weight | C | cross-validated | train→test | test→train | UMSAB val es (recall neg/neu/pos) "
           "| partner es theme tone | es comments per CPU second |")
